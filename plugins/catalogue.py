@@ -1,0 +1,84 @@
+"""Criterion catalogues (重大事故隐患判定标准) as versioned, immutable data.
+
+A hazard graded major must cite at least one criterion of its sector's official
+determination standard. Standards change (fire moved from GB 35181-2017 to
+GB 35181-2025; construction from the 2022 to the 2024 edition), and a hazard graded
+under an old edition keeps the edition it was graded under, so every catalogue is an
+*edition* with an effective period, and the sector keeps all its editions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One judgment item of a determination standard.
+
+    ``code`` is the ledger's stable citation code (for example ``CONS-4-1`` or
+    ``FIRE-D05``); ``clause`` is where the item stands in the official text
+    (for example ``第四条（一）``).
+    """
+
+    code: str
+    text_zh: str
+    gist_en: str
+    clause: str
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeRule:
+    """A count rule over several element codes (fire's composite elements, 综合判定要素).
+
+    A major hazard is declared when at least ``threshold`` of ``elements`` coincide at
+    premises of kind ``applies_to``. The rule itself is citable by its ``code``.
+    """
+
+    code: str
+    text_zh: str
+    gist_en: str
+    clause: str
+    elements: tuple[str, ...]
+    threshold: int
+    applies_to: str = ""
+
+    def is_met(self, cited: Iterable[str]) -> bool:
+        """True when the cited element codes reach the threshold."""
+        return len(set(cited) & set(self.elements)) >= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """One edition of one sector's determination standard."""
+
+    sector: str
+    standard: str
+    document: str
+    edition: str
+    effective_from: date
+    effective_to: date | None
+    criteria: tuple[Criterion, ...]
+    composite_rules: tuple[CompositeRule, ...] = field(default=())
+    elements: tuple[Criterion, ...] = field(default=())
+    """Elements that are not major hazards alone but count towards a composite rule."""
+
+    def codes(self) -> frozenset[str]:
+        """Every citable code: direct criteria and composite rules."""
+        return frozenset(c.code for c in self.criteria) | frozenset(
+            r.code for r in self.composite_rules
+        )
+
+    def get(self, code: str) -> Criterion | CompositeRule | None:
+        for item in (*self.criteria, *self.composite_rules, *self.elements):
+            if item.code == code:
+                return item
+        return None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
