@@ -1,0 +1,255 @@
+"""Enforcement actions (执法): penalties, orders, stop-work notices and the rest.
+
+Each action is a document with its number (文书编号), linked to an enterprise and,
+where it concerns them, to hazard cases. It is issued, then executed (a fine paid, a
+seal applied), lifted (work resumed after a stop-work notice or a seal-up) or revoked.
+Stop-work periods matter to the accountability review: activity recorded at the
+enterprise while an order stood is a finding.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from .errors import RuleViolated, Violation, refuse
+from .events import Context, LedgerAggregate
+
+
+class ActionKind(StrEnum):
+    PENALTY = "penalty"  # 行政处罚（罚款）
+    RECTIFICATION_ORDER = "rectification_order"  # 责令限期整改指令书
+    STOP_WORK = "stop_work"  # 停工通知单、责令停产停业
+    DIRECTIVE = "directive"  # 监察指令
+    WARNING_LETTER = "warning_letter"  # 警示函
+    SUMMONS = "summons"  # 约谈
+    CIRCULAR = "circular"  # 通报
+    EXPOSURE = "exposure"  # 曝光
+    JOINT_PUNISHMENT = "joint_punishment"  # 联合惩戒
+    CONFISCATION = "confiscation"  # 没收销毁
+    BAN = "ban"  # 取缔
+    SEAL_UP = "seal_up"  # 查封扣押、停电停水
+    POLICE_TRANSFER = "police_transfer"  # 移送公安机关（行刑衔接）
+
+
+KIND_ZH = {
+    ActionKind.PENALTY: "行政处罚",
+    ActionKind.RECTIFICATION_ORDER: "责令限期整改",
+    ActionKind.STOP_WORK: "停工停产",
+    ActionKind.DIRECTIVE: "监察指令",
+    ActionKind.WARNING_LETTER: "警示函",
+    ActionKind.SUMMONS: "约谈",
+    ActionKind.CIRCULAR: "通报",
+    ActionKind.EXPOSURE: "曝光",
+    ActionKind.JOINT_PUNISHMENT: "联合惩戒",
+    ActionKind.CONFISCATION: "没收销毁",
+    ActionKind.BAN: "取缔",
+    ActionKind.SEAL_UP: "查封扣押/停电停水",
+    ActionKind.POLICE_TRANSFER: "移送公安机关",
+}
+
+#: Actions whose effect lasts until lifted: work must not go on meanwhile.
+SUSPENDING_KINDS = frozenset({ActionKind.STOP_WORK, ActionKind.SEAL_UP, ActionKind.BAN})
+
+
+class ActionStatus(StrEnum):
+    ISSUED = "issued"
+    EXECUTED = "executed"
+    LIFTED = "lifted"
+    REVOKED = "revoked"
+
+
+class EnforcementAction(LedgerAggregate):
+    class Issued(LedgerAggregate.Created):
+        kind: ActionKind
+        document_number: str
+        enterprise_code: str
+        region_code: str
+        sector: str
+        department: str
+        case_ids: tuple[UUID, ...]
+        legal_basis: str
+        fine_amount: Decimal | None
+        description: str
+
+        def apply(self, a: EnforcementAction) -> None:
+            a.kind = self.kind
+            a.document_number = self.document_number
+            a.enterprise_code = self.enterprise_code
+            a.region_code = self.region_code
+            a.sector = self.sector
+            a.department = self.department
+            a.case_ids = self.case_ids
+            a.legal_basis = self.legal_basis
+            a.fine_amount = self.fine_amount
+            a.description = self.description
+            a.issued_at = self.occurred_at
+            a.status = ActionStatus.ISSUED
+            a.executed_at = None
+            a.amount_paid = None
+            a.ended_at = None
+
+    class Executed(LedgerAggregate.Event):
+        amount_paid: Decimal | None
+        note: str
+
+        def apply(self, a: EnforcementAction) -> None:
+            a.status = ActionStatus.EXECUTED
+            a.executed_at = self.occurred_at
+            a.amount_paid = self.amount_paid
+
+    class Lifted(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, a: EnforcementAction) -> None:
+            a.status = ActionStatus.LIFTED
+            a.ended_at = self.occurred_at
+
+    class Revoked(LedgerAggregate.Event):
+        reason: str
+
+        def apply(self, a: EnforcementAction) -> None:
+            a.status = ActionStatus.REVOKED
+            a.ended_at = self.occurred_at
+
+    if TYPE_CHECKING:
+        kind: ActionKind
+        document_number: str
+        enterprise_code: str
+        region_code: str
+        sector: str
+        department: str
+        case_ids: tuple[UUID, ...]
+        legal_basis: str
+        fine_amount: Decimal | None
+        description: str
+        issued_at: datetime
+        status: ActionStatus
+        executed_at: datetime | None
+        amount_paid: Decimal | None
+        ended_at: datetime | None
+
+    @classmethod
+    def issue(
+        cls,
+        ctx: Context,
+        *,
+        kind: ActionKind | str,
+        document_number: str,
+        enterprise_code: str,
+        region_code: str,
+        sector: str,
+        department: str,
+        legal_basis: str,
+        case_ids: tuple[UUID, ...] = (),
+        fine_amount: Decimal | None = None,
+        description: str = "",
+        action_id: UUID | None = None,
+    ) -> EnforcementAction:
+        violations: list[Violation] = []
+        try:
+            kind = ActionKind(kind)
+        except ValueError:
+            violations.append(
+                Violation(
+                    "ACTION_KIND_UNKNOWN", "kind", f"未知的执法措施“{kind}”", f"unknown kind {kind!r}"
+                )
+            )
+        for name, zh, value in (
+            ("document_number", "文书编号", document_number),
+            ("department", "执法部门", department),
+            ("legal_basis", "法律依据", legal_basis),
+        ):
+            if not value.strip():
+                violations.append(
+                    Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
+                )
+        if kind == ActionKind.PENALTY:
+            if fine_amount is None or fine_amount <= 0:
+                violations.append(
+                    Violation(
+                        "PENALTY_NEEDS_AMOUNT",
+                        "fine_amount",
+                        "行政处罚（罚款）须写明罚款金额且大于零",
+                        "a penalty must state a fine amount greater than zero",
+                    )
+                )
+        elif fine_amount is not None:
+            violations.append(
+                Violation(
+                    "AMOUNT_ONLY_FOR_PENALTY",
+                    "fine_amount",
+                    "只有行政处罚可以填写罚款金额",
+                    "only a penalty carries a fine amount",
+                )
+            )
+        if violations:
+            raise RuleViolated(violations)
+        action: EnforcementAction = cls._create_with(
+            cls.Issued,
+            ctx,
+            id=action_id,
+            kind=ActionKind(kind),
+            document_number=document_number.strip(),
+            enterprise_code=enterprise_code,
+            region_code=region_code,
+            sector=sector,
+            department=department.strip(),
+            case_ids=tuple(case_ids),
+            legal_basis=legal_basis.strip(),
+            fine_amount=fine_amount,
+            description=description.strip(),
+        )
+        return action
+
+    def execute(self, ctx: Context, *, amount_paid: Decimal | None = None, note: str = "") -> None:
+        if self.status is not ActionStatus.ISSUED:
+            raise refuse(
+                "ACTION_NOT_PENDING",
+                "status",
+                "该执法文书不处于待执行状态",
+                f"cannot execute an action whose status is {self.status.value}",
+            )
+        if self.kind is ActionKind.PENALTY and (amount_paid is None or amount_paid <= 0):
+            raise refuse(
+                "PAYMENT_NEEDS_AMOUNT",
+                "amount_paid",
+                "罚款执行须写明缴纳金额",
+                "executing a penalty records the amount paid",
+            )
+        self._emit(self.Executed, ctx, amount_paid=amount_paid, note=note.strip())
+
+    def lift(self, ctx: Context, *, reason: str) -> None:
+        if self.kind not in SUSPENDING_KINDS or self.status not in (
+            ActionStatus.ISSUED,
+            ActionStatus.EXECUTED,
+        ):
+            raise refuse(
+                "ACTION_NOT_LIFTABLE",
+                "kind",
+                "只有生效中的停工、查封、取缔类措施可以解除",
+                "only a standing stop-work, seal-up or ban can be lifted",
+            )
+        if not reason.strip():
+            raise refuse("FIELD_REQUIRED", "reason", "“解除理由”为必填项", "reason is required")
+        self._emit(self.Lifted, ctx, reason=reason.strip())
+
+    def revoke(self, ctx: Context, *, reason: str) -> None:
+        if self.status in (ActionStatus.REVOKED, ActionStatus.LIFTED):
+            raise refuse(
+                "ACTION_ALREADY_ENDED", "status", "该执法文书已撤销或解除", "the action already ended"
+            )
+        if not reason.strip():
+            raise refuse("FIELD_REQUIRED", "reason", "“撤销理由”为必填项", "reason is required")
+        self._emit(self.Revoked, ctx, reason=reason.strip())
+
+    def suspends_work_at(self, at: datetime) -> bool:
+        """Whether this action forbade work at business time ``at``."""
+        return (
+            self.kind in SUSPENDING_KINDS
+            and self.issued_at <= at
+            and (self.ended_at is None or at < self.ended_at)
+        )
