@@ -1,0 +1,47 @@
+"""The ``ledger`` command line: the entry point for people.
+
+Each command group lives in its own module and is added here, so features stay apart.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import case, store_commands
+from .common import Options
+
+app = typer.Typer(
+    name="ledger",
+    help="hazard-ledger: 隐患排查治理台账 — an event-sourced audit ledger for work-safety "
+    "hazard governance. Every step of every hazard is an immutable, provable event.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="LEDGER_STORE",
+            help="SQLite file path or postgresql:// DSN (default: ledger.db here).",
+        ),
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")] = "zh",
+) -> None:
+    ctx.obj = Options(store=store, json=json, lang=lang)
+
+
+store_commands.register(app)
+app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,76 @@
+"""What every CLI command shares: the store option, output format and language."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import typer
+
+from ledger.application import HazardLedger
+from ledger.errors import ConcurrentChange, LedgerError, NotFound, RuleViolated
+from ledger.identity import Actor, Role
+
+
+@dataclass
+class Options:
+    store: str | None = None
+    json: bool = False
+    lang: str = "zh"
+
+
+def options(ctx: typer.Context) -> Options:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Options) else Options()
+
+
+def local_operator() -> Actor:
+    """The person at the terminal: CLI writes are recorded as the OS user."""
+    user = getpass.getuser()
+    return Actor(f"cli:{user}", user, Role.ADMIN, "local")
+
+
+@contextmanager
+def open_ledger(ctx: typer.Context) -> Iterator[HazardLedger]:
+    """Open the ledger named by ``--store`` and turn ledger errors into clear exits."""
+    opts = options(ctx)
+    app = HazardLedger(opts.store)
+    try:
+        yield app
+    except LedgerError as e:
+        fail(e, opts)
+    finally:
+        app.close()
+
+
+def fail(error: LedgerError, opts: Options) -> None:
+    if isinstance(error, RuleViolated):
+        if opts.json:
+            emit({"error": "rule_violated", "violations": [v.as_dict() for v in error.violations]}, opts)
+        else:
+            head = "命令被拒绝，未记录任何内容：" if opts.lang == "zh" else "Refused; nothing was recorded:"
+            typer.echo(head, err=True)
+            for line in error.messages(opts.lang):
+                typer.echo(f"  - {line}", err=True)
+        raise typer.Exit(2)
+    if isinstance(error, NotFound):
+        typer.echo(("未找到：" if opts.lang == "zh" else "Not found: ") + str(error.key), err=True)
+        raise typer.Exit(3)
+    if isinstance(error, ConcurrentChange):
+        typer.echo(error.message_zh if opts.lang == "zh" else str(error), err=True)
+        raise typer.Exit(4)
+    typer.echo(str(error), err=True)
+    raise typer.Exit(1)
+
+
+def emit(data: Any, opts: Options) -> None:
+    """Write ``data`` as JSON to stdout (for scripts)."""
+    sys.stdout.buffer.write(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=str)
+    )
+    sys.stdout.buffer.write(b"\n")
