@@ -105,7 +105,7 @@ class HazardLedger(Application[UUID]):
 
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(cls.__name__, aggregate_id) from None
         if not isinstance(aggregate, cls):
