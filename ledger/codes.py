@@ -74,6 +74,9 @@ def make_credit_code(first17: str) -> str:
     """Complete 17 characters with their check character (for generators and tests)."""
     if len(first17) != 17:
         raise ValueError("need exactly 17 characters")
+    bad = sorted({ch for ch in first17 if ch not in _CHAR_VALUE})
+    if bad:
+        raise ValueError(f"characters not used in credit codes: {''.join(bad)}")
     return first17 + credit_code_check_char(first17)
 
 
