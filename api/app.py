@@ -1,0 +1,81 @@
+"""The FastAPI application, built by one function from settings.
+
+Routes are ``async def`` and call the synchronous ledger directly. Each call is a short,
+bounded piece of work (a primary-key read or a one-transaction write), so running it
+on the event loop costs less than the hop through Starlette's thread pool that a plain
+``def`` route would take; concurrency comes from uvicorn workers (processes), which all
+share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
+
+from ledger.application import Clock, HazardLedger, system_clock
+
+from . import problems
+from .routes import enforcement, hazards, registry, system
+from .services import Services
+
+DESCRIPTION = """
+hazard-ledger 隐患排查治理台账 — every step of every hazard as an immutable event.
+
+All commands record the authenticated user as the actor, and both clocks: the
+`occurred_at` you send (business time) and the time the ledger recorded it. Errors are
+RFC 9457 problem details (`application/problem+json`) in Chinese or English by
+`Accept-Language`; a refused command records nothing. Send `Idempotency-Key` with a POST
+to make retries safe, and `If-Match: "<version>"` (or `expected_version`) to refuse stale
+writes.
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an API process needs: where the ledger lives, and (for tests) a clock."""
+
+    store: str | None = None
+    clock: Clock = system_clock
+
+
+def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = ledger is None
+        the_ledger = ledger or HazardLedger(settings.store, clock=settings.clock)
+        app.state.services = Services.build(the_ledger)
+        try:
+            yield
+        finally:
+            if owned:
+                the_ledger.close()
+
+    app = FastAPI(
+        title="hazard-ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+
+    @app.middleware("http")
+    async def count_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        services = getattr(request.app.state, "services", None)
+        if services is not None:
+            services.metrics.count(template, response.status_code)
+        return response
+
+    for module in (system, hazards, registry, enforcement):
+        app.include_router(module.router)
+    return app
