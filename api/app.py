@@ -47,14 +47,15 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = ledger is None
-        the_ledger = ledger or HazardLedger(settings.store, clock=settings.clock)
+        if ledger is not None:  # given by the caller, who also closes it
+            yield
+            return
+        the_ledger = HazardLedger(settings.store, clock=settings.clock)
         app.state.services = Services.build(the_ledger)
         try:
             yield
         finally:
-            if owned:
-                the_ledger.close()
+            the_ledger.close()
 
     app = FastAPI(
         title="hazard-ledger",
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         description=DESCRIPTION,
         lifespan=lifespan,
     )
+    if ledger is not None:
+        app.state.services = Services.build(ledger)
     problems.install(app)
 
     @app.middleware("http")
