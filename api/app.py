@@ -19,6 +19,7 @@ from starlette.responses import Response
 from ledger.application import Clock, HazardLedger, system_clock
 
 from . import problems
+from . import web
 from .routes import enforcement, hazards, registry, system
 from .services import Services
 
@@ -81,4 +82,5 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     for module in (system, hazards, registry, enforcement):
         app.include_router(module.router)
+    web.mount(app)
     return app

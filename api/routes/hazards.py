@@ -279,8 +279,18 @@ async def get_case(
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEvent], responses=READ_ERRORS)
-async def timeline(request: Request, case_id: UUID, user: CurrentUser) -> Response:
+async def timeline(
+    request: Request,
+    case_id: UUID,
+    user: CurrentUser,
+    known_at: Annotated[
+        datetime | None, Query(description="Only events recorded by this moment")
+    ] = None,
+) -> Response:
     """Every event of the case with both clocks, actor and the change it made."""
     _case_in_scope(request, user, case_id)
-    rows = [event_row(e) for e in _services(request).ledger.history(case_id)]
+    events = _services(request).ledger.history(case_id)
+    if known_at is not None:
+        events = [e for e in events if e.timestamp <= known_at]
+    rows = [event_row(e) for e in events]
     return Response(orjson.dumps(rows), media_type="application/json")
