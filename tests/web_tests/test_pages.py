@@ -29,7 +29,7 @@ def test_case_timeline_with_late_entry_highlighted(page: Any, site: Site) -> Non
     page.goto(f"{site.url}/#/case/{site.case_id}")
     page.wait_for_selector("[data-testid=event] >> nth=2")
     assert page.locator("[data-testid=event]").count() == 3
-    assert page.inner_text("[data-testid=case-status]") == "assigned"
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "assigned"
     assert "FIRE-D05" in page.inner_text("[data-testid=case-state]")
     screenshot(page, "case")
 
@@ -44,7 +44,7 @@ def test_as_of_switch_shows_the_ledger_as_it_was_known(page: Any, site: Site) ->
     page.dispatch_event("#asof", "change")
     page.wait_for_selector("[data-testid=asof-banner]:visible")
     page.wait_for_function("document.querySelectorAll('[data-testid=event]').length === 1")
-    assert page.inner_text("[data-testid=case-status]") == "reported"
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "reported"
     screenshot(page, "case-as-of")
     page.click("#asof-clear")
     page.wait_for_function("document.querySelectorAll('[data-testid=event]').length === 3")

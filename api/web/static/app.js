@@ -72,6 +72,8 @@ function download(name, text, type = "text/csv;charset=utf-8") {
   a.download = name; document.body.appendChild(a); a.click(); a.remove();
 }
 
+const statusText = (s) => (s ? t(`st.${s}`) : "—");
+const fieldLabel = (k) => (state.lang === "zh" && I18N.zh[`f.${k}`]) || k;
 const gradeBadge = (g) => (g ? `<span class="badge ${g === "major" ? "major" : ""}">${esc(t(g))}</span>` : "—");
 
 /* ---- views ------------------------------------------------------------------ */
@@ -158,7 +160,7 @@ const REGISTER_COLUMNS = () => [
   { key: "sector", label: t("sector") },
   { key: "region_code", label: t("region") },
   { key: "grade", label: t("grade"), render: (r) => gradeBadge(r.grade) },
-  { key: "status", label: t("status") },
+  { key: "status", label: t("status"), render: (r) => esc(statusText(r.status)) },
   { key: "deadline", label: t("deadline"), render: (r) => esc(fmtTime(r.deadline)) },
   { key: "overdue_days", label: t("overdue"), num: true,
     render: (r) => (r.overdue_days > 0 ? `<span class="badge bad">${esc(r.overdue_days)} ${esc(t("days"))}</span>` : "") },
@@ -215,8 +217,9 @@ function changesList(changes) {
   const entries = Object.entries(changes || {}).filter(([, v]) => v !== null && v !== "" &&
     !(Array.isArray(v) && !v.length));
   if (!entries.length) return "";
-  return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(
-    typeof v === "object" ? JSON.stringify(v, null, 1) : v)}</dd>`).join("")}</dl>`;
+  return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(fieldLabel(k))}</dt><dd>${esc(
+    Array.isArray(v) ? v.join("、") : typeof v === "object" ? JSON.stringify(v, null, 1) : v)}</dd>`)
+    .join("")}</dl>`;
 }
 
 async function caseView(id) {
@@ -230,7 +233,7 @@ async function caseView(id) {
   try { c = await api(`/hazards/${id}`); } catch (err) { view(failure(err)); return; }
   const row = (k, v) => `<tr><th>${esc(t(k))}</th><td>${v}</td></tr>`;
   $("#state").innerHTML = `<h2>${esc(t("case.state"))}</h2><table data-testid="case-state">
-    ${row("status", `<span class="badge" data-testid="case-status">${esc(c.status)}</span>`)}
+    ${row("status", `<span class="badge" data-testid="case-status" data-status="${esc(c.status)}">${esc(statusText(c.status))}</span>`)}
     ${row("grade", gradeBadge(c.grade))}${row("criteria", esc((c.criteria || []).join("、")))}
     ${row("enterprise", `${esc(c.enterprise_name)} <span class="muted">${esc(c.enterprise_code)}</span>`)}
     ${row("sector", esc(c.sector))}${row("location", esc(c.location))}${row("description", esc(c.description))}
