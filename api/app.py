@@ -18,8 +18,7 @@ from starlette.responses import Response
 
 from ledger.application import Clock, HazardLedger, system_clock
 
-from . import problems
-from . import web
+from . import problems, web
 from .routes import enforcement, hazards, registry, system
 from .services import Services
 

@@ -30,7 +30,7 @@ def expected_version(request: Request, body_value: int | None) -> int | None:
             raise Problem(
                 400,
                 "invalid-request",
-                "If-Match 应为案卷版本号，例如 \"3\"",
+                'If-Match 应为案卷版本号，例如 "3"',
                 'If-Match must be a case version such as "3"',
             )
         return int(tag)

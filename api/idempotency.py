@@ -61,12 +61,14 @@ class IdempotencyStore:
 
     def complete(self, username: str, key: str, status: int, body: Any) -> None:
         self.sql.execute(
-            "UPDATE {schema}.api_idempotency SET status = ?, body = ? WHERE username = ? AND key = ?",
+            "UPDATE {schema}.api_idempotency SET status = ?, body = ?"
+            " WHERE username = ? AND key = ?",
             [status, orjson.dumps(body).decode(), username, key],
         )
 
     def release(self, username: str, key: str) -> None:
         self.sql.execute(
-            "DELETE FROM {schema}.api_idempotency WHERE username = ? AND key = ? AND status IS NULL",
+            "DELETE FROM {schema}.api_idempotency"
+            " WHERE username = ? AND key = ? AND status IS NULL",
             [username, key],
         )

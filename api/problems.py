@@ -22,11 +22,23 @@ PROBLEM_BASE = "urn:hazard-ledger:problem:"
 MEDIA_TYPE = "application/problem+json"
 
 _TITLES: dict[str, tuple[str, str]] = {
-    "rule-violated": ("命令违反规则，未记录任何内容", "The command broke a rule; nothing was recorded"),
-    "invalid-request": ("请求格式不正确，未记录任何内容", "The request is malformed; nothing was recorded"),
+    "rule-violated": (
+        "命令违反规则，未记录任何内容",
+        "The command broke a rule; nothing was recorded",
+    ),
+    "invalid-request": (
+        "请求格式不正确，未记录任何内容",
+        "The request is malformed; nothing was recorded",
+    ),
     "not-found": ("未找到", "Not found"),
-    "conflict": ("记录已被他人修改，请刷新后重试", "The record changed under you; reload and retry"),
-    "precondition-failed": ("版本不匹配，记录已被他人修改", "Version mismatch: the record has changed"),
+    "conflict": (
+        "记录已被他人修改，请刷新后重试",
+        "The record changed under you; reload and retry",
+    ),
+    "precondition-failed": (
+        "版本不匹配，记录已被他人修改",
+        "Version mismatch: the record has changed",
+    ),
     "unauthenticated": ("需要登录（Bearer 令牌）", "Authentication required (bearer token)"),
     "forbidden": ("当前角色无权执行此操作", "Your role may not do this"),
     "idempotency-mismatch": (
@@ -124,9 +136,13 @@ def install(app: Any) -> None:
 
     async def on_conflict(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ConcurrentChange)
-        status, kind = (412, "precondition-failed") if request.headers.get("if-match") else (
-            409,
-            "conflict",
+        status, kind = (
+            (412, "precondition-failed")
+            if request.headers.get("if-match")
+            else (
+                409,
+                "conflict",
+            )
         )
         return problem_response(
             request, Problem(status, kind, exc.message_zh, str(exc), extra={"recorded": False})
@@ -139,8 +155,9 @@ def install(app: Any) -> None:
             {
                 "rule": "REQUEST_" + str(err.get("type", "invalid")).upper(),
                 "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-                "message": str(err.get("msg", "")) if lang == "en" else
-                f"字段格式不正确：{err.get('msg', '')}",
+                "message": str(err.get("msg", ""))
+                if lang == "en"
+                else f"字段格式不正确：{err.get('msg', '')}",
             }
             for err in exc.errors()
         ]

@@ -28,7 +28,9 @@ class Timed(Body):
         description="Business time: when it happened (发生时间), with a time zone."
     )
     justification: str | None = Field(
-        None, description="Why the entry is late (补录原因); required beyond 7 days.", max_length=2000
+        None,
+        description="Why the entry is late (补录原因); required beyond 7 days.",
+        max_length=2000,
     )
 
 

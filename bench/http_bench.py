@@ -42,18 +42,32 @@ def seed(store: str, cases: int) -> tuple[str, list[str]]:
     ledger = HazardLedger(store, clock=lambda: start)
     actor = Actor("bench", "基准", Role.INSPECTOR, "bench")
     ledger.register_enterprise(
-        actor, start, credit_code=CODE, name="基准餐馆", region_code="620826",
-        sectors=["city_gas"], principal=Person("p", "负责人"),
+        actor,
+        start,
+        credit_code=CODE,
+        name="基准餐馆",
+        region_code="620826",
+        sectors=["city_gas"],
+        principal=Person("p", "负责人"),
     )
     ids = []
     for _ in range(cases):
         cid = ledger.report_hazard(
-            actor, start, enterprise_code=CODE, sector="city_gas", location="后厨",
-            description="燃气软管穿墙", source="grid_patrol",
+            actor,
+            start,
+            enterprise_code=CODE,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙",
+            source="grid_patrol",
         )
         ledger.grade_hazard(actor, start, cid, grade="general")
         ledger.assign_rectification(
-            actor, start, cid, department="住建局", deadline=start + timedelta(days=15),
+            actor,
+            start,
+            cid,
+            department="住建局",
+            deadline=start + timedelta(days=15),
             requirements="整改",
         )
         ids.append(str(cid))
@@ -65,8 +79,21 @@ def seed(store: str, cases: int) -> tuple[str, list[str]]:
 
 
 def serve(target: str, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    args = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(PORT),
-            "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PORT),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if target.endswith("create_app"):
         args.append("--factory")
     proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
@@ -84,12 +111,15 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=20)
 
 
-def wrk(path: str, seconds: int, script: str | None = None, connections: int = 16) -> dict[str, float]:
+def wrk(
+    path: str, seconds: int, script: str | None = None, connections: int = 16
+) -> dict[str, float]:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         args += ["-s", script]
-    out = subprocess.run(args + [f"http://127.0.0.1:{PORT}{path}"], capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
 
     def ms(label: str) -> float:
@@ -99,14 +129,19 @@ def wrk(path: str, seconds: int, script: str | None = None, connections: int = 1
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "errors": int(non2xx.group(1)) if non2xx else 0}
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
 
 
 def lua_timeline(token: str, ids: list[str], directory: Path) -> str:
     path = directory / "timeline.lua"
     id_list = ",".join(f'"{i}"' for i in ids)
     path.write_text(
-        f'local ids = {{{id_list}}}\n'
+        f"local ids = {{{id_list}}}\n"
         f'wrk.headers["Authorization"] = "Bearer {token}"\n'
         "request = function()\n"
         '  return wrk.format("GET", "/hazards/" .. ids[math.random(#ids)] .. "/timeline")\n'
@@ -167,13 +202,23 @@ def main() -> None:
             with psycopg.connect(args.dsn, autocommit=True) as c:
                 c.execute(f'DROP SCHEMA "{schema}" CASCADE')
     print(f"\n### HTTP on {args.store} ({args.cases} cases, {args.seconds}s per run, wrk -t2)\n")
-    print("| workers | endpoint | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ trivial | p99 ÷ trivial |")
+    print(
+        "| workers | endpoint | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ trivial "
+        "| p99 ÷ trivial |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for workers, trivial, read, write in rows:
-        for name, r in (("trivial GET /ping", trivial), ("GET case timeline", read),
-                        ("POST hazard report", write)):
-            print(f"| {workers} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['errors']} | {r['rps'] / trivial['rps']:.2f} | {r['p99'] / trivial['p99']:.2f} |")
+        for name, r in (
+            ("trivial GET /ping", trivial),
+            ("GET case timeline", read),
+            ("POST hazard report", write),
+        ):
+            ratio_rps = r["rps"] / trivial["rps"]
+            ratio_p99 = r["p99"] / trivial["p99"]
+            print(
+                f"| {workers} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                f"{r['errors']} | {ratio_rps:.2f} | {ratio_p99:.2f} |"
+            )
 
 
 if __name__ == "__main__":

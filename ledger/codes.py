@@ -17,7 +17,7 @@ _CHAR_VALUE = {ch: i for i, ch in enumerate(CREDIT_CODE_CHARSET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "  # noqa: SIM905
     "61 62 63 64 65 71 81 82".split()
 )
 
@@ -46,7 +46,8 @@ def credit_code_violations(code: str, field: str = "credit_code") -> list[Violat
                 "CREDIT_CODE_CHARSET",
                 field,
                 f"统一社会信用代码含有非法字符：{''.join(bad)}（不使用I、O、Z、S、V及小写字母）",
-                f"invalid characters {''.join(bad)!r} (I, O, Z, S, V and lower case are never used)",
+                f"invalid characters {''.join(bad)!r} "
+                "(I, O, Z, S, V and lower case are never used)",
             )
         ]
     expected = credit_code_check_char(code[:17])

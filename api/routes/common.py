@@ -45,5 +45,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: _problem("Your role may not perform this command"),
     409: _problem("The record changed under you (stale expected_version), or a retry is in flight"),
     412: _problem("If-Match does not match the current version"),
-    422: _problem("The command broke a rule (each violation names rule and field); nothing recorded"),
+    422: _problem(
+        "The command broke a rule (each violation names rule and field); nothing recorded"
+    ),
 }

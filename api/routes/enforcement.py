@@ -91,8 +91,13 @@ async def execute(
 ) -> Response:
     """Record execution (a fine paid, a seal applied)."""
     return await _step(
-        request, user, action_id, "execute_action", body,
-        amount_paid=body.amount_paid, note=body.note,
+        request,
+        user,
+        action_id,
+        "execute_action",
+        body,
+        amount_paid=body.amount_paid,
+        note=body.note,
     )
 
 
@@ -112,8 +117,22 @@ async def revoke(request: Request, action_id: UUID, body: EndAction, user: Curre
 async def get_action(request: Request, action_id: UUID, user: CurrentUser) -> Response:
     """An enforcement action's current state."""
     a = _action_in_scope(request, user, action_id)
-    fields = ("kind", "document_number", "enterprise_code", "region_code", "sector",
-              "department", "case_ids", "legal_basis", "fine_amount", "description",
-              "issued_at", "status", "executed_at", "amount_paid", "ended_at")
+    fields = (
+        "kind",
+        "document_number",
+        "enterprise_code",
+        "region_code",
+        "sector",
+        "department",
+        "case_ids",
+        "legal_basis",
+        "fine_amount",
+        "description",
+        "issued_at",
+        "status",
+        "executed_at",
+        "amount_paid",
+        "ended_at",
+    )
     body = {"id": str(a.id), "version": a.version, **{f: plain(getattr(a, f)) for f in fields}}
     return Response(orjson.dumps(body), media_type="application/json")

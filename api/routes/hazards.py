@@ -128,8 +128,14 @@ _STEP: dict[str, Any] = {"response_model": CommandResult, "responses": ERRORS}
 async def grade(request: Request, case_id: UUID, body: GradeHazard, user: CurrentUser) -> Response:
     """Grade as general or major (定级); a major hazard cites criteria."""
     return await _step(
-        request, user, case_id, "grade_hazard", body,
-        grade=body.grade, criteria=body.criteria, catalogue_edition=body.catalogue_edition,
+        request,
+        user,
+        case_id,
+        "grade_hazard",
+        body,
+        grade=body.grade,
+        criteria=body.criteria,
+        catalogue_edition=body.catalogue_edition,
     )
 
 
@@ -139,8 +145,13 @@ async def rectify_on_spot(
 ) -> Response:
     """Rectified on the spot (立查立改), general hazards only."""
     return await _step(
-        request, user, case_id, "rectify_on_spot", body,
-        measures=body.measures, evidence=body.evidence,
+        request,
+        user,
+        case_id,
+        "rectify_on_spot",
+        body,
+        measures=body.measures,
+        evidence=body.evidence,
     )
 
 
@@ -150,8 +161,14 @@ async def assign(
 ) -> Response:
     """Assign deadline rectification to the enterprise and department at once (双重交办)."""
     return await _step(
-        request, user, case_id, "assign_rectification", body,
-        department=body.department, deadline=body.deadline, requirements=body.requirements,
+        request,
+        user,
+        case_id,
+        "assign_rectification",
+        body,
+        department=body.department,
+        deadline=body.deadline,
+        requirements=body.requirements,
     )
 
 
@@ -159,7 +176,11 @@ async def assign(
 async def file_plan(request: Request, case_id: UUID, body: FilePlan, user: CurrentUser) -> Response:
     """File the rectification plan (治理方案) with its six parts."""
     return await _step(
-        request, user, case_id, "file_plan", body,
+        request,
+        user,
+        case_id,
+        "file_plan",
+        body,
         plan=RectificationPlan(**body.plan.model_dump()),
     )
 
@@ -175,11 +196,19 @@ async def interim_controls(
 
 
 @router.post("/{case_id}/extend", **_STEP)
-async def extend(request: Request, case_id: UUID, body: ExtendDeadline, user: CurrentUser) -> Response:
+async def extend(
+    request: Request, case_id: UUID, body: ExtendDeadline, user: CurrentUser
+) -> Response:
     """Extend the deadline, with reason and approver (延期)."""
     return await _step(
-        request, user, case_id, "extend_deadline", body,
-        new_deadline=body.new_deadline, reason=body.reason, approver=body.approver,
+        request,
+        user,
+        case_id,
+        "extend_deadline",
+        body,
+        new_deadline=body.new_deadline,
+        reason=body.reason,
+        approver=body.approver,
     )
 
 
@@ -189,8 +218,13 @@ async def list_case(
 ) -> Response:
     """List a major hazard for supervision (挂牌督办)."""
     return await _step(
-        request, user, case_id, "list_for_supervision", body,
-        level=body.level, authority=body.authority,
+        request,
+        user,
+        case_id,
+        "list_for_supervision",
+        body,
+        level=body.level,
+        authority=body.authority,
     )
 
 
@@ -214,8 +248,14 @@ async def report_rectification(
 ) -> Response:
     """Report the rectification done: measures and completion time are mandatory."""
     return await _step(
-        request, user, case_id, "report_rectification", body,
-        measures=body.measures, completed_at=body.completed_at, evidence=body.evidence,
+        request,
+        user,
+        case_id,
+        "report_rectification",
+        body,
+        measures=body.measures,
+        completed_at=body.completed_at,
+        evidence=body.evidence,
     )
 
 
@@ -231,8 +271,13 @@ async def file_assessment(
 async def verify(request: Request, case_id: UUID, body: Verify, user: CurrentUser) -> Response:
     """Verify the rectification (整改复查 / 验收): accepted or rejected."""
     return await _step(
-        request, user, case_id, "verify_rectification", body,
-        accepted=body.accepted, opinion=body.opinion,
+        request,
+        user,
+        case_id,
+        "verify_rectification",
+        body,
+        accepted=body.accepted,
+        opinion=body.opinion,
     )
 
 

@@ -38,7 +38,9 @@ async def register_enterprise(
 ) -> Response:
     """Register an enterprise (生产经营单位) by its unified social credit code."""
     for sector in body.sectors:
-        in_scope(user, region_code=body.region_code, sector=sector, enterprise_code=body.credit_code)
+        in_scope(
+            user, region_code=body.region_code, sector=sector, enterprise_code=body.credit_code
+        )
     ledger = _ledger(request)
 
     def call() -> dict[str, Any]:
@@ -84,9 +86,7 @@ async def get_enterprise(request: Request, credit_code: str, user: CurrentUser) 
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-@router.post(
-    "/enterprises/{credit_code}/principal", response_model=CommandResult, responses=ERRORS
-)
+@router.post("/enterprises/{credit_code}/principal", response_model=CommandResult, responses=ERRORS)
 async def change_principal(
     request: Request, credit_code: str, body: ChangePrincipal, user: CurrentUser
 ) -> Response:
@@ -134,7 +134,9 @@ async def assign_responsibility(
 
 
 @router.post("/inspections", status_code=201, response_model=CommandResult, responses=ERRORS)
-async def record_inspection(request: Request, body: RecordInspection, user: CurrentUser) -> Response:
+async def record_inspection(
+    request: Request, body: RecordInspection, user: CurrentUser
+) -> Response:
     """Record an inspection (检查); hazards it finds link to it when reported."""
     _enterprise_in_scope(request, user, body.enterprise_code)
     ledger = _ledger(request)

@@ -100,8 +100,13 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         if opts.store:
             os.environ["LEDGER_STORE"] = opts.store
-        typer.echo(f"http://{host}:{port}/docs  (store: {opts.store or os.environ.get('LEDGER_STORE', 'ledger.db')})")
+        where = opts.store or os.environ.get("LEDGER_STORE", "ledger.db")
+        typer.echo(f"http://{host}:{port}/  (API: /docs; store: {where})")
         uvicorn.run(
-            "api.app:create_app", factory=True, host=host, port=port, workers=workers,
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
             log_level="info",
         )

@@ -25,7 +25,9 @@ FAR_AWAY = make_credit_code("91620825MA73FARA0")
 
 USERS = {
     "inspector": User("insp", "张建国", Role.INSPECTOR, "城关镇", COUNTY),
-    "department": User("dept", "李明", Role.DEPARTMENT, "县住建局", COUNTY, frozenset({"city_gas"})),
+    "department": User(
+        "dept", "李明", Role.DEPARTMENT, "县住建局", COUNTY, frozenset({"city_gas"})
+    ),
     "department2": User("dept2", "周强", Role.DEPARTMENT, "县住建局", COUNTY),
     "government": User("gov", "陈芳", Role.GOVERNMENT, "县安委办", COUNTY),
     "auditor": User("aud", "孙审", Role.AUDITOR, "市纪委监委", "6208"),

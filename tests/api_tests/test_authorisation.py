@@ -13,9 +13,7 @@ CAN_CLOSE = {"department2"}
 CAN_LIST = {"government"}
 
 
-@pytest.mark.parametrize(
-    "who", ["inspector", "department2", "government", "auditor", "admin"]
-)
+@pytest.mark.parametrize("who", ["inspector", "department2", "government", "auditor", "admin"])
 def test_report_hazard_by_role(api: Api, who: str) -> None:
     r = api.post(who, "/hazards", hazard_body(api))
     assert (r.status_code == 201) == (who in CAN_REPORT), r.text
@@ -40,7 +38,9 @@ def test_close_and_list_by_role(api: Api, who: str) -> None:
     # Allowed roles reach the state machine (422: nothing to close yet); others get 403.
     assert r.status_code == (422 if who in CAN_CLOSE else 403), r.text
     r = api.post(
-        who, f"/hazards/{case_id}/list", {"occurred_at": api.now(), "level": "county", "authority": "县安委办"}
+        who,
+        f"/hazards/{case_id}/list",
+        {"occurred_at": api.now(), "level": "county", "authority": "县安委办"},
     )
     assert r.status_code == (422 if who in CAN_LIST else 403), r.text
 
@@ -49,7 +49,9 @@ def test_auditor_reads_but_cannot_write(api: Api) -> None:
     case_id = report(api)
     assert api.get("auditor", f"/hazards/{case_id}").status_code == 200
     assert api.get("auditor", f"/hazards/{case_id}/timeline").status_code == 200
-    r = api.post("auditor", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"})
+    r = api.post(
+        "auditor", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"}
+    )
     assert r.status_code == 403
     assert len(api.ledger.history(__import__("uuid").UUID(case_id))) == 1
 
@@ -67,8 +69,14 @@ def test_enterprise_cannot_see_another_enterprises_case(api: Api) -> None:
 
 
 def test_enterprise_user_reports_only_own_self_inspection(api: Api) -> None:
-    assert api.post("enterprise", "/hazards", hazard_body(api, source="self_inspection")).status_code == 201
-    assert api.post("enterprise", "/hazards", hazard_body(api, source="grid_patrol")).status_code == 403
+    assert (
+        api.post("enterprise", "/hazards", hazard_body(api, source="self_inspection")).status_code
+        == 201
+    )
+    assert (
+        api.post("enterprise", "/hazards", hazard_body(api, source="grid_patrol")).status_code
+        == 403
+    )
     r = api.post("other_enterprise", "/hazards", hazard_body(api, RESTAURANT, "self_inspection"))
     assert r.status_code == 404
 
@@ -76,7 +84,9 @@ def test_enterprise_user_reports_only_own_self_inspection(api: Api) -> None:
 def test_inspector_outside_region(api: Api) -> None:
     case_id = report(api)
     assert api.get("far_inspector", f"/hazards/{case_id}").status_code == 404
-    r = api.post("far_inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"})
+    r = api.post(
+        "far_inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"}
+    )
     assert r.status_code == 404
     assert api.post("far_inspector", "/hazards", hazard_body(api, FAR_AWAY)).status_code == 201
     assert api.post("inspector", "/hazards", hazard_body(api, FAR_AWAY)).status_code == 404
@@ -99,7 +109,6 @@ def test_unauthenticated_and_bad_tokens(api: Api) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
     r = api.client.get(f"/hazards/{case_id}", headers={"Authorization": "Bearer hl_nope"})
     assert r.status_code == 401
-    api.ledger  # the store still answers
     from api.users import directory_for
 
     directory_for(api.ledger).revoke("insp", now=api.clock.now)

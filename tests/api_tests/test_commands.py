@@ -23,7 +23,9 @@ def test_rule_violation_is_a_bilingual_problem_and_records_nothing(api: Api) -> 
     case_id = report(api)
     body = {"occurred_at": api.now(), "grade": "major"}
     zh = api.post("inspector", f"/hazards/{case_id}/grade", body)
-    en = api.post("inspector", f"/hazards/{case_id}/grade", body, **{"Accept-Language": "en-GB,en;q=0.9"})
+    en = api.post(
+        "inspector", f"/hazards/{case_id}/grade", body, **{"Accept-Language": "en-GB,en;q=0.9"}
+    )
     assert zh.status_code == en.status_code == 422
     assert zh.headers["content-type"] == "application/problem+json"
     assert zh.json()["violations"][0]["rule"] == "MAJOR_NEEDS_CRITERION"
@@ -59,18 +61,41 @@ def test_idempotency_key_records_once(api: Api) -> None:
 def test_refused_command_releases_its_idempotency_key(api: Api) -> None:
     case_id = report(api)
     bad = {"occurred_at": api.now(), "grade": "major"}
-    assert api.post("inspector", f"/hazards/{case_id}/grade", bad, **{"Idempotency-Key": "g1"}).status_code == 422
+    assert (
+        api.post(
+            "inspector", f"/hazards/{case_id}/grade", bad, **{"Idempotency-Key": "g1"}
+        ).status_code
+        == 422
+    )
     good = {"occurred_at": api.now(), "grade": "general"}
-    assert api.post("inspector", f"/hazards/{case_id}/grade", good, **{"Idempotency-Key": "g1"}).status_code == 200
+    assert (
+        api.post(
+            "inspector", f"/hazards/{case_id}/grade", good, **{"Idempotency-Key": "g1"}
+        ).status_code
+        == 200
+    )
 
 
 def test_stale_writes_are_refused(api: Api) -> None:
     case_id = report(api)
-    ok = api.post("inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general", "expected_version": 1})
+    ok = api.post(
+        "inspector",
+        f"/hazards/{case_id}/grade",
+        {"occurred_at": api.now(), "grade": "general", "expected_version": 1},
+    )
     assert ok.status_code == 200 and ok.headers["etag"] == '"2"'
-    stale = api.post("inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general", "expected_version": 1})
+    stale = api.post(
+        "inspector",
+        f"/hazards/{case_id}/grade",
+        {"occurred_at": api.now(), "grade": "general", "expected_version": 1},
+    )
     assert stale.status_code == 409
-    stale_header = api.post("inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"}, **{"If-Match": '"1"'})
+    stale_header = api.post(
+        "inspector",
+        f"/hazards/{case_id}/grade",
+        {"occurred_at": api.now(), "grade": "general"},
+        **{"If-Match": '"1"'},
+    )
     assert stale_header.status_code == 412
     assert len(api.ledger.history(UUID(case_id))) == 2
 
@@ -79,10 +104,14 @@ def test_known_at_and_timeline(api: Api) -> None:
     case_id = report(api)
     t_reported = api.clock.now
     api.clock.advance(hours=1)
-    api.post("inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"})
+    api.post(
+        "inspector", f"/hazards/{case_id}/grade", {"occurred_at": api.now(), "grade": "general"}
+    )
     now = api.get("auditor", f"/hazards/{case_id}").json()
     then = api.client.get(
-        f"/hazards/{case_id}", params={"known_at": t_reported.isoformat()}, headers=api.headers("auditor")
+        f"/hazards/{case_id}",
+        params={"known_at": t_reported.isoformat()},
+        headers=api.headers("auditor"),
     ).json()
     assert now["status"] == "graded" and then["status"] == "reported"
     timeline = api.get("auditor", f"/hazards/{case_id}/timeline").json()

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import Settings, create_app
 from api.users import User
@@ -40,8 +40,13 @@ def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
     from ledger.identity import Actor
 
     ledger.register_enterprise(
-        Actor("setup", "初始化", Role.ADMIN), clock.now, credit_code=RESTAURANT, name="餐馆",
-        region_code="620826", sectors=["city_gas"], principal=Person("p", "负责人"),
+        Actor("setup", "初始化", Role.ADMIN),
+        clock.now,
+        credit_code=RESTAURANT,
+        name="餐馆",
+        region_code="620826",
+        sectors=["city_gas"],
+        principal=Person("p", "负责人"),
     )
     yield app, token
     ledger.close()
@@ -66,8 +71,6 @@ def test_no_server_errors_and_responses_match_schema(fuzz_target: tuple[Any, str
         def check(case: Any) -> None:
             # Schema-valid requests may still break a domain rule (a 422 problem that
             # records nothing), so "positive data acceptance" is not a property here.
-            case.call_and_validate(
-                headers=headers, excluded_checks=[positive_data_acceptance]
-            )
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()

@@ -34,7 +34,9 @@ from tests.conftest import FakeClock
 
 CHROMIUM = os.environ.get("LEDGER_CHROMIUM", "/usr/bin/chromium")
 FACTORY = make_credit_code("91620826MA72FCTY0")
-ARTIFACTS = Path(os.environ.get("LEDGER_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))
+ARTIFACTS = Path(
+    os.environ.get("LEDGER_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")
+)
 
 
 def browser_or_skip() -> str:
@@ -68,25 +70,44 @@ def seed(ledger: HazardLedger, clock: FakeClock) -> dict[str, Any]:
     official = Actor("fire-01", "刘消防", Role.DEPARTMENT, "县消防救援大队")
     start = clock.now
     ledger.register_enterprise(
-        inspector, start, credit_code=FACTORY, name="静宁县某家具厂", region_code="620826",
-        sectors=["fire"], principal=Person("p-f", "马厂长"),
+        inspector,
+        start,
+        credit_code=FACTORY,
+        name="静宁县某家具厂",
+        region_code="620826",
+        sectors=["fire"],
+        principal=Person("p-f", "马厂长"),
     )
     case_id = ledger.report_hazard(
-        inspector, start, enterprise_code=FACTORY, sector="fire", location="成品仓库",
-        description="安全出口被货物堵塞", source="routine_inspection",
+        inspector,
+        start,
+        enterprise_code=FACTORY,
+        sector="fire",
+        location="成品仓库",
+        description="安全出口被货物堵塞",
+        source="routine_inspection",
     )
     clock.advance(hours=2)
     ledger.grade_hazard(official, clock.now, case_id, grade="major", criteria=["FIRE-D05"])
     clock.advance(days=1)
     ledger.assign_rectification(
-        official, clock.now, case_id, department="县消防救援大队",
-        deadline=clock.now + timedelta(days=30), requirements="清理安全出口",
+        official,
+        clock.now,
+        case_id,
+        department="县消防救援大队",
+        deadline=clock.now + timedelta(days=30),
+        requirements="清理安全出口",
     )
     clock.advance(days=10)
     occurred = clock.now - timedelta(days=9)
     late_case = ledger.report_hazard(
-        inspector, occurred, enterprise_code=FACTORY, sector="fire", location="车间",
-        description="灭火器过期", source="routine_inspection",
+        inspector,
+        occurred,
+        enterprise_code=FACTORY,
+        sector="fire",
+        location="车间",
+        description="灭火器过期",
+        source="routine_inspection",
         justification="纸质记录补录",
     )
     clock.advance(hours=1)
@@ -112,8 +133,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             break
         time.sleep(0.05)
     yield Site(
-        f"http://127.0.0.1:{port}", token, auditor, ledger, clock,
-        facts["case_id"], facts["late_case_id"],
+        f"http://127.0.0.1:{port}",
+        token,
+        auditor,
+        ledger,
+        clock,
+        facts["case_id"],
+        facts["late_case_id"],
     )
     server.should_exit = True
     thread.join(timeout=10)
@@ -129,8 +155,13 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(
             executable_path=executable,
             args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield b
