@@ -9,12 +9,12 @@ share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
-from starlette.responses import Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.application import Clock, HazardLedger, system_clock
 
@@ -32,6 +32,37 @@ RFC 9457 problem details (`application/problem+json`) in Chinese or English by
 to make retries safe, and `If-Match: "<version>"` (or `expected_version`) to refuse stale
 writes.
 """
+
+
+class RequestCounter:
+    """Counts responses by route template and status, as a plain ASGI middleware.
+
+    (Starlette's ``BaseHTTPMiddleware`` would cost more per request than the ledger
+    work of a case read.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            services = getattr(scope["app"].state, "services", None)
+            if services is not None:
+                template = getattr(scope.get("route"), "path", "unmatched")
+                services.metrics.count(template, status)
 
 
 @dataclass(frozen=True)
@@ -67,17 +98,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         app.state.services = Services.build(ledger)
     problems.install(app)
 
-    @app.middleware("http")
-    async def count_requests(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        services = getattr(request.app.state, "services", None)
-        if services is not None:
-            services.metrics.count(template, response.status_code)
-        return response
+    app.add_middleware(RequestCounter)
 
     for module in (system, hazards, registry, enforcement):
         app.include_router(module.router)

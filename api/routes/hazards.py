@@ -333,8 +333,16 @@ async def timeline(
     ] = None,
 ) -> Response:
     """Every event of the case with both clocks, actor and the change it made."""
-    _case_in_scope(request, user, case_id)
     events = _services(request).ledger.history(case_id)
+    reported = events[0]
+    if not isinstance(reported, HazardCase.Reported):
+        raise Problem(404, "not-found")
+    in_scope(
+        user,
+        region_code=reported.region_code,
+        sector=reported.sector,
+        enterprise_code=reported.enterprise_code,
+    )
     if known_at is not None:
         events = [e for e in events if e.timestamp <= known_at]
     rows = [event_row(e) for e in events]
