@@ -103,6 +103,16 @@ class HazardLedger(Application[UUID]):
         if violations:
             raise RuleViolated(violations)
 
+    def validate_command(
+        self, name: str, sector: str, fields: Mapping[str, Any], subject: LedgerAggregate | None
+    ) -> None:
+        """Run the sector validators on a command without recording anything.
+
+        For callers that drive aggregates themselves, such as the workbook importer's
+        check pass; raises ``RuleViolated`` like any command would.
+        """
+        self._validate(name, sector, fields, subject)
+
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:
             aggregate: object = self.repository.get(aggregate_id)
