@@ -125,7 +125,7 @@ class HazardLedger(Application[UUID]):
 
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(cls.__name__, aggregate_id) from None
         if not isinstance(aggregate, cls):
@@ -177,8 +177,14 @@ class HazardLedger(Application[UUID]):
         address: str = "",
         justification: str | None = None,
     ) -> UUID:
-        fields = {"credit_code": credit_code, "name": name, "region_code": region_code,
-                  "sectors": tuple(sectors), "address": address, "principal": principal}
+        fields = {
+            "credit_code": credit_code,
+            "name": name,
+            "region_code": region_code,
+            "sectors": tuple(sectors),
+            "address": address,
+            "principal": principal,
+        }
         for sector in sectors:
             self._validate("register_enterprise", sector, fields, None)
         enterprise = Enterprise.register(
@@ -216,7 +222,9 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         enterprise = self.enterprise(credit_code, expected_version=expected_version)
-        enterprise.change_principal(self._ctx(actor, occurred_at, justification), principal=principal)
+        enterprise.change_principal(
+            self._ctx(actor, occurred_at, justification), principal=principal
+        )
         self._commit(enterprise)
         return enterprise.version
 
@@ -271,8 +279,13 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> UUID:
         enterprise = self.enterprise(enterprise_code)
-        fields = {"enterprise_code": enterprise_code, "inspection_type": inspection_type,
-                  "team": tuple(team), "location": location, "devices_checked": devices_checked}
+        fields = {
+            "enterprise_code": enterprise_code,
+            "inspection_type": inspection_type,
+            "team": tuple(team),
+            "location": location,
+            "devices_checked": devices_checked,
+        }
         self._validate("record_inspection", sector, fields, None)
         inspection = Inspection.record(
             self._ctx(actor, occurred_at, justification),
@@ -308,9 +321,14 @@ class HazardLedger(Application[UUID]):
     ) -> UUID:
         """Record a hazard as found (排查发现); link it to its inspection atomically."""
         enterprise = self.enterprise(enterprise_code)
-        fields = {"enterprise_code": enterprise_code, "location": location,
-                  "description": description, "source": source, "details": dict(details or {}),
-                  "evidence": tuple(evidence)}
+        fields = {
+            "enterprise_code": enterprise_code,
+            "location": location,
+            "description": description,
+            "source": source,
+            "details": dict(details or {}),
+            "evidence": tuple(evidence),
+        }
         self._validate("report_hazard", sector, fields, None)
         ctx = self._ctx(actor, occurred_at, justification)
         case = HazardCase.report(
@@ -349,7 +367,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "grade_hazard", case_id, actor, occurred_at, expected_version, justification,
+            "grade_hazard",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"grade": grade, "criteria": tuple(criteria), "catalogue_edition": catalogue_edition},
             lambda case, ctx: case.grade_as(
                 ctx, grade=grade, criteria=tuple(criteria), catalogue_edition=catalogue_edition
@@ -368,9 +391,16 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "rectify_on_spot", case_id, actor, occurred_at, expected_version, justification,
+            "rectify_on_spot",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"measures": measures, "evidence": tuple(evidence)},
-            lambda case, ctx: case.rectify_on_spot(ctx, measures=measures, evidence=tuple(evidence)),
+            lambda case, ctx: case.rectify_on_spot(
+                ctx, measures=measures, evidence=tuple(evidence)
+            ),
         )
 
     def assign_rectification(
@@ -386,7 +416,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "assign_rectification", case_id, actor, occurred_at, expected_version, justification,
+            "assign_rectification",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"department": department, "deadline": deadline, "requirements": requirements},
             lambda case, ctx: case.assign(
                 ctx, department=department, deadline=deadline, requirements=requirements
@@ -404,7 +439,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "file_plan", case_id, actor, occurred_at, expected_version, justification,
+            "file_plan",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"plan": plan},
             lambda case, ctx: case.file_plan(ctx, plan=plan),
         )
@@ -420,8 +460,13 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "record_interim_controls", case_id, actor, occurred_at, expected_version,
-            justification, {"controls": controls},
+            "record_interim_controls",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
+            {"controls": controls},
             lambda case, ctx: case.record_interim_controls(ctx, controls=controls),
         )
 
@@ -438,7 +483,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "extend_deadline", case_id, actor, occurred_at, expected_version, justification,
+            "extend_deadline",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"new_deadline": new_deadline, "reason": reason, "approver": approver},
             lambda case, ctx: case.extend_deadline(
                 ctx, new_deadline=new_deadline, reason=reason, approver=approver
@@ -457,7 +507,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "list_for_supervision", case_id, actor, occurred_at, expected_version, justification,
+            "list_for_supervision",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"level": level, "authority": authority},
             lambda case, ctx: case.list_for_supervision(ctx, level=level, authority=authority),
         )
@@ -472,7 +527,13 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "delist", case_id, actor, occurred_at, expected_version, justification, {},
+            "delist",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
+            {},
             lambda case, ctx: case.delist(ctx),
         )
 
@@ -488,7 +549,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "escalate", case_id, actor, occurred_at, expected_version, justification,
+            "escalate",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"level": level, "reason": reason},
             lambda case, ctx: case.escalate(ctx, level=level, reason=reason),
         )
@@ -506,7 +572,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "report_rectification", case_id, actor, occurred_at, expected_version, justification,
+            "report_rectification",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"measures": measures, "completed_at": completed_at, "evidence": tuple(evidence)},
             lambda case, ctx: case.report_rectification(
                 ctx, measures=measures, completed_at=completed_at, evidence=tuple(evidence)
@@ -524,7 +595,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "file_assessment", case_id, actor, occurred_at, expected_version, justification,
+            "file_assessment",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"summary": summary},
             lambda case, ctx: case.file_assessment(ctx, summary=summary),
         )
@@ -541,7 +617,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "verify_rectification", case_id, actor, occurred_at, expected_version, justification,
+            "verify_rectification",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"accepted": accepted, "opinion": opinion},
             lambda case, ctx: case.verify(ctx, accepted=accepted, opinion=opinion),
         )
@@ -556,7 +637,13 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "close_hazard", case_id, actor, occurred_at, expected_version, justification, {},
+            "close_hazard",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
+            {},
             lambda case, ctx: case.close(ctx),
         )
 
@@ -571,7 +658,12 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         return self._case_command(
-            "reopen_hazard", case_id, actor, occurred_at, expected_version, justification,
+            "reopen_hazard",
+            case_id,
+            actor,
+            occurred_at,
+            expected_version,
+            justification,
             {"reason": reason},
             lambda case, ctx: case.reopen(ctx, reason=reason),
         )
@@ -598,8 +690,13 @@ class HazardLedger(Application[UUID]):
         enterprise = self.enterprise(enterprise_code)
         for case_id in case_ids:
             self._load(HazardCase, case_id)
-        fields = {"kind": kind, "document_number": document_number, "legal_basis": legal_basis,
-                  "fine_amount": fine_amount, "case_ids": tuple(case_ids)}
+        fields = {
+            "kind": kind,
+            "document_number": document_number,
+            "legal_basis": legal_basis,
+            "fine_amount": fine_amount,
+            "case_ids": tuple(case_ids),
+        }
         self._validate("issue_action", sector, fields, None)
         action = EnforcementAction.issue(
             self._ctx(actor, occurred_at, justification),
@@ -630,7 +727,9 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> int:
         action = self._load(EnforcementAction, action_id, expected_version)
-        action.execute(self._ctx(actor, occurred_at, justification), amount_paid=amount_paid, note=note)
+        action.execute(
+            self._ctx(actor, occurred_at, justification), amount_paid=amount_paid, note=note
+        )
         self._commit(action)
         return action.version
 

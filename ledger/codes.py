@@ -17,7 +17,7 @@ _CHAR_VALUE = {ch: i for i, ch in enumerate(CREDIT_CODE_CHARSET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 PROVINCE_PREFIXES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "  # noqa: SIM905
     "61 62 63 64 65 71 81 82".split()
 )
 
@@ -46,7 +46,8 @@ def credit_code_violations(code: str, field: str = "credit_code") -> list[Violat
                 "CREDIT_CODE_CHARSET",
                 field,
                 f"统一社会信用代码含有非法字符：{''.join(bad)}（不使用I、O、Z、S、V及小写字母）",
-                f"invalid characters {''.join(bad)!r} (I, O, Z, S, V and lower case are never used)",
+                f"invalid characters {''.join(bad)!r} "
+                "(I, O, Z, S, V and lower case are never used)",
             )
         ]
     expected = credit_code_check_char(code[:17])
@@ -74,6 +75,9 @@ def make_credit_code(first17: str) -> str:
     """Complete 17 characters with their check character (for generators and tests)."""
     if len(first17) != 17:
         raise ValueError("need exactly 17 characters")
+    bad = sorted({ch for ch in first17 if ch not in _CHAR_VALUE})
+    if bad:
+        raise ValueError(f"characters not used in credit codes: {''.join(bad)}")
     return first17 + credit_code_check_char(first17)
 
 

@@ -155,7 +155,10 @@ class EnforcementAction(LedgerAggregate):
         except ValueError:
             violations.append(
                 Violation(
-                    "ACTION_KIND_UNKNOWN", "kind", f"未知的执法措施“{kind}”", f"unknown kind {kind!r}"
+                    "ACTION_KIND_UNKNOWN",
+                    "kind",
+                    f"未知的执法措施“{kind}”",
+                    f"unknown kind {kind!r}",
                 )
             )
         for name, zh, value in (
@@ -240,7 +243,10 @@ class EnforcementAction(LedgerAggregate):
     def revoke(self, ctx: Context, *, reason: str) -> None:
         if self.status in (ActionStatus.REVOKED, ActionStatus.LIFTED):
             raise refuse(
-                "ACTION_ALREADY_ENDED", "status", "该执法文书已撤销或解除", "the action already ended"
+                "ACTION_ALREADY_ENDED",
+                "status",
+                "该执法文书已撤销或解除",
+                "the action already ended",
             )
         if not reason.strip():
             raise refuse("FIELD_REQUIRED", "reason", "“撤销理由”为必填项", "reason is required")

@@ -106,10 +106,14 @@ class Enterprise(LedgerAggregate):
         violations: list[Violation] = list(credit_code_violations(credit_code))
         violations += region_code_violations(region_code)
         if not name.strip():
-            violations.append(Violation("FIELD_REQUIRED", "name", "“单位名称”为必填项", "name is required"))
+            violations.append(
+                Violation("FIELD_REQUIRED", "name", "“单位名称”为必填项", "name is required")
+            )
         if not sectors:
             violations.append(
-                Violation("FIELD_REQUIRED", "sectors", "至少填写一个行业领域", "at least one sector")
+                Violation(
+                    "FIELD_REQUIRED", "sectors", "至少填写一个行业领域", "at least one sector"
+                )
             )
         if not principal.name.strip() or not principal.id.strip():
             violations.append(
@@ -144,7 +148,9 @@ class Enterprise(LedgerAggregate):
                 "the new principal is the one already in post",
             )
         if not principal.name.strip():
-            raise refuse("PRINCIPAL_REQUIRED", "principal", "主要负责人姓名为必填项", "name required")
+            raise refuse(
+                "PRINCIPAL_REQUIRED", "principal", "主要负责人姓名为必填项", "name required"
+            )
         self._emit(self.PrincipalChanged, ctx, principal=principal)
 
     def change_details(
@@ -152,9 +158,14 @@ class Enterprise(LedgerAggregate):
     ) -> None:
         if not name.strip() or not sectors:
             raise refuse(
-                "FIELD_REQUIRED", "name", "单位名称和行业领域为必填项", "name and sectors are required"
+                "FIELD_REQUIRED",
+                "name",
+                "单位名称和行业领域为必填项",
+                "name and sectors are required",
             )
-        self._emit(self.DetailsChanged, ctx, name=name.strip(), sectors=tuple(sectors), address=address)
+        self._emit(
+            self.DetailsChanged, ctx, name=name.strip(), sectors=tuple(sectors), address=address
+        )
 
     def principal_on(self, at: datetime) -> Person | None:
         """Who was the principal person in charge at business time ``at``."""

@@ -72,7 +72,7 @@ class LedgerAggregate(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             # Every event moves the case's business clock forward; keeping it here,
             # not in each apply(), means no event type can forget it.
-            agg = super().mutate(aggregate)
+            agg: Any = super().mutate(aggregate)
             agg.last_occurred_at = self.occurred_at
             return agg
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from .errors import RuleViolated, Violation, refuse
@@ -103,7 +103,7 @@ class RectificationPlan:
     time_limit_and_requirements: str  # 治理的时限和要求
     safety_and_emergency: str  # 安全措施和应急预案
 
-    PART_NAMES_ZH = {
+    PART_NAMES_ZH: ClassVar[dict[str, str]] = {
         "goal_and_tasks": "治理的目标和任务",
         "methods_and_measures": "采取的方法和措施",
         "funds_and_materials": "经费和物资的落实",
@@ -520,7 +520,9 @@ class HazardCase(LedgerAggregate):
             self.Graded, ctx, grade=grade, criteria=criteria, catalogue_edition=catalogue_edition
         )
 
-    def rectify_on_spot(self, ctx: Context, *, measures: str, evidence: tuple[str, ...] = ()) -> None:
+    def rectify_on_spot(
+        self, ctx: Context, *, measures: str, evidence: tuple[str, ...] = ()
+    ) -> None:
         if self.status not in (Status.GRADED, Status.REOPENED):
             raise _status_refusal("当场整改", "rectify on the spot", self.status)
         if self.grade is not Grade.GENERAL:
@@ -564,7 +566,10 @@ class HazardCase(LedgerAggregate):
         if _blank(requirements):
             violations.append(
                 Violation(
-                    "FIELD_REQUIRED", "requirements", "“整改要求”为必填项", "requirements is required"
+                    "FIELD_REQUIRED",
+                    "requirements",
+                    "“整改要求”为必填项",
+                    "requirements is required",
                 )
             )
         if deadline.tzinfo is None or deadline <= ctx.occurred_at:
@@ -618,7 +623,10 @@ class HazardCase(LedgerAggregate):
             raise _status_refusal("延期", "extend the deadline of", self.status)
         violations = [
             Violation("FIELD_REQUIRED", name, f"延期必须填写“{zh}”", f"an extension needs {name}")
-            for name, zh, value in (("reason", "延期理由", reason), ("approver", "批准人", approver))
+            for name, zh, value in (
+                ("reason", "延期理由", reason),
+                ("approver", "批准人", approver),
+            )
             if _blank(value)
         ]
         if new_deadline <= self.deadline:
@@ -641,7 +649,9 @@ class HazardCase(LedgerAggregate):
             approver=approver.strip(),
         )
 
-    def list_for_supervision(self, ctx: Context, *, level: ListingLevel | str, authority: str) -> None:
+    def list_for_supervision(
+        self, ctx: Context, *, level: ListingLevel | str, authority: str
+    ) -> None:
         if not self.is_open or self.status is Status.REPORTED:
             raise _status_refusal("挂牌督办", "list", self.status)
         if self.grade is not Grade.MAJOR:
@@ -675,9 +685,7 @@ class HazardCase(LedgerAggregate):
 
     def delist(self, ctx: Context) -> None:
         if self.listing_level is None or self.delisted_at is not None:
-            raise refuse(
-                "NOT_LISTED", "listing", "该隐患未挂牌督办", "the hazard is not listed"
-            )
+            raise refuse("NOT_LISTED", "listing", "该隐患未挂牌督办", "the hazard is not listed")
         if self.status is not Status.CLOSED:
             raise refuse(
                 "DELIST_BEFORE_CLOSE",
@@ -692,7 +700,10 @@ class HazardCase(LedgerAggregate):
             raise _status_refusal("升级督办", "escalate", self.status)
         if _blank(reason) or _blank(level):
             raise refuse(
-                "FIELD_REQUIRED", "reason", "升级督办须说明层级和理由", "escalation needs level and reason"
+                "FIELD_REQUIRED",
+                "reason",
+                "升级督办须说明层级和理由",
+                "escalation needs level and reason",
             )
         self._emit(self.Escalated, ctx, level=level.strip(), reason=reason.strip())
 
@@ -778,14 +789,14 @@ class HazardCase(LedgerAggregate):
                 "报告整改完成的人员不能复查自己报告的整改",
                 "the person who reported the rectification may not verify it",
             )
-        if self.listing_level is not None and self.delisted_at is None:
-            if self.assessment_filed_at is None:
-                raise refuse(
-                    "LISTED_NEEDS_ASSESSMENT",
-                    "assessment",
-                    "挂牌督办的重大隐患须先提交评估报告，再申请验收",
-                    "a listed hazard needs the enterprise's assessment before acceptance",
-                )
+        listed = self.listing_level is not None and self.delisted_at is None
+        if listed and self.assessment_filed_at is None:
+            raise refuse(
+                "LISTED_NEEDS_ASSESSMENT",
+                "assessment",
+                "挂牌督办的重大隐患须先提交评估报告，再申请验收",
+                "a listed hazard needs the enterprise's assessment before acceptance",
+            )
         if _blank(opinion):
             raise refuse("FIELD_REQUIRED", "opinion", "“复查意见”为必填项", "opinion is required")
         self._emit(self.Verified, ctx, accepted=bool(accepted), opinion=opinion.strip())
@@ -821,7 +832,10 @@ class HazardCase(LedgerAggregate):
         if self.grade is Grade.MAJOR and self.plan is None:
             violations.append(
                 Violation(
-                    "MAJOR_NEEDS_PLAN", "plan", "重大事故隐患缺少治理方案", "a major hazard needs a plan"
+                    "MAJOR_NEEDS_PLAN",
+                    "plan",
+                    "重大事故隐患缺少治理方案",
+                    "a major hazard needs a plan",
                 )
             )
         if violations:

@@ -98,11 +98,15 @@ class Inspection(LedgerAggregate):
             )
         if not team or not all(m.strip() for m in team):
             violations.append(
-                Violation("TEAM_REQUIRED", "team", "检查人员不能为空", "the team must name who inspected")
+                Violation(
+                    "TEAM_REQUIRED", "team", "检查人员不能为空", "the team must name who inspected"
+                )
             )
         if devices_checked < 0:
             violations.append(
-                Violation("NEGATIVE_COUNT", "devices_checked", "检查设备数不能为负", "cannot be negative")
+                Violation(
+                    "NEGATIVE_COUNT", "devices_checked", "检查设备数不能为负", "cannot be negative"
+                )
             )
         if violations:
             raise RuleViolated(violations)

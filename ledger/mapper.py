@@ -65,15 +65,15 @@ def converter_for(tp: Any) -> Converter:
             return lambda v: None if v is None else inner(v)
         return _identity
     if origin in (list, tuple, frozenset, set):
-        args = typing.get_args(tp)
-        item = converter_for(args[0]) if args else _identity
+        item_args = typing.get_args(tp)
+        item = converter_for(item_args[0]) if item_args else _identity
         container = cast(Callable[[Any], Any], origin)
         if item is _identity:
             return container
         return lambda v: container(item(x) for x in v)
     if origin is dict:
-        args = typing.get_args(tp)
-        value_conv = converter_for(args[1]) if len(args) == 2 else _identity
+        dict_args = typing.get_args(tp)
+        value_conv = converter_for(dict_args[1]) if len(dict_args) == 2 else _identity
         if value_conv is _identity:
             return _identity
         return lambda v: {k: value_conv(x) for k, x in v.items()}

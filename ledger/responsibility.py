@@ -27,7 +27,10 @@ class Duty(StrEnum):
     GOVERNMENT_LEADER = "government_leader"  # 属地政府分管领导
 
 
-DUTY_ZH = {Duty.DEPARTMENT_OFFICIAL: "行业主管部门负责人", Duty.GOVERNMENT_LEADER: "属地政府分管领导"}
+DUTY_ZH = {
+    Duty.DEPARTMENT_OFFICIAL: "行业主管部门负责人",
+    Duty.GOVERNMENT_LEADER: "属地政府分管领导",
+}
 
 
 def post_id(duty: Duty | str, region_code: str, sector: str = "") -> UUID:

@@ -41,7 +41,8 @@ class Store:
 
     def describe(self) -> str:
         if self.is_postgres:
-            return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname} (schema {self.schema})"
+            where = f"{self.user}@{self.host}:{self.port}/{self.dbname}"
+            return f"postgresql://{where} (schema {self.schema})"
         return str(Path(self.path).resolve())
 
 

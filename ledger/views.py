@@ -16,8 +16,15 @@ from uuid import UUID
 from .events import LATE_ENTRY_THRESHOLD, LedgerAggregate
 from .hazard import HazardCase
 
-_COMMON = {"originator_id", "originator_version", "timestamp", "actor", "occurred_at",
-           "justification", "originator_topic"}
+_COMMON = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "actor",
+    "occurred_at",
+    "justification",
+    "originator_topic",
+}
 
 
 def plain(value: Any) -> Any:

@@ -73,7 +73,12 @@ class Catalogue:
         )
 
     def get(self, code: str) -> Criterion | CompositeRule | None:
-        for item in (*self.criteria, *self.composite_rules, *self.elements):
+        items: tuple[Criterion | CompositeRule, ...] = (
+            *self.criteria,
+            *self.composite_rules,
+            *self.elements,
+        )
+        for item in items:
             if item.code == code:
                 return item
         return None

@@ -15,9 +15,7 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("show")
-def show(
-    ctx: typer.Context, case_id: Annotated[UUID, typer.Argument(help="The case id.")]
-) -> None:
+def show(ctx: typer.Context, case_id: Annotated[UUID, typer.Argument(help="The case id.")]) -> None:
     """Current state of a case, followed by its full history."""
     opts = options(ctx)
     with open_ledger(ctx) as ledger:

@@ -51,9 +51,16 @@ def open_ledger(ctx: typer.Context) -> Iterator[HazardLedger]:
 def fail(error: LedgerError, opts: Options) -> None:
     if isinstance(error, RuleViolated):
         if opts.json:
-            emit({"error": "rule_violated", "violations": [v.as_dict() for v in error.violations]}, opts)
+            emit(
+                {"error": "rule_violated", "violations": [v.as_dict() for v in error.violations]},
+                opts,
+            )
         else:
-            head = "命令被拒绝，未记录任何内容：" if opts.lang == "zh" else "Refused; nothing was recorded:"
+            head = (
+                "命令被拒绝，未记录任何内容："
+                if opts.lang == "zh"
+                else "Refused; nothing was recorded:"
+            )
             typer.echo(head, err=True)
             for line in error.messages(opts.lang):
                 typer.echo(f"  - {line}", err=True)

@@ -1,0 +1,106 @@
+"""The FastAPI application, built by one function from settings.
+
+Routes are ``async def`` and call the synchronous ledger directly. Each call is a short,
+bounded piece of work (a primary-key read or a one-transaction write), so running it
+on the event loop costs less than the hop through Starlette's thread pool that a plain
+``def`` route would take; concurrency comes from uvicorn workers (processes), which all
+share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ledger.application import Clock, HazardLedger, system_clock
+
+from . import problems, web
+from .routes import enforcement, hazards, registry, system
+from .services import Services
+
+DESCRIPTION = """
+hazard-ledger 隐患排查治理台账 — every step of every hazard as an immutable event.
+
+All commands record the authenticated user as the actor, and both clocks: the
+`occurred_at` you send (business time) and the time the ledger recorded it. Errors are
+RFC 9457 problem details (`application/problem+json`) in Chinese or English by
+`Accept-Language`; a refused command records nothing. Send `Idempotency-Key` with a POST
+to make retries safe, and `If-Match: "<version>"` (or `expected_version`) to refuse stale
+writes.
+"""
+
+
+class RequestCounter:
+    """Counts responses by route template and status, as a plain ASGI middleware.
+
+    (Starlette's ``BaseHTTPMiddleware`` would cost more per request than the ledger
+    work of a case read.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            services = getattr(scope["app"].state, "services", None)
+            if services is not None:
+                template = getattr(scope.get("route"), "path", "unmatched")
+                services.metrics.count(template, status)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an API process needs: where the ledger lives, and (for tests) a clock."""
+
+    store: str | None = None
+    clock: Clock = system_clock
+
+
+def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if ledger is not None:  # given by the caller, who also closes it
+            yield
+            return
+        the_ledger = HazardLedger(settings.store, clock=settings.clock)
+        app.state.services = Services.build(the_ledger)
+        try:
+            yield
+        finally:
+            the_ledger.close()
+
+    app = FastAPI(
+        title="hazard-ledger",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    if ledger is not None:
+        app.state.services = Services.build(ledger)
+    problems.install(app)
+
+    app.add_middleware(RequestCounter)
+
+    for module in (system, hazards, registry, enforcement):
+        app.include_router(module.router)
+    web.mount(app)
+    return app

@@ -1,0 +1,183 @@
+"""RFC 9457 problem details, in the reader's language.
+
+Every refusal the service gives is ``application/problem+json`` with a stable ``type``,
+a ``title`` and ``detail`` in Chinese or English (by ``Accept-Language``, Chinese by
+default), and, for broken rules, a ``violations`` list naming each rule and field. A
+refused command has recorded nothing; the body says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from ledger.errors import ConcurrentChange, NotFound, RuleViolated
+
+PROBLEM_BASE = "urn:hazard-ledger:problem:"
+MEDIA_TYPE = "application/problem+json"
+
+_TITLES: dict[str, tuple[str, str]] = {
+    "rule-violated": (
+        "命令违反规则，未记录任何内容",
+        "The command broke a rule; nothing was recorded",
+    ),
+    "invalid-request": (
+        "请求格式不正确，未记录任何内容",
+        "The request is malformed; nothing was recorded",
+    ),
+    "not-found": ("未找到", "Not found"),
+    "conflict": (
+        "记录已被他人修改，请刷新后重试",
+        "The record changed under you; reload and retry",
+    ),
+    "precondition-failed": (
+        "版本不匹配，记录已被他人修改",
+        "Version mismatch: the record has changed",
+    ),
+    "unauthenticated": ("需要登录（Bearer 令牌）", "Authentication required (bearer token)"),
+    "forbidden": ("当前角色无权执行此操作", "Your role may not do this"),
+    "idempotency-mismatch": (
+        "同一幂等键已用于不同的请求",
+        "This Idempotency-Key was used for a different request",
+    ),
+}
+
+
+def language(request: Request) -> str:
+    """``en`` when the reader prefers English, else ``zh``."""
+    best, best_q = "zh", -1.0
+    for part in request.headers.get("accept-language", "").split(","):
+        tag, _, q = part.strip().partition(";q=")
+        if not tag:
+            continue
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if weight > best_q:
+            best, best_q = ("en" if tag.lower().startswith("en") else "zh"), weight
+    return best
+
+
+class Problem(Exception):
+    """An HTTP problem raised by a route or dependency."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        detail_zh: str = "",
+        detail_en: str = "",
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail_en or kind)
+        self.status = status
+        self.kind = kind
+        self.detail_zh = detail_zh
+        self.detail_en = detail_en
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+def problem_response(request: Request, problem: Problem) -> Response:
+    lang = language(request)
+    zh_title, en_title = _TITLES.get(problem.kind, (problem.kind, problem.kind))
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + problem.kind,
+        "title": en_title if lang == "en" else zh_title,
+        "status": problem.status,
+        "instance": request.url.path,
+    }
+    detail = problem.detail_en if lang == "en" else problem.detail_zh
+    if detail:
+        body["detail"] = detail
+    body.update(problem.extra)
+    return Response(
+        orjson.dumps(body),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers={"content-language": lang, **problem.headers},
+    )
+
+
+def from_rule_violated(error: RuleViolated, lang: str) -> Problem:
+    violations = [
+        {"rule": v.rule, "field": v.field, "message": v.message(lang)} for v in error.violations
+    ]
+    return Problem(
+        422,
+        "rule-violated",
+        "；".join(v.message_zh for v in error.violations),
+        "; ".join(v.message_en for v in error.violations),
+        extra={"violations": violations, "recorded": False},
+    )
+
+
+def install(app: Any) -> None:
+    """Map domain and framework errors to problem details."""
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Problem)
+        return problem_response(request, exc)
+
+    async def on_rule(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RuleViolated)
+        return problem_response(request, from_rule_violated(exc, language(request)))
+
+    async def on_not_found(request: Request, exc: Exception) -> Response:
+        return problem_response(request, Problem(404, "not-found"))
+
+    async def on_conflict(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ConcurrentChange)
+        status, kind = (
+            (412, "precondition-failed")
+            if request.headers.get("if-match")
+            else (
+                409,
+                "conflict",
+            )
+        )
+        return problem_response(
+            request, Problem(status, kind, exc.message_zh, str(exc), extra={"recorded": False})
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        lang = language(request)
+        violations = [
+            {
+                "rule": "REQUEST_" + str(err.get("type", "invalid")).upper(),
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "message": str(err.get("msg", ""))
+                if lang == "en"
+                else f"字段格式不正确：{err.get('msg', '')}",
+            }
+            for err in exc.errors()
+        ]
+        return problem_response(
+            request,
+            Problem(422, "invalid-request", extra={"violations": violations, "recorded": False}),
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        kind = {404: "not-found", 401: "unauthenticated", 403: "forbidden"}.get(
+            exc.status_code, "http-error"
+        )
+        return problem_response(
+            request, Problem(exc.status_code, kind, str(exc.detail), str(exc.detail))
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(RuleViolated, on_rule)
+    app.add_exception_handler(NotFound, on_not_found)
+    app.add_exception_handler(ConcurrentChange, on_conflict)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)

@@ -1,0 +1,55 @@
+"""Health, metrics and who-am-I: what operators and clients check first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from starlette.responses import PlainTextResponse, Response
+
+from ..schemas import Health
+from ..security import CurrentUser
+from ..services import Services
+from .common import READ_ERRORS
+
+router = APIRouter(tags=["system 系统"])
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request) -> Health:
+    """Liveness and store reachability (no authentication: load balancers call it)."""
+    services: Services = request.app.state.services
+    return Health(
+        status="ok",
+        store=services.ledger.store.kind,
+        events=services.ledger.recorder.max_notification_id() or 0,
+    )
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics(request: Request) -> Response:
+    """Prometheus text exposition of request and command counters."""
+    services: Services = request.app.state.services
+    m = services.metrics
+    lines = [
+        "# HELP ledger_http_requests_total HTTP requests by route template and status.",
+        "# TYPE ledger_http_requests_total counter",
+    ]
+    for (route, status), count in sorted(m.requests.items()):
+        lines.append(f'ledger_http_requests_total{{route="{route}",status="{status}"}} {count}')
+    lines += [
+        "# HELP ledger_commands_recorded_total Commands recorded.",
+        "# TYPE ledger_commands_recorded_total counter",
+        f"ledger_commands_recorded_total {m.commands_recorded}",
+        "# HELP ledger_commands_refused_total Commands refused (nothing recorded).",
+        "# TYPE ledger_commands_refused_total counter",
+        f"ledger_commands_refused_total {m.commands_refused}",
+        "# HELP ledger_events Events in the ledger.",
+        "# TYPE ledger_events gauge",
+        f"ledger_events {services.ledger.recorder.max_notification_id() or 0}",
+    ]
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+
+@router.get("/me", responses=READ_ERRORS)
+async def me(user: CurrentUser) -> dict[str, object]:
+    """The authenticated user: role and jurisdiction."""
+    return user.as_dict()

@@ -1,0 +1,225 @@
+"""HTTP throughput and latency: a case timeline read and a hazard report write, next to
+a trivial FastAPI endpoint served the same way in the same run (the ratio is the figure).
+
+    python bench/http_bench.py [--store sqlite|postgres] [--cases 2000] [--seconds 10]
+
+Starts uvicorn with 1 and 2 workers on 127.0.0.1, loads it with wrk (Debian package
+``wrk``), prints a Markdown table. Nothing here is a test: figures are printed, never
+asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.users import User, directory_for  # noqa: E402
+from ledger.application import HazardLedger  # noqa: E402
+from ledger.codes import make_credit_code  # noqa: E402
+from ledger.enterprise import Person  # noqa: E402
+from ledger.identity import Actor, Role  # noqa: E402
+
+PORT = 8765
+CODE = make_credit_code("92620826MA71RKTA0")
+
+
+def seed(store: str, cases: int) -> tuple[str, list[str]]:
+    start = datetime.now(tz=UTC) - timedelta(days=1)
+    ledger = HazardLedger(store, clock=lambda: start)
+    actor = Actor("bench", "基准", Role.INSPECTOR, "bench")
+    ledger.register_enterprise(
+        actor,
+        start,
+        credit_code=CODE,
+        name="基准餐馆",
+        region_code="620826",
+        sectors=["city_gas"],
+        principal=Person("p", "负责人"),
+    )
+    ids = []
+    for _ in range(cases):
+        cid = ledger.report_hazard(
+            actor,
+            start,
+            enterprise_code=CODE,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙",
+            source="grid_patrol",
+        )
+        ledger.grade_hazard(actor, start, cid, grade="general")
+        ledger.assign_rectification(
+            actor,
+            start,
+            cid,
+            department="住建局",
+            deadline=start + timedelta(days=15),
+            requirements="整改",
+        )
+        ids.append(str(cid))
+    token = directory_for(ledger).add(
+        User("bench", "基准", Role.INSPECTOR, "bench", "620826"), now=datetime.now(tz=UTC)
+    )
+    ledger.close()
+    return token, ids
+
+
+def serve(target: str, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    args = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(PORT),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    if target.endswith("create_app"):
+        args.append("--factory")
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/openapi.json", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def wrk(
+    path: str, seconds: int, script: str | None = None, connections: int = 16
+) -> dict[str, float]:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run(
+        [*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        assert m, out
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def lua_timeline(token: str, ids: list[str], directory: Path) -> str:
+    path = directory / "timeline.lua"
+    id_list = ",".join(f'"{i}"' for i in ids)
+    path.write_text(
+        f"local ids = {{{id_list}}}\n"
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        "request = function()\n"
+        '  return wrk.format("GET", "/hazards/" .. ids[math.random(#ids)] .. "/timeline")\n'
+        "end\n"
+    )
+    return str(path)
+
+
+def lua_report(token: str, directory: Path) -> str:
+    path = directory / "report.lua"
+    body = (
+        '{"occurred_at":"' + (datetime.now(tz=UTC) - timedelta(hours=1)).isoformat() + '",'
+        f'"enterprise_code":"{CODE}","sector":"city_gas","location":"后厨",'
+        '"description":"燃气软管穿墙","source":"grid_patrol"}'
+    )
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+        f"wrk.body = [[{body}]]\n"
+    )
+    return str(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--dsn", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    tmp = Path(tempfile.mkdtemp())
+    schema = None
+    if args.store == "sqlite":
+        store = str(tmp / "ledger.db")
+    else:
+        schema = f"bench_{uuid4().hex[:10]}"
+        store = f"{args.dsn}?schema={schema}"
+    token, ids = seed(store, args.cases)
+    env = {**os.environ, "LEDGER_STORE": store, "PYTHONPATH": str(ROOT)}
+    rows = []
+    try:
+        for workers in (1, 2):
+            proc = serve("bench.trivial_app:app", workers, env)
+            trivial = wrk("/ping", args.seconds)
+            stop(proc)
+            proc = serve("api.app:create_app", workers, env)
+            read = wrk("/", args.seconds, lua_timeline(token, ids, tmp))
+            write = wrk("/hazards", args.seconds, lua_report(token, tmp), connections=4)
+            stop(proc)
+            rows.append((workers, trivial, read, write))
+    finally:
+        if schema:
+            import psycopg
+
+            with psycopg.connect(args.dsn, autocommit=True) as c:
+                c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    print(f"\n### HTTP on {args.store} ({args.cases} cases, {args.seconds}s per run, wrk -t2)\n")
+    print(
+        "| workers | endpoint | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ trivial "
+        "| p99 ÷ trivial |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for workers, trivial, read, write in rows:
+        for name, r in (
+            ("trivial GET /ping", trivial),
+            ("GET case timeline", read),
+            ("POST hazard report", write),
+        ):
+            ratio_rps = r["rps"] / trivial["rps"]
+            ratio_p99 = r["p99"] / trivial["p99"]
+            print(
+                f"| {workers} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                f"{r['errors']} | {ratio_rps:.2f} | {ratio_p99:.2f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

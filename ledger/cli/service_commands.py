@@ -1,0 +1,112 @@
+"""``ledger users …`` and ``ledger serve``: people and the HTTP service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from api.users import User, directory_for
+from ledger.identity import Role
+
+from .common import emit, open_ledger, options
+
+users_app = typer.Typer(no_args_is_help=True)
+
+
+@users_app.command("add")
+def add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name, recorded as the actor id.")],
+    name: Annotated[str, typer.Option(help="The person's name (姓名).")],
+    role: Annotated[Role, typer.Option(help="inspector, enterprise, department, ...")],
+    organisation: Annotated[str, typer.Option(help="Department or unit name.")] = "",
+    region: Annotated[str, typer.Option(help="Region code prefix of the jurisdiction.")] = "",
+    sector: Annotated[
+        list[str] | None, typer.Option(help="Sectors in scope (repeat; none = all).")
+    ] = None,
+    enterprise: Annotated[str, typer.Option(help="Credit code, for enterprise users.")] = "",
+    days: Annotated[int, typer.Option(help="Days until the token expires.")] = 90,
+) -> None:
+    """Add a user and print its bearer token (shown once; stored only as a hash)."""
+    with open_ledger(ctx) as ledger:
+        token = directory_for(ledger).add(
+            User(username, name, role, organisation, region, frozenset(sector or ()), enterprise),
+            now=ledger.clock(),
+            valid_for=timedelta(days=days),
+        )
+    opts = options(ctx)
+    if opts.json:
+        emit({"username": username, "token": token}, opts)
+    else:
+        typer.echo(token)
+
+
+@users_app.command("token")
+def reissue(
+    ctx: typer.Context,
+    username: str,
+    days: Annotated[int, typer.Option(help="Days until the token expires.")] = 90,
+) -> None:
+    """Issue a new token for a user; the old one stops working at once."""
+    with open_ledger(ctx) as ledger:
+        token = directory_for(ledger).reissue(
+            username, now=ledger.clock(), valid_for=timedelta(days=days)
+        )
+    typer.echo(token)
+
+
+@users_app.command("revoke")
+def revoke(ctx: typer.Context, username: str) -> None:
+    """Revoke a user's token on every API process at once."""
+    with open_ledger(ctx) as ledger:
+        directory_for(ledger).revoke(username, now=ledger.clock())
+    typer.echo(f"已撤销 / revoked: {username}")
+
+
+@users_app.command("list")
+def list_users(ctx: typer.Context) -> None:
+    """List users with role, scope and token state."""
+    with open_ledger(ctx) as ledger:
+        rows = directory_for(ledger).list()
+    opts = options(ctx)
+    if opts.json:
+        emit(rows, opts)
+        return
+    for r in rows:
+        state = "revoked" if r["revoked_at"] else f"expires {r['expires_at'][:10]}"
+        typer.echo(
+            f"{r['username']:<16} {r['role']:<11} {r['region_prefix'] or '*':<8} "
+            f"{','.join(r['sectors']) or '*':<24} {state}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users_app, name="users", help="Users and their bearer tokens.")
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    ) -> None:
+        """Serve the HTTP API (and web interface) with uvicorn."""
+        import os
+
+        import uvicorn
+
+        opts = options(ctx)
+        if opts.store:
+            os.environ["LEDGER_STORE"] = opts.store
+        where = opts.store or os.environ.get("LEDGER_STORE", "ledger.db")
+        typer.echo(f"http://{host}:{port}/  (API: /docs; store: {where})")
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )

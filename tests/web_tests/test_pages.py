@@ -1,0 +1,65 @@
+"""End to end in Chromium: sign in, read a case, see late entries, travel in time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import Site, screenshot, sign_in
+
+
+def test_sign_in_rejects_a_bad_token(page: Any, site: Site) -> None:
+    page.goto(site.url + "/")
+    page.fill("#token", "hl_not-a-token")
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#login-error:visible")
+    assert "无效" in page.inner_text("#login-error")
+    screenshot(page, "login")
+
+
+def test_case_timeline_with_late_entry_highlighted(page: Any, site: Site) -> None:
+    sign_in(page, site)
+    page.goto(f"{site.url}/#/case/{site.late_case_id}")
+    page.wait_for_selector("[data-testid=event]")
+    event = page.locator("[data-testid=event]").first
+    assert event.get_attribute("data-late") == "true"
+    assert "补录" in page.inner_text("[data-testid=late-flag]")
+    assert "纸质记录补录" in page.inner_text("[data-testid=timeline]")
+    screenshot(page, "case-late-entry")
+
+    page.goto(f"{site.url}/#/case/{site.case_id}")
+    page.wait_for_selector("[data-testid=event] >> nth=2")
+    assert page.locator("[data-testid=event]").count() == 3
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "assigned"
+    assert "FIRE-D05" in page.inner_text("[data-testid=case-state]")
+    screenshot(page, "case")
+
+
+def test_as_of_switch_shows_the_ledger_as_it_was_known(page: Any, site: Site) -> None:
+    sign_in(page, site)
+    page.goto(f"{site.url}/#/case/{site.case_id}")
+    page.wait_for_selector("[data-testid=event] >> nth=2")
+    # One hour after the report (09:00 UTC), before the grading was recorded (11:00 UTC);
+    # the page runs in Beijing time, UTC+8.
+    page.fill("#asof", "2026-02-20T18:00")
+    page.dispatch_event("#asof", "change")
+    page.wait_for_selector("[data-testid=asof-banner]:visible")
+    page.wait_for_function("document.querySelectorAll('[data-testid=event]').length === 1")
+    assert page.get_attribute("[data-testid=case-status]", "data-status") == "reported"
+    screenshot(page, "case-as-of")
+    page.click("#asof-clear")
+    page.wait_for_function("document.querySelectorAll('[data-testid=event]').length === 3")
+
+
+def test_english_switch(page: Any, site: Site) -> None:
+    sign_in(page, site)
+    page.goto(f"{site.url}/#/case/{site.late_case_id}")
+    page.wait_for_selector("[data-testid=late-flag]")
+    page.click("#lang")
+    page.wait_for_selector("[data-testid=late-flag]:has-text('Late entry')")
+    assert "Hazard case" in page.inner_text("h1")
+
+
+def test_outside_scope_looks_like_not_found(page: Any, site: Site) -> None:
+    sign_in(page, site)
+    page.goto(f"{site.url}/#/case/00000000-0000-0000-0000-000000000000")
+    page.wait_for_selector("[data-testid=not-found]")
