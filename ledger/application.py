@@ -81,7 +81,9 @@ class HazardLedger(Application[UUID]):
         super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
         self._integrity: IntegrityLog | None = None
         if integrity:
-            self._integrity = IntegrityLog(self.store)
+            self._integrity = IntegrityLog(
+                self.store, events_table=getattr(self.recorder, "events_table_name", "stored_events")
+            )
             self.add_insert_listener(self._integrity.record)
 
     @property

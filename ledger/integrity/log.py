@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 CHECKPOINT_EVERY_ENV_VAR = "LEDGER_CHECKPOINT_EVERY"
 ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
+REDACTED_TEXT = "[已遮蔽 redacted]"
 VERIFY_PAGE = 50_000
 MAX_FAILURES = 100
 
@@ -78,11 +79,12 @@ class IntegrityLog:
         self,
         store: Store,
         *,
+        events_table: str = "stored_events",
         key_directory: str | Path | None = None,
         checkpoint_every: int | None = None,
     ) -> None:
         self.store = store
-        self.tables = Tables(store)
+        self.tables = Tables(store, events_table)
         self.key_directory = key_dir(key_directory)
         every = checkpoint_every
         if every is None:
@@ -277,6 +279,12 @@ class IntegrityLog:
 
     # ---- checkpoints ----------------------------------------------------------------------
 
+    def use_key_directory(self, directory: str | Path | None) -> None:
+        """Look for the signing key in ``directory`` (None keeps the current setting)."""
+        if directory is not None:
+            self.key_directory = key_dir(directory)
+            self._signing_key = None
+
     def signing_key(self) -> SigningKey | None:
         if self._signing_key is None:
             self._signing_key = load_signing_key(self.key_directory)
@@ -328,6 +336,78 @@ class IntegrityLog:
         return found[-1] if found else None
 
     # ---- verification ---------------------------------------------------------------------
+
+    def redactions_for(self, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Redaction records (reason, fields, who, when) of the given sequence numbers."""
+        wanted = set(seqs)
+        rows = self.tables.fetchall(
+            f"SELECT seq, reason, fields, actor_id, redacted_at FROM {self.tables.redactions}"
+        )
+        return {
+            int(r[0]): {"reason": r[1], "fields": r[2].split(","), "actor_id": r[3],
+                        "redacted_at": r[4]}
+            for r in rows
+            if int(r[0]) in wanted
+        }
+
+    def redact(
+        self,
+        aggregate_id: UUID,
+        version: int,
+        *,
+        fields: Sequence[str],
+        reason: str,
+        actor_id: str,
+        at: datetime,
+    ) -> int:
+        """Blank the named text fields of one stored payload; returns its seq.
+
+        The leaf keeps the hash of the original payload, so every proof still verifies
+        and ``verify`` reports the event as redacted (with reason, who and when), not
+        as tampered. Only string fields outside the header can be blanked, so that the
+        event still replays.
+        """
+        if not reason.strip():
+            raise ValueError("reason: 遮蔽必须说明理由 / a redaction needs a reason")
+        chosen = [f for f in dict.fromkeys(fields) if f]
+        if not chosen:
+            raise ValueError("fields: 至少指定一个要遮蔽的字段 / name at least one field to redact")
+        protected = {"timestamp", "actor", "occurred_at", "originator_topic", "class_version"}
+        rows = self._entry_rows(
+            "originator_id = ? AND originator_version = ?", (self._oid_param(aggregate_id), version)
+        )
+        if not rows:
+            raise LookupError(f"event {aggregate_id} v{version} is not in the log")
+        seq = int(rows[0][0])
+        t = self.tables
+        with t.write() as cur:
+            cur.execute(t.sql(f"SELECT notification_id FROM {t.log} WHERE seq = ?"), (seq,))
+            nid = cur.fetchone()[0]
+            cur.execute(t.sql(f"SELECT state FROM {t.events} WHERE {t.event_id} = ?"), (nid,))
+            found = cur.fetchone()
+            if found is None:
+                raise LookupError(f"event {aggregate_id} v{version} is missing from the store")
+            state = orjson.loads(bytes(found[0]))
+            for name in chosen:
+                if name in protected:
+                    raise ValueError(f"{name}: 头部字段不可遮蔽 / header fields cannot be redacted")
+                if not isinstance(state.get(name), str):
+                    raise ValueError(f"{name}: 只能遮蔽文本字段 / only text fields can be redacted")
+                state[name] = REDACTED_TEXT
+            blanked = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
+            cur.execute(
+                t.sql(f"UPDATE {t.events} SET state = ? WHERE {t.event_id} = ?"), (blanked, nid)
+            )
+            cur.execute(
+                t.sql(
+                    f"INSERT INTO {t.redactions} (seq, reason, fields, actor_id, redacted_at) "
+                    "VALUES (?,?,?,?,?) ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, "
+                    "fields = excluded.fields, actor_id = excluded.actor_id, "
+                    "redacted_at = excluded.redacted_at"
+                ),
+                (seq, reason, ",".join(chosen), actor_id, at.isoformat()),
+            )
+        return seq
 
     def redacted_seqs(self) -> set[int]:
         return {int(r[0]) for r in self.tables.fetchall(f"SELECT seq FROM {self.tables.redactions}")}

@@ -31,7 +31,7 @@ _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 class Tables:
     """Names, placeholders and DDL of the integrity tables for one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, events_table: str = "stored_events") -> None:
         self.store = store
         self.postgres = store.is_postgres
         if self.postgres:
@@ -44,7 +44,9 @@ class Tables:
         self.tree = f"{prefix}integrity_tree"
         self.checkpoints = f"{prefix}integrity_checkpoints"
         self.redactions = f"{prefix}integrity_redactions"
-        self.events = f"{prefix}stored_events"
+        if not _SAFE_NAME.match(events_table):
+            raise ValueError(f"unsupported table name: {events_table!r}")
+        self.events = f"{prefix}{events_table}"
         # The events table's notification id column and how ids read back as text.
         self.event_id = "notification_id" if self.postgres else "rowid"
 
@@ -90,6 +92,7 @@ class Tables:
             f"CREATE TABLE IF NOT EXISTS {self.redactions} ("
             f"seq {big} PRIMARY KEY, "
             "reason TEXT NOT NULL, "
+            "fields TEXT NOT NULL, "
             "actor_id TEXT NOT NULL, "
             "redacted_at TEXT NOT NULL)",
         ]
