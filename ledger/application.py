@@ -82,7 +82,8 @@ class HazardLedger(Application[UUID]):
         self._integrity: IntegrityLog | None = None
         if integrity:
             self._integrity = IntegrityLog(
-                self.store, events_table=getattr(self.recorder, "events_table_name", "stored_events")
+                self.store,
+                events_table=getattr(self.recorder, "events_table_name", "stored_events"),
             )
             self.add_insert_listener(self._integrity.record)
 

@@ -39,7 +39,11 @@ def register(case_app: typer.Typer) -> None:
             return
         zh = opts.lang == "zh"
         for row in rows:
-            late = ("  [补录 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"] if row["late"] else ""
+            late = (
+                ("  [补录 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"]
+                if row["late"]
+                else ""
+            )
             head = (
                 f"v{row['version']:<3} #{row['seq']}  {row['event']}\n"
                 f"     {'发生' if zh else 'occurred'} {row['occurred_at']}  "

@@ -45,7 +45,9 @@ def register(app: typer.Typer) -> None:
     def keys(
         ctx: typer.Context,
         key_dir_opt: KeyDir = None,
-        name: Annotated[str, typer.Option("--name", help="Key name in signed notes.")] = "hazard-ledger",
+        name: Annotated[
+            str, typer.Option("--name", help="Key name in signed notes.")
+        ] = "hazard-ledger",
         force: Annotated[bool, typer.Option("--force", help="Replace an existing key.")] = False,
         show: Annotated[bool, typer.Option("--show", help="Only print the public key.")] = False,
     ) -> None:
@@ -55,7 +57,9 @@ def register(app: typer.Typer) -> None:
         if show:
             verifier = load_verifier_key(directory)
             if verifier is None:
-                _say(f"{directory} 中没有公钥", f"no public key in {directory}", opts.lang, err=True)
+                _say(
+                    f"{directory} 中没有公钥", f"no public key in {directory}", opts.lang, err=True
+                )
                 raise typer.Exit(1)
         else:
             try:
@@ -69,8 +73,14 @@ def register(app: typer.Typer) -> None:
                 )
                 raise typer.Exit(1) from None
         if opts.json:
-            emit({"key_dir": str(directory), "public_key": verifier.to_text(),
-                  "key_id": verifier.key_id.hex()}, opts)
+            emit(
+                {
+                    "key_dir": str(directory),
+                    "public_key": verifier.to_text(),
+                    "key_id": verifier.key_id.hex(),
+                },
+                opts,
+            )
             return
         _say(f"密钥目录：{directory}", f"key directory: {directory}", opts.lang)
         _say("公钥（请公布，供审计方核对）：", "public key (publish it for auditors):", opts.lang)
@@ -113,8 +123,11 @@ def register(app: typer.Typer) -> None:
             for failure in report.failures[1:10]:
                 typer.echo(f"  - {failure.message(opts.lang)}")
             rate = report.events_checked / report.seconds if report.seconds else 0.0
-            _say(f"用时 {report.seconds:.2f} 秒（{rate:,.0f} 事件/秒）",
-                 f"took {report.seconds:.2f} s ({rate:,.0f} events/s)", opts.lang)
+            _say(
+                f"用时 {report.seconds:.2f} 秒（{rate:,.0f} 事件/秒）",
+                f"took {report.seconds:.2f} s ({rate:,.0f} events/s)",
+                opts.lang,
+            )
         if not report.ok:
             raise typer.Exit(1)
 
@@ -156,8 +169,11 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit({"file": str(target), "bytes": size, "events": len(bundle["events"])}, opts)
         else:
-            _say(f"已导出证据包：{target}（{len(bundle['events'])} 个事件，{size} 字节）",
-                 f"bundle written: {target} ({len(bundle['events'])} events, {size} bytes)", opts.lang)
+            _say(
+                f"已导出证据包：{target}（{len(bundle['events'])} 个事件，{size} 字节）",
+                f"bundle written: {target} ({len(bundle['events'])} events, {size} bytes)",
+                opts.lang,
+            )
 
     @app.command("verify-bundle")
     def verify_bundle_command(
@@ -199,7 +215,11 @@ def register(app: typer.Typer) -> None:
         with open_ledger(ctx) as ledger:
             try:
                 seq = ledger.integrity.redact(
-                    case_id, version, fields=field, reason=reason, actor_id=actor.id,
+                    case_id,
+                    version,
+                    fields=field,
+                    reason=reason,
+                    actor_id=actor.id,
                     at=ledger.clock(),
                 )
             except (ValueError, LookupError) as e:
@@ -208,8 +228,10 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit({"seq": seq, "fields": field, "reason": reason}, opts)
         else:
-            _say(f"已遮蔽序号 {seq} 的字段 {', '.join(field)}；证明仍然有效。",
-                 f"redacted {', '.join(field)} of seq {seq}; its proofs still verify.", opts.lang)
+            _say(
+                f"已遮蔽序号 {seq} 的字段 {', '.join(field)}；证明仍然有效。",
+                f"redacted {', '.join(field)} of seq {seq}; its proofs still verify.",
+                opts.lang,
+            )
 
     _ = (keys, checkpoint, verify, proof, export_bundle_command, verify_bundle_command, redact)
-

@@ -76,7 +76,9 @@ def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
                 if note is not None or payload is None
                 else base64.b64encode(payload).decode(),
                 "redaction": note,
-                "inclusion_proof": [p.hex() for p in builder.inclusion_path(header.seq, checkpoint.tree_size)],
+                "inclusion_proof": [
+                    p.hex() for p in builder.inclusion_path(header.seq, checkpoint.tree_size)
+                ],
             }
         )
     return {
@@ -140,7 +142,9 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
     try:
         bundle = orjson.loads(data)
         if bundle.get("format") != BUNDLE_FORMAT:
-            out.problem("不是本系统的证据包（格式标识不符）", "not a hazard-ledger bundle (format differs)")
+            out.problem(
+                "不是本系统的证据包（格式标识不符）", "not a hazard-ledger bundle (format differs)"
+            )
             return out
         out.case_id = str(UUID(bundle["case_id"]))
         checkpoint = parse_signed_note(bundle["checkpoint"])
@@ -178,7 +182,10 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
             proof = [bytes.fromhex(p) for p in event["inclusion_proof"]]
             payload_b64 = event.get("payload")
         except (KeyError, TypeError, ValueError) as e:
-            out.problem(f"{where_zh}字段缺失或格式错误：{e}", f"{where_en} has missing or malformed fields: {e}")
+            out.problem(
+                f"{where_zh}字段缺失或格式错误：{e}",
+                f"{where_en} has missing or malformed fields: {e}",
+            )
             continue
         where_zh = f"第{header.version}版事件（账本序号 {header.seq}）"
         where_en = f"event v{header.version} (ledger seq {header.seq})"
@@ -187,14 +194,19 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
             continue
         if payload_b64 is None:
             if not event.get("redaction"):
-                out.problem(f"{where_zh}缺少内容且无遮蔽记录", f"{where_en} has no payload and no redaction record")
+                out.problem(
+                    f"{where_zh}缺少内容且无遮蔽记录",
+                    f"{where_en} has no payload and no redaction record",
+                )
                 continue
             redacted += 1
         else:
             try:
                 payload = base64.b64decode(payload_b64, validate=True)
             except binascii.Error:
-                out.problem(f"{where_zh}内容不是有效的 base64", f"{where_en} payload is not valid base64")
+                out.problem(
+                    f"{where_zh}内容不是有效的 base64", f"{where_en} payload is not valid base64"
+                )
                 continue
             if hashlib.sha256(payload).digest() != p_hash:
                 out.problem(
@@ -214,7 +226,9 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
                 )
                 continue
         leaf = merkle.leaf_hash(encode_leaf(header, p_hash))
-        if not merkle.verify_inclusion(leaf, header.seq, checkpoint.tree_size, proof, checkpoint.root):
+        if not merkle.verify_inclusion(
+            leaf, header.seq, checkpoint.tree_size, proof, checkpoint.root
+        ):
             out.problem(
                 f"{where_zh}的包含证明不成立：头部、内容哈希或证明路径被改动",
                 f"{where_en} inclusion proof fails: its header, payload hash or proof was altered",

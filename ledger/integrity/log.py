@@ -163,8 +163,17 @@ class IntegrityLog:
             frontier.append(l_hash)
             oid: Any = header.aggregate_id if self.tables.postgres else header.aggregate_id.hex
             rows.append(
-                (size, notification_id, oid, header.version, header.event_type,
-                 recorded_at, actor_id, p_hash, l_hash)
+                (
+                    size,
+                    notification_id,
+                    oid,
+                    header.version,
+                    header.event_type,
+                    recorded_at,
+                    actor_id,
+                    p_hash,
+                    l_hash,
+                )
             )
             size += 1
         cursor.executemany(self._insert_tree_sql, rows)
@@ -314,8 +323,16 @@ class IntegrityLog:
                     f"INSERT INTO {self.tables.checkpoints} (tree_size, key_id, key_name, origin, "
                     f"root, signature, note, issued_at) VALUES (?,?,?,?,?,?,?,?) {upsert}"
                 ),
-                (size, checkpoint.key_id.hex(), checkpoint.key_name, checkpoint.origin, root,
-                 checkpoint.signature, checkpoint.signed_note(), issued_at),
+                (
+                    size,
+                    checkpoint.key_id.hex(),
+                    checkpoint.key_name,
+                    checkpoint.origin,
+                    root,
+                    checkpoint.signature,
+                    checkpoint.signed_note(),
+                    issued_at,
+                ),
             )
         return checkpoint
 
@@ -326,8 +343,15 @@ class IntegrityLog:
             f"FROM {self.tables.checkpoints} ORDER BY tree_size, issued_at"
         )
         return [
-            Checkpoint(str(r[0]), int(r[1]), bytes(r[2]), str(r[3]), bytes.fromhex(r[4]),
-                       bytes(r[5]), str(r[6]))
+            Checkpoint(
+                str(r[0]),
+                int(r[1]),
+                bytes(r[2]),
+                str(r[3]),
+                bytes.fromhex(r[4]),
+                bytes(r[5]),
+                str(r[6]),
+            )
             for r in rows
         ]
 
@@ -344,8 +368,12 @@ class IntegrityLog:
             f"SELECT seq, reason, fields, actor_id, redacted_at FROM {self.tables.redactions}"
         )
         return {
-            int(r[0]): {"reason": r[1], "fields": r[2].split(","), "actor_id": r[3],
-                        "redacted_at": r[4]}
+            int(r[0]): {
+                "reason": r[1],
+                "fields": r[2].split(","),
+                "actor_id": r[3],
+                "redacted_at": r[4],
+            }
             for r in rows
             if int(r[0]) in wanted
         }
@@ -410,7 +438,9 @@ class IntegrityLog:
         return seq
 
     def redacted_seqs(self) -> set[int]:
-        return {int(r[0]) for r in self.tables.fetchall(f"SELECT seq FROM {self.tables.redactions}")}
+        return {
+            int(r[0]) for r in self.tables.fetchall(f"SELECT seq FROM {self.tables.redactions}")
+        }
 
     def verify(
         self, progress: Progress | None = None, verifier: VerifierKey | None = None
@@ -434,8 +464,13 @@ class IntegrityLog:
         roots = PrefixRoots([stored_size, *(c.tree_size for c in checkpoints)])
         failures = report.failures
 
-        def fail(code: str, seq: int | None, oid: str | None = None,
-                 version: int | None = None, detail: str = "") -> None:
+        def fail(
+            code: str,
+            seq: int | None,
+            oid: str | None = None,
+            version: int | None = None,
+            detail: str = "",
+        ) -> None:
             if len(failures) < MAX_FAILURES:
                 failures.append(Failure(code, seq, oid, version, detail))
 
@@ -468,8 +503,20 @@ class IntegrityLog:
                 page = cur.fetchall()
                 start += VERIFY_PAGE
                 leaves: list[bytes] = []
-                for (seq, l_oid, l_ver, l_topic, l_rec, l_actor, l_ph, l_leaf,
-                     e_oid, e_ver, e_topic, state) in page:
+                for (
+                    seq,
+                    l_oid,
+                    l_ver,
+                    l_topic,
+                    l_rec,
+                    l_actor,
+                    l_ph,
+                    l_leaf,
+                    e_oid,
+                    e_ver,
+                    e_topic,
+                    state,
+                ) in page:
                     if seq != expected:
                         fail("SEQ_GAP", expected, detail=f"next logged seq is {seq}")
                         expected = seq
@@ -483,8 +530,13 @@ class IntegrityLog:
                         continue
                     state = bytes(state)
                     if e_oid != l_oid or e_ver != l_ver or e_topic != l_topic:
-                        fail("HEADER_MISMATCH", seq, oid_text, l_ver,
-                             f"store holds {uuid_text(e_oid)} v{e_ver} {e_topic}")
+                        fail(
+                            "HEADER_MISMATCH",
+                            seq,
+                            oid_text,
+                            l_ver,
+                            f"store holds {uuid_text(e_oid)} v{e_ver} {e_topic}",
+                        )
                     committed = bytes(l_ph)
                     actual = sha(state).digest()
                     rec, actor = l_rec, l_actor
@@ -492,8 +544,13 @@ class IntegrityLog:
                         if seq in redacted:
                             report.redacted.append(seq)
                         else:
-                            fail("PAYLOAD_CHANGED", seq, oid_text, l_ver,
-                                 f"committed {committed.hex()[:16]}…, found {actual.hex()[:16]}…")
+                            fail(
+                                "PAYLOAD_CHANGED",
+                                seq,
+                                oid_text,
+                                l_ver,
+                                f"committed {committed.hex()[:16]}…, found {actual.hex()[:16]}…",
+                            )
                             committed = actual
                     else:
                         try:
@@ -504,12 +561,26 @@ class IntegrityLog:
                         except (orjson.JSONDecodeError, AttributeError):
                             fail("PAYLOAD_UNREADABLE", seq, oid_text, l_ver)
                         if rec != l_rec or actor != l_actor:
-                            fail("HEADER_MISMATCH", seq, oid_text, l_ver,
-                                 f"payload says recorded {rec} by {actor}")
-                    leaf = b"".join((
-                        b"\x00", LEAF_PREFIX, pack(str(seq)), pack(oid_text), pack(str(l_ver)),
-                        pack(l_topic), pack(str(rec)), pack(str(actor)), committed,
-                    ))
+                            fail(
+                                "HEADER_MISMATCH",
+                                seq,
+                                oid_text,
+                                l_ver,
+                                f"payload says recorded {rec} by {actor}",
+                            )
+                    leaf = b"".join(
+                        (
+                            b"\x00",
+                            LEAF_PREFIX,
+                            pack(str(seq)),
+                            pack(oid_text),
+                            pack(str(l_ver)),
+                            pack(l_topic),
+                            pack(str(rec)),
+                            pack(str(actor)),
+                            committed,
+                        )
+                    )
                     recomputed = sha(leaf).digest()
                     if recomputed != logged_leaf and len(failures) == found_before:
                         # Only when nothing above explains it: the log row itself changed.
@@ -524,9 +595,17 @@ class IntegrityLog:
         report.tree_size = roots.count
         report.root = recomputed_roots.get(roots.count, merkle.root([]))
         if stored_size != roots.count:
-            fail("TREE_SIZE_MISMATCH", None, detail=f"tree state says {stored_size}, log has {roots.count}")
+            fail(
+                "TREE_SIZE_MISMATCH",
+                None,
+                detail=f"tree state says {stored_size}, log has {roots.count}",
+            )
         elif report.root != stored_root:
-            fail("ROOT_MISMATCH", None, detail=f"stored {stored_root.hex()}, recomputed {report.root.hex()}")
+            fail(
+                "ROOT_MISMATCH",
+                None,
+                detail=f"stored {stored_root.hex()}, recomputed {report.root.hex()}",
+            )
         key = verifier or self.verifier_key()
         previous_good = 0
         for checkpoint in checkpoints:
@@ -534,15 +613,25 @@ class IntegrityLog:
             if key is not None and key.key_id == checkpoint.key_id:
                 report.signatures_checked += 1
                 if not checkpoint.verify(key):
-                    fail("CHECKPOINT_SIGNATURE_INVALID", None, detail=f"tree size {checkpoint.tree_size}")
+                    fail(
+                        "CHECKPOINT_SIGNATURE_INVALID",
+                        None,
+                        detail=f"tree size {checkpoint.tree_size}",
+                    )
             got = recomputed_roots.get(checkpoint.tree_size)
             if got is None:
-                fail("CHECKPOINT_BEYOND_LOG", None,
-                     detail=f"checkpoint for {checkpoint.tree_size} events, log has {roots.count}")
+                fail(
+                    "CHECKPOINT_BEYOND_LOG",
+                    None,
+                    detail=f"checkpoint for {checkpoint.tree_size} events, log has {roots.count}",
+                )
             elif got != checkpoint.root:
-                fail("CHECKPOINT_MISMATCH", None,
-                     detail=f"checkpoint for {checkpoint.tree_size} events: a change lies between "
-                            f"seq {previous_good} and seq {checkpoint.tree_size - 1}")
+                fail(
+                    "CHECKPOINT_MISMATCH",
+                    None,
+                    detail=f"checkpoint for {checkpoint.tree_size} events: a change lies between "
+                    f"seq {previous_good} and seq {checkpoint.tree_size - 1}",
+                )
             else:
                 previous_good = checkpoint.tree_size
         report.seconds = time.perf_counter() - started

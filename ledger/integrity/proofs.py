@@ -119,7 +119,10 @@ class ProofBuilder:
             return [] if complete else [self.subtree_root(start, end)]
         k = split_point(n)
         if m <= k:
-            return [*self._subproof(m, start, start + k, complete), self.subtree_root(start + k, end)]
+            return [
+                *self._subproof(m, start, start + k, complete),
+                self.subtree_root(start + k, end),
+            ]
         return [*self._subproof(m - k, start + k, end, False), self.subtree_root(start, start + k)]
 
 

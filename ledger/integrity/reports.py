@@ -54,7 +54,9 @@ class InclusionProof:
             return False
         if merkle.leaf_hash(encode_leaf(self.header, self.payload_hash)) != self.leaf_hash:
             return False
-        return merkle.verify_inclusion(self.leaf_hash, self.seq, self.tree_size, self.path, self.root)
+        return merkle.verify_inclusion(
+            self.leaf_hash, self.seq, self.tree_size, self.path, self.root
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,19 +109,41 @@ class ConsistencyProof:
 
 # Failure codes, with what they mean in both languages.
 FAILURE_TEXT: dict[str, tuple[str, str]] = {
-    "SEQ_GAP": ("账本序号缺失（日志行被删除）", "a ledger sequence number is missing (log row deleted)"),
+    "SEQ_GAP": (
+        "账本序号缺失（日志行被删除）",
+        "a ledger sequence number is missing (log row deleted)",
+    ),
     "EVENT_MISSING": ("事件记录被删除", "the stored event has been deleted"),
-    "HEADER_MISMATCH": ("事件的标识字段与日志不一致（被改动或调换位置）",
-                        "the event's identifying fields differ from the log (edited or moved)"),
-    "PAYLOAD_CHANGED": ("事件内容被改动（内容哈希不符）", "the event's content was changed (payload hash differs)"),
+    "HEADER_MISMATCH": (
+        "事件的标识字段与日志不一致（被改动或调换位置）",
+        "the event's identifying fields differ from the log (edited or moved)",
+    ),
+    "PAYLOAD_CHANGED": (
+        "事件内容被改动（内容哈希不符）",
+        "the event's content was changed (payload hash differs)",
+    ),
     "PAYLOAD_UNREADABLE": ("事件内容无法解析", "the event's content cannot be decoded"),
     "LEAF_MISMATCH": ("日志中的叶哈希被改动", "the leaf hash stored in the log was changed"),
-    "UNLOGGED_EVENT": ("存在未登记到完整性日志的事件", "an event exists that is not in the integrity log"),
-    "TREE_SIZE_MISMATCH": ("树的大小与日志行数不符", "the tree size differs from the number of log rows"),
-    "ROOT_MISMATCH": ("重算的根哈希与保存的不符", "the recomputed root differs from the stored root"),
-    "CHECKPOINT_MISMATCH": ("重算的根哈希与已签名检查点不符", "the recomputed root differs from a signed checkpoint"),
-    "CHECKPOINT_BEYOND_LOG": ("已签名检查点覆盖的事件多于现存日志（尾部被删除）",
-                              "a signed checkpoint covers more events than the log now holds (tail deleted)"),
+    "UNLOGGED_EVENT": (
+        "存在未登记到完整性日志的事件",
+        "an event exists that is not in the integrity log",
+    ),
+    "TREE_SIZE_MISMATCH": (
+        "树的大小与日志行数不符",
+        "the tree size differs from the number of log rows",
+    ),
+    "ROOT_MISMATCH": (
+        "重算的根哈希与保存的不符",
+        "the recomputed root differs from the stored root",
+    ),
+    "CHECKPOINT_MISMATCH": (
+        "重算的根哈希与已签名检查点不符",
+        "the recomputed root differs from a signed checkpoint",
+    ),
+    "CHECKPOINT_BEYOND_LOG": (
+        "已签名检查点覆盖的事件多于现存日志（尾部被删除）",
+        "a signed checkpoint covers more events than the log now holds (tail deleted)",
+    ),
     "CHECKPOINT_SIGNATURE_INVALID": ("检查点签名无效", "a checkpoint's signature does not verify"),
 }
 
@@ -188,7 +212,8 @@ class VerifyReport:
                 return (
                     f"完整性校验通过：{self.events_checked} 个事件逐一重算一致，"
                     f"根哈希 {self.root.hex()}，核对已签名检查点 {self.checkpoints_checked} 个"
-                    f"（验签 {self.signatures_checked} 个），已依法遮蔽内容 {len(self.redacted)} 个。"
+                    f"（验签 {self.signatures_checked} 个），"
+                    f"已依法遮蔽内容 {len(self.redacted)} 个。"
                 )
             return (
                 f"Integrity verified: {self.events_checked} events recomputed and consistent, "
@@ -200,7 +225,10 @@ class VerifyReport:
         assert first is not None
         if lang == "zh":
             return f"完整性校验失败（{len(self.failures)} 处）。首个差异：{first.message('zh')}"
-        return f"Integrity check FAILED ({len(self.failures)} findings). First difference: {first.message('en')}"
+        return (
+            f"Integrity check FAILED ({len(self.failures)} findings). "
+            f"First difference: {first.message('en')}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         first = self.first_failure

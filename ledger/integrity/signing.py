@@ -114,7 +114,9 @@ class SigningKey:
         return self.private_key.sign(message)
 
 
-def create_keys(directory: Path, name: str = DEFAULT_KEY_NAME, *, force: bool = False) -> SigningKey:
+def create_keys(
+    directory: Path, name: str = DEFAULT_KEY_NAME, *, force: bool = False
+) -> SigningKey:
     """Make a new key pair in ``directory`` (private file 0600); refuse to overwrite."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     private_path = directory / PRIVATE_KEY_FILE

@@ -44,8 +44,13 @@ class ProofStatus:
         return (zh if lang == "zh" else en)[self.status]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "status": self.status, "against": self.against,
-                "label_zh": self.label("zh"), "label_en": self.label("en")}
+        return {
+            "seq": self.seq,
+            "status": self.status,
+            "against": self.against,
+            "label_zh": self.label("zh"),
+            "label_en": self.label("en"),
+        }
 
 
 def proof_statuses(log: IntegrityLog, aggregate_id: UUID) -> dict[int, ProofStatus]:

@@ -113,12 +113,12 @@ class Tables:
             ) as conn:
                 yield conn
         else:
-            conn = sqlite3.connect(self.store.path, timeout=30, isolation_level=None)
+            lite = sqlite3.connect(self.store.path, timeout=30, isolation_level=None)
             try:
-                conn.execute("PRAGMA synchronous=FULL")
-                yield conn
+                lite.execute("PRAGMA synchronous=FULL")
+                yield lite
             finally:
-                conn.close()
+                lite.close()
 
     @contextmanager
     def write(self) -> Iterator[Any]:

@@ -34,9 +34,22 @@ def offline_verify(path: Path, tmp_path: Path, *extra: str) -> subprocess.Comple
     empty = tmp_path / "empty-cwd"
     empty.mkdir(exist_ok=True)
     result = subprocess.run(
-        [sys.executable, "-c", "from ledger.cli import main; main()", "--lang", "en",
-         "verify-bundle", str(path), *extra],
-        cwd=empty, env=env, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "from ledger.cli import main; main()",
+            "--lang",
+            "en",
+            "verify-bundle",
+            str(path),
+            *extra,
+        ],
+        cwd=empty,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert not (tmp_path / "missing").exists()
     assert list(empty.iterdir()) == []

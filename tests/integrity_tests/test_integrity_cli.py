@@ -57,8 +57,11 @@ def test_verify_exits_non_zero_and_names_the_position(
     t = ledger.integrity.tables
     nid = raw(ledger, f"SELECT notification_id FROM {t.log} WHERE seq = 3")[0][0]
     state = bytes(raw(ledger, f"SELECT state FROM {table} WHERE {id_column} = ?", (nid,))[0][0])
-    raw(ledger, f"UPDATE {table} SET state = ? WHERE {id_column} = ?",
-        (state.replace("金属管道".encode(), "塑料管道".encode()), nid))
+    raw(
+        ledger,
+        f"UPDATE {table} SET state = ? WHERE {id_column} = ?",
+        (state.replace("金属管道".encode(), "塑料管道".encode()), nid),
+    )
     code, out = run(store_url, "--lang", "en", "verify")
     assert code == 1
     assert f"seq 3 ({case_id} v3): the event's content was changed" in out

@@ -26,11 +26,18 @@ def spec_encoding(fields: list[str], payload_hash: bytes) -> bytes:
 
 def test_leaf_matches_the_written_specification() -> None:
     ph = hashlib.sha256(b"{}").digest()
-    header = LeafHeader(7, AGG, 3, "ledger.hazard:HazardCase.Graded",
-                        "2026-03-03T09:00:00+00:00", "insp-001")
+    header = LeafHeader(
+        7, AGG, 3, "ledger.hazard:HazardCase.Graded", "2026-03-03T09:00:00+00:00", "insp-001"
+    )
     expected = spec_encoding(
-        ["7", str(AGG), "3", "ledger.hazard:HazardCase.Graded",
-         "2026-03-03T09:00:00+00:00", "insp-001"],
+        [
+            "7",
+            str(AGG),
+            "3",
+            "ledger.hazard:HazardCase.Graded",
+            "2026-03-03T09:00:00+00:00",
+            "insp-001",
+        ],
         ph,
     )
     assert encode_leaf(header, ph) == expected

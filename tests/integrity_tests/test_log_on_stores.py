@@ -52,8 +52,14 @@ def test_leaf_recomputes_from_the_stored_event(ledger: HazardLedger, clock: Fake
         (header.seq,),
     )[0][0]
     assert payload_hash(bytes(state)) == p_hash
-    expected = LeafHeader(header.seq, case_id, 2, "ledger.hazard:HazardCase.Graded",
-                          clock.now.isoformat(), INSPECTOR.id)
+    expected = LeafHeader(
+        header.seq,
+        case_id,
+        2,
+        "ledger.hazard:HazardCase.Graded",
+        clock.now.isoformat(),
+        INSPECTOR.id,
+    )
     assert header == expected
     assert merkle.leaf_hash(encode_leaf(expected, p_hash)) == l_hash
 

@@ -20,8 +20,12 @@ def test_redacted_payload_is_reported_as_redacted_not_tampered(
     case_id = assigned_case(app, clock.now)
     app.integrity.issue_checkpoint()
     seq = app.integrity.redact(
-        case_id, 1, fields=["description", "location"], reason="court order 2026-17",
-        actor_id="admin-1", at=clock.now,
+        case_id,
+        1,
+        fields=["description", "location"],
+        reason="court order 2026-17",
+        actor_id="admin-1",
+        at=clock.now,
     )
     case = app.case(case_id)  # the case still replays
     assert case.description == REDACTED_TEXT and case.location == REDACTED_TEXT
@@ -40,20 +44,21 @@ def test_redaction_refuses_header_fields_and_non_text(
     case_id = assigned_case(ledger, clock.now)
     for fields, word in ((["timestamp"], "header"), (["details"], "text"), ([], "at least")):
         with pytest.raises(ValueError, match=word):
-            ledger.integrity.redact(case_id, 1, fields=fields, reason="r", actor_id="a",
-                                    at=clock.now)
+            ledger.integrity.redact(
+                case_id, 1, fields=fields, reason="r", actor_id="a", at=clock.now
+            )
     with pytest.raises(ValueError, match="reason"):
-        ledger.integrity.redact(case_id, 1, fields=["location"], reason=" ", actor_id="a",
-                                at=clock.now)
+        ledger.integrity.redact(
+            case_id, 1, fields=["location"], reason=" ", actor_id="a", at=clock.now
+        )
     assert ledger.integrity.redacted_seqs() == set()
 
 
-def test_an_edit_after_redaction_is_still_tampering(
-    ledger: HazardLedger, clock: FakeClock
-) -> None:
+def test_an_edit_after_redaction_is_still_tampering(ledger: HazardLedger, clock: FakeClock) -> None:
     case_id = assigned_case(ledger, clock.now)
-    seq = ledger.integrity.redact(case_id, 2, fields=["grade"], reason="r", actor_id="a",
-                                  at=clock.now)
+    seq = ledger.integrity.redact(
+        case_id, 2, fields=["grade"], reason="r", actor_id="a", at=clock.now
+    )
     # Another event's payload is edited directly: not covered by any redaction record.
     table, id_column = events_table(ledger)
     t = ledger.integrity.tables

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
-
-from uuid import UUID
 
 from ledger.application import HazardLedger
 from ledger.integrity.log import uuid_text
@@ -56,8 +55,11 @@ def test_one_byte_edit_of_a_stored_event_is_caught_at_its_seq(filled: HazardLedg
     first = report.first_failure
     assert first is not None and first.seq == 4 and first.code == "PAYLOAD_CHANGED"
     assert "seq 4" in report.summary("en")
-    assert {f.code for f in report.failures} == {"PAYLOAD_CHANGED", "ROOT_MISMATCH",
-                                                 "CHECKPOINT_MISMATCH"}
+    assert {f.code for f in report.failures} == {
+        "PAYLOAD_CHANGED",
+        "ROOT_MISMATCH",
+        "CHECKPOINT_MISMATCH",
+    }
 
 
 def test_a_deleted_event_row_is_caught_at_its_seq(filled: HazardLedger) -> None:
@@ -75,8 +77,10 @@ def test_two_swapped_rows_are_caught_at_the_first_of_them(filled: HazardLedger) 
     nid_b, _ = event_at(filled, 5)
     a = raw(filled, f"SELECT {cols} FROM {table} WHERE {id_column} = ?", (nid_a,))[0]
     b = raw(filled, f"SELECT {cols} FROM {table} WHERE {id_column} = ?", (nid_b,))[0]
-    set_row = (f"UPDATE {table} SET originator_id = ?, originator_version = ?, topic = ?, "
-               f"state = ? WHERE {id_column} = ?")
+    set_row = (
+        f"UPDATE {table} SET originator_id = ?, originator_version = ?, topic = ?, "
+        f"state = ? WHERE {id_column} = ?"
+    )
     # Move one row out of the way first: (aggregate, version) is unique.
     raw(filled, f"UPDATE {table} SET originator_version = -1 WHERE {id_column} = ?", (nid_a,))
     raw(filled, set_row, (*a, nid_b))
@@ -120,14 +124,20 @@ def test_a_consistent_rewrite_of_log_and_tree_is_caught_by_the_signed_checkpoint
     header = next(h for h, _, _ in filled.integrity.entries(aggregate_at(filled, 4)) if h.seq == 4)
     new_hash = payload_hash(edited)
     new_leaf = merkle.leaf_hash(encode_leaf(header, new_hash))
-    raw(filled, f"UPDATE {t.log} SET payload_hash = ?, leaf_hash = ? WHERE seq = 4",
-        (new_hash, new_leaf))
+    raw(
+        filled,
+        f"UPDATE {t.log} SET payload_hash = ?, leaf_hash = ? WHERE seq = 4",
+        (new_hash, new_leaf),
+    )
     leaves = filled.integrity.leaf_hashes(0, 7)
     frontier = merkle.Frontier()
     for leaf in leaves:
         frontier.append(leaf)
-    raw(filled, f"UPDATE {t.tree} SET frontier = ?, root = ? WHERE id = 1",
-        (frontier.to_bytes(), frontier.root()))
+    raw(
+        filled,
+        f"UPDATE {t.tree} SET frontier = ?, root = ? WHERE id = 1",
+        (frontier.to_bytes(), frontier.root()),
+    )
     report = filled.integrity.verify()
     assert [f.code for f in report.failures] == ["CHECKPOINT_MISMATCH"]
     assert "seq 0 and seq 6" in report.failures[0].detail

@@ -51,7 +51,7 @@ def test_consistency_proofs_match_and_verify(n: int, data: st.DataObject) -> Non
     assert proof == merkle.consistency_proof(m, n, lambda s, e: hashes[s:e])
     assert merkle.verify_consistency(m, n, merkle.root(hashes[:m]), merkle.root(hashes), proof)
     if m < n:
-        wrong = merkle.root(hashes[: m - 1] + [bytes(32)])
+        wrong = merkle.root([*hashes[: m - 1], bytes(32)])
         assert not merkle.verify_consistency(m, n, wrong, merkle.root(hashes), proof)
 
 
