@@ -29,6 +29,7 @@ from .events import Context, LedgerAggregate
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
 from .identity import Actor
 from .inspection import Inspection, InspectionType
+from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
@@ -70,12 +71,34 @@ class HazardLedger(Application[UUID]):
         clock: Clock = system_clock,
         validators: Sequence[Validator] = (),
         env: Mapping[str, str] | None = None,
+        integrity: bool = True,
     ) -> None:
+        """``integrity=False`` exists only so the benchmark can measure the log's cost."""
         self.store = store if isinstance(store, Store) else resolve_store(store)
         ensure_schema(self.store)
         self.clock = clock
         self.validators: list[Validator] = list(validators)
         super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
+        self._integrity: IntegrityLog | None = None
+        if integrity:
+            self._integrity = IntegrityLog(
+                self.store,
+                events_table=getattr(self.recorder, "events_table_name", "stored_events"),
+            )
+            self.add_insert_listener(self._integrity.record)
+
+    @property
+    def integrity(self) -> IntegrityLog:
+        """The Merkle log every event of this ledger is written to (see ledger.integrity)."""
+        if self._integrity is None:
+            raise RuntimeError("this ledger was opened without its integrity log")
+        return self._integrity
+
+    def _notify(self, recordings: list[Any]) -> None:
+        # After commit: the periodic signed checkpoint, never inside the transaction.
+        super()._notify(recordings)
+        if self._integrity is not None:
+            self._integrity.after_commit()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return OrjsonMapper()
