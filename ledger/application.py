@@ -33,7 +33,7 @@ from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
-from .store import Store, ensure_schema, eventsourcing_env, resolve_store
+from .store import Store, eventsourcing_env, resolve_store, setup_lock
 
 A = TypeVar("A", bound=LedgerAggregate)
 Clock = Callable[[], datetime]
@@ -75,16 +75,17 @@ class HazardLedger(Application[UUID]):
     ) -> None:
         """``integrity=False`` exists only so the benchmark can measure the log's cost."""
         self.store = store if isinstance(store, Store) else resolve_store(store)
-        ensure_schema(self.store)
         self.clock = clock
         self.validators: list[Validator] = list(validators)
-        super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
         self._integrity: IntegrityLog | None = None
-        if integrity:
-            self._integrity = IntegrityLog(
-                self.store,
-                events_table=getattr(self.recorder, "events_table_name", "stored_events"),
-            )
+        with setup_lock(self.store):
+            super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
+            if integrity:
+                self._integrity = IntegrityLog(
+                    self.store,
+                    events_table=getattr(self.recorder, "events_table_name", "stored_events"),
+                )
+        if self._integrity is not None:
             self.add_insert_listener(self._integrity.record)
 
     @property

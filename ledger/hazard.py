@@ -343,6 +343,7 @@ class HazardCase(LedgerAggregate):
         def apply(self, case: HazardCase) -> None:
             case.status = Status.REOPENED
             case.reopen_count += 1
+            case.deadline = None  # a reopened hazard is assigned afresh
             case.verified_by = None
             case.verified_at = None
             case.closed_by = None
@@ -470,11 +471,7 @@ class HazardCase(LedgerAggregate):
 
     def is_overdue(self, at: datetime) -> bool:
         """Derived, never stored: past the deadline and not yet rectified."""
-        return (
-            self.deadline is not None
-            and self.status in (Status.ASSIGNED, Status.REOPENED)
-            and at > self.deadline
-        )
+        return self.deadline is not None and self.status is Status.ASSIGNED and at > self.deadline
 
     def overdue_days(self, at: datetime) -> int:
         if not self.is_overdue(at) or self.deadline is None:
@@ -619,7 +616,7 @@ class HazardCase(LedgerAggregate):
     def extend_deadline(
         self, ctx: Context, *, new_deadline: datetime, reason: str, approver: str
     ) -> None:
-        if self.status not in (Status.ASSIGNED, Status.REOPENED) or self.deadline is None:
+        if self.status is not Status.ASSIGNED or self.deadline is None:
             raise _status_refusal("延期", "extend the deadline of", self.status)
         violations = [
             Violation("FIELD_REQUIRED", name, f"延期必须填写“{zh}”", f"an extension needs {name}")

@@ -13,6 +13,8 @@ runs) share one database without seeing each other.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -90,9 +92,17 @@ def eventsourcing_env(store: Store) -> dict[str, str]:
     }
 
 
-def ensure_schema(store: Store) -> None:
-    """Create the PostgreSQL schema if it is missing (SQLite needs nothing)."""
-    if not store.is_postgres or store.schema == "public":
+@contextmanager
+def setup_lock(store: Store) -> Iterator[None]:
+    """Hold a store-wide lock while a process creates the ledger's schema and tables.
+
+    Several API processes or workers starting at once on a new PostgreSQL schema would
+    otherwise race on ``CREATE TYPE`` and ``CREATE TABLE``; a session advisory lock keyed
+    by the schema makes them take turns. SQLite needs nothing (its DDL is serialised by
+    the file lock).
+    """
+    if not store.is_postgres:
+        yield
         return
     import psycopg
     from psycopg import sql
@@ -105,4 +115,13 @@ def ensure_schema(store: Store) -> None:
         dbname=store.dbname,
         autocommit=True,
     ) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(store.schema)))
+        key = f"hazard-ledger setup {store.schema}"
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        try:
+            if store.schema != "public":
+                conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(store.schema))
+                )
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
