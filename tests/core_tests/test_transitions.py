@@ -28,19 +28,19 @@ from tests.support import (
 Step = Callable[[HazardLedger, UUID, datetime], Any]
 
 COMMANDS: dict[str, Step] = {
-    "grade": lambda l, c, t: l.grade_hazard(INSPECTOR, t, c, grade="general"),
-    "grade_major": lambda l, c, t: l.grade_hazard(
+    "grade": lambda lg, c, t: lg.grade_hazard(INSPECTOR, t, c, grade="general"),
+    "grade_major": lambda lg, c, t: lg.grade_hazard(
         INSPECTOR, t, c, grade="major", criteria=["GAS-06"]
     ),
-    "rectify_on_spot": lambda l, c, t: l.rectify_on_spot(INSPECTOR, t, c, measures="当场更换"),
-    "assign": lambda l, c, t: l.assign_rectification(
+    "rectify_on_spot": lambda lg, c, t: lg.rectify_on_spot(INSPECTOR, t, c, measures="当场更换"),
+    "assign": lambda lg, c, t: lg.assign_rectification(
         INSPECTOR, t, c, department="县住建局", deadline=t + timedelta(days=15), requirements="整改"
     ),
-    "plan": lambda l, c, t: l.file_plan(ENTERPRISE_USER, t, c, plan=PLAN),
-    "interim": lambda l, c, t: l.record_interim_controls(
+    "plan": lambda lg, c, t: lg.file_plan(ENTERPRISE_USER, t, c, plan=PLAN),
+    "interim": lambda lg, c, t: lg.record_interim_controls(
         ENTERPRISE_USER, t, c, controls="专人看守"
     ),
-    "extend": lambda l, c, t: l.extend_deadline(
+    "extend": lambda lg, c, t: lg.extend_deadline(
         GOVERNMENT,
         t,
         c,
@@ -48,23 +48,23 @@ COMMANDS: dict[str, Step] = {
         reason="新建库房",
         approver="县安委办主任",
     ),
-    "list": lambda l, c, t: l.list_for_supervision(
+    "list": lambda lg, c, t: lg.list_for_supervision(
         GOVERNMENT, t, c, level="county", authority="县安委办"
     ),
-    "delist": lambda l, c, t: l.delist(GOVERNMENT, t, c),
-    "escalate": lambda l, c, t: l.escalate(GOVERNMENT, t, c, level="city", reason="逾期未改"),
-    "report_rectification": lambda l, c, t: l.report_rectification(
+    "delist": lambda lg, c, t: lg.delist(GOVERNMENT, t, c),
+    "escalate": lambda lg, c, t: lg.escalate(GOVERNMENT, t, c, level="city", reason="逾期未改"),
+    "report_rectification": lambda lg, c, t: lg.report_rectification(
         ENTERPRISE_USER, t, c, measures="已改为金属管并加装报警器", completed_at=t
     ),
-    "assessment": lambda l, c, t: l.file_assessment(ENTERPRISE_USER, t, c, summary="自评合格"),
-    "verify": lambda l, c, t: l.verify_rectification(
+    "assessment": lambda lg, c, t: lg.file_assessment(ENTERPRISE_USER, t, c, summary="自评合格"),
+    "verify": lambda lg, c, t: lg.verify_rectification(
         DEPARTMENT, t, c, accepted=True, opinion="合格"
     ),
-    "reject": lambda l, c, t: l.verify_rectification(
+    "reject": lambda lg, c, t: lg.verify_rectification(
         DEPARTMENT, t, c, accepted=False, opinion="未完成"
     ),
-    "close": lambda l, c, t: l.close_hazard(DEPARTMENT, t, c),
-    "reopen": lambda l, c, t: l.reopen_hazard(OTHER_OFFICIAL, t, c, reason="复发"),
+    "close": lambda lg, c, t: lg.close_hazard(DEPARTMENT, t, c),
+    "reopen": lambda lg, c, t: lg.reopen_hazard(OTHER_OFFICIAL, t, c, reason="复发"),
 }
 
 #: How to reach each starting point, as a list of commands from a fresh report.
