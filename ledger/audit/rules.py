@@ -367,7 +367,7 @@ class RecordedAfterIncident(_Rule):
                 yield Finding(
                     self.code,
                     Severity.HIGH,
-                    f"{kind_zh}记录（{names}）业务日期{_day(first.occurred_at)}早于事故，"
+                    f"{kind_zh}的{names}事件业务日期为{_day(first.occurred_at)}，早于事故，"
                     f"却在事故后{_day(first.timestamp)}才录入",
                     f"{kind_en} entries ({', '.join(event_name(e) for e in late)}) dated "
                     f"{_day(first.occurred_at)}, before the incident, were recorded after it, "

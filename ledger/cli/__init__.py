@@ -11,6 +11,7 @@ import typer
 
 from . import case, service_commands, store_commands
 from .common import Options
+from .review_command import register as register_review
 
 app = typer.Typer(
     name="ledger",
@@ -42,6 +43,7 @@ def root(
 store_commands.register(app)
 service_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
+register_review(app)
 
 
 def main() -> None:

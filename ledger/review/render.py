@@ -175,6 +175,13 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             return "—"
         return t("yes") if value else t("no")
 
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return yn(v)
+        if isinstance(v, list):
+            return ", ".join(str(x) for x in v)
+        return str(v)
+
     def ev(name: str) -> str:
         return name if en else EVENT_ZH.get(name, name)
 
@@ -293,12 +300,13 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         ):
             for s in h[key]:
                 detail = "; ".join(
-                    f"{k}={v}"
+                    f"{k}={value(v)}"
                     for k, v in s.items()
                     if k not in ("at", "recorded_at", "by", "by_id", "version")
                     and v not in (None, "")
                 )
                 steps.append([ev(name), s["at"], s["by"], detail])
+        steps.sort(key=lambda row: row[1])
         out.append(
             Table([t("step"), t("when"), t("who"), t("detail")], steps)
             if steps
