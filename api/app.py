@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger.application import Clock, HazardLedger, system_clock
 
 from . import problems, web
-from .routes import enforcement, hazards, registry, system
+from .routes import enforcement, hazards, integrity, registry, system
 from .services import Services
 
 DESCRIPTION = """
@@ -71,6 +71,9 @@ class Settings:
 
     store: str | None = None
     clock: Clock = system_clock
+    key_dir: str | None = None
+    """Where the checkpoint signing key lives (default: ``$LEDGER_KEY_DIR`` or
+    ``~/.config/hazard-ledger/keys``); never in the store."""
 
 
 def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
@@ -82,6 +85,8 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
             yield
             return
         the_ledger = HazardLedger(settings.store, clock=settings.clock)
+        if settings.key_dir:
+            the_ledger.integrity.use_key_directory(settings.key_dir)
         app.state.services = Services.build(the_ledger)
         try:
             yield
@@ -100,7 +105,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     app.add_middleware(RequestCounter)
 
-    for module in (system, hazards, registry, enforcement):
+    for module in (system, hazards, registry, enforcement, integrity):
         app.include_router(module.router)
     web.mount(app)
     return app

@@ -29,6 +29,7 @@ from .events import Context, LedgerAggregate
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
 from .identity import Actor
 from .inspection import Inspection, InspectionType
+from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
@@ -70,12 +71,34 @@ class HazardLedger(Application[UUID]):
         clock: Clock = system_clock,
         validators: Sequence[Validator] = (),
         env: Mapping[str, str] | None = None,
+        integrity: bool = True,
     ) -> None:
+        """``integrity=False`` exists only so the benchmark can measure the log's cost."""
         self.store = store if isinstance(store, Store) else resolve_store(store)
         ensure_schema(self.store)
         self.clock = clock
         self.validators: list[Validator] = list(validators)
         super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
+        self._integrity: IntegrityLog | None = None
+        if integrity:
+            self._integrity = IntegrityLog(
+                self.store,
+                events_table=getattr(self.recorder, "events_table_name", "stored_events"),
+            )
+            self.add_insert_listener(self._integrity.record)
+
+    @property
+    def integrity(self) -> IntegrityLog:
+        """The Merkle log every event of this ledger is written to (see ledger.integrity)."""
+        if self._integrity is None:
+            raise RuntimeError("this ledger was opened without its integrity log")
+        return self._integrity
+
+    def _notify(self, recordings: list[Any]) -> None:
+        # After commit: the periodic signed checkpoint, never inside the transaction.
+        super()._notify(recordings)
+        if self._integrity is not None:
+            self._integrity.after_commit()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return OrjsonMapper()
@@ -102,6 +125,16 @@ class HazardLedger(Application[UUID]):
         violations = [v for validate in self.validators for v in validate(command)]
         if violations:
             raise RuleViolated(violations)
+
+    def validate_command(
+        self, name: str, sector: str, fields: Mapping[str, Any], subject: LedgerAggregate | None
+    ) -> None:
+        """Run the sector validators on a command without recording anything.
+
+        For callers that drive aggregates themselves, such as the workbook importer's
+        check pass; raises ``RuleViolated`` like any command would.
+        """
+        self._validate(name, sector, fields, subject)
 
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:

@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from . import case, service_commands, store_commands
+from . import (
+    case,
+    integrity_commands,
+    service_commands,
+    store_commands,
+    workbook_commands,
+)
 from .common import Options
 from .review_command import register as register_review
 
@@ -42,6 +48,8 @@ def root(
 
 store_commands.register(app)
 service_commands.register(app)
+workbook_commands.register(app)
+integrity_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
 register_review(app)
 

@@ -128,5 +128,5 @@ def test_openapi_documents_security_and_errors(api: Api) -> None:
                 continue
             assert op.get("security"), f"{method} {path} lacks security"
             assert "401" in op["responses"], f"{method} {path} lacks 401"
-            if method == "post":
+            if method == "post" and path != "/bundles/verify":  # a check, not a command
                 assert {"403", "409", "422"} <= set(op["responses"]), f"{method} {path}"

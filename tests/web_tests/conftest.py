@@ -30,6 +30,7 @@ from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
 from ledger.identity import Actor, Role
+from ledger.integrity.signing import create_keys
 from tests.conftest import FakeClock
 
 CHROMIUM = os.environ.get("LEDGER_CHROMIUM", "/usr/bin/chromium")
@@ -119,7 +120,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     clock = FakeClock(datetime(2026, 2, 20, 9, 0, tzinfo=UTC))
     store = str(Path(tmp_path_factory.mktemp("web")) / "ledger.db")
     ledger = HazardLedger(store, clock=clock)
+    keys = Path(tmp_path_factory.mktemp("keys"))
+    create_keys(keys)
+    ledger.integrity.use_key_directory(keys)
     facts = seed(ledger, clock)
+    ledger.integrity.issue_checkpoint()
     app = create_app(Settings(store=store, clock=clock), ledger=ledger)
     users = app.state.services.users
     token = users.add(User("insp-web", "张建国", Role.INSPECTOR, "城关镇", "620826"), now=clock.now)

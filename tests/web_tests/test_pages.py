@@ -63,3 +63,18 @@ def test_outside_scope_looks_like_not_found(page: Any, site: Site) -> None:
     sign_in(page, site)
     page.goto(f"{site.url}/#/case/00000000-0000-0000-0000-000000000000")
     page.wait_for_selector("[data-testid=not-found]")
+
+
+def test_proofs_shown_and_bundle_downloaded(page: Any, site: Site, tmp_path: Any) -> None:
+    from ledger.integrity.bundle import verify_bundle
+
+    sign_in(page, site, site.auditor_token)
+    page.goto(f"{site.url}/#/case/{site.case_id}")
+    page.wait_for_selector("[data-testid=proof].ok >> nth=2")
+    assert "已证明" in page.inner_text("[data-testid=proof] >> nth=0")
+    with page.expect_download() as info:
+        page.click("[data-testid=bundle]")
+    target = tmp_path / "bundle.json"
+    info.value.save_as(target)
+    outcome = verify_bundle(target.read_bytes())
+    assert outcome.ok and outcome.events == 3

@@ -250,7 +250,8 @@ async function caseView(id) {
     const events = await api(`/hazards/${id}/timeline`);
     $("#timeline").innerHTML = events.map((e) => {
       const proof = proofs && proofs[e.version];
-      const proofText = !proofs ? t("case.proof.none") : proof && proof.verified ? t("case.proof.ok") : t("case.proof.bad");
+      const label = proof && (state.lang === "en" ? proof.label_en : proof.label_zh);
+      const proofText = !proofs ? t("case.proof.none") : label || t("case.proof.none");
       const proofClass = proofs && proof && proof.verified ? "ok" : proofs ? "bad" : "";
       return `<li class="${e.late ? "late" : ""}" data-testid="event" data-late="${e.late}">
         <b>v${esc(e.version)} ${esc(e.event)}</b> · ${esc(t("case.actor"))}: ${esc(e.actor)}

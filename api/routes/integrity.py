@@ -1,0 +1,101 @@
+"""Proofs over HTTP: per-event proof status, case bundles, checkpoints, bundle checks."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import orjson
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from ledger.hazard import HazardCase
+from ledger.integrity import NoSigningKey
+from ledger.integrity.bundle import BundleError, export_bundle, verify_bundle
+from ledger.integrity.status import proof_statuses
+
+from ..problems import Problem, language
+from ..security import CurrentUser, in_scope
+from ..services import Services
+from ..users import User
+from .common import READ_ERRORS
+
+router = APIRouter(tags=["integrity 存证"])
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _case_in_scope(request: Request, user: User, case_id: UUID) -> HazardCase:
+    case = _services(request).ledger.case(case_id)
+    in_scope(
+        user, region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
+    )
+    return case
+
+
+def _json(body: Any, **headers: str) -> Response:
+    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+
+
+@router.get("/hazards/{case_id}/proofs", responses=READ_ERRORS)
+async def proofs(request: Request, case_id: UUID, user: CurrentUser) -> Response:
+    """Proof status of each event of the case, against the latest signed checkpoint."""
+    _case_in_scope(request, user, case_id)
+    statuses = proof_statuses(_services(request).ledger.integrity, case_id)
+    events = [
+        {
+            "version": version,
+            "verified": s.status in ("verified", "verified_unsigned"),
+            **s.as_dict(),
+        }
+        for version, s in sorted(statuses.items())
+    ]
+    return _json({"events": events})
+
+
+@router.get(
+    "/hazards/{case_id}/bundle",
+    responses={**READ_ERRORS, 503: {"description": "No signing key configured"}},
+)
+async def bundle(request: Request, case_id: UUID, user: CurrentUser) -> Response:
+    """One file with the case's events, inclusion proofs, a signed checkpoint and the
+    public key, checkable offline with ``ledger verify-bundle``."""
+    _case_in_scope(request, user, case_id)
+    try:
+        data = export_bundle(_services(request).ledger.integrity, case_id)
+    except (NoSigningKey, BundleError) as e:
+        raise Problem(
+            503,
+            "no-signing-key",
+            "服务端未配置检查点签名密钥（ledger keys），无法出具证据包",
+            f"no checkpoint signing key is configured (ledger keys): {e}",
+        ) from None
+    return _json(
+        data, **{"content-disposition": f'attachment; filename="case-{case_id}.bundle.json"'}
+    )
+
+
+@router.post("/bundles/verify", responses=READ_ERRORS)
+async def check_bundle(request: Request, user: CurrentUser) -> Response:
+    """Check a bundle (the request body) exactly as ``ledger verify-bundle`` does."""
+    outcome = verify_bundle(await request.body())
+    lang = language(request)
+    return _json({**outcome.as_dict(), "summary": outcome.lines(lang)})
+
+
+@router.get("/checkpoints", responses=READ_ERRORS)
+async def checkpoints(request: Request, user: CurrentUser) -> Response:
+    """Every signed checkpoint, oldest first."""
+    return _json([c.as_dict() for c in _services(request).ledger.integrity.checkpoints()])
+
+
+@router.get("/checkpoints/latest", responses=READ_ERRORS)
+async def latest_checkpoint(request: Request, user: CurrentUser) -> Response:
+    """The latest signed checkpoint (404 when none has been issued)."""
+    checkpoint = _services(request).ledger.integrity.latest_checkpoint()
+    if checkpoint is None:
+        raise Problem(404, "not-found", "尚未签发检查点", "no checkpoint has been issued yet")
+    return _json(checkpoint.as_dict())

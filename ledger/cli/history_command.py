@@ -1,0 +1,61 @@
+"""``ledger case history ID``: the full timeline of a case with its proof status.
+
+Each row shows both clocks (when it happened, when it was recorded), who did it, the
+late-entry flag, what the event changed, and whether the event is proven unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from ledger.integrity.status import ProofStatus, proof_statuses
+from ledger.views import event_row
+
+from .common import emit, open_ledger, options
+
+
+def register(case_app: typer.Typer) -> None:
+    @case_app.command("history")
+    def history(
+        ctx: typer.Context, case_id: Annotated[UUID, typer.Argument(help="The case id.")]
+    ) -> None:
+        """Full timeline: both clocks, actor, changes, late flag and proof status."""
+        opts = options(ctx)
+        with open_ledger(ctx) as ledger:
+            events = ledger.history(case_id)
+            statuses = proof_statuses(ledger.integrity, case_id)
+        rows = []
+        for event in events:
+            row = event_row(event)
+            status = statuses.get(row["version"]) or ProofStatus(None, "not_logged", "")
+            row["seq"] = status.seq
+            row["proof"] = status.as_dict()
+            rows.append(row)
+        if opts.json:
+            emit({"case_id": str(case_id), "timeline": rows}, opts)
+            return
+        zh = opts.lang == "zh"
+        for row in rows:
+            late = (
+                ("  [补录 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"]
+                if row["late"]
+                else ""
+            )
+            head = (
+                f"v{row['version']:<3} #{row['seq']}  {row['event']}\n"
+                f"     {'发生' if zh else 'occurred'} {row['occurred_at']}  "
+                f"{'记录' if zh else 'recorded'} {row['recorded_at']}{late}\n"
+                f"     {'操作人' if zh else 'actor'} {row['actor']} [{row['actor_role']}]\n"
+                f"     {'证明' if zh else 'proof'} {row['proof']['label_zh' if zh else 'label_en']}"
+                f" — {row['proof']['against']}"
+            )
+            typer.echo(head)
+            if row["justification"]:
+                typer.echo(f"     {'补录说明' if zh else 'justification'} {row['justification']}")
+            for key, value in row["changes"].items():
+                typer.echo(f"       {key}: {value}")
+
+    _ = history

@@ -1,0 +1,237 @@
+"""``ledger keys | checkpoint | verify | proof | export-bundle | verify-bundle | redact``.
+
+The commands an auditor and an administrator use to prove the history: make the
+signing key (kept outside the store), sign the tree head, recompute everything, and
+hand out or check an offline evidence bundle. ``verify-bundle`` never opens a store.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from ledger.integrity import NoSigningKey
+from ledger.integrity.bundle import BundleError, export_bundle, verify_bundle, write_bundle
+from ledger.integrity.signing import create_keys, key_dir, load_verifier_key
+
+from . import history_command
+from .common import emit, local_operator, open_ledger, options
+
+KeyDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-dir",
+        envvar="LEDGER_KEY_DIR",
+        help="Directory of the signing key (default ~/.config/hazard-ledger/keys).",
+    ),
+]
+
+
+def _say(zh: str, en: str, lang: str, *, err: bool = False) -> None:
+    typer.echo(zh if lang == "zh" else en, err=err)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the integrity commands to ``app`` (and ``case history`` to its case group)."""
+    from . import case
+
+    history_command.register(case.app)
+
+    @app.command()
+    def keys(
+        ctx: typer.Context,
+        key_dir_opt: KeyDir = None,
+        name: Annotated[
+            str, typer.Option("--name", help="Key name in signed notes.")
+        ] = "hazard-ledger",
+        force: Annotated[bool, typer.Option("--force", help="Replace an existing key.")] = False,
+        show: Annotated[bool, typer.Option("--show", help="Only print the public key.")] = False,
+    ) -> None:
+        """Create the Ed25519 checkpoint-signing key pair outside the store (private key 0600)."""
+        opts = options(ctx)
+        directory = key_dir(key_dir_opt)
+        if show:
+            verifier = load_verifier_key(directory)
+            if verifier is None:
+                _say(
+                    f"{directory} 中没有公钥", f"no public key in {directory}", opts.lang, err=True
+                )
+                raise typer.Exit(1)
+        else:
+            try:
+                verifier = create_keys(directory, name, force=force).verifier
+            except FileExistsError:
+                _say(
+                    f"签名密钥已存在：{directory}（如需替换请加 --force）",
+                    f"a signing key already exists in {directory} (use --force to replace it)",
+                    opts.lang,
+                    err=True,
+                )
+                raise typer.Exit(1) from None
+        if opts.json:
+            emit(
+                {
+                    "key_dir": str(directory),
+                    "public_key": verifier.to_text(),
+                    "key_id": verifier.key_id.hex(),
+                },
+                opts,
+            )
+            return
+        _say(f"密钥目录：{directory}", f"key directory: {directory}", opts.lang)
+        _say("公钥（请公布，供审计方核对）：", "public key (publish it for auditors):", opts.lang)
+        typer.echo(verifier.to_text())
+
+    @app.command()
+    def checkpoint(ctx: typer.Context, key_dir_opt: KeyDir = None) -> None:
+        """Sign the current tree head now and store the checkpoint."""
+        opts = options(ctx)
+        with open_ledger(ctx) as ledger:
+            log = ledger.integrity
+            log.use_key_directory(key_dir_opt)
+            try:
+                signed = log.issue_checkpoint()
+            except NoSigningKey as e:
+                typer.echo(str(e), err=True)
+                raise typer.Exit(1) from None
+        if opts.json:
+            emit(signed.as_dict(), opts)
+        else:
+            typer.echo(signed.signed_note(), nl=False)
+
+    @app.command()
+    def verify(ctx: typer.Context, key_dir_opt: KeyDir = None) -> None:
+        """Recompute every leaf and root from the stored events; name the first difference."""
+        opts = options(ctx)
+
+        def progress(done: int, total: int) -> None:
+            if not opts.json and sys.stderr.isatty():
+                typer.echo(f"\r{done}/{total}", nl=False, err=True)
+
+        with open_ledger(ctx) as ledger:
+            log = ledger.integrity
+            log.use_key_directory(key_dir_opt)
+            report = log.verify(progress=progress)
+        if opts.json:
+            emit(report.as_dict(), opts)
+        else:
+            typer.echo(report.summary(opts.lang))
+            for failure in report.failures[1:10]:
+                typer.echo(f"  - {failure.message(opts.lang)}")
+            rate = report.events_checked / report.seconds if report.seconds else 0.0
+            _say(
+                f"用时 {report.seconds:.2f} 秒（{rate:,.0f} 事件/秒）",
+                f"took {report.seconds:.2f} s ({rate:,.0f} events/s)",
+                opts.lang,
+            )
+        if not report.ok:
+            raise typer.Exit(1)
+
+    @app.command()
+    def proof(
+        ctx: typer.Context,
+        aggregate_id: Annotated[UUID, typer.Argument(help="Case (or other aggregate) id.")],
+        version: Annotated[int, typer.Argument(help="Event version within the aggregate.")],
+    ) -> None:
+        """Print the inclusion proof of one event against the current tree (JSON)."""
+        opts = options(ctx)
+        with open_ledger(ctx) as ledger:
+            try:
+                found = ledger.integrity.inclusion_proof(aggregate_id, version)
+            except LookupError as e:
+                typer.echo(str(e), err=True)
+                raise typer.Exit(3) from None
+        emit({**found.as_dict(), "verified": found.verify()}, opts)
+
+    @app.command("export-bundle")
+    def export_bundle_command(
+        ctx: typer.Context,
+        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+        output: Annotated[Path | None, typer.Option("--output", "-o", help="Bundle file.")] = None,
+        key_dir_opt: KeyDir = None,
+    ) -> None:
+        """Write one file with the case's events, their proofs, a signed checkpoint and the key."""
+        opts = options(ctx)
+        target = output or Path(f"case-{case_id}.bundle.json")
+        with open_ledger(ctx) as ledger:
+            log = ledger.integrity
+            log.use_key_directory(key_dir_opt)
+            try:
+                bundle = export_bundle(log, case_id)
+            except (BundleError, NoSigningKey) as e:
+                typer.echo(str(e), err=True)
+                raise typer.Exit(1) from None
+        size = write_bundle(bundle, target)
+        if opts.json:
+            emit({"file": str(target), "bytes": size, "events": len(bundle["events"])}, opts)
+        else:
+            _say(
+                f"已导出证据包：{target}（{len(bundle['events'])} 个事件，{size} 字节）",
+                f"bundle written: {target} ({len(bundle['events'])} events, {size} bytes)",
+                opts.lang,
+            )
+
+    @app.command("verify-bundle")
+    def verify_bundle_command(
+        ctx: typer.Context,
+        file: Annotated[Path, typer.Argument(help="A bundle from `ledger export-bundle`.")],
+        public_key: Annotated[
+            str | None, typer.Option("--public-key", help="Only trust this verifier key.")
+        ] = None,
+    ) -> None:
+        """Check a bundle offline (no store, no network) and say what it proves."""
+        opts = options(ctx)
+        try:
+            data = file.read_bytes()
+        except OSError as e:
+            _say(f"无法读取文件：{e}", f"cannot read the file: {e}", opts.lang, err=True)
+            raise typer.Exit(2) from None
+        outcome = verify_bundle(data, trusted_key=public_key)
+        if opts.json:
+            emit(outcome.as_dict(), opts)
+        else:
+            for line in outcome.lines(opts.lang):
+                typer.echo(line)
+        if not outcome.ok:
+            raise typer.Exit(1)
+
+    @app.command()
+    def redact(
+        ctx: typer.Context,
+        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+        version: Annotated[int, typer.Argument(help="The event version to redact.")],
+        reason: Annotated[str, typer.Option("--reason", help="Why (kept with the redaction).")],
+        field: Annotated[
+            list[str], typer.Option("--field", help="Text field to blank (repeatable).")
+        ],
+    ) -> None:
+        """Blank text fields of one stored event (admin); its proofs keep verifying."""
+        opts = options(ctx)
+        actor = local_operator()
+        with open_ledger(ctx) as ledger:
+            try:
+                seq = ledger.integrity.redact(
+                    case_id,
+                    version,
+                    fields=field,
+                    reason=reason,
+                    actor_id=actor.id,
+                    at=ledger.clock(),
+                )
+            except (ValueError, LookupError) as e:
+                typer.echo(str(e), err=True)
+                raise typer.Exit(2) from None
+        if opts.json:
+            emit({"seq": seq, "fields": field, "reason": reason}, opts)
+        else:
+            _say(
+                f"已遮蔽序号 {seq} 的字段 {', '.join(field)}；证明仍然有效。",
+                f"redacted {', '.join(field)} of seq {seq}; its proofs still verify.",
+                opts.lang,
+            )
+
+    _ = (keys, checkpoint, verify, proof, export_bundle_command, verify_bundle_command, redact)

@@ -1,0 +1,687 @@
+"""The integrity log: every event gets a gapless sequence number and a Merkle leaf.
+
+``IntegrityLog`` attaches itself to a ``HazardLedger`` as an insert listener, so each
+event's leaf is written in the same database transaction as the event itself: either
+both are stored or neither is. The write lock the recorder already holds (SQLite
+``BEGIN IMMEDIATE``; PostgreSQL ``LOCK TABLE … EXCLUSIVE`` on the events table, plus a
+row lock on the tree state) serialises writers, so several processes writing at once
+still produce one gapless sequence whose order matches the notification order.
+
+The header's recorded time and actor are read from the stored payload bytes (the
+mapper's orjson), rather than passed through save keyword arguments: every code path
+that saves events then gets a correct leaf without cooperating, and verification reads
+the very same bytes to recompute the leaf.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid4
+
+import orjson
+
+from ledger import merkle
+
+from .leaf import LEAF_PREFIX, LeafHeader, encode_leaf, header_fields, payload_hash
+from .proofs import PrefixRoots, ProofBuilder
+from .reports import ConsistencyProof, Failure, InclusionProof, VerifyReport
+from .signing import (
+    Checkpoint,
+    SigningKey,
+    VerifierKey,
+    key_dir,
+    load_signing_key,
+    load_verifier_key,
+    sign_checkpoint,
+)
+from .tables import Tables, row_tuple
+
+if TYPE_CHECKING:
+    from eventsourcing.persistence import StoredEvent
+
+    from ledger.store import Store
+
+CHECKPOINT_EVERY_ENV_VAR = "LEDGER_CHECKPOINT_EVERY"
+ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
+DEFAULT_CHECKPOINT_EVERY = 1000
+REDACTED_TEXT = "[已遮蔽 redacted]"
+VERIFY_PAGE = 50_000
+MAX_FAILURES = 100
+
+Progress = Callable[[int, int], None]
+
+
+class NoSigningKey(RuntimeError):
+    """A checkpoint was asked for but no signing key is configured."""
+
+
+def uuid_text(value: Any) -> str:
+    """An aggregate id as the header writes it: lowercase, hyphenated."""
+    if isinstance(value, UUID):
+        return str(value)
+    text = str(value)
+    if len(text) == 32:
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    return text.lower()
+
+
+class IntegrityLog:
+    """The Merkle log of one ledger: append in-transaction, prove, checkpoint, verify."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        events_table: str = "stored_events",
+        key_directory: str | Path | None = None,
+        checkpoint_every: int | None = None,
+    ) -> None:
+        self.store = store
+        self.tables = Tables(store, events_table)
+        self.key_directory = key_dir(key_directory)
+        every = checkpoint_every
+        if every is None:
+            every = int(os.environ.get(CHECKPOINT_EVERY_ENV_VAR) or DEFAULT_CHECKPOINT_EVERY)
+        self.checkpoint_every = every
+        self._signing_key: SigningKey | None = None
+        self._local = threading.local()
+        self._create_tables()
+        self._insert_tree_sql = self.tables.sql(
+            f"INSERT INTO {self.tables.log} (seq, notification_id, originator_id, "
+            "originator_version, topic, recorded_at, actor_id, payload_hash, leaf_hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?)"
+        )
+        lock = " FOR UPDATE" if self.tables.postgres else ""
+        self._select_tree_sql = self.tables.sql(
+            f"SELECT tree_size, frontier FROM {self.tables.tree} WHERE id = 1{lock}"
+        )
+        self._update_tree_sql = self.tables.sql(
+            f"UPDATE {self.tables.tree} SET tree_size = ?, frontier = ?, root = ? WHERE id = 1"
+        )
+
+    # ---- setup --------------------------------------------------------------------------
+
+    def _create_tables(self) -> None:
+        origin = os.environ.get(ORIGIN_ENV_VAR) or f"hazard-ledger.local/{uuid4().hex}"
+        empty = merkle.Frontier()
+        insert = self.tables.sql(
+            f"INSERT INTO {self.tables.tree} (id, origin, tree_size, frontier, root) "
+            "VALUES (1, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING"
+        )
+        for attempt in range(5):
+            try:
+                with self.tables.write() as cur:
+                    for statement in self.tables.ddl():
+                        cur.execute(statement)
+                    cur.execute(insert, (origin, empty.to_bytes(), empty.root()))
+                return
+            except Exception:
+                # Two processes creating the same PostgreSQL tables at once can collide
+                # on the catalogue; the loser simply tries again.
+                if attempt == 4:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+
+    # ---- the write path (inside the event transaction) ---------------------------------
+
+    def record(
+        self,
+        cursor: Any,
+        stored_events: Sequence[StoredEvent],
+        notification_ids: Sequence[int],
+        **_: Any,
+    ) -> None:
+        """Append one leaf per stored event, in the transaction that stores them."""
+        if not stored_events:
+            return
+        if len(notification_ids) != len(stored_events):
+            raise RuntimeError("the recorder returned no notification id for some events")
+        cursor.execute(self._select_tree_sql)
+        row = row_tuple(cursor.fetchone())
+        size, frontier = int(row[0]), merkle.Frontier.from_bytes(bytes(row[1]))
+        previous = size
+        rows = []
+        for stored, notification_id in zip(stored_events, notification_ids, strict=True):
+            recorded_at, actor_id = header_fields(stored.state)
+            header = LeafHeader(
+                seq=size,
+                aggregate_id=UUID(str(stored.originator_id)),
+                version=stored.originator_version,
+                event_type=stored.topic,
+                recorded_at=recorded_at,
+                actor_id=actor_id,
+            )
+            p_hash = payload_hash(stored.state)
+            l_hash = merkle.leaf_hash(encode_leaf(header, p_hash))
+            frontier.append(l_hash)
+            oid: Any = header.aggregate_id if self.tables.postgres else header.aggregate_id.hex
+            rows.append(
+                (
+                    size,
+                    notification_id,
+                    oid,
+                    header.version,
+                    header.event_type,
+                    recorded_at,
+                    actor_id,
+                    p_hash,
+                    l_hash,
+                )
+            )
+            size += 1
+        cursor.executemany(self._insert_tree_sql, rows)
+        cursor.execute(self._update_tree_sql, (size, frontier.to_bytes(), frontier.root()))
+        self._local.written = (previous, size)
+
+    def after_commit(self) -> Checkpoint | None:
+        """Issue the periodic checkpoint if this thread's last write crossed a multiple
+        of ``checkpoint_every`` and a signing key is configured (outside the transaction).
+        """
+        written = getattr(self._local, "written", None)
+        self._local.written = None
+        if written is None or self.checkpoint_every <= 0:
+            return None
+        before, after = written
+        if before // self.checkpoint_every == after // self.checkpoint_every:
+            return None
+        if self.signing_key() is None:
+            return None
+        return self.issue_checkpoint()
+
+    # ---- reading the tree -----------------------------------------------------------------
+
+    @property
+    def origin(self) -> str:
+        rows = self.tables.fetchall(f"SELECT origin FROM {self.tables.tree} WHERE id = 1")
+        return str(rows[0][0])
+
+    def tree_head(self) -> tuple[int, bytes]:
+        """(size, root) of the tree as the store holds it now."""
+        rows = self.tables.fetchall(f"SELECT tree_size, root FROM {self.tables.tree} WHERE id = 1")
+        return int(rows[0][0]), bytes(rows[0][1])
+
+    def leaf_hashes(self, start: int, end: int) -> list[bytes]:
+        rows = self.tables.fetchall(
+            f"SELECT leaf_hash FROM {self.tables.log} WHERE seq >= ? AND seq < ? ORDER BY seq",
+            (start, end),
+        )
+        return [bytes(r[0]) for r in rows]
+
+    def proof_builder(self, tree_size: int) -> ProofBuilder:
+        """A builder for many proofs against one tree size (leaves read once)."""
+        builder = ProofBuilder(self.leaf_hashes)
+        builder.preload(tree_size)
+        return builder
+
+    def _entry_rows(self, where: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        oid = "originator_id::text" if self.tables.postgres else "originator_id"
+        return self.tables.fetchall(
+            f"SELECT seq, {oid}, originator_version, topic, recorded_at, actor_id, "
+            f"payload_hash, leaf_hash FROM {self.tables.log} WHERE {where} ORDER BY seq",
+            params,
+        )
+
+    def _oid_param(self, aggregate_id: UUID) -> Any:
+        return str(aggregate_id) if self.tables.postgres else aggregate_id.hex
+
+    def entries(self, aggregate_id: UUID) -> list[tuple[LeafHeader, bytes, bytes]]:
+        """(header, payload hash, leaf hash) of every logged event of one aggregate."""
+        rows = self._entry_rows("originator_id = ?", (self._oid_param(aggregate_id),))
+        return [self._entry(r) for r in rows]
+
+    @staticmethod
+    def _entry(r: tuple[Any, ...]) -> tuple[LeafHeader, bytes, bytes]:
+        header = LeafHeader(int(r[0]), UUID(uuid_text(r[1])), int(r[2]), r[3], r[4], r[5])
+        return header, bytes(r[6]), bytes(r[7])
+
+    def inclusion_proof(
+        self,
+        originator_id: UUID,
+        originator_version: int,
+        tree_size: int | None = None,
+        *,
+        builder: ProofBuilder | None = None,
+    ) -> InclusionProof:
+        """Proof that this event is in the tree of ``tree_size`` leaves (default: now)."""
+        rows = self._entry_rows(
+            "originator_id = ? AND originator_version = ?",
+            (self._oid_param(originator_id), originator_version),
+        )
+        if not rows:
+            raise LookupError(f"event {originator_id} v{originator_version} is not in the log")
+        header, p_hash, l_hash = self._entry(rows[0])
+        size = self.tree_head()[0] if tree_size is None else tree_size
+        if header.seq >= size:
+            raise LookupError(
+                f"event {originator_id} v{originator_version} (seq {header.seq}) "
+                f"is not in a tree of size {size}"
+            )
+        b = builder or self.proof_builder(size)
+        return InclusionProof(
+            seq=header.seq,
+            tree_size=size,
+            leaf_hash=l_hash,
+            path=b.inclusion_path(header.seq, size),
+            root=b.root(size),
+            header=header,
+            payload_hash=p_hash,
+        )
+
+    def consistency_proof(self, old_size: int, new_size: int | None = None) -> ConsistencyProof:
+        """Proof that the tree of ``old_size`` is a prefix of the tree of ``new_size``."""
+        size = self.tree_head()[0] if new_size is None else new_size
+        b = self.proof_builder(size)
+        return ConsistencyProof(
+            old_size=old_size,
+            new_size=size,
+            old_root=b.root(old_size),
+            new_root=b.root(size),
+            path=b.consistency(old_size, size),
+        )
+
+    # ---- checkpoints ----------------------------------------------------------------------
+
+    def use_key_directory(self, directory: str | Path | None) -> None:
+        """Look for the signing key in ``directory`` (None keeps the current setting)."""
+        if directory is not None:
+            self.key_directory = key_dir(directory)
+            self._signing_key = None
+
+    def signing_key(self) -> SigningKey | None:
+        if self._signing_key is None:
+            self._signing_key = load_signing_key(self.key_directory)
+        return self._signing_key
+
+    def verifier_key(self) -> VerifierKey | None:
+        key = self.signing_key()
+        if key is not None:
+            return key.verifier
+        return load_verifier_key(self.key_directory)
+
+    def issue_checkpoint(self) -> Checkpoint:
+        """Sign the current tree head and keep the checkpoint in the store."""
+        key = self.signing_key()
+        if key is None:
+            raise NoSigningKey(
+                f"未配置签名密钥，请先运行 `ledger keys` / no signing key in {self.key_directory}; "
+                "run `ledger keys` first"
+            )
+        size, root = self.tree_head()
+        issued_at = datetime.now(tz=UTC).isoformat()
+        checkpoint = sign_checkpoint(key, self.origin, size, root, issued_at)
+        upsert = "ON CONFLICT (tree_size, key_id) DO NOTHING"
+        with self.tables.write() as cur:
+            cur.execute(
+                self.tables.sql(
+                    f"INSERT INTO {self.tables.checkpoints} (tree_size, key_id, key_name, origin, "
+                    f"root, signature, note, issued_at) VALUES (?,?,?,?,?,?,?,?) {upsert}"
+                ),
+                (
+                    size,
+                    checkpoint.key_id.hex(),
+                    checkpoint.key_name,
+                    checkpoint.origin,
+                    root,
+                    checkpoint.signature,
+                    checkpoint.signed_note(),
+                    issued_at,
+                ),
+            )
+        return checkpoint
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Every stored checkpoint, oldest (smallest tree) first."""
+        rows = self.tables.fetchall(
+            f"SELECT origin, tree_size, root, key_name, key_id, signature, issued_at "
+            f"FROM {self.tables.checkpoints} ORDER BY tree_size, issued_at"
+        )
+        return [
+            Checkpoint(
+                str(r[0]),
+                int(r[1]),
+                bytes(r[2]),
+                str(r[3]),
+                bytes.fromhex(r[4]),
+                bytes(r[5]),
+                str(r[6]),
+            )
+            for r in rows
+        ]
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        found = self.checkpoints()
+        return found[-1] if found else None
+
+    # ---- verification ---------------------------------------------------------------------
+
+    def redactions_for(self, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Redaction records (reason, fields, who, when) of the given sequence numbers."""
+        wanted = set(seqs)
+        rows = self.tables.fetchall(
+            f"SELECT seq, reason, fields, actor_id, redacted_at FROM {self.tables.redactions}"
+        )
+        return {
+            int(r[0]): {
+                "reason": r[1],
+                "fields": r[2].split(","),
+                "actor_id": r[3],
+                "redacted_at": r[4],
+            }
+            for r in rows
+            if int(r[0]) in wanted
+        }
+
+    def redact(
+        self,
+        aggregate_id: UUID,
+        version: int,
+        *,
+        fields: Sequence[str],
+        reason: str,
+        actor_id: str,
+        at: datetime,
+    ) -> int:
+        """Blank the named text fields of one stored payload; returns its seq.
+
+        The leaf keeps the hash of the original payload, so every proof still verifies
+        and ``verify`` reports the event as redacted (with reason, who and when), not
+        as tampered. Only string fields outside the header can be blanked, so that the
+        event still replays.
+        """
+        if not reason.strip():
+            raise ValueError("reason: 遮蔽必须说明理由 / a redaction needs a reason")
+        chosen = [f for f in dict.fromkeys(fields) if f]
+        if not chosen:
+            raise ValueError("fields: 至少指定一个要遮蔽的字段 / name at least one field to redact")
+        protected = {"timestamp", "actor", "occurred_at", "originator_topic", "class_version"}
+        rows = self._entry_rows(
+            "originator_id = ? AND originator_version = ?", (self._oid_param(aggregate_id), version)
+        )
+        if not rows:
+            raise LookupError(f"event {aggregate_id} v{version} is not in the log")
+        seq = int(rows[0][0])
+        t = self.tables
+        with t.write() as cur:
+            cur.execute(t.sql(f"SELECT notification_id FROM {t.log} WHERE seq = ?"), (seq,))
+            nid = cur.fetchone()[0]
+            cur.execute(t.sql(f"SELECT state FROM {t.events} WHERE {t.event_id} = ?"), (nid,))
+            found = cur.fetchone()
+            if found is None:
+                raise LookupError(f"event {aggregate_id} v{version} is missing from the store")
+            state = orjson.loads(bytes(found[0]))
+            for name in chosen:
+                if name in protected:
+                    raise ValueError(f"{name}: 头部字段不可遮蔽 / header fields cannot be redacted")
+                if not isinstance(state.get(name), str):
+                    raise ValueError(f"{name}: 只能遮蔽文本字段 / only text fields can be redacted")
+                state[name] = REDACTED_TEXT
+            blanked = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
+            cur.execute(
+                t.sql(f"UPDATE {t.events} SET state = ? WHERE {t.event_id} = ?"), (blanked, nid)
+            )
+            cur.execute(
+                t.sql(
+                    f"INSERT INTO {t.redactions} (seq, reason, fields, actor_id, redacted_at) "
+                    "VALUES (?,?,?,?,?) ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, "
+                    "fields = excluded.fields, actor_id = excluded.actor_id, "
+                    "redacted_at = excluded.redacted_at"
+                ),
+                (seq, reason, ",".join(chosen), actor_id, at.isoformat()),
+            )
+        return seq
+
+    def redacted_seqs(self) -> set[int]:
+        return {
+            int(r[0]) for r in self.tables.fetchall(f"SELECT seq FROM {self.tables.redactions}")
+        }
+
+    def verify(
+        self, progress: Progress | None = None, verifier: VerifierKey | None = None
+    ) -> VerifyReport:
+        """Recompute every leaf from the stored events, then the tree, and compare.
+
+        Checks, in sequence order: no sequence number is missing; each logged event
+        still exists with the same aggregate, version and type; its payload still has
+        the committed hash (or was redacted on record); the payload's recorded time
+        and actor match the header; the recomputed leaf equals the logged one. Then:
+        no event escaped the log; the recomputed root matches the stored tree state and
+        every signed checkpoint, whose signatures are checked when a key is known.
+        """
+        started = time.perf_counter()
+        t = self.tables
+        report = VerifyReport()
+        redacted = self.redacted_seqs()
+        checkpoints = self.checkpoints()
+        stored_size, stored_root = self.tree_head()
+        total = max(stored_size, self._count(t.log))
+        roots = PrefixRoots([stored_size, *(c.tree_size for c in checkpoints)])
+        failures = report.failures
+
+        def fail(
+            code: str,
+            seq: int | None,
+            oid: str | None = None,
+            version: int | None = None,
+            detail: str = "",
+        ) -> None:
+            if len(failures) < MAX_FAILURES:
+                failures.append(Failure(code, seq, oid, version, detail))
+
+        if t.postgres:
+            select = (
+                "SELECT l.seq, l.originator_id::text, l.originator_version, l.topic, "
+                "l.recorded_at, l.actor_id, l.payload_hash, l.leaf_hash, "
+                "e.originator_id::text, e.originator_version, e.topic, e.state "
+                f"FROM {t.log} l LEFT JOIN {t.events} e ON e.notification_id = l.notification_id "
+                "WHERE l.seq >= %s AND l.seq < %s ORDER BY l.seq"
+            )
+        else:
+            select = (
+                "SELECT l.seq, l.originator_id, l.originator_version, l.topic, "
+                "l.recorded_at, l.actor_id, l.payload_hash, l.leaf_hash, "
+                "e.originator_id, e.originator_version, e.topic, e.state "
+                f"FROM {t.log} l LEFT JOIN {t.events} e ON e.rowid = l.notification_id "
+                "WHERE l.seq >= ? AND l.seq < ? ORDER BY l.seq"
+            )
+        sha = hashlib.sha256
+        loads = orjson.loads
+        pack = _lp
+        expected = 0
+        with t.connect() as conn:
+            cur = conn.cursor()
+            last_seq = self._max_seq(cur)
+            start = 0
+            while start <= last_seq:
+                cur.execute(select, (start, start + VERIFY_PAGE))
+                page = cur.fetchall()
+                start += VERIFY_PAGE
+                leaves: list[bytes] = []
+                for (
+                    seq,
+                    l_oid,
+                    l_ver,
+                    l_topic,
+                    l_rec,
+                    l_actor,
+                    l_ph,
+                    l_leaf,
+                    e_oid,
+                    e_ver,
+                    e_topic,
+                    state,
+                ) in page:
+                    if seq != expected:
+                        fail("SEQ_GAP", expected, detail=f"next logged seq is {seq}")
+                        expected = seq
+                    expected += 1
+                    found_before = len(failures)
+                    oid_text = uuid_text(l_oid)
+                    logged_leaf = bytes(l_leaf)
+                    if state is None:
+                        fail("EVENT_MISSING", seq, oid_text, l_ver)
+                        leaves.append(logged_leaf)
+                        continue
+                    state = bytes(state)
+                    if e_oid != l_oid or e_ver != l_ver or e_topic != l_topic:
+                        fail(
+                            "HEADER_MISMATCH",
+                            seq,
+                            oid_text,
+                            l_ver,
+                            f"store holds {uuid_text(e_oid)} v{e_ver} {e_topic}",
+                        )
+                    committed = bytes(l_ph)
+                    actual = sha(state).digest()
+                    rec, actor = l_rec, l_actor
+                    if actual != committed:
+                        if seq in redacted:
+                            report.redacted.append(seq)
+                        else:
+                            fail(
+                                "PAYLOAD_CHANGED",
+                                seq,
+                                oid_text,
+                                l_ver,
+                                f"committed {committed.hex()[:16]}…, found {actual.hex()[:16]}…",
+                            )
+                            committed = actual
+                    else:
+                        try:
+                            data = loads(state)
+                            rec = data.get("timestamp", "")
+                            actor_obj = data.get("actor")
+                            actor = actor_obj.get("id", "") if isinstance(actor_obj, dict) else ""
+                        except (orjson.JSONDecodeError, AttributeError):
+                            fail("PAYLOAD_UNREADABLE", seq, oid_text, l_ver)
+                        if rec != l_rec or actor != l_actor:
+                            fail(
+                                "HEADER_MISMATCH",
+                                seq,
+                                oid_text,
+                                l_ver,
+                                f"payload says recorded {rec} by {actor}",
+                            )
+                    leaf = b"".join(
+                        (
+                            b"\x00",
+                            LEAF_PREFIX,
+                            pack(str(seq)),
+                            pack(oid_text),
+                            pack(str(l_ver)),
+                            pack(l_topic),
+                            pack(str(rec)),
+                            pack(str(actor)),
+                            committed,
+                        )
+                    )
+                    recomputed = sha(leaf).digest()
+                    if recomputed != logged_leaf and len(failures) == found_before:
+                        # Only when nothing above explains it: the log row itself changed.
+                        fail("LEAF_MISMATCH", seq, oid_text, l_ver)
+                    leaves.append(recomputed)
+                roots.extend(leaves)
+                report.events_checked += len(page)
+                if progress is not None:
+                    progress(report.events_checked, total)
+            self._check_unlogged(cur, fail)
+        recomputed_roots = roots.finish()
+        report.tree_size = roots.count
+        report.root = recomputed_roots.get(roots.count, merkle.root([]))
+        if stored_size != roots.count:
+            fail(
+                "TREE_SIZE_MISMATCH",
+                None,
+                detail=f"tree state says {stored_size}, log has {roots.count}",
+            )
+        elif report.root != stored_root:
+            fail(
+                "ROOT_MISMATCH",
+                None,
+                detail=f"stored {stored_root.hex()}, recomputed {report.root.hex()}",
+            )
+        key = verifier or self.verifier_key()
+        previous_good = 0
+        for checkpoint in checkpoints:
+            report.checkpoints_checked += 1
+            if key is not None and key.key_id == checkpoint.key_id:
+                report.signatures_checked += 1
+                if not checkpoint.verify(key):
+                    fail(
+                        "CHECKPOINT_SIGNATURE_INVALID",
+                        None,
+                        detail=f"tree size {checkpoint.tree_size}",
+                    )
+            got = recomputed_roots.get(checkpoint.tree_size)
+            if got is None:
+                fail(
+                    "CHECKPOINT_BEYOND_LOG",
+                    None,
+                    detail=f"checkpoint for {checkpoint.tree_size} events, log has {roots.count}",
+                )
+            elif got != checkpoint.root:
+                fail(
+                    "CHECKPOINT_MISMATCH",
+                    None,
+                    detail=f"checkpoint for {checkpoint.tree_size} events: a change lies between "
+                    f"seq {previous_good} and seq {checkpoint.tree_size - 1}",
+                )
+            else:
+                previous_good = checkpoint.tree_size
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _count(self, table: str) -> int:
+        return int(self.tables.fetchall(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+    def _max_seq(self, cur: Any) -> int:
+        cur.execute(f"SELECT MAX(seq) FROM {self.tables.log}")
+        found = cur.fetchone()[0]
+        return -1 if found is None else int(found)
+
+    def _check_unlogged(self, cur: Any, fail: Callable[..., None]) -> None:
+        t = self.tables
+        oid = "e.originator_id::text" if t.postgres else "e.originator_id"
+        cur.execute(
+            f"SELECT {oid}, e.originator_version FROM {t.events} e "
+            f"LEFT JOIN {t.log} l ON l.notification_id = e.{t.event_id} "
+            f"WHERE l.seq IS NULL ORDER BY e.{t.event_id} LIMIT {MAX_FAILURES}"
+        )
+        for e_oid, e_ver in cur.fetchall():
+            fail("UNLOGGED_EVENT", None, uuid_text(e_oid), int(e_ver))
+
+
+def _lp(text: str) -> bytes:
+    raw = text.encode()
+    return len(raw).to_bytes(4, "big") + raw
+
+
+def stored_events_by_seq(log: IntegrityLog, seqs: Iterable[int]) -> dict[int, bytes]:
+    """The stored payload bytes of the given sequence numbers (for bundles)."""
+    t = log.tables
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return {}
+    join = "e.notification_id" if t.postgres else "e.rowid"
+    out: dict[int, bytes] = {}
+    with t.connect() as conn:
+        cur = conn.cursor()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join(["?"] * len(chunk))
+            cur.execute(
+                t.sql(
+                    f"SELECT l.seq, e.state FROM {t.log} l JOIN {t.events} e "
+                    f"ON {join} = l.notification_id WHERE l.seq IN ({marks})"
+                ),
+                chunk,
+            )
+            for seq, state in cur.fetchall():
+                out[int(seq)] = bytes(state)
+    return out

@@ -1,0 +1,94 @@
+"""Proof status of each event of one aggregate, for timelines and reviews.
+
+An event is "verified" when its stored payload still has the committed hash and its
+leaf is included under the latest signed checkpoint (whose signature checks when the
+public key is known), or, before any checkpoint covers it, under the current root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from ledger import merkle
+
+from .leaf import encode_leaf
+from .log import IntegrityLog, stored_events_by_seq
+
+
+@dataclass(frozen=True, slots=True)
+class ProofStatus:
+    """Whether one event is proven, and against what."""
+
+    seq: int | None
+    status: str  # verified | verified_unsigned | redacted | tampered | not_logged
+    against: str  # "checkpoint 1234 (key id …)" or "current root (not yet signed)"
+
+    def label(self, lang: str = "zh") -> str:
+        zh = {
+            "verified": "已证明（已签名检查点）",
+            "verified_unsigned": "已证明（当前根，尚未签名）",
+            "redacted": "内容已遮蔽，头部已证明",
+            "tampered": "校验失败：已被改动",
+            "not_logged": "未登记于完整性日志",
+        }
+        en = {
+            "verified": "proven (signed checkpoint)",
+            "verified_unsigned": "proven (current root, not yet signed)",
+            "redacted": "content redacted, header proven",
+            "tampered": "FAILED: changed",
+            "not_logged": "not in the integrity log",
+        }
+        return (zh if lang == "zh" else en)[self.status]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "status": self.status,
+            "against": self.against,
+            "label_zh": self.label("zh"),
+            "label_en": self.label("en"),
+        }
+
+
+def proof_statuses(log: IntegrityLog, aggregate_id: UUID) -> dict[int, ProofStatus]:
+    """Proof status of every logged event of ``aggregate_id``, keyed by version."""
+    entries = log.entries(aggregate_id)
+    if not entries:
+        return {}
+    checkpoint = log.latest_checkpoint()
+    key = log.verifier_key()
+    size, root = log.tree_head()
+    signed = False
+    if checkpoint is not None and (key is None or checkpoint.verify(key)):
+        size, root, signed = checkpoint.tree_size, checkpoint.root, True
+        against = f"checkpoint {checkpoint.tree_size} (key id {checkpoint.key_id.hex()})"
+    else:
+        against = f"current root at {size} events (not yet signed)"
+    current_size, current_root = log.tree_head()
+    builder = log.proof_builder(max(size, current_size))
+    payloads = stored_events_by_seq(log, (h.seq for h, _, _ in entries))
+    redactions = log.redactions_for(h.seq for h, _, _ in entries)
+    out: dict[int, ProofStatus] = {}
+    for header, p_hash, l_hash in entries:
+        use_signed = signed and header.seq < size
+        t_size, t_root = (size, root) if use_signed else (current_size, current_root)
+        where = against if use_signed else f"current root at {current_size} events (not yet signed)"
+        payload = payloads.get(header.seq)
+        leaf = merkle.leaf_hash(encode_leaf(header, p_hash))
+        try:
+            included = leaf == l_hash and merkle.verify_inclusion(
+                leaf, header.seq, t_size, builder.inclusion_path(header.seq, t_size), t_root
+            )
+        except LookupError:
+            included = False
+        if not included or payload is None:
+            status = "tampered"
+        elif hashlib.sha256(payload).digest() != p_hash:
+            status = "redacted" if header.seq in redactions else "tampered"
+        else:
+            status = "verified" if use_signed else "verified_unsigned"
+        out[header.version] = ProofStatus(header.seq, status, where)
+    return out
