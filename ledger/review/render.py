@@ -422,9 +422,7 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         out.append(Heading(3, f"{a['kind'] if en else a['kind_zh']} {a['document_number']}"))
         out.append(_events_table(a["events"], t, ev, marks, proof))
     for i in inspections:
-        out.append(
-            Heading(3, f"{'Inspection' if en else '检查'} {i['inspected_at']}")
-        )
+        out.append(Heading(3, f"{'Inspection' if en else '检查'} {i['inspected_at']}"))
         out.append(_events_table(i["events"], t, ev, marks, proof))
 
     out.append(Heading(2, t("q_integrity")))

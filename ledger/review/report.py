@@ -57,6 +57,20 @@ COMPARED = (
 Event = LedgerAggregate.Event
 
 
+def build_dossier(ledger: HazardLedger, enterprise_code: str, incident_at: datetime) -> Dossier:
+    """Every event of the enterprise's record, as known now, for the audit rules."""
+    enterprise = ledger.enterprise(enterprise_code)
+    ids = enterprise_aggregates(ledger, enterprise_code)
+    return Dossier(
+        enterprise_code=enterprise_code,
+        incident_at=incident_at,
+        cases={i: ledger.history(i) for i in ids.cases},
+        actions={i: ledger.history(i) for i in ids.actions},
+        inspections={i: ledger.history(i) for i in ids.inspections},
+        enterprise=ledger.history(enterprise.id),
+    )
+
+
 def build_review(
     ledger: HazardLedger,
     enterprise_code: str,
@@ -70,19 +84,9 @@ def build_review(
     rules = list(builtin_rules() if rules is None else rules)
     check_registry(rules)
     enterprise = ledger.enterprise(enterprise_code)
-    ids = enterprise_aggregates(ledger, enterprise_code)
-    cases = {i: ledger.history(i) for i in ids.cases}
-    actions = {i: ledger.history(i) for i in ids.actions}
-    inspections = {i: ledger.history(i) for i in ids.inspections}
-    enterprise_history = ledger.history(enterprise.id)
-    dossier = Dossier(
-        enterprise_code=enterprise_code,
-        incident_at=incident_at,
-        cases=cases,
-        actions=actions,
-        inspections=inspections,
-        enterprise=enterprise_history,
-    )
+    dossier = build_dossier(ledger, enterprise_code, incident_at)
+    cases, actions, inspections = dossier.cases, dossier.actions, dossier.inspections
+    enterprise_history = dossier.enterprise
     findings = run_rules(rules, dossier)
     proofs = ProofSource(ledger)
     t = incident_at
@@ -403,4 +407,4 @@ def _link(
     }
 
 
-__all__ = ["build_review"]
+__all__ = ["build_dossier", "build_review"]
