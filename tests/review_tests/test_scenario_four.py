@@ -245,3 +245,35 @@ def test_unknown_enterprise_is_not_found(store_url: str, factory: FactoryFire) -
     )
     assert result.exit_code == 3
     assert other in result.output
+
+
+class ClosedByPrincipalRule:
+    """A rule a sector plugin might add: flags every closure (to prove it is run)."""
+
+    code = "FIRE-TEST-CLOSURE"
+    title_zh = "测试规则"
+    title_en = "Test rule"
+    description = "Flags every closure."
+    parameters = ()
+
+    def check(self, dossier):  # type: ignore[no-untyped-def]
+        from ledger.audit import EventRef, Finding, Severity
+
+        for case_id, history in dossier.cases.items():
+            for event in history:
+                if type(event).__name__ == "Closed":
+                    yield Finding(
+                        self.code, Severity.LOW, "销号", "closed", (EventRef.of(event),), case_id
+                    )
+
+
+def test_extra_rules_join_the_review(ledger: HazardLedger, factory: FactoryFire) -> None:
+    from ledger.audit import builtin_rules
+
+    report = build_review(
+        ledger, FACTORY_CODE, INCIDENT_AT, rules=[*builtin_rules(), ClosedByPrincipalRule()]
+    )
+    extra = [f for f in report["findings"] if f["rule"] == "FIRE-TEST-CLOSURE"]
+    assert [e["version"] for e in extra[0]["events"]] == [10]
+    assert report["findings"][-1]["rule"] == "FIRE-TEST-CLOSURE"  # low severity last
+    assert "FIRE-TEST-CLOSURE" in [r["code"] for r in report["rules"]]
