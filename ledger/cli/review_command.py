@@ -23,6 +23,9 @@ from ledger.enterprise import Enterprise
 from ledger.errors import NotFound
 from ledger.hazard import STATUS_ZH, HazardCase, Status
 from ledger.inspection import Inspection
+from ledger.integrity import NoSigningKey
+from ledger.integrity.bundle import BundleError
+from ledger.review.export import export_review
 from ledger.review.index import enterprise_aggregates
 from ledger.review.render import to_html, to_markdown
 from ledger.review.report import build_review
@@ -71,6 +74,14 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
         ] = None,
+        bundle_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--bundle-dir",
+                help="Also write review.json, review.html and an offline-verifiable bundle "
+                "per aggregate shown (check each with `ledger verify-bundle`).",
+            ),
+        ] = None,
     ) -> None:
         """Accountability review (事故责任倒查) of an enterprise at the moment of an incident."""
         opts = options(ctx)
@@ -79,6 +90,18 @@ def register(app: typer.Typer) -> None:
         assert moment is not None
         with open_ledger(ctx) as ledger:
             report = build_review(ledger, enterprise, moment)
+            if bundle_dir is not None:
+                try:
+                    written = export_review(ledger, report, bundle_dir, language)
+                except (NoSigningKey, BundleError, RuntimeError) as e:
+                    typer.echo(f"无法导出证据包 / cannot export the bundles: {e}", err=True)
+                    raise typer.Exit(1) from None
+                typer.echo(
+                    f"证据包已写入 {bundle_dir}（{len(written)}个文件）"
+                    if not language.startswith("en")
+                    else f"wrote {len(written)} files to {bundle_dir}",
+                    err=True,
+                )
         if fmt is ReportFormat.JSON or opts.json:
             data = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"
         elif fmt is ReportFormat.HTML:

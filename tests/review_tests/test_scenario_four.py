@@ -277,3 +277,67 @@ def test_extra_rules_join_the_review(ledger: HazardLedger, factory: FactoryFire)
     assert [e["version"] for e in extra[0]["events"]] == [10]
     assert report["findings"][-1]["rule"] == "FIRE-TEST-CLOSURE"  # low severity last
     assert "FIRE-TEST-CLOSURE" in [r["code"] for r in report["rules"]]
+
+
+def test_the_team_exports_the_review_and_checks_it_offline(
+    store_url: str, factory: FactoryFire, tmp_path: Path, key_directory: Path
+) -> None:
+    from ledger.integrity.bundle import verify_bundle
+
+    create_keys(key_directory)
+    out = tmp_path / "review-bundle"
+    result = runner.invoke(
+        cli,
+        [
+            "--store",
+            store_url,
+            "review",
+            "--enterprise",
+            FACTORY_CODE,
+            "--incident-at",
+            "2026-05-01T14:00+00:00",
+            "--format",
+            "json",
+            "--bundle-dir",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    review = json.loads((out / "review.json").read_text(encoding="utf-8"))
+    bundles = sorted(out.glob("*.bundle.json"))
+    names = {p.name.split("-", 1)[0] for p in bundles}
+    assert names == {"enterprise", "case", "action", "inspection", "post"}
+    cited = {r["aggregate_id"] for f in review["findings"] for r in f["events"]}
+    bundled = {p.name.split("-", 1)[1].removesuffix(".bundle.json") for p in bundles}
+    assert cited <= bundled and str(factory.case_id) in bundled
+    # Offline: only the files, no store.
+    for path in bundles:
+        outcome = verify_bundle(path.read_bytes())
+        assert outcome.ok, (path.name, outcome.problems_en)
+    case_bundle = out / f"case-{factory.case_id}.bundle.json"
+    data = json.loads(case_bundle.read_text(encoding="utf-8"))
+    data["events"][9]["payload"] = data["events"][8]["payload"]  # swap the closure's content
+    assert not verify_bundle(json.dumps(data).encode()).ok
+
+
+def test_export_without_a_signing_key_is_refused_plainly(
+    store_url: str, factory: FactoryFire, tmp_path: Path
+) -> None:
+    out = tmp_path / "review-bundle"
+    result = runner.invoke(
+        cli,
+        [
+            "--store",
+            store_url,
+            "review",
+            "--enterprise",
+            FACTORY_CODE,
+            "--incident-at",
+            "2026-05-01T14:00+00:00",
+            "--bundle-dir",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "cannot export the bundles" in result.output
+    assert not out.exists()
