@@ -151,5 +151,40 @@ class AuditRule(Protocol):
     def check(self, dossier: Dossier) -> Iterable[Finding]: ...
 
 
+#: Chinese names of the ledger's event types, for messages and documents.
+EVENT_ZH = {
+    "Reported": "上报",
+    "Graded": "定级",
+    "RectifiedOnSpot": "当场整改",
+    "Assigned": "交办",
+    "PlanFiled": "提交治理方案",
+    "InterimControlsRecorded": "临时管控措施",
+    "DeadlineExtended": "延期",
+    "Listed": "挂牌督办",
+    "Delisted": "摘牌",
+    "Escalated": "升级督办",
+    "RectificationReported": "报告整改完成",
+    "AssessmentFiled": "提交评估",
+    "Verified": "复查/验收",
+    "Closed": "销号",
+    "Reopened": "重新打开",
+    "Issued": "下达",
+    "Executed": "执行",
+    "Lifted": "解除",
+    "Revoked": "撤销",
+    "Recorded": "检查",
+    "HazardFound": "检查发现隐患",
+    "Registered": "登记",
+    "PrincipalChanged": "主要负责人变更",
+    "DetailsChanged": "信息变更",
+    "Established": "设立责任岗位",
+    "HolderChanged": "责任人变更",
+}
+
+
 def event_name(event: Event) -> str:
     return type(event).__name__
+
+
+def event_name_zh(event: Event) -> str:
+    return EVENT_ZH.get(event_name(event), event_name(event))

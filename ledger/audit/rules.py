@@ -28,6 +28,7 @@ from .model import (
     Parameter,
     Severity,
     event_name,
+    event_name_zh,
 )
 
 
@@ -363,11 +364,11 @@ class RecordedAfterIncident(_Rule):
                 if not late:
                     continue
                 first = late[0]
-                names = "、".join(event_name(e) for e in late)
+                names = "、".join(event_name_zh(e) for e in late)
                 yield Finding(
                     self.code,
                     Severity.HIGH,
-                    f"{kind_zh}的{names}事件业务日期为{_day(first.occurred_at)}，早于事故，"
+                    f"{kind_zh}的“{names}”记录业务日期为{_day(first.occurred_at)}，早于事故，"
                     f"却在事故后{_day(first.timestamp)}才录入",
                     f"{kind_en} entries ({', '.join(event_name(e) for e in late)}) dated "
                     f"{_day(first.occurred_at)}, before the incident, were recorded after it, "

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.audit.model import EVENT_ZH
 from ledger.hazard import STATUS_ZH, Status
 
 
@@ -130,34 +131,6 @@ L: dict[str, tuple[str, str]] = {
     "rules_applied": ("适用的审计规则：", "Rules applied: "),
 }
 
-EVENT_ZH = {
-    "Reported": "上报",
-    "Graded": "定级",
-    "RectifiedOnSpot": "当场整改",
-    "Assigned": "交办",
-    "PlanFiled": "提交治理方案",
-    "InterimControlsRecorded": "临时管控措施",
-    "DeadlineExtended": "延期",
-    "Listed": "挂牌督办",
-    "Delisted": "摘牌",
-    "Escalated": "升级督办",
-    "RectificationReported": "报告整改完成",
-    "AssessmentFiled": "提交评估",
-    "Verified": "复查/验收",
-    "Closed": "销号",
-    "Reopened": "重新打开",
-    "Issued": "下达",
-    "Executed": "执行",
-    "Lifted": "解除",
-    "Revoked": "撤销",
-    "Recorded": "检查",
-    "HazardFound": "检查发现隐患",
-    "Registered": "登记",
-    "PrincipalChanged": "主要负责人变更",
-    "DetailsChanged": "信息变更",
-    "Established": "设立责任岗位",
-    "HolderChanged": "责任人变更",
-}
 SEVERITY = {"high": ("严重", "high"), "medium": ("较重", "medium"), "low": ("一般", "low")}
 GRADE = {"major": ("重大", "major"), "general": ("一般", "general")}
 

@@ -120,7 +120,7 @@ def build_review(
         "version": REPORT_VERSION,
         "generated_at": ledger.clock().isoformat(),
         "incident_at": t.isoformat(),
-        "enterprise": _enterprise(ledger, enterprise, t, rows(enterprise_history)),
+        "enterprise": _enterprise(enterprise, rows(enterprise_history)),
         "hazards": hazards,
         "hazards_found_after_incident": later_cases,
         "enforcement": [
@@ -241,9 +241,7 @@ _DETAIL_FIELDS = {
 }
 
 
-def _enterprise(
-    ledger: HazardLedger, enterprise: Enterprise, t: datetime, rows: list[dict[str, Any]]
-) -> dict[str, Any]:
+def _enterprise(enterprise: Enterprise, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "credit_code": enterprise.credit_code,
         "name": enterprise.name,
