@@ -14,6 +14,7 @@ from . import (
     integrity_commands,
     service_commands,
     store_commands,
+    transfer_commands,
     workbook_commands,
 )
 from .common import Options
@@ -50,6 +51,7 @@ store_commands.register(app)
 service_commands.register(app)
 workbook_commands.register(app)
 integrity_commands.register(app)
+transfer_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
 register_review(app)
 

@@ -1,0 +1,52 @@
+"""``ledger export-ledger`` and ``ledger import-ledger``: the whole ledger as JSON Lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import emit, open_ledger, options
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("export-ledger")
+    def export_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(help="The .jsonl file to write.")],
+    ) -> None:
+        """Export every event with its proof (backup, migration, hand-over to an auditor)."""
+        from ledger.transfer import export_ledger
+
+        with open_ledger(ctx) as ledger:
+            report = export_ledger(ledger, path)
+        opts = options(ctx)
+        if opts.json:
+            emit(report.as_dict(), opts)
+        else:
+            typer.echo(f"已导出 {report.events} 个事件 / exported {report.events} events: {path}")
+
+    @app.command("import-ledger")
+    def import_command(
+        ctx: typer.Context,
+        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    ) -> None:
+        """Import an exported ledger into an empty store and prove the copy equal to the
+        original (same tree root as the original's signed checkpoint)."""
+        from ledger.transfer import TransferError, import_ledger
+
+        opts = options(ctx)
+        with open_ledger(ctx) as ledger:
+            try:
+                report = import_ledger(ledger, path)
+            except TransferError as e:
+                typer.echo(f"导入被拒绝 / import refused: {e}", err=True)
+                raise typer.Exit(2) from None
+        if opts.json:
+            emit(report.as_dict(), opts)
+            return
+        for line in report.statements:
+            typer.echo(line)
+        if not report.proven:
+            typer.echo("注意：导出文件不含签名检查点，副本仅与文件自身的树根核对。")

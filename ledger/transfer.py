@@ -1,0 +1,259 @@
+"""Whole-ledger export and import as JSON Lines: backup, migration, hand-over.
+
+``export_ledger`` writes a header line (format, origin, tree head, the latest signed
+checkpoint and its public key), then one line per event in sequence order — the exact
+stored bytes (base64), the leaf's payload and leaf hashes, and the event's inclusion
+proof against that checkpoint — and a closing line with the checkpoints. ``import_ledger``
+reads such a file into an *empty* ledger on any store (SQLite to PostgreSQL, say): it
+inserts the same bytes in the same order, so the new store's integrity log recomputes
+the same leaves under the same sequence numbers, then proves the copy: the recomputed
+tree must have exactly the root the original's signed checkpoint states, and the
+signature must verify. Anything else refuses the import (and reports where).
+
+The events are copied, not re-commanded: they were validated when first recorded, and
+re-running commands would give them new recording times — the copy must be the same
+history, provably. Read models are rebuilt from the events afterwards; service tables
+(users, idempotency keys) are not part of a ledger's history and are not copied.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import StoredEvent
+
+from .application import HazardLedger
+from .integrity.log import stored_events_by_seq
+from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
+
+FORMAT = "hazard-ledger/ledger-export-v1"
+BATCH = 1000
+
+
+class TransferError(ValueError):
+    """The file cannot be imported, or the copy does not prove equal to the original."""
+
+
+@dataclass
+class TransferReport:
+    events: int = 0
+    tree_size: int = 0
+    root: str = ""
+    checkpoint_size: int | None = None
+    proven: bool = False
+    statements: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "checkpoint_size": self.checkpoint_size,
+            "proven": self.proven,
+            "statements": self.statements,
+        }
+
+
+def _line(out: IO[bytes], obj: Any) -> None:
+    out.write(orjson.dumps(obj))
+    out.write(b"\n")
+
+
+def export_ledger(
+    ledger: HazardLedger, path: Path, *, progress: Callable[[int], None] | None = None
+) -> TransferReport:
+    """Write the whole ledger to ``path`` (JSON Lines), with proofs against the latest
+    checkpoint (one is signed now if a key is configured and none covers the log)."""
+    log = ledger.integrity
+    size, root = log.tree_head()
+    checkpoint = log.latest_checkpoint()
+    if (checkpoint is None or checkpoint.tree_size < size) and log.signing_key() is not None:
+        checkpoint = log.issue_checkpoint()
+        size, root = checkpoint.tree_size, checkpoint.root
+    key = log.verifier_key()
+    proof_size = checkpoint.tree_size if checkpoint is not None else size
+    builder = log.proof_builder(proof_size)
+    report = TransferReport(tree_size=size, root=root.hex())
+    oid = "originator_id::text" if log.tables.postgres else "originator_id"
+    with path.open("wb") as out:
+        _line(
+            out,
+            {
+                "format": FORMAT,
+                "origin": log.origin,
+                "tree_size": size,
+                "root": root.hex(),
+                "checkpoint": checkpoint.signed_note() if checkpoint else None,
+                "public_key": key.to_text() if key else None,
+                "exported_at": datetime.now(tz=UTC).isoformat(),
+            },
+        )
+        for start in range(0, size, BATCH):
+            end = min(size, start + BATCH)
+            rows = log.tables.fetchall(
+                f"SELECT seq, {oid}, originator_version, topic, payload_hash, leaf_hash "
+                f"FROM {log.tables.log} WHERE seq >= ? AND seq < ? ORDER BY seq",
+                (start, end),
+            )
+            payloads = stored_events_by_seq(log, range(start, end))
+            for seq, oid, version, topic, p_hash, l_hash in rows:
+                seq = int(seq)
+                _line(
+                    out,
+                    {
+                        "seq": seq,
+                        "originator_id": str(UUID(str(oid))),
+                        "originator_version": int(version),
+                        "topic": topic,
+                        "state": base64.b64encode(payloads[seq]).decode(),
+                        "payload_hash": bytes(p_hash).hex(),
+                        "leaf_hash": bytes(l_hash).hex(),
+                        "proof": [p.hex() for p in builder.inclusion_path(seq, proof_size)]
+                        if seq < proof_size
+                        else None,
+                    },
+                )
+                report.events += 1
+            if progress is not None:
+                progress(end - start)
+        _line(
+            out,
+            {
+                "end": True,
+                "events": report.events,
+                "checkpoints": [c.signed_note() for c in log.checkpoints()],
+            },
+        )
+    report.checkpoint_size = checkpoint.tree_size if checkpoint else None
+    return report
+
+
+def _lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                yield orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise TransferError(f"line {number} is not JSON") from None
+
+
+def import_ledger(
+    ledger: HazardLedger, path: Path, *, progress: Callable[[int], None] | None = None
+) -> TransferReport:
+    """Copy an exported ledger into the empty ``ledger`` and prove the copy."""
+    log = ledger.integrity
+    if log.tree_head()[0] != 0 or (ledger.recorder.max_notification_id() or 0) != 0:
+        raise TransferError("the target ledger is not empty; import into a new store")
+    lines = _lines(path)
+    header = next(lines, None)
+    if header is None or header.get("format") != FORMAT:
+        raise TransferError(f"not a {FORMAT} file")
+    with log.tables.write() as cur:
+        cur.execute(
+            log.tables.sql(f"UPDATE {log.tables.tree} SET origin = ? WHERE id = 1"),
+            (header["origin"],),
+        )
+    report = TransferReport()
+    batch: list[StoredEvent] = []
+    expected_leaves: list[bytes] = []
+    closing: dict[str, Any] | None = None
+    for item in lines:
+        if item.get("end"):
+            closing = item
+            break
+        if item["seq"] != report.events:
+            raise TransferError(f"sequence {item['seq']} out of order at event {report.events}")
+        batch.append(
+            StoredEvent(
+                originator_id=UUID(item["originator_id"]),
+                originator_version=int(item["originator_version"]),
+                topic=item["topic"],
+                state=base64.b64decode(item["state"]),
+            )
+        )
+        expected_leaves.append(bytes.fromhex(item["leaf_hash"]))
+        report.events += 1
+        if len(batch) >= BATCH:
+            _insert(ledger, batch, expected_leaves, report.events - len(batch))
+            if progress is not None:
+                progress(len(batch))
+            batch, expected_leaves = [], []
+    if batch:
+        _insert(ledger, batch, expected_leaves, report.events - len(batch))
+        if progress is not None:
+            progress(len(batch))
+    if closing is None or closing.get("events") != report.events:
+        raise TransferError("the file is truncated: its closing line is missing or disagrees")
+    size, root = log.tree_head()
+    report.tree_size, report.root = size, root.hex()
+    if size != header["tree_size"] or root.hex() != header["root"]:
+        raise TransferError(
+            f"the copy's tree ({size}, {root.hex()}) differs from the original's "
+            f"({header['tree_size']}, {header['root']})"
+        )
+    report.statements.append(f"复制了 {size} 个事件，默克尔树根与原台账一致：{root.hex()}")
+    if header.get("checkpoint") and header.get("public_key"):
+        checkpoint = parse_signed_note(header["checkpoint"])
+        key = VerifierKey.from_text(header["public_key"])
+        _prove_against_checkpoint(ledger, checkpoint, key, report)
+        for note in closing.get("checkpoints", []):
+            _store_checkpoint(ledger, parse_signed_note(note))
+    return report
+
+
+def _insert(
+    ledger: HazardLedger, batch: list[StoredEvent], leaves: list[bytes], first_seq: int
+) -> None:
+    ledger.recorder.insert_events(batch)
+    got = ledger.integrity.leaf_hashes(first_seq, first_seq + len(batch))
+    for offset, (want, have) in enumerate(zip(leaves, got, strict=True)):
+        if want != have:
+            raise TransferError(
+                f"event at sequence {first_seq + offset} does not reproduce its leaf hash: "
+                "the file was altered"
+            )
+
+
+def _prove_against_checkpoint(
+    ledger: HazardLedger, checkpoint: Checkpoint, key: VerifierKey, report: TransferReport
+) -> None:
+    if not checkpoint.verify(key):
+        raise TransferError("the export's checkpoint signature does not verify")
+    builder = ledger.integrity.proof_builder(checkpoint.tree_size)
+    if builder.root(checkpoint.tree_size) != checkpoint.root:
+        raise TransferError("the copy does not reproduce the root of the signed checkpoint")
+    report.checkpoint_size = checkpoint.tree_size
+    report.proven = True
+    report.statements.append(
+        f"副本与原台账签名检查点一致（{checkpoint.origin}，{checkpoint.tree_size} 个事件，"
+        f"密钥 {checkpoint.key_id.hex()}）"
+    )
+
+
+def _store_checkpoint(ledger: HazardLedger, checkpoint: Checkpoint) -> None:
+    t = ledger.integrity.tables
+    with t.write() as cur:
+        cur.execute(
+            t.sql(
+                f"INSERT INTO {t.checkpoints} (tree_size, key_id, key_name, origin, root, "
+                "signature, note, issued_at) VALUES (?,?,?,?,?,?,?,?) "
+                "ON CONFLICT (tree_size, key_id) DO NOTHING"
+            ),
+            (
+                checkpoint.tree_size,
+                checkpoint.key_id.hex(),
+                checkpoint.key_name,
+                checkpoint.origin,
+                checkpoint.root,
+                checkpoint.signature,
+                checkpoint.signed_note(),
+                checkpoint.issued_at,
+            ),
+        )
