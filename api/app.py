@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger.application import Clock, HazardLedger, system_clock
 
 from . import problems, web
-from .routes import enforcement, hazards, integrity, registry, system
+from .routes import enforcement, hazards, integrity, registry, review, system
 from .services import Services
 
 DESCRIPTION = """
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     app.add_middleware(RequestCounter)
 
-    for module in (system, hazards, registry, enforcement, integrity):
+    for module in (system, hazards, registry, enforcement, integrity, review):
         app.include_router(module.router)
     web.mount(app)
     return app

@@ -18,6 +18,7 @@ from . import (
     workbook_commands,
 )
 from .common import Options
+from .review_command import register as register_review
 
 app = typer.Typer(
     name="ledger",
@@ -52,6 +53,7 @@ workbook_commands.register(app)
 integrity_commands.register(app)
 transfer_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
+register_review(app)
 
 
 def main() -> None:

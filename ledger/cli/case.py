@@ -1,4 +1,4 @@
-"""``ledger case …``: a hazard case's current state and its history."""
+"""``ledger case …``: a hazard case's state and its history, now or at a moment."""
 
 from __future__ import annotations
 
@@ -7,30 +7,45 @@ from uuid import UUID
 
 import typer
 
+from ledger.errors import NotFound
 from ledger.views import case_summary, event_row
 
 from .common import emit, open_ledger, options
+from .review_command import parse_moment
 
 app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("show")
-def show(ctx: typer.Context, case_id: Annotated[UUID, typer.Argument(help="The case id.")]) -> None:
-    """Current state of a case, followed by its full history."""
+def show(
+    ctx: typer.Context,
+    case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="As recorded by this moment (ISO 8601).")
+    ] = None,
+    valid_at: Annotated[
+        str | None, typer.Option("--valid-at", help="As it was in the world at this time.")
+    ] = None,
+) -> None:
+    """State of a case (now, or as known at / as it was at a moment), then its history."""
     opts = options(ctx)
+    known = parse_moment(known_at, "--known-at")
+    valid = parse_moment(valid_at, "--valid-at")
     with open_ledger(ctx) as ledger:
-        case = ledger.case(case_id)
-        history = ledger.history(case_id)
-        summary = case_summary(case, at=ledger.clock())
+        case = ledger.case_at(case_id, known_at=known, valid_at=valid)
+        if case is None:
+            raise NotFound("HazardCase", f"{case_id} (nothing known or happened by then)")
+        history = ledger.history(case_id)[: case.version]
+        summary = case_summary(case, at=valid or known or ledger.clock())
         rows = [event_row(e) for e in history]
     if opts.json:
-        emit({"case": summary, "history": rows}, opts)
+        emit({"case": summary, "history": rows, "known_at": known_at, "valid_at": valid_at}, opts)
         return
     for key, value in summary.items():
         typer.echo(f"{key:>24}: {value}")
     typer.echo("")
     for row in rows:
-        late = "  [补录/late]" if row["late"] else ""
+        late = f"  [补录/late {row['late_by_days']}d]" if row["late"] else ""
         typer.echo(
             f"v{row['version']:<3} {row['event']:<24} 发生 {row['occurred_at']}  "
             f"记录 {row['recorded_at']}  {row['actor']}{late}"

@@ -1,0 +1,255 @@
+"""``ledger review`` and ``ledger enterprise show``: the record as it was, and as known.
+
+``ledger review --enterprise CODE --incident-at T`` writes the accountability review
+(JSON, Markdown or printable HTML; Chinese unless ``--lang en``). ``ledger enterprise
+show CODE`` lists an enterprise's cases, enforcement actions and inspections as they
+stood at a business time (``--valid-at``) and as recorded by a moment (``--known-at``).
+Times without a zone are read as China Standard Time (UTC+08:00).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+
+from ledger.application import HazardLedger
+from ledger.enforcement import EnforcementAction
+from ledger.enterprise import Enterprise
+from ledger.errors import NotFound
+from ledger.hazard import STATUS_ZH, HazardCase, Status
+from ledger.inspection import Inspection
+from ledger.integrity import NoSigningKey
+from ledger.integrity.bundle import BundleError
+from ledger.review.export import export_review
+from ledger.review.index import enterprise_aggregates
+from ledger.review.render import to_html, to_markdown
+from ledger.review.report import build_review
+from ledger.views import is_late, plain
+
+from .common import emit, open_ledger, options
+
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+
+
+class ReportFormat(StrEnum):
+    JSON = "json"
+    MD = "md"
+    HTML = "html"
+
+
+def parse_moment(text: str | None, option: str) -> datetime | None:
+    """An ISO 8601 moment; without a zone it is China Standard Time (UTC+08:00)."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"“{text}”不是有效的时间（例如 2026-05-01T14:00+08:00） / "
+            f"{text!r} is not an ISO 8601 time (e.g. 2026-05-01T14:00+08:00)",
+            param_hint=option,
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_STANDARD_TIME)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("review")
+    def review(
+        ctx: typer.Context,
+        enterprise: Annotated[
+            str, typer.Option("--enterprise", help="Unified social credit code (统一社会信用代码).")
+        ],
+        incident_at: Annotated[
+            str, typer.Option("--incident-at", help="Moment of the incident (ISO 8601).")
+        ],
+        fmt: Annotated[
+            ReportFormat, typer.Option("--format", help="json, md (Markdown) or html.")
+        ] = ReportFormat.MD,
+        lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en.")] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
+        ] = None,
+        bundle_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--bundle-dir",
+                help="Also write review.json, review.html and an offline-verifiable bundle "
+                "per aggregate shown (check each with `ledger verify-bundle`).",
+            ),
+        ] = None,
+    ) -> None:
+        """Accountability review (事故责任倒查) of an enterprise at the moment of an incident."""
+        opts = options(ctx)
+        language = lang or opts.lang
+        moment = parse_moment(incident_at, "--incident-at")
+        assert moment is not None
+        with open_ledger(ctx) as ledger:
+            report = build_review(ledger, enterprise, moment)
+            if bundle_dir is not None:
+                try:
+                    written = export_review(ledger, report, bundle_dir, language)
+                except (NoSigningKey, BundleError, RuntimeError) as e:
+                    typer.echo(f"无法导出证据包 / cannot export the bundles: {e}", err=True)
+                    raise typer.Exit(1) from None
+                typer.echo(
+                    f"证据包已写入 {bundle_dir}（{len(written)}个文件）"
+                    if not language.startswith("en")
+                    else f"wrote {len(written)} files to {bundle_dir}",
+                    err=True,
+                )
+        if fmt is ReportFormat.JSON or opts.json:
+            data = orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"
+        elif fmt is ReportFormat.HTML:
+            data = to_html(report, language)
+        else:
+            data = to_markdown(report, language)
+        if output is None:
+            typer.echo(data, nl=False)
+            return
+        output.write_text(data, encoding="utf-8")
+        findings = len(report["findings"])
+        typer.echo(
+            f"已写入 {output}（{findings}项审计发现）"
+            if not language.startswith("en")
+            else f"wrote {output} ({findings} findings)",
+            err=True,
+        )
+
+    enterprise_app = typer.Typer(no_args_is_help=True)
+
+    @enterprise_app.command("show")
+    def show(
+        ctx: typer.Context,
+        code: Annotated[str, typer.Argument(help="Unified social credit code.")],
+        known_at: Annotated[
+            str | None, typer.Option("--known-at", help="As recorded by this moment.")
+        ] = None,
+        valid_at: Annotated[
+            str | None, typer.Option("--valid-at", help="As it was in the world at this time.")
+        ] = None,
+    ) -> None:
+        """An enterprise with its cases, actions and inspections at a moment."""
+        opts = options(ctx)
+        known = parse_moment(known_at, "--known-at")
+        valid = parse_moment(valid_at, "--valid-at")
+        with open_ledger(ctx) as ledger:
+            data = enterprise_view(ledger, code, known_at=known, valid_at=valid)
+        if opts.json:
+            emit(data, opts)
+            return
+        en = opts.lang.startswith("en")
+        e = data["enterprise"]
+        typer.echo(f"{e['name']}  {e['credit_code']}  {e['region_code']}  {','.join(e['sectors'])}")
+        typer.echo(("principal: " if en else "主要负责人：") + str(e["principal"] or "—"))
+        typer.echo(("cases:" if en else "隐患：") + f" {len(data['cases'])}")
+        for c in data["cases"]:
+            status = c["status"] if en else STATUS_ZH[Status(c["status"])]
+            late = "  [补录/late]" if c["late_entries"] else ""
+            overdue = ("  overdue" if en else "  逾期") if c["overdue"] else ""
+            typer.echo(
+                f"  {c['id']}  {c['found_at'][:10]}  {c['grade'] or '-':<7} {status}"
+                f"{overdue}  {c['description']}{late}"
+            )
+        typer.echo(("actions:" if en else "执法措施：") + f" {len(data['actions'])}")
+        for a in data["actions"]:
+            typer.echo(
+                f"  {a['issued_at'][:10]}  {a['kind']}  {a['document_number']}  {a['status']}"
+            )
+        typer.echo(("inspections:" if en else "检查：") + f" {len(data['inspections'])}")
+        for i in data["inspections"]:
+            late = "  [补录/late]" if i["late_entries"] else ""
+            typer.echo(f"  {i['inspected_at'][:10]}  {i['type']}  {'、'.join(i['team'])}{late}")
+
+    app.add_typer(enterprise_app, name="enterprise", help="Look at enterprises (生产经营单位).")
+
+
+def enterprise_view(
+    ledger: HazardLedger,
+    code: str,
+    *,
+    known_at: datetime | None = None,
+    valid_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The enterprise and its aggregates as they stood at the given cut, as plain values.
+
+    Aggregates nothing of which was known (or had happened) by the cut are left out;
+    ``late_entries`` counts the events in the cut recorded long after they happened.
+    """
+    enterprise_state = ledger.state_at(
+        ledger.enterprise(code).id, known_at=known_at, valid_at=valid_at
+    )
+    if not isinstance(enterprise_state, Enterprise):
+        raise NotFound("Enterprise", code)
+    at = valid_at or known_at or ledger.clock()
+    ids = enterprise_aggregates(ledger, code)
+
+    def cut(aggregate_id: Any) -> tuple[Any, int]:
+        state = ledger.state_at(aggregate_id, known_at=known_at, valid_at=valid_at)
+        if state is None:
+            return None, 0
+        late = sum(1 for e in ledger.history(aggregate_id)[: state.version] if is_late(e))
+        return state, late
+
+    cases, actions, inspections = [], [], []
+    for case_id in ids.cases:
+        case, late = cut(case_id)
+        if isinstance(case, HazardCase):
+            cases.append(
+                {
+                    "id": str(case.id),
+                    "found_at": case.found_at.isoformat(),
+                    "grade": case.grade.value if case.grade else None,
+                    "status": case.status.value,
+                    "overdue": case.is_overdue(at),
+                    "deadline": plain(case.deadline),
+                    "description": case.description,
+                    "version": case.version,
+                    "late_entries": late,
+                }
+            )
+    for action_id in ids.actions:
+        action, late = cut(action_id)
+        if isinstance(action, EnforcementAction):
+            actions.append(
+                {
+                    "id": str(action.id),
+                    "kind": action.kind.value,
+                    "document_number": action.document_number,
+                    "issued_at": action.issued_at.isoformat(),
+                    "status": action.status.value,
+                    "suspends_work": action.suspends_work_at(at),
+                    "late_entries": late,
+                }
+            )
+    for inspection_id in ids.inspections:
+        inspection, late = cut(inspection_id)
+        if isinstance(inspection, Inspection):
+            inspections.append(
+                {
+                    "id": str(inspection.id),
+                    "type": inspection.inspection_type.value,
+                    "inspected_at": inspection.inspected_at.isoformat(),
+                    "team": list(inspection.team),
+                    "hazards": [str(h) for h in inspection.hazard_ids],
+                    "late_entries": late,
+                }
+            )
+    return {
+        "known_at": plain(known_at),
+        "valid_at": plain(valid_at),
+        "enterprise": {
+            "credit_code": enterprise_state.credit_code,
+            "name": enterprise_state.name,
+            "region_code": enterprise_state.region_code,
+            "sectors": list(enterprise_state.sectors),
+            "principal": plain(enterprise_state.principal_on(at)),
+        },
+        "cases": cases,
+        "actions": actions,
+        "inspections": inspections,
+    }

@@ -1,0 +1,84 @@
+"""Inclusion proofs for the events a review cites, when the ledger has its integrity log.
+
+The integrity log (``ledger.integrity``) hands out RFC 9162 inclusion proofs and signed
+checkpoints. A review attaches a proof to every event it shows so that a reader can
+check, without trusting the operators, that the record was not altered since. A ledger
+opened without the log (or built before it existed) still produces a review; the
+report then says plainly that proofs are unavailable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+
+def integrity_log_of(ledger: object) -> Any | None:
+    """The ledger's integrity log, or None when this ledger has none."""
+    try:
+        return getattr(ledger, "integrity", None)
+    except (AttributeError, RuntimeError):
+        return None
+
+
+class ProofSource:
+    """Proofs against one tree head, so every proof in a report shares one root."""
+
+    def __init__(self, ledger: object) -> None:
+        self.log = integrity_log_of(ledger)
+        self.tree_size: int | None = None
+        self.root: bytes | None = None
+        self._builder: Any = None
+        if self.log is not None:
+            self.tree_size, self.root = self.log.tree_head()
+            if self.tree_size:
+                self._builder = self.log.proof_builder(self.tree_size)
+
+    @property
+    def available(self) -> bool:
+        return self.log is not None
+
+    def proof(self, aggregate_id: UUID, version: int) -> dict[str, Any]:
+        """The proof of one event as a plain dict with its own verification result."""
+        if self.log is None:
+            return {"status": "unavailable"}
+        try:
+            proof = self.log.inclusion_proof(
+                aggregate_id, version, self.tree_size, builder=self._builder
+            )
+        except LookupError:
+            return {"status": "missing"}
+        ok = bool(proof.verify())
+        return {"status": "verified" if ok else "failed", "proof": proof.as_dict()}
+
+    def summary(self) -> dict[str, Any]:
+        """Tree head, latest signed checkpoint, and the consistency proof between them."""
+        if self.log is None:
+            return {
+                "available": False,
+                "reason_zh": "本台账未启用完整性日志，无法附上包含证明",
+                "reason_en": "this ledger has no integrity log; inclusion proofs are unavailable",
+            }
+        out: dict[str, Any] = {
+            "available": True,
+            "tree_size": self.tree_size,
+            "root": self.root.hex() if self.root else None,
+            "checkpoint": None,
+        }
+        checkpoint = self.log.latest_checkpoint()
+        if checkpoint is not None:
+            out["checkpoint"] = {
+                "origin": checkpoint.origin,
+                "tree_size": checkpoint.tree_size,
+                "root": checkpoint.root.hex(),
+                "key_name": checkpoint.key_name,
+                "signed_note": checkpoint.signed_note(),
+            }
+            if self.tree_size and 0 < checkpoint.tree_size <= self.tree_size:
+                consistency = self.log.consistency_proof(checkpoint.tree_size, self.tree_size)
+                out["consistency"] = {
+                    "verified": bool(consistency.verify())
+                    and consistency.old_root == checkpoint.root,
+                    "proof": consistency.as_dict(),
+                }
+        return out
