@@ -78,3 +78,18 @@ def test_proofs_shown_and_bundle_downloaded(page: Any, site: Site, tmp_path: Any
     info.value.save_as(target)
     outcome = verify_bundle(target.read_bytes())
     assert outcome.ok and outcome.events == 3
+
+
+def test_accountability_review_on_screen(page: Any, site: Site) -> None:
+    from .conftest import FACTORY
+
+    sign_in(page, site, site.auditor_token)
+    # The incident: 10 days after the hazard was assigned (Beijing time in the page).
+    page.goto(f"{site.url}/#/review?enterprise={FACTORY}&incident_at=2026-03-05T14:00")
+    frame = page.frame_locator("[data-testid=review-frame]")
+    body = frame.locator("body")
+    body.wait_for()
+    text = body.inner_text()
+    assert "静宁县某家具厂" in text
+    assert "FIRE-D05" in text
+    screenshot(page, "review")
