@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from eventsourcing.application import Application  # noqa: E402
-from eventsourcing.persistence import Transcoder, Transcoding  # noqa: E402
+from eventsourcing.persistence import JSONTranscoder, Transcoding  # noqa: E402
 
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.codes import make_credit_code  # noqa: E402
@@ -64,26 +64,38 @@ class LedgerWriter:
     def __init__(self, url: str, integrity: bool) -> None:
         self.app = HazardLedger(url, integrity=integrity)
         self.app.register_enterprise(
-            INSPECTOR, now(), credit_code=CODE, name="基准餐馆", region_code="620826",
-            sectors=["city_gas"], principal=Person("p-b", "负责人"),
-        )  # fmt: skip
+            INSPECTOR,
+            now(),
+            credit_code=CODE,
+            name="基准餐馆",
+            region_code="620826",
+            sectors=["city_gas"],
+            principal=Person("p-b", "负责人"),
+        )
 
     def write_case(self) -> None:
         app = self.app
         cid = app.report_hazard(
-            INSPECTOR, now(), enterprise_code=CODE, sector="city_gas", location="后厨",
-            description="燃气软管穿墙敷设", source="grid_patrol",
-        )  # fmt: skip
+            INSPECTOR,
+            now(),
+            enterprise_code=CODE,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙敷设",
+            source="grid_patrol",
+        )
         app.grade_hazard(INSPECTOR, now(), cid, grade="general")
         t = now()
         app.assign_rectification(
-            INSPECTOR, t, cid, department="静宁县住建局", deadline=t + timedelta(days=15),
+            INSPECTOR,
+            t,
+            cid,
+            department="静宁县住建局",
+            deadline=t + timedelta(days=15),
             requirements="改为金属管道",
-        )  # fmt: skip
-        t = now()
-        app.report_rectification(
-            ENTERPRISE, t, cid, measures="已更换金属管道", completed_at=t
         )
+        t = now()
+        app.report_rectification(ENTERPRISE, t, cid, measures="已更换金属管道", completed_at=t)
         app.verify_rectification(DEPARTMENT, now(), cid, accepted=True, opinion="整改到位")
         app.close_hazard(DEPARTMENT, now(), cid)
 
@@ -118,10 +130,10 @@ class PersonAsDict(Transcoding):
 class BareLedger(Application[UUID]):
     """The same aggregates on eventsourcing's defaults."""
 
-    def register_transcodings(self, transcoder: Transcoder) -> None:
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(ActorAsDict())  # type: ignore[attr-defined]
-        transcoder.register(PersonAsDict())  # type: ignore[attr-defined]
+        transcoder.register(ActorAsDict())
+        transcoder.register(PersonAsDict())
 
 
 class BareWriter:
@@ -144,9 +156,14 @@ class BareWriter:
             env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": store.path}
         self.app = BareLedger(env=env)
         enterprise = Enterprise.register(
-            self._ctx(INSPECTOR), credit_code=CODE, name="基准餐馆", region_code="620826",
-            sectors=("city_gas",), address="", principal=Person("p-b", "负责人"),
-        )  # fmt: skip
+            self._ctx(INSPECTOR),
+            credit_code=CODE,
+            name="基准餐馆",
+            region_code="620826",
+            sectors=("city_gas",),
+            address="",
+            principal=Person("p-b", "负责人"),
+        )
         self.app.save(enterprise)
 
     @staticmethod
@@ -155,31 +172,46 @@ class BareWriter:
         return Context(actor=actor, occurred_at=t, recorded_at=t)
 
     def _step(self, cid: UUID, act: Callable[[HazardCase], None]) -> None:
-        case = self.app.repository.get(cid)
+        case: HazardCase = self.app.repository.get(cid)
         act(case)
         self.app.save(case)
 
     def write_case(self) -> None:
         # As the ledger does: the report reads the enterprise's name and region.
-        enterprise = self.app.repository.get(enterprise_id(CODE))
+        enterprise: Enterprise = self.app.repository.get(enterprise_id(CODE))
         case = HazardCase.report(
-            self._ctx(INSPECTOR), enterprise_code=CODE, enterprise_name=enterprise.name,
-            region_code=enterprise.region_code, sector="city_gas", location="后厨",
-            description="燃气软管穿墙敷设", source="grid_patrol",
-        )  # fmt: skip
+            self._ctx(INSPECTOR),
+            enterprise_code=CODE,
+            enterprise_name=enterprise.name,
+            region_code=enterprise.region_code,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙敷设",
+            source="grid_patrol",
+        )
         self.app.save(case)
         cid = case.id
         self._step(cid, lambda c: c.grade_as(self._ctx(INSPECTOR), grade="general"))
         deadline = now() + timedelta(days=15)
-        self._step(cid, lambda c: c.assign(
-            self._ctx(INSPECTOR), department="静宁县住建局", deadline=deadline,
-            requirements="改为金属管道",
-        ))  # fmt: skip
+        self._step(
+            cid,
+            lambda c: c.assign(
+                self._ctx(INSPECTOR),
+                department="静宁县住建局",
+                deadline=deadline,
+                requirements="改为金属管道",
+            ),
+        )
         done = now()
-        self._step(cid, lambda c: c.report_rectification(
-            self._ctx(ENTERPRISE), measures="已更换金属管道", completed_at=done
-        ))  # fmt: skip
-        self._step(cid, lambda c: c.verify(self._ctx(DEPARTMENT), accepted=True, opinion="整改到位"))
+        self._step(
+            cid,
+            lambda c: c.report_rectification(
+                self._ctx(ENTERPRISE), measures="已更换金属管道", completed_at=done
+            ),
+        )
+        self._step(
+            cid, lambda c: c.verify(self._ctx(DEPARTMENT), accepted=True, opinion="整改到位")
+        )
         self._step(cid, lambda c: c.close(self._ctx(DEPARTMENT)))
 
     def close(self) -> None:
@@ -264,9 +296,14 @@ def main() -> None:
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
 
     kind = "postgresql" if args.store and args.store.startswith("postgres") else "sqlite"
-    print(f"store: {kind}, {args.cases} cases x {EVENTS_PER_CASE} commands, one per transaction", flush=True)
-    modes = ["ledger", "ledger-no-integrity", "bare"] if args.compare else (
-        ["bare"] if args.bare else ["ledger"]
+    print(
+        f"store: {kind}, {args.cases} cases x {EVENTS_PER_CASE} commands, one per transaction",
+        flush=True,
+    )
+    modes = (
+        ["ledger", "ledger-no-integrity", "bare"]
+        if args.compare
+        else (["bare"] if args.bare else ["ledger"])
     )
     results = []
     for mode in modes:

@@ -45,9 +45,15 @@ def reread(ledger: HazardLedger, clock: FakeClock) -> Iterator[HazardLedger]:
 
 def _report(ledger: HazardLedger, clock: FakeClock, occurred_at: datetime, **kw: Any) -> UUID:
     return ledger.report_hazard(
-        INSPECTOR, occurred_at, enterprise_code=RESTAURANT_CODE, sector="city_gas",
-        location="储气间", description="气瓶未固定", source="grid_patrol", **kw,
-    )  # fmt: skip
+        INSPECTOR,
+        occurred_at,
+        enterprise_code=RESTAURANT_CODE,
+        sector="city_gas",
+        location="储气间",
+        description="气瓶未固定",
+        source="grid_patrol",
+        **kw,
+    )
 
 
 def test_business_time_is_kept_and_recording_time_is_the_ledgers(
@@ -117,25 +123,37 @@ def test_known_at_and_valid_at_cut_the_history_at_the_right_prefix(
 ) -> None:
     t0 = clock.now
     ledger.register_enterprise(
-        INSPECTOR, t0 - timedelta(days=20), credit_code=RESTAURANT_CODE, name="静宁县某某餐馆",
-        region_code="620826", sectors=["city_gas"], principal=Person("p-001", "王五"),
+        INSPECTOR,
+        t0 - timedelta(days=20),
+        credit_code=RESTAURANT_CODE,
+        name="静宁县某某餐馆",
+        region_code="620826",
+        sectors=["city_gas"],
+        principal=Person("p-001", "王五"),
         justification="纸质台账补录",
-    )  # fmt: skip
+    )
     # Found ten days ago on paper, typed in now.
     case_id = _report(ledger, clock, t0 - timedelta(days=10), justification="纸质台账补录")
     clock.advance(days=1)
     ledger.grade_hazard(INSPECTOR, clock.now, case_id, grade="general")
     clock.advance(days=1)
     ledger.assign_rectification(
-        INSPECTOR, clock.now, case_id, department=DEPARTMENT_NAME,
-        deadline=clock.now + timedelta(days=15), requirements="固定气瓶",
-    )  # fmt: skip
+        INSPECTOR,
+        clock.now,
+        case_id,
+        department=DEPARTMENT_NAME,
+        deadline=clock.now + timedelta(days=15),
+        requirements="固定气瓶",
+    )
     # Rectified on day 3, reported on day 5.
     clock.advance(days=3)
     ledger.report_rectification(
-        ENTERPRISE_USER, t0 + timedelta(days=3), case_id, measures="加装链条固定",
+        ENTERPRISE_USER,
+        t0 + timedelta(days=3),
+        case_id,
+        measures="加装链条固定",
         completed_at=t0 + timedelta(days=3),
-    )  # fmt: skip
+    )
 
     def version(state: HazardCase | None) -> int | None:
         return None if state is None else state.version
@@ -164,9 +182,13 @@ def test_overdue_is_derived_from_the_deadline_never_stored(
     ledger.grade_hazard(INSPECTOR, clock.now, case_id, grade="general")
     deadline = clock.now + timedelta(days=15)
     ledger.assign_rectification(
-        INSPECTOR, clock.now, case_id, department=DEPARTMENT_NAME, deadline=deadline,
+        INSPECTOR,
+        clock.now,
+        case_id,
+        department=DEPARTMENT_NAME,
+        deadline=deadline,
         requirements="固定气瓶",
-    )  # fmt: skip
+    )
     case = reread.case(case_id)
     assert not case.is_overdue(deadline)
     assert case.is_overdue(deadline + timedelta(seconds=1))
@@ -179,9 +201,13 @@ def test_overdue_is_derived_from_the_deadline_never_stored(
     assert footprint(reread, case_id) == before
     assert not any("overdue" in k for k in vars(reread.case(case_id)))
     ledger.extend_deadline(
-        DEPARTMENT, clock.now, case_id, new_deadline=clock.now + timedelta(days=10),
-        reason="设备到货延迟", approver="李明",
-    )  # fmt: skip
+        DEPARTMENT,
+        clock.now,
+        case_id,
+        new_deadline=clock.now + timedelta(days=10),
+        reason="设备到货延迟",
+        approver="李明",
+    )
     assert not reread.case(case_id).is_overdue(clock.now)
     assert reread.case(case_id).is_overdue(clock.now + timedelta(days=11))
 
@@ -200,11 +226,21 @@ def test_every_event_carries_the_actor_who_issued_it(
     do(INSPECTOR, "grade_hazard", grade="major", criteria=["GAS-06"])
     do(GOVERNMENT, "list_for_supervision", level="county", authority="静宁县安委会")
     do(ENTERPRISE_USER, "file_plan", plan=PLAN)
-    do(INSPECTOR, "assign_rectification", department=DEPARTMENT_NAME,
-       deadline=clock.now + timedelta(days=30), requirements="按方案整改")  # fmt: skip
+    do(
+        INSPECTOR,
+        "assign_rectification",
+        department=DEPARTMENT_NAME,
+        deadline=clock.now + timedelta(days=30),
+        requirements="按方案整改",
+    )
     do(CITY_OFFICE, "list_for_supervision", level="city", authority="平凉市安委会")
-    do(DEPARTMENT, "extend_deadline", new_deadline=clock.now + timedelta(days=60),
-       reason="工程量大", approver="李明")  # fmt: skip
+    do(
+        DEPARTMENT,
+        "extend_deadline",
+        new_deadline=clock.now + timedelta(days=60),
+        reason="工程量大",
+        approver="李明",
+    )
     do(ENTERPRISE_USER, "report_rectification", measures="新建库房", completed_at=clock.now)
     do(ENTERPRISE_USER, "file_assessment", summary="评估合格")
     do(OTHER_OFFICIAL, "verify_rectification", accepted=True, opinion="验收合格")
@@ -217,8 +253,13 @@ def test_every_event_carries_the_actor_who_issued_it(
     for event in history:
         assert isinstance(event.actor, Actor) and isinstance(event.actor.role, Role)
     assert {e.actor.id for e in history} == {
-        "insp-001", "gov-003", "ent-001", "gov-101", "dept-007", "dept-008",
-    }  # fmt: skip
+        "insp-001",
+        "gov-003",
+        "ent-001",
+        "gov-101",
+        "dept-007",
+        "dept-008",
+    }
     case = reread.case(case_id)
     assert case.reported_by == INSPECTOR.id
     assert case.rectification_reporter == ENTERPRISE_USER.id

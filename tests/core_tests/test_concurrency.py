@@ -30,8 +30,7 @@ def test_two_applications_race_on_one_case(
     clock.advance(hours=1)
     barrier = threading.Barrier(2)
     writers = [
-        HazardLedger(store_url, clock=clock, validators=[WaitForOthers(barrier)])
-        for _ in range(2)
+        HazardLedger(store_url, clock=clock, validators=[WaitForOthers(barrier)]) for _ in range(2)
     ]
     try:
         with ThreadPoolExecutor(2) as pool:
@@ -99,16 +98,24 @@ def test_stale_expected_version_is_refused_before_any_write(
     clock.advance(hours=1)
     with pytest.raises(ConcurrentChange) as changed:
         ledger.verify_rectification(
-            DEPARTMENT, clock.now, case_id, accepted=True, opinion="合格",
+            DEPARTMENT,
+            clock.now,
+            case_id,
+            accepted=True,
+            opinion="合格",
             expected_version=stale,
-        )  # fmt: skip
+        )
     assert f"expected version {stale}" in str(changed.value)
     assert changed.value.key == case_id
     assert footprint(ledger, case_id) == before
     ledger.verify_rectification(
-        DEPARTMENT, clock.now, case_id, accepted=True, opinion="合格",
+        DEPARTMENT,
+        clock.now,
+        case_id,
+        accepted=True,
+        opinion="合格",
         expected_version=before.version,
-    )  # fmt: skip
+    )
     assert ledger.case(case_id).version == before.version + 1
 
 
@@ -122,14 +129,21 @@ def test_a_second_writer_with_the_first_writers_version_is_refused(
         seen = other.case(case_id).version
         clock.advance(hours=1)
         ledger.record_interim_controls(
-            Actor("ent-9", "企业安全员", Role.ENTERPRISE), clock.now, case_id,
-            controls="设置警戒区", expected_version=seen,
-        )  # fmt: skip
+            Actor("ent-9", "企业安全员", Role.ENTERPRISE),
+            clock.now,
+            case_id,
+            controls="设置警戒区",
+            expected_version=seen,
+        )
         with pytest.raises(ConcurrentChange):
             other.escalate(
-                DEPARTMENT, clock.now, case_id, level="city", reason="逾期",
+                DEPARTMENT,
+                clock.now,
+                case_id,
+                level="city",
+                reason="逾期",
                 expected_version=seen,
-            )  # fmt: skip
+            )
         assert [type(e).__name__ for e in other.history(case_id)][-1] == "InterimControlsRecorded"
     finally:
         other.close()

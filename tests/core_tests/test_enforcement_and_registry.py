@@ -22,14 +22,18 @@ from tests.support import DEPARTMENT, GOVERNMENT, INSPECTOR, RESTAURANT_CODE, re
 LAW = "《安全生产法》第一百零二条"
 
 
-def _issue(
-    ledger: HazardLedger, clock: FakeClock, kind: str, fine: Decimal | None = None
-) -> UUID:
+def _issue(ledger: HazardLedger, clock: FakeClock, kind: str, fine: Decimal | None = None) -> UUID:
     return ledger.issue_action(
-        INSPECTOR, clock.now, kind=kind, document_number=f"静应急罚〔2026〕{kind}号",
-        enterprise_code=RESTAURANT_CODE, sector="city_gas", department="静宁县应急管理局",
-        legal_basis=LAW, fine_amount=fine,
-    )  # fmt: skip
+        INSPECTOR,
+        clock.now,
+        kind=kind,
+        document_number=f"静应急罚〔2026〕{kind}号",
+        enterprise_code=RESTAURANT_CODE,
+        sector="city_gas",
+        department="静宁县应急管理局",
+        legal_basis=LAW,
+        fine_amount=fine,
+    )
 
 
 Step = Callable[[HazardLedger, FakeClock, UUID], Any]
@@ -96,6 +100,8 @@ def test_action_transitions(
         ("penalty", Decimal("-5"), {"PENALTY_NEEDS_AMOUNT"}),
         ("warning_letter", Decimal("1000"), {"AMOUNT_ONLY_FOR_PENALTY"}),
         ("stop_work", Decimal("1"), {"AMOUNT_ONLY_FOR_PENALTY"}),
+        ("penalty", Decimal("NaN"), {"PENALTY_NEEDS_AMOUNT"}),
+        ("penalty", Decimal("Infinity"), {"PENALTY_NEEDS_AMOUNT"}),
         ("fine_and_jail", None, {"ACTION_KIND_UNKNOWN"}),
     ],
 )
@@ -116,9 +122,15 @@ def test_issue_without_document_basis_or_department_names_each_field(
     register_restaurant(ledger, clock.now)
     with pytest.raises(RuleViolated) as refused:
         ledger.issue_action(
-            INSPECTOR, clock.now, kind="directive", document_number=" ",
-            enterprise_code=RESTAURANT_CODE, sector="city_gas", department="", legal_basis="",
-        )  # fmt: skip
+            INSPECTOR,
+            clock.now,
+            kind="directive",
+            document_number=" ",
+            enterprise_code=RESTAURANT_CODE,
+            sector="city_gas",
+            department="",
+            legal_basis="",
+        )
     assert {(v.rule, v.field) for v in refused.value.violations} == {
         ("FIELD_REQUIRED", "document_number"),
         ("FIELD_REQUIRED", "department"),
@@ -133,6 +145,10 @@ def test_penalty_execution_needs_the_amount_paid(ledger: HazardLedger, clock: Fa
     with pytest.raises(RuleViolated) as refused:
         ledger.execute_action(INSPECTOR, clock.now, action_id)
     assert [v.rule for v in refused.value.violations] == ["PAYMENT_NEEDS_AMOUNT"]
+    for amount in (Decimal("0"), Decimal("NaN"), Decimal("-Infinity")):
+        with pytest.raises(RuleViolated) as refused:
+            ledger.execute_action(INSPECTOR, clock.now, action_id, amount_paid=amount)
+        assert [v.rule for v in refused.value.violations] == ["PAYMENT_NEEDS_AMOUNT"]
     assert footprint(ledger, action_id) == before
     ledger.execute_action(INSPECTOR, clock.now, action_id, amount_paid=Decimal("20000.50"))
     action = ledger.action(action_id)
@@ -147,10 +163,16 @@ def test_action_on_unknown_case_or_enterprise_is_not_found(
     register_restaurant(ledger, clock.now)
     with pytest.raises(NotFound):
         ledger.issue_action(
-            INSPECTOR, clock.now, kind="directive", document_number="1",
-            enterprise_code=RESTAURANT_CODE, sector="city_gas", department="应急局",
-            legal_basis=LAW, case_ids=[UUID(int=7)],
-        )  # fmt: skip
+            INSPECTOR,
+            clock.now,
+            kind="directive",
+            document_number="1",
+            enterprise_code=RESTAURANT_CODE,
+            sector="city_gas",
+            department="应急局",
+            legal_basis=LAW,
+            case_ids=[UUID(int=7)],
+        )
     assert ledger.recorder.max_notification_id() == 1
 
 
@@ -175,9 +197,14 @@ def test_enterprise_registration_rules(ledger: HazardLedger, clock: FakeClock) -
     assert [v.rule for v in refused.value.violations] == ["ENTERPRISE_EXISTS"]
     with pytest.raises(RuleViolated) as refused:
         ledger.register_enterprise(
-            INSPECTOR, clock.now, credit_code=RESTAURANT_CODE[:-1] + wrong_check, name=" ",
-            region_code="990826", sectors=[], principal=Person("", ""),
-        )  # fmt: skip
+            INSPECTOR,
+            clock.now,
+            credit_code=RESTAURANT_CODE[:-1] + wrong_check,
+            name=" ",
+            region_code="990826",
+            sectors=[],
+            principal=Person("", ""),
+        )
     assert {(v.rule, v.field) for v in refused.value.violations} == {
         ("CREDIT_CODE_CHECK", "credit_code"),
         ("REGION_CODE_PROVINCE", "region_code"),
@@ -205,9 +232,12 @@ def test_principal_changes_over_time(ledger: HazardLedger, clock: FakeClock) -> 
     )
     with pytest.raises(ConcurrentChange, match="expected version 1"):
         ledger.change_principal(
-            GOVERNMENT, clock.now, credit_code=RESTAURANT_CODE,
-            principal=Person("p-003", "钱七"), expected_version=1,
-        )  # fmt: skip
+            GOVERNMENT,
+            clock.now,
+            credit_code=RESTAURANT_CODE,
+            principal=Person("p-003", "钱七"),
+            expected_version=1,
+        )
     enterprise = ledger.enterprise(RESTAURANT_CODE)
     person = enterprise.principal_on(start + timedelta(days=1))
     assert person is not None and person.id == "p-001"
@@ -221,29 +251,52 @@ def test_responsibility_posts(ledger: HazardLedger, clock: FakeClock) -> None:
     holder = Person("off-1", "孙局长")
     with pytest.raises(RuleViolated) as refused:
         ledger.assign_responsibility(
-            GOVERNMENT, start, duty="department_official", region_code="620826", sector="",
-            organisation="静宁县住建局", title="副局长", holder=holder,
-        )  # fmt: skip
+            GOVERNMENT,
+            start,
+            duty="department_official",
+            region_code="620826",
+            sector="",
+            organisation="静宁县住建局",
+            title="副局长",
+            holder=holder,
+        )
     assert [v.rule for v in refused.value.violations] == ["SECTOR_REQUIRED"]
     assert ledger.recorder.max_notification_id() in (None, 0)
     post = ledger.assign_responsibility(
-        GOVERNMENT, start, duty=Duty.DEPARTMENT_OFFICIAL, region_code="620826",
-        sector="city_gas", organisation="静宁县住建局", title="副局长", holder=holder,
-    )  # fmt: skip
+        GOVERNMENT,
+        start,
+        duty=Duty.DEPARTMENT_OFFICIAL,
+        region_code="620826",
+        sector="city_gas",
+        organisation="静宁县住建局",
+        title="副局长",
+        holder=holder,
+    )
     before = footprint(ledger, post)
     with pytest.raises(RuleViolated) as refused:
         ledger.assign_responsibility(
-            GOVERNMENT, clock.now, duty=Duty.DEPARTMENT_OFFICIAL, region_code="620826",
-            sector="city_gas", organisation="静宁县住建局", title="副局长", holder=holder,
-        )  # fmt: skip
+            GOVERNMENT,
+            clock.now,
+            duty=Duty.DEPARTMENT_OFFICIAL,
+            region_code="620826",
+            sector="city_gas",
+            organisation="静宁县住建局",
+            title="副局长",
+            holder=holder,
+        )
     assert [v.rule for v in refused.value.violations] == ["HOLDER_UNCHANGED"]
     assert footprint(ledger, post) == before
     clock.advance(days=10)
     ledger.assign_responsibility(
-        GOVERNMENT, clock.now, duty=Duty.DEPARTMENT_OFFICIAL, region_code="620826",
-        sector="city_gas", organisation="静宁县住建局", title="副局长",
+        GOVERNMENT,
+        clock.now,
+        duty=Duty.DEPARTMENT_OFFICIAL,
+        region_code="620826",
+        sector="city_gas",
+        organisation="静宁县住建局",
+        title="副局长",
         holder=Person("off-2", "周局长"),
-    )  # fmt: skip
+    )
     current = ledger.post(Duty.DEPARTMENT_OFFICIAL, "620826", "city_gas")
     first = current.holder_on(start + timedelta(days=5))
     second = current.holder_on(clock.now)

@@ -24,94 +24,232 @@ def _plan_without(*parts: str) -> Any:
 
 
 BAD: list[tuple[str, str, Attempt, set[str]]] = [
-    ("major without criterion", "reported",
-     lambda led, t, c: led.grade_hazard(INSPECTOR, t, c, grade="major", criteria=[" "]),
-     {"MAJOR_NEEDS_CRITERION"}),
-    ("unknown grade", "reported",
-     lambda led, t, c: led.grade_hazard(INSPECTOR, t, c, grade="severe"), {"GRADE_UNKNOWN"}),
-    ("on the spot without measures", "graded",
-     lambda led, t, c: led.rectify_on_spot(INSPECTOR, t, c, measures=" "), {"MEASURES_REQUIRED"}),
-    ("assignment to the enterprise alone", "graded",
-     lambda led, t, c: led.assign_rectification(
-         INSPECTOR, t, c, department="", deadline=t + timedelta(days=5), requirements="整改"),
-     {"DUAL_ASSIGNMENT_REQUIRED"}),
-    ("assignment with nothing filled", "graded",
-     lambda led, t, c: led.assign_rectification(
-         INSPECTOR, t, c, department=" ", deadline=t, requirements=""),
-     {"DUAL_ASSIGNMENT_REQUIRED", "FIELD_REQUIRED", "DEADLINE_NOT_AFTER_ASSIGNMENT"}),
-    ("naive deadline", "graded",
-     lambda led, t, c: led.assign_rectification(
-         INSPECTOR, t, c, department=DEPARTMENT_NAME,
-         deadline=(t + timedelta(days=5)).replace(tzinfo=None), requirements="整改"),
-     {"DEADLINE_NOT_AFTER_ASSIGNMENT"}),
-    ("plan missing two parts", "graded_major",
-     lambda led, t, c: led.file_plan(
-         ENTERPRISE_USER, t, c, plan=_plan_without("funds_and_materials", "safety_and_emergency")),
-     {"PLAN_PART_MISSING"}),
-    ("rectification without measures", "assigned",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t, c, measures=None, completed_at=t),
-     {"RECTIFICATION_NEEDS_MEASURES"}),
-    ("rectification with blank measures", "assigned",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t, c, measures="  ", completed_at=t),
-     {"RECTIFICATION_NEEDS_MEASURES"}),
-    ("rectification without completion time", "assigned",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t, c, measures="已整改", completed_at=None),
-     {"RECTIFICATION_NEEDS_COMPLETION_TIME"}),
-    ("rectification completed after its report", "assigned",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t, c, measures="已整改", completed_at=t + timedelta(hours=1)),
-     {"COMPLETION_AFTER_REPORT"}),
-    ("major rectification without plan or measures", "assigned_major_no_plan",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t, c, measures="", completed_at=None),
-     {"RECTIFICATION_NEEDS_MEASURES", "RECTIFICATION_NEEDS_COMPLETION_TIME",
-      "MAJOR_NEEDS_PLAN"}),
-    ("extension not later", "assigned",
-     lambda led, t, c: led.extend_deadline(
-         DEPARTMENT, t, c, new_deadline=led.case(c).deadline, reason="延期", approver="李明"),
-     {"EXTENSION_NOT_LATER"}),
-    ("extension without reason and approver", "assigned",
-     lambda led, t, c: led.extend_deadline(
-         DEPARTMENT, t, c, new_deadline=t + timedelta(days=60), reason=" ", approver=""),
-     {"FIELD_REQUIRED"}),
-    ("unknown listing level", "graded_major",
-     lambda led, t, c: led.list_for_supervision(GOVERNMENT, t, c, level="township",
-                                                authority="镇安委会"),
-     {"LISTING_LEVEL_UNKNOWN"}),
-    ("listing without authority", "graded_major",
-     lambda led, t, c: led.list_for_supervision(GOVERNMENT, t, c, level="county", authority=""),
-     {"FIELD_REQUIRED"}),
-    ("verification without opinion", "rectification_reported",
-     lambda led, t, c: led.verify_rectification(DEPARTMENT, t, c, accepted=True, opinion=" "),
-     {"FIELD_REQUIRED"}),
-    ("assessment without summary", "rectification_reported_listed",
-     lambda led, t, c: led.file_assessment(ENTERPRISE_USER, t, c, summary=""),
-     {"FIELD_REQUIRED"}),
-    ("reopen without reason", "closed",
-     lambda led, t, c: led.reopen_hazard(INSPECTOR, t, c, reason=""), {"FIELD_REQUIRED"}),
-    ("escalation without reason", "assigned",
-     lambda led, t, c: led.escalate(GOVERNMENT, t, c, level="city", reason=""),
-     {"FIELD_REQUIRED"}),
-    ("interim controls without text", "assigned",
-     lambda led, t, c: led.record_interim_controls(ENTERPRISE_USER, t, c, controls=" "),
-     {"FIELD_REQUIRED"}),
-    ("step dated before the previous one", "assigned",
-     lambda led, t, c: led.report_rectification(
-         ENTERPRISE_USER, t - timedelta(hours=2), c, measures="已整改",
-         completed_at=t - timedelta(hours=3)),
-     {"OCCURRED_AT_BEFORE_PREVIOUS_STEP"}),
-    ("step dated in the future", "graded",
-     lambda led, t, c: led.escalate(GOVERNMENT, t + timedelta(minutes=6), c, level="city",
-                                    reason="逾期"),
-     {"OCCURRED_AT_IN_FUTURE"}),
-    ("step without time zone", "graded",
-     lambda led, t, c: led.escalate(GOVERNMENT, t.replace(tzinfo=None), c, level="city",
-                                    reason="逾期"),
-     {"OCCURRED_AT_TIMEZONE"}),
-]  # fmt: skip
+    (
+        "major without criterion",
+        "reported",
+        lambda led, t, c: led.grade_hazard(INSPECTOR, t, c, grade="major", criteria=[" "]),
+        {"MAJOR_NEEDS_CRITERION"},
+    ),
+    (
+        "unknown grade",
+        "reported",
+        lambda led, t, c: led.grade_hazard(INSPECTOR, t, c, grade="severe"),
+        {"GRADE_UNKNOWN"},
+    ),
+    (
+        "on the spot without measures",
+        "graded",
+        lambda led, t, c: led.rectify_on_spot(INSPECTOR, t, c, measures=" "),
+        {"MEASURES_REQUIRED"},
+    ),
+    (
+        "assignment to the enterprise alone",
+        "graded",
+        lambda led, t, c: led.assign_rectification(
+            INSPECTOR, t, c, department="", deadline=t + timedelta(days=5), requirements="整改"
+        ),
+        {"DUAL_ASSIGNMENT_REQUIRED"},
+    ),
+    (
+        "assignment with nothing filled",
+        "graded",
+        lambda led, t, c: led.assign_rectification(
+            INSPECTOR, t, c, department=" ", deadline=t, requirements=""
+        ),
+        {"DUAL_ASSIGNMENT_REQUIRED", "FIELD_REQUIRED", "DEADLINE_NOT_AFTER_ASSIGNMENT"},
+    ),
+    (
+        "naive deadline",
+        "graded",
+        lambda led, t, c: led.assign_rectification(
+            INSPECTOR,
+            t,
+            c,
+            department=DEPARTMENT_NAME,
+            deadline=(t + timedelta(days=5)).replace(tzinfo=None),
+            requirements="整改",
+        ),
+        {"DEADLINE_NOT_AFTER_ASSIGNMENT"},
+    ),
+    (
+        "plan missing two parts",
+        "graded_major",
+        lambda led, t, c: led.file_plan(
+            ENTERPRISE_USER, t, c, plan=_plan_without("funds_and_materials", "safety_and_emergency")
+        ),
+        {"PLAN_PART_MISSING"},
+    ),
+    (
+        "rectification without measures",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures=None, completed_at=t
+        ),
+        {"RECTIFICATION_NEEDS_MEASURES"},
+    ),
+    (
+        "rectification with blank measures",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures="  ", completed_at=t
+        ),
+        {"RECTIFICATION_NEEDS_MEASURES"},
+    ),
+    (
+        "rectification without completion time",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures="已整改", completed_at=None
+        ),
+        {"RECTIFICATION_NEEDS_COMPLETION_TIME"},
+    ),
+    (
+        "rectification completed after its report",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures="已整改", completed_at=t + timedelta(hours=1)
+        ),
+        {"COMPLETION_AFTER_REPORT"},
+    ),
+    (
+        "major rectification without plan or measures",
+        "assigned_major_no_plan",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures="", completed_at=None
+        ),
+        {"RECTIFICATION_NEEDS_MEASURES", "RECTIFICATION_NEEDS_COMPLETION_TIME", "MAJOR_NEEDS_PLAN"},
+    ),
+    (
+        "extension not later",
+        "assigned",
+        lambda led, t, c: led.extend_deadline(
+            DEPARTMENT, t, c, new_deadline=led.case(c).deadline or t, reason="延期", approver="李明"
+        ),
+        {"EXTENSION_NOT_LATER"},
+    ),
+    (
+        "extension without reason and approver",
+        "assigned",
+        lambda led, t, c: led.extend_deadline(
+            DEPARTMENT, t, c, new_deadline=t + timedelta(days=60), reason=" ", approver=""
+        ),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "unknown listing level",
+        "graded_major",
+        lambda led, t, c: led.list_for_supervision(
+            GOVERNMENT, t, c, level="township", authority="镇安委会"
+        ),
+        {"LISTING_LEVEL_UNKNOWN"},
+    ),
+    (
+        "listing without authority",
+        "graded_major",
+        lambda led, t, c: led.list_for_supervision(GOVERNMENT, t, c, level="county", authority=""),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "verification without opinion",
+        "rectification_reported",
+        lambda led, t, c: led.verify_rectification(DEPARTMENT, t, c, accepted=True, opinion=" "),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "assessment without summary",
+        "rectification_reported_listed",
+        lambda led, t, c: led.file_assessment(ENTERPRISE_USER, t, c, summary=""),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "reopen without reason",
+        "closed",
+        lambda led, t, c: led.reopen_hazard(INSPECTOR, t, c, reason=""),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "escalation without reason",
+        "assigned",
+        lambda led, t, c: led.escalate(GOVERNMENT, t, c, level="city", reason=""),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "interim controls without text",
+        "assigned",
+        lambda led, t, c: led.record_interim_controls(ENTERPRISE_USER, t, c, controls=" "),
+        {"FIELD_REQUIRED"},
+    ),
+    (
+        "step dated before the previous one",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER,
+            t - timedelta(hours=2),
+            c,
+            measures="已整改",
+            completed_at=t - timedelta(hours=3),
+        ),
+        {"OCCURRED_AT_BEFORE_PREVIOUS_STEP"},
+    ),
+    (
+        "step dated in the future",
+        "graded",
+        lambda led, t, c: led.escalate(
+            GOVERNMENT, t + timedelta(minutes=6), c, level="city", reason="逾期"
+        ),
+        {"OCCURRED_AT_IN_FUTURE"},
+    ),
+    (
+        "step without time zone",
+        "graded",
+        lambda led, t, c: led.escalate(
+            GOVERNMENT, t.replace(tzinfo=None), c, level="city", reason="逾期"
+        ),
+        {"OCCURRED_AT_TIMEZONE"},
+    ),
+    (
+        "naive business time against an aware deadline",
+        "graded",
+        lambda led, t, c: led.assign_rectification(
+            INSPECTOR,
+            t.replace(tzinfo=None),
+            c,
+            department=DEPARTMENT_NAME,
+            deadline=t + timedelta(days=5),
+            requirements="整改",
+        ),
+        {"OCCURRED_AT_TIMEZONE"},
+    ),
+    (
+        "naive business time against an aware completion time",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t.replace(tzinfo=None), c, measures="已整改", completed_at=t
+        ),
+        {"OCCURRED_AT_TIMEZONE"},
+    ),
+    (
+        "naive new deadline",
+        "assigned",
+        lambda led, t, c: led.extend_deadline(
+            DEPARTMENT,
+            t,
+            c,
+            new_deadline=(t + timedelta(days=60)).replace(tzinfo=None),
+            reason="延期",
+            approver="李明",
+        ),
+        {"DEADLINE_TIMEZONE"},
+    ),
+    (
+        "naive completion time",
+        "assigned",
+        lambda led, t, c: led.report_rectification(
+            ENTERPRISE_USER, t, c, measures="已整改", completed_at=t.replace(tzinfo=None)
+        ),
+        {"COMPLETED_AT_TIMEZONE"},
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -136,9 +274,11 @@ def test_plan_names_each_missing_part(ledger: HazardLedger, clock: FakeClock) ->
     case_id = walk_to(ledger, clock, "graded_major")
     with pytest.raises(RuleViolated) as refused:
         ledger.file_plan(
-            ENTERPRISE_USER, clock.advance(hours=1), case_id,
+            ENTERPRISE_USER,
+            clock.advance(hours=1),
+            case_id,
             plan=_plan_without("funds_and_materials", "safety_and_emergency"),
-        )  # fmt: skip
+        )
     assert [v.field for v in refused.value.violations] == [
         "plan.funds_and_materials",
         "plan.safety_and_emergency",
@@ -153,9 +293,14 @@ def test_report_with_unknown_source_and_blank_fields(
     rows = ledger.recorder.max_notification_id()
     with pytest.raises(RuleViolated) as refused:
         ledger.report_hazard(
-            INSPECTOR, clock.now, enterprise_code=ledger.case(case_id).enterprise_code,
-            sector="city_gas", location=" ", description="", source="rumour",
-        )  # fmt: skip
+            INSPECTOR,
+            clock.now,
+            enterprise_code=ledger.case(case_id).enterprise_code,
+            sector="city_gas",
+            location=" ",
+            description="",
+            source="rumour",
+        )
     found = {(v.rule, v.field) for v in refused.value.violations}
     assert found == {
         ("FIELD_REQUIRED", "location"),
@@ -182,6 +327,12 @@ def test_rejected_verification_sends_the_case_back_and_a_new_report_is_verified(
     closed = ledger.case(case_id)
     assert closed.status == "closed" and closed.measures == "加装联动切断阀"
     assert [type(e).__name__ for e in ledger.history(case_id)] == [
-        "Reported", "Graded", "Assigned", "RectificationReported", "Verified",
-        "RectificationReported", "Verified", "Closed",
-    ]  # fmt: skip
+        "Reported",
+        "Graded",
+        "Assigned",
+        "RectificationReported",
+        "Verified",
+        "RectificationReported",
+        "Verified",
+        "Closed",
+    ]

@@ -37,20 +37,21 @@ def _row(**cells: str) -> dict[str, str]:
     return cells
 
 
+# fmt: off
 _ASSIGNED_GENERAL = _row(
     grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS,
     file_plan="PLAN_ONLY_MAJOR", interim_controls="assigned", extend_deadline="assigned",
     list_county=ONLY_MAJOR, list_city=ONLY_MAJOR, delist="NOT_LISTED", escalate="assigned",
     report_rectification="rectification_reported", file_assessment=FA,
     verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
-)  # fmt: skip
+)
 
 _CLOSED = _row(
     grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS, file_plan=FP,
     interim_controls=IC, extend_deadline=EX, list_county=LI, list_city=LI,
     delist="NOT_LISTED", escalate=ES, report_rectification=RR, file_assessment=FA,
     verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen="reopened",
-)  # fmt: skip
+)
 
 _REPORTED_LISTED = _row(
     grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS,
@@ -60,7 +61,7 @@ _REPORTED_LISTED = _row(
     file_assessment="rectification_reported", verify_accept="LISTED_NEEDS_ASSESSMENT",
     verify_reject="LISTED_NEEDS_ASSESSMENT", verify_by_reporter="SELF_VERIFICATION",
     close=CWA, reopen=RO,
-)  # fmt: skip
+)
 
 TABLE: dict[str, dict[str, str]] = {
     "reported": _row(
@@ -173,7 +174,8 @@ SITUATION_STATUS = {
     "verified_listed": "verified", "closed": "closed", "closed_on_spot": "closed",
     "closed_listed": "closed", "delisted": "closed", "reopened": "reopened",
     "reopened_listed": "reopened",
-}  # fmt: skip
+}
+# fmt: on
 
 CELLS = [(s, c) for s in TABLE for c in COMMANDS]
 
@@ -186,9 +188,7 @@ def test_table_covers_every_situation_and_status() -> None:
 
 
 @pytest.mark.parametrize(("situation", "command"), CELLS, ids=[f"{s}-{c}" for s, c in CELLS])
-def test_transition(
-    ledger: HazardLedger, clock: FakeClock, situation: str, command: str
-) -> None:
+def test_transition(ledger: HazardLedger, clock: FakeClock, situation: str, command: str) -> None:
     case_id = walk_to(ledger, clock, situation)
     assert ledger.case(case_id).status == SITUATION_STATUS[situation]
     before = footprint(ledger, case_id)

@@ -30,16 +30,29 @@ from tests.core_tests.walk import case_state, new_case
 from tests.support import DEPARTMENT, ENTERPRISE_USER, GOVERNMENT, INSPECTOR, OTHER_OFFICIAL
 
 COMMANDS = (
-    "grade_general", "grade_major", "rectify_on_spot", "assign", "file_plan",
-    "interim_controls", "extend_deadline", "list", "delist", "escalate",
-    "report_rectification", "file_assessment", "verify_accept", "verify_reject", "close",
+    "grade_general",
+    "grade_major",
+    "rectify_on_spot",
+    "assign",
+    "file_plan",
+    "interim_controls",
+    "extend_deadline",
+    "list",
+    "delist",
+    "escalate",
+    "report_rectification",
+    "file_assessment",
+    "verify_accept",
+    "verify_reject",
+    "close",
     "reopen",
-)  # fmt: skip
+)
+CONTROLS: Any = ("Cc",)
 NEXT_LEVEL = {None: "county", "county": "city", "city": "province", "province": None}
 OFFICIALS = (INSPECTOR, DEPARTMENT, OTHER_OFFICIAL, GOVERNMENT)
 
 words = st.text(
-    st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+    st.characters(codec="utf-8", exclude_categories=CONTROLS), min_size=1, max_size=12
 ).filter(lambda s: bool(s.strip()))
 
 
@@ -100,63 +113,99 @@ class CapturingLedger(HazardLedger):
 
 
 def issue(
-    ledger: HazardLedger, draw: Any, case: HazardCase, command: str, at: datetime,
+    ledger: HazardLedger,
+    draw: Any,
+    case: HazardCase,
+    command: str,
+    at: datetime,
     justification: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Issue ``command`` with drawn, individually valid arguments."""
     cid = case.id
-    j = {"justification": justification}
     official = draw(st.sampled_from(OFFICIALS))
     if command == "grade_general":
-        ledger.grade_hazard(official, at, cid, grade="general", **j)
+        ledger.grade_hazard(official, at, cid, grade="general", justification=justification)
     elif command == "grade_major":
         criteria = draw(st.lists(st.sampled_from(["GAS-01", "GAS-06", "GAS-07"]), min_size=1))
-        ledger.grade_hazard(official, at, cid, grade="major", criteria=criteria, **j)
+        ledger.grade_hazard(
+            official, at, cid, grade="major", criteria=criteria, justification=justification
+        )
     elif command == "rectify_on_spot":
-        ledger.rectify_on_spot(official, at, cid, measures=draw(words), **j)
+        ledger.rectify_on_spot(official, at, cid, measures=draw(words), justification=justification)
     elif command == "assign":
         days = draw(st.integers(min_value=1, max_value=60))
         ledger.assign_rectification(
-            official, at, cid, department=draw(words), deadline=at + timedelta(days=days),
-            requirements=draw(words), **j,
-        )  # fmt: skip
+            official,
+            at,
+            cid,
+            department=draw(words),
+            deadline=at + timedelta(days=days),
+            requirements=draw(words),
+            justification=justification,
+        )
     elif command == "file_plan":
         plan = RectificationPlan(*(draw(words) for _ in range(6)))
-        ledger.file_plan(ENTERPRISE_USER, at, cid, plan=plan, **j)
+        ledger.file_plan(ENTERPRISE_USER, at, cid, plan=plan, justification=justification)
     elif command == "interim_controls":
-        ledger.record_interim_controls(ENTERPRISE_USER, at, cid, controls=draw(words), **j)
+        ledger.record_interim_controls(
+            ENTERPRISE_USER, at, cid, controls=draw(words), justification=justification
+        )
     elif command == "extend_deadline":
         days = draw(st.integers(min_value=1, max_value=30))
         ledger.extend_deadline(
-            DEPARTMENT, at, cid, new_deadline=(case.deadline or at) + timedelta(days=days),
-            reason=draw(words), approver=draw(words), **j,
-        )  # fmt: skip
+            DEPARTMENT,
+            at,
+            cid,
+            new_deadline=(case.deadline or at) + timedelta(days=days),
+            reason=draw(words),
+            approver=draw(words),
+            justification=justification,
+        )
     elif command == "list":
         level = NEXT_LEVEL[case.listing_level] or "province"
         ledger.list_for_supervision(
-            GOVERNMENT, at, cid, level=ListingLevel(level), authority=draw(words), **j
+            GOVERNMENT,
+            at,
+            cid,
+            level=ListingLevel(level),
+            authority=draw(words),
+            justification=justification,
         )
     elif command == "delist":
-        ledger.delist(GOVERNMENT, at, cid, **j)
+        ledger.delist(GOVERNMENT, at, cid, justification=justification)
     elif command == "escalate":
-        ledger.escalate(GOVERNMENT, at, cid, level=draw(words), reason=draw(words), **j)
+        ledger.escalate(
+            GOVERNMENT, at, cid, level=draw(words), reason=draw(words), justification=justification
+        )
     elif command == "report_rectification":
         done = at - timedelta(minutes=draw(st.integers(min_value=0, max_value=600)))
         ledger.report_rectification(
-            ENTERPRISE_USER, at, cid, measures=draw(words), completed_at=done,
-            evidence=draw(st.lists(words, max_size=2)), **j,
-        )  # fmt: skip
+            ENTERPRISE_USER,
+            at,
+            cid,
+            measures=draw(words),
+            completed_at=done,
+            evidence=draw(st.lists(words, max_size=2)),
+            justification=justification,
+        )
     elif command == "file_assessment":
-        ledger.file_assessment(ENTERPRISE_USER, at, cid, summary=draw(words), **j)
+        ledger.file_assessment(
+            ENTERPRISE_USER, at, cid, summary=draw(words), justification=justification
+        )
     elif command in ("verify_accept", "verify_reject"):
         verifier = draw(st.sampled_from((DEPARTMENT, OTHER_OFFICIAL)))
         ledger.verify_rectification(
-            verifier, at, cid, accepted=command == "verify_accept", opinion=draw(words), **j
+            verifier,
+            at,
+            cid,
+            accepted=command == "verify_accept",
+            opinion=draw(words),
+            justification=justification,
         )
     elif command == "close":
-        ledger.close_hazard(DEPARTMENT, at, cid, **j)
+        ledger.close_hazard(DEPARTMENT, at, cid, justification=justification)
     elif command == "reopen":
-        ledger.reopen_hazard(INSPECTOR, at, cid, reason=draw(words), **j)
+        ledger.reopen_hazard(INSPECTOR, at, cid, reason=draw(words), justification=justification)
     else:  # pragma: no cover
         raise AssertionError(command)
 

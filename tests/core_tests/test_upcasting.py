@@ -20,9 +20,7 @@ from tests.core_tests.walk import walk_to
 from tests.support import DEPARTMENT, ENTERPRISE_USER
 
 
-def _insert_v1_rectification(
-    ledger: HazardLedger, case_id: UUID, at: Any, measures: str
-) -> None:
+def _insert_v1_rectification(ledger: HazardLedger, case_id: UUID, at: Any, measures: str) -> None:
     """Write a RectificationReported as release 1 stored it: no evidence, no class_version."""
     state = {
         "actor": {

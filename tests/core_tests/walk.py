@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.application import HazardLedger
+from ledger.events import LedgerAggregate
 from ledger.identity import Actor, Role
 from tests.conftest import FakeClock
 from tests.support import (
@@ -177,7 +178,7 @@ def case_state(case: Any) -> dict[str, Any]:
 
 
 def footprint(ledger: HazardLedger, aggregate_id: UUID) -> Footprint:
-    aggregate = ledger.repository.get(aggregate_id)
+    aggregate: LedgerAggregate = ledger.repository.get(aggregate_id)
     rows = ledger.recorder.select_notifications(start=None, limit=1_000_000)
     return Footprint(
         version=aggregate.version,

@@ -28,9 +28,7 @@ class WaitForOthers:
         return ()
 
 
-def attempt(
-    ledger: HazardLedger, command: str, case_id: UUID, actor: Actor, at: datetime
-) -> str:
+def attempt(ledger: HazardLedger, command: str, case_id: UUID, actor: Actor, at: datetime) -> str:
     """Issue ``command``; report "saved" or "conflict"."""
     try:
         if command == "verify":
@@ -39,9 +37,13 @@ def attempt(
             current = ledger.case(case_id).deadline
             assert current is not None
             ledger.extend_deadline(
-                actor, at, case_id, new_deadline=current + timedelta(days=10),
-                reason=f"{actor.name}批准延期", approver=actor.name,
-            )  # fmt: skip
+                actor,
+                at,
+                case_id,
+                new_deadline=current + timedelta(days=10),
+                reason=f"{actor.name}批准延期",
+                approver=actor.name,
+            )
         else:
             raise ValueError(command)
     except ConcurrentChange:
