@@ -11,7 +11,7 @@ from uuid import UUID
 import pytest
 
 from ledger.application import HazardLedger
-from ledger.errors import RuleViolated
+from ledger.errors import NotFound, RuleViolated
 from tests.conftest import FakeClock
 from tests.core_tests.walk import DEPARTMENT_NAME, footprint, new_case, walk_to
 from tests.support import DEPARTMENT, ENTERPRISE_USER, GOVERNMENT, INSPECTOR, PLAN
@@ -336,3 +336,50 @@ def test_rejected_verification_sends_the_case_back_and_a_new_report_is_verified(
         "Verified",
         "Closed",
     ]
+
+
+def test_a_hazard_and_its_inspection_are_saved_together_or_not_at_all(
+    ledger: HazardLedger, clock: FakeClock
+) -> None:
+    code = ledger.case(new_case(ledger, clock)).enterprise_code
+    inspection_id = ledger.record_inspection(
+        INSPECTOR,
+        clock.now,
+        enterprise_code=code,
+        sector="city_gas",
+        inspection_type="unannounced",
+        team=["张建国", "专家甲"],
+    )
+    clock.advance(hours=1)
+    case_id = ledger.report_hazard(
+        INSPECTOR,
+        clock.now,
+        enterprise_code=code,
+        sector="city_gas",
+        location="储气间",
+        description="气瓶未固定",
+        source="unannounced_inspection",
+        inspection_id=inspection_id,
+    )
+    inspection = ledger.inspection(inspection_id)
+    assert inspection.hazard_ids == (case_id,)
+    # One save: the report and the link are the last two rows, with consecutive ids.
+    *_, first, second = ledger.recorder.select_notifications(start=None, limit=1_000_000)
+    assert second.id == first.id + 1
+    assert {first.topic.rsplit(".", 1)[-1], second.topic.rsplit(".", 1)[-1]} == {
+        "Reported",
+        "HazardFound",
+    }
+    rows = ledger.recorder.max_notification_id()
+    with pytest.raises(NotFound):
+        ledger.report_hazard(
+            INSPECTOR,
+            clock.now,
+            enterprise_code=code,
+            sector="city_gas",
+            location="储气间",
+            description="气瓶未固定",
+            source="unannounced_inspection",
+            inspection_id=UUID(int=1),
+        )
+    assert ledger.recorder.max_notification_id() == rows
