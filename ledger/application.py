@@ -112,12 +112,17 @@ class HazardLedger(Application[UUID]):
     # ---- plumbing ---------------------------------------------------------------------
 
     def _ctx(self, actor: Actor, occurred_at: datetime, justification: str | None) -> Context:
-        return Context(
+        ctx = Context(
             actor=actor,
             occurred_at=occurred_at,
             recorded_at=self.clock(),
             justification=justification,
         )
+        if occurred_at.tzinfo is None:
+            # Refuse by rule now: the command's own checks compare occurred_at with
+            # aware datetimes, which would fail with a bare TypeError.
+            ctx.check_clocks()
+        return ctx
 
     def _validate(
         self, name: str, sector: str, fields: Mapping[str, Any], subject: LedgerAggregate | None

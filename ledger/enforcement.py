@@ -171,7 +171,7 @@ class EnforcementAction(LedgerAggregate):
                     Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
                 )
         if kind == ActionKind.PENALTY:
-            if fine_amount is None or fine_amount <= 0:
+            if fine_amount is None or not fine_amount.is_finite() or fine_amount <= 0:
                 violations.append(
                     Violation(
                         "PENALTY_NEEDS_AMOUNT",
@@ -216,7 +216,9 @@ class EnforcementAction(LedgerAggregate):
                 "该执法文书不处于待执行状态",
                 f"cannot execute an action whose status is {self.status.value}",
             )
-        if self.kind is ActionKind.PENALTY and (amount_paid is None or amount_paid <= 0):
+        if self.kind is ActionKind.PENALTY and (
+            amount_paid is None or not amount_paid.is_finite() or amount_paid <= 0
+        ):
             raise refuse(
                 "PAYMENT_NEEDS_AMOUNT",
                 "amount_paid",

@@ -626,7 +626,16 @@ class HazardCase(LedgerAggregate):
             )
             if _blank(value)
         ]
-        if new_deadline <= self.deadline:
+        if new_deadline.tzinfo is None:
+            violations.append(
+                Violation(
+                    "DEADLINE_TIMEZONE",
+                    "new_deadline",
+                    "延期后的期限必须带时区",
+                    "the new deadline must carry a time zone",
+                )
+            )
+        elif new_deadline <= self.deadline:
             violations.append(
                 Violation(
                     "EXTENSION_NOT_LATER",
@@ -731,6 +740,15 @@ class HazardCase(LedgerAggregate):
                     "completed_at",
                     "整改完成报告必须写明整改完成时间",
                     "a rectification report must state when the work was completed",
+                )
+            )
+        elif completed_at.tzinfo is None:
+            violations.append(
+                Violation(
+                    "COMPLETED_AT_TIMEZONE",
+                    "completed_at",
+                    "整改完成时间必须带时区",
+                    "completed_at must carry a time zone",
                 )
             )
         elif completed_at > ctx.occurred_at:

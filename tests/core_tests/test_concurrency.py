@@ -1,143 +1,149 @@
-"""Concurrent writers on one case: one wins, the other is told, nothing is lost."""
+"""Two writers on one case at the same version: one saves, the other is told, none is lost."""
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from uuid import UUID
 
 import pytest
 
 from ledger.application import HazardLedger
 from ledger.errors import ConcurrentChange
+from ledger.identity import Actor, Role
 from tests.conftest import FakeClock
-from tests.support import DEPARTMENT, ENTERPRISE_USER, OTHER_OFFICIAL, assigned_case
+from tests.core_tests.walk import footprint, walk_to
+from tests.core_tests.writers import WaitForOthers, attempt, process_writer
+from tests.support import DEPARTMENT, OTHER_OFFICIAL
+
+SITUATION = {"verify": "rectification_reported", "extend": "assigned"}
+EVENT = {"verify": "Verified", "extend": "DeadlineExtended"}
 
 
-def _ready_for_verification(ledger: HazardLedger, clock: FakeClock) -> Any:
-    case_id = assigned_case(ledger, clock.now)
-    clock.advance(days=2)
-    ledger.report_rectification(
-        ENTERPRISE_USER, clock.now, case_id, measures="已整改", completed_at=clock.now
-    )
-    clock.advance(days=1)
-    return case_id
-
-
-def test_two_officials_verify_at_the_same_moment(
-    ledger: HazardLedger, store_url: str, clock: FakeClock
+@pytest.mark.parametrize("command", ["verify", "extend"])
+def test_two_applications_race_on_one_case(
+    ledger: HazardLedger, clock: FakeClock, store_url: str, command: str
 ) -> None:
-    case_id = _ready_for_verification(ledger, clock)
-    first = HazardLedger(store_url, clock=clock)
-    second = HazardLedger(store_url, clock=clock)
+    case_id = walk_to(ledger, clock, SITUATION[command])
+    before = footprint(ledger, case_id)
+    clock.advance(hours=1)
+    barrier = threading.Barrier(2)
+    writers = [
+        HazardLedger(store_url, clock=clock, validators=[WaitForOthers(barrier)]) for _ in range(2)
+    ]
     try:
-        # Both load version 4, then both act on it.
-        a, b = first.case(case_id), second.case(case_id)
-        assert a.version == b.version == 4
-        a.verify(first._ctx(DEPARTMENT, clock.now, None), accepted=True, opinion="合格")
-        b.verify(second._ctx(OTHER_OFFICIAL, clock.now, None), accepted=False, opinion="不合格")
-        first._commit(a)
-        with pytest.raises(ConcurrentChange):
-            second._commit(b)
+        with ThreadPoolExecutor(2) as pool:
+            futures = [
+                pool.submit(attempt, app, command, case_id, actor, clock.now)
+                for app, actor in zip(writers, (DEPARTMENT, OTHER_OFFICIAL), strict=True)
+            ]
+            outcomes = sorted(f.result(timeout=90) for f in futures)
     finally:
-        first.close()
-        second.close()
+        for app in writers:
+            app.close()
+    assert outcomes == ["conflict", "saved"]
+    _assert_exactly_one_more(ledger, case_id, before.events, before.stored_rows, command)
+
+
+def test_two_processes_race_on_one_case(
+    ledger: HazardLedger, clock: FakeClock, store_url: str
+) -> None:
+    case_id = walk_to(ledger, clock, "assigned")
+    before = footprint(ledger, case_id)
+    clock.advance(hours=1)
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(2)
+    results = spawn.Queue()
+    processes = [
+        spawn.Process(
+            target=process_writer,
+            args=(store_url, "extend", case_id, n, clock.now, barrier, results),
+        )
+        for n in (1, 2)
+    ]
+    for p in processes:
+        p.start()
+    outcomes = sorted(results.get(timeout=120)[1] for _ in processes)
+    for p in processes:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    results.close()
+    results.join_thread()
+    assert outcomes == ["conflict", "saved"]
+    _assert_exactly_one_more(ledger, case_id, before.events, before.stored_rows, "extend")
+
+
+def _assert_exactly_one_more(
+    ledger: HazardLedger, case_id: UUID, events: int, rows: int, command: str
+) -> None:
     history = ledger.history(case_id)
-    assert [type(e).__name__ for e in history][-1] == "Verified"
-    assert len(history) == 5 and history[-1].actor == DEPARTMENT  # no lost, no doubled update
+    assert len(history) == events + 1
+    assert type(history[-1]).__name__ == EVENT[command]
+    assert footprint(ledger, case_id).stored_rows == rows + 1
+    case = ledger.case(case_id)
+    if command == "extend":
+        assert case.extensions == 1
+    else:
+        assert case.verified_by in (DEPARTMENT.id, OTHER_OFFICIAL.id)
+        assert case.verified_by == history[-1].actor.id
 
 
-def test_expected_version_refuses_a_stale_write_before_writing(
+def test_stale_expected_version_is_refused_before_any_write(
     ledger: HazardLedger, clock: FakeClock
 ) -> None:
-    case_id = _ready_for_verification(ledger, clock)
-    stored = ledger.recorder.max_notification_id()
-    with pytest.raises(ConcurrentChange):
-        ledger.verify_rectification(
-            DEPARTMENT, clock.now, case_id, accepted=True, opinion="合格", expected_version=3
-        )
-    assert ledger.recorder.max_notification_id() == stored
-
-
-def test_racing_threads_one_wins(ledger: HazardLedger, store_url: str, clock: FakeClock) -> None:
-    case_id = _ready_for_verification(ledger, clock)
-    barrier = threading.Barrier(2, timeout=30)
-    outcomes: list[str] = []
-    # Each writer has its own application (own connections); they are opened here, one
-    # after the other, so that only the writes race.
-    apps = [HazardLedger(store_url, clock=clock) for _ in range(2)]
-
-    def verify(app: HazardLedger, actor: Any) -> None:
-        try:
-            case = app.case(case_id)
-            barrier.wait()
-            case.verify(app._ctx(actor, clock.now, None), accepted=True, opinion="合格")
-            app._commit(case)
-            outcomes.append("ok")
-        except ConcurrentChange:
-            outcomes.append("conflict")
-
-    threads = [
-        threading.Thread(target=verify, args=(app, actor))
-        for app, actor in zip(apps, (DEPARTMENT, OTHER_OFFICIAL), strict=True)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    for app in apps:
-        app.close()
-    assert sorted(outcomes) == ["conflict", "ok"]
-    assert len(ledger.history(case_id)) == 5
-
-
-def _extend_in_process(store_url: str, case_id: str, start: str, queue: Any) -> None:
-    clock = FakeClock(datetime.fromisoformat(start))
-    app = HazardLedger(store_url, clock=clock)
-    try:
-        from uuid import UUID
-
-        case = app.case(UUID(case_id))
-        queue.put("loaded")
-        import time
-
-        time.sleep(0.3)  # let the other process load the same version
-        assert case.deadline is not None
-        case.extend_deadline(
-            app._ctx(DEPARTMENT, clock.now, None),
-            new_deadline=case.deadline + timedelta(days=10),
-            reason="施工周期",
-            approver="县住建局局长",
-        )
-        app._commit(case)
-        queue.put("ok")
-    except ConcurrentChange:
-        queue.put("conflict")
-    finally:
-        app.close()
-
-
-def test_racing_processes_one_wins(ledger: HazardLedger, store_url: str, clock: FakeClock) -> None:
-    case_id = assigned_case(ledger, clock.now)
+    case_id = walk_to(ledger, clock, "rectification_reported")
+    stale = ledger.case(case_id).version - 1
+    before = footprint(ledger, case_id)
     clock.advance(hours=1)
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [
-        ctx.Process(
-            target=_extend_in_process, args=(store_url, str(case_id), clock.now.isoformat(), queue)
+    with pytest.raises(ConcurrentChange) as changed:
+        ledger.verify_rectification(
+            DEPARTMENT,
+            clock.now,
+            case_id,
+            accepted=True,
+            opinion="合格",
+            expected_version=stale,
         )
-        for _ in range(2)
-    ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(timeout=60)
-    results = sorted(r for r in (queue.get(timeout=5) for _ in range(4)) if r != "loaded")
-    assert results == ["conflict", "ok"]
-    history = ledger.history(case_id)
-    assert sum(type(e).__name__ == "DeadlineExtended" for e in history) == 1
+    assert f"expected version {stale}" in str(changed.value)
+    assert changed.value.key == case_id
+    assert footprint(ledger, case_id) == before
+    ledger.verify_rectification(
+        DEPARTMENT,
+        clock.now,
+        case_id,
+        accepted=True,
+        opinion="合格",
+        expected_version=before.version,
+    )
+    assert ledger.case(case_id).version == before.version + 1
 
 
-def test_clock_fixture_is_timezone_aware(clock: FakeClock) -> None:
-    assert clock.now.tzinfo is UTC
+def test_a_second_writer_with_the_first_writers_version_is_refused(
+    ledger: HazardLedger, clock: FakeClock, store_url: str
+) -> None:
+    """The If-Match pattern across two applications: both read version v, one writes."""
+    case_id = walk_to(ledger, clock, "assigned")
+    other = HazardLedger(store_url, clock=clock)
+    try:
+        seen = other.case(case_id).version
+        clock.advance(hours=1)
+        ledger.record_interim_controls(
+            Actor("ent-9", "企业安全员", Role.ENTERPRISE),
+            clock.now,
+            case_id,
+            controls="设置警戒区",
+            expected_version=seen,
+        )
+        with pytest.raises(ConcurrentChange):
+            other.escalate(
+                DEPARTMENT,
+                clock.now,
+                case_id,
+                level="city",
+                reason="逾期",
+                expected_version=seen,
+            )
+        assert [type(e).__name__ for e in other.history(case_id)][-1] == "InterimControlsRecorded"
+    finally:
+        other.close()

@@ -1,0 +1,319 @@
+"""Write throughput of the ledger core: whole hazard lives, one command per transaction.
+
+    python bench/write_cases.py [--cases 10000] [--store PATH_OR_DSN] [--bare | --compare]
+
+Each case is reported, graded, assigned, reported rectified, verified and closed: six
+commands, each loading the case and saving one event in its own transaction, as a real
+client would. ``--store`` is a SQLite file (default: a new file in a temporary
+directory) or a ``postgresql://`` DSN, in which case the run gets a fresh schema that is
+dropped at the end.
+
+``--bare`` does the same writes through a plain eventsourcing ``Application`` holding
+the same aggregates with the library's defaults (its JSON transcoder, its recorders, no
+validators, no integrity log); ``--compare`` runs the ledger with and without its
+integrity log and the bare application on fresh stores and prints the ratios.
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from eventsourcing.application import Application  # noqa: E402
+from eventsourcing.persistence import JSONTranscoder, Transcoding  # noqa: E402
+
+from ledger.application import HazardLedger  # noqa: E402
+from ledger.codes import make_credit_code  # noqa: E402
+from ledger.enterprise import Enterprise, Person, enterprise_id  # noqa: E402
+from ledger.events import Context  # noqa: E402
+from ledger.hazard import HazardCase  # noqa: E402
+from ledger.identity import Actor, Role  # noqa: E402
+from ledger.store import ensure_schema, resolve_store  # noqa: E402
+
+CODE = make_credit_code("92620826MA71BNCH0")
+INSPECTOR = Actor("insp-b", "检查员", Role.INSPECTOR, "静宁县应急管理局")
+ENTERPRISE = Actor("ent-b", "安全员", Role.ENTERPRISE, CODE)
+DEPARTMENT = Actor("dept-b", "复查员", Role.DEPARTMENT, "静宁县住建局")
+EVENTS_PER_CASE = 6
+
+
+def now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+# ---- the two writers ----------------------------------------------------------------
+
+
+class LedgerWriter:
+    """Cases through ``HazardLedger``: the product's own path."""
+
+    def __init__(self, url: str, integrity: bool) -> None:
+        self.app = HazardLedger(url, integrity=integrity)
+        self.app.register_enterprise(
+            INSPECTOR,
+            now(),
+            credit_code=CODE,
+            name="基准餐馆",
+            region_code="620826",
+            sectors=["city_gas"],
+            principal=Person("p-b", "负责人"),
+        )
+
+    def write_case(self) -> None:
+        app = self.app
+        cid = app.report_hazard(
+            INSPECTOR,
+            now(),
+            enterprise_code=CODE,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙敷设",
+            source="grid_patrol",
+        )
+        app.grade_hazard(INSPECTOR, now(), cid, grade="general")
+        t = now()
+        app.assign_rectification(
+            INSPECTOR,
+            t,
+            cid,
+            department="静宁县住建局",
+            deadline=t + timedelta(days=15),
+            requirements="改为金属管道",
+        )
+        t = now()
+        app.report_rectification(ENTERPRISE, t, cid, measures="已更换金属管道", completed_at=t)
+        app.verify_rectification(DEPARTMENT, now(), cid, accepted=True, opinion="整改到位")
+        app.close_hazard(DEPARTMENT, now(), cid)
+
+    def close(self) -> None:
+        self.app.close()
+
+
+class ActorAsDict(Transcoding):
+    """Actor and Person are the types the library's transcoder cannot write alone."""
+
+    type = Actor
+    name = "actor"
+
+    def encode(self, obj: Actor) -> dict[str, str]:
+        return {"id": obj.id, "name": obj.name, "role": obj.role.value, "org": obj.organisation}
+
+    def decode(self, data: dict[str, str]) -> Actor:
+        return Actor(data["id"], data["name"], Role(data["role"]), data["org"])
+
+
+class PersonAsDict(Transcoding):
+    type = Person
+    name = "person"
+
+    def encode(self, obj: Person) -> dict[str, str]:
+        return {"id": obj.id, "name": obj.name, "phone": obj.phone}
+
+    def decode(self, data: dict[str, str]) -> Person:
+        return Person(data["id"], data["name"], data["phone"])
+
+
+class BareLedger(Application[UUID]):
+    """The same aggregates on eventsourcing's defaults."""
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(ActorAsDict())
+        transcoder.register(PersonAsDict())
+
+
+class BareWriter:
+    """Cases through a plain ``Application``: load, call the aggregate, save."""
+
+    def __init__(self, url: str) -> None:
+        store = resolve_store(url)
+        ensure_schema(store)  # the library expects the schema to exist
+        if store.is_postgres:
+            env = {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": store.dbname,
+                "POSTGRES_HOST": store.host,
+                "POSTGRES_PORT": str(store.port),
+                "POSTGRES_USER": store.user,
+                "POSTGRES_PASSWORD": store.password,
+                "POSTGRES_SCHEMA": store.schema,
+            }
+        else:
+            env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": store.path}
+        self.app = BareLedger(env=env)
+        enterprise = Enterprise.register(
+            self._ctx(INSPECTOR),
+            credit_code=CODE,
+            name="基准餐馆",
+            region_code="620826",
+            sectors=("city_gas",),
+            address="",
+            principal=Person("p-b", "负责人"),
+        )
+        self.app.save(enterprise)
+
+    @staticmethod
+    def _ctx(actor: Actor) -> Context:
+        t = now()
+        return Context(actor=actor, occurred_at=t, recorded_at=t)
+
+    def _step(self, cid: UUID, act: Callable[[HazardCase], None]) -> None:
+        case: HazardCase = self.app.repository.get(cid)
+        act(case)
+        self.app.save(case)
+
+    def write_case(self) -> None:
+        # As the ledger does: the report reads the enterprise's name and region.
+        enterprise: Enterprise = self.app.repository.get(enterprise_id(CODE))
+        case = HazardCase.report(
+            self._ctx(INSPECTOR),
+            enterprise_code=CODE,
+            enterprise_name=enterprise.name,
+            region_code=enterprise.region_code,
+            sector="city_gas",
+            location="后厨",
+            description="燃气软管穿墙敷设",
+            source="grid_patrol",
+        )
+        self.app.save(case)
+        cid = case.id
+        self._step(cid, lambda c: c.grade_as(self._ctx(INSPECTOR), grade="general"))
+        deadline = now() + timedelta(days=15)
+        self._step(
+            cid,
+            lambda c: c.assign(
+                self._ctx(INSPECTOR),
+                department="静宁县住建局",
+                deadline=deadline,
+                requirements="改为金属管道",
+            ),
+        )
+        done = now()
+        self._step(
+            cid,
+            lambda c: c.report_rectification(
+                self._ctx(ENTERPRISE), measures="已更换金属管道", completed_at=done
+            ),
+        )
+        self._step(
+            cid, lambda c: c.verify(self._ctx(DEPARTMENT), accepted=True, opinion="整改到位")
+        )
+        self._step(cid, lambda c: c.close(self._ctx(DEPARTMENT)))
+
+    def close(self) -> None:
+        self.app.close()
+
+
+# ---- stores -------------------------------------------------------------------------
+
+
+@contextmanager
+def fresh_store(setting: str | None) -> Iterator[str]:
+    """A new SQLite file, or a new schema in the PostgreSQL database, removed afterwards."""
+    if setting and setting.startswith(("postgresql://", "postgres://")):
+        import psycopg
+        from psycopg import sql
+
+        schema = f"bench_{uuid4().hex[:12]}"
+        sep = "&" if "?" in setting else "?"
+        try:
+            yield f"{setting}{sep}schema={schema}"
+        finally:
+            with psycopg.connect(setting.split("?")[0], autocommit=True) as conn:
+                drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
+                conn.execute(drop.format(sql.Identifier(schema)))
+        return
+    with tempfile.TemporaryDirectory(prefix="ledger-bench-") as tmp:
+        name = Path(setting).name if setting else "ledger.db"
+        yield str(Path(tmp) / name)
+
+
+# ---- running --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    mode: str
+    cases: int
+    seconds: float
+
+    @property
+    def events(self) -> int:
+        return self.cases * EVENTS_PER_CASE
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds
+
+    def line(self) -> str:
+        return (
+            f"{self.mode:<22} {self.cases:>7} cases {self.events:>8} events "
+            f"{self.seconds:>9.2f} s {self.events_per_second:>9.0f} events/s "
+            f"{1000 * self.seconds / self.events:>7.2f} ms/event"
+        )
+
+
+def run(mode: str, cases: int, store: str | None) -> Result:
+    with fresh_store(store) as url:
+        writer: Any
+        if mode == "bare":
+            writer = BareWriter(url)
+        else:
+            writer = LedgerWriter(url, integrity=mode == "ledger")
+        try:
+            start = time.perf_counter()
+            for _ in range(cases):
+                writer.write_case()
+            seconds = time.perf_counter() - start
+        finally:
+            writer.close()
+    return Result(mode, cases, seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--store", default=None, help="SQLite file name or postgresql:// DSN")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--bare", action="store_true", help="plain eventsourcing Application")
+    group.add_argument("--compare", action="store_true", help="ledger, no-integrity and bare")
+    args = parser.parse_args()
+    # Never sign checkpoints with whatever key the user keeps: the run is throw-away.
+    os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
+
+    kind = "postgresql" if args.store and args.store.startswith("postgres") else "sqlite"
+    print(
+        f"store: {kind}, {args.cases} cases x {EVENTS_PER_CASE} commands, one per transaction",
+        flush=True,
+    )
+    modes = (
+        ["ledger", "ledger-no-integrity", "bare"]
+        if args.compare
+        else (["bare"] if args.bare else ["ledger"])
+    )
+    results = []
+    for mode in modes:
+        results.append(run(mode, args.cases, args.store))
+        print(results[-1].line(), flush=True)
+    if args.compare:
+        bare = results[-1].seconds
+        for result in results[:-1]:
+            print(f"{result.mode} / bare time ratio: {result.seconds / bare:.2f}")
+
+
+if __name__ == "__main__":
+    main()
