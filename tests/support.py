@@ -15,7 +15,7 @@ INSPECTOR = Actor("insp-001", "张建国", Role.INSPECTOR, "静宁县城关镇")
 DEPARTMENT = Actor("dept-007", "李明", Role.DEPARTMENT, "静宁县住房和城乡建设局")
 OTHER_OFFICIAL = Actor("dept-008", "周强", Role.DEPARTMENT, "静宁县住房和城乡建设局")
 GOVERNMENT = Actor("gov-003", "陈芳", Role.GOVERNMENT, "静宁县安委办")
-RESTAURANT_CODE = make_credit_code("92620826MA71RSTA0")
+RESTAURANT_CODE = make_credit_code("92620826MA71RKTA0")
 ENTERPRISE_USER = Actor("ent-001", "王五", Role.ENTERPRISE, RESTAURANT_CODE)
 
 PLAN = RectificationPlan(
