@@ -24,3 +24,14 @@ def all_projections(plugin_specs: Iterable[ReadModelSpec] = ()) -> list[Projecti
     if duplicates:
         raise ValueError(f"read model names used twice: {sorted(duplicates)}")
     return projections
+
+
+def discover_plugin_specs() -> list[ReadModelSpec]:
+    """Read models contributed by installed sector plugins.
+
+    This is the adapter point for the plugin host's read-model hook: the host's
+    ``register_read_models`` results are ``ReadModelSpec`` values (or objects with the
+    same fields) and are passed to ``all_projections``. Until the host ships, no plugin
+    contributes one.
+    """
+    return []

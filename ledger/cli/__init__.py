@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from . import case, store_commands
+from . import case, projections_command, store_commands
 from .common import Options
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ def root(
 
 store_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
+projections_command.register(app)
 
 
 def main() -> None:
