@@ -25,18 +25,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ledger.application import HazardLedger  # noqa: E402
-from ledger.codes import make_credit_code  # noqa: E402
-from ledger.enforcement import EnforcementAction  # noqa: E402
-from ledger.enterprise import Enterprise, Person  # noqa: E402
-from ledger.events import Context, LedgerAggregate  # noqa: E402
-from ledger.hazard import HazardCase  # noqa: E402
-from ledger.identity import Actor, Role  # noqa: E402
-from ledger.inspection import Inspection  # noqa: E402
-from ledger.store import resolve_store  # noqa: E402
-from projections.follower import Follower  # noqa: E402
-from projections.queries import ReadModels, RegisterFilter  # noqa: E402
-from projections.registry import builtin_projections  # noqa: E402
+from ledger.application import HazardLedger
+from ledger.codes import make_credit_code
+from ledger.enforcement import EnforcementAction
+from ledger.enterprise import Enterprise, Person
+from ledger.events import Context, LedgerAggregate
+from ledger.hazard import HazardCase
+from ledger.identity import Actor, Role
+from ledger.inspection import Inspection
+from ledger.store import resolve_store
+from projections.follower import Follower
+from projections.queries import ReadModels, RegisterFilter
+from projections.registry import builtin_projections
 
 INSPECTOR = Actor("insp-1", "检查员", Role.INSPECTOR, "静宁县")
 DEPARTMENT = Actor("dept-1", "复查员", Role.DEPARTMENT, "县住建局")
@@ -58,9 +58,15 @@ def generate(app: HazardLedger, target: int, seed: int = 1) -> int:
     written = 0
     for i in range(500):
         code = make_credit_code(f"9162{i:04d}MA71RK{i % 1000:03d}"[:17])
-        e = Enterprise.register(ctx(INSPECTOR, start), credit_code=code, name=f"企业{i}",
-                                region_code=TOWNS[i % len(TOWNS)], sectors=tuple(SECTORS),
-                                address="", principal=Person(f"p{i}", f"负责人{i}"))
+        e = Enterprise.register(
+            ctx(INSPECTOR, start),
+            credit_code=code,
+            name=f"企业{i}",
+            region_code=TOWNS[i % len(TOWNS)],
+            sectors=tuple(SECTORS),
+            address="",
+            principal=Person(f"p{i}", f"负责人{i}"),
+        )
         enterprises.append(e)
         pending.append(e)
     n_case = 0
@@ -68,47 +74,70 @@ def generate(app: HazardLedger, target: int, seed: int = 1) -> int:
         e = enterprises[rng.randrange(len(enterprises))]
         at = start + timedelta(minutes=rng.randrange(60 * 24 * 280))
         sector = rng.choice(SECTORS)
-        insp = Inspection.record(ctx(INSPECTOR, at), enterprise_code=e.credit_code,
-                                 region_code=e.region_code, sector=sector,
-                                 inspection_type="routine", team=("检查员",),
-                                 devices_checked=rng.randrange(4) if sector ==
-                                 "special_equipment" else 0)
+        insp = Inspection.record(
+            ctx(INSPECTOR, at),
+            enterprise_code=e.credit_code,
+            region_code=e.region_code,
+            sector=sector,
+            inspection_type="routine",
+            team=("检查员",),
+            devices_checked=rng.randrange(4) if sector == "special_equipment" else 0,
+        )
         pending.append(insp)
         for _ in range(rng.randrange(1, 4)):
             n_case += 1
-            case = HazardCase.report(ctx(INSPECTOR, at), enterprise_code=e.credit_code,
-                                     enterprise_name=e.name, region_code=e.region_code,
-                                     sector=sector, location=f"部位{rng.randrange(9)}",
-                                     description="隐患", source="routine_inspection",
-                                     inspection_id=insp.id)
+            case = HazardCase.report(
+                ctx(INSPECTOR, at),
+                enterprise_code=e.credit_code,
+                enterprise_name=e.name,
+                region_code=e.region_code,
+                sector=sector,
+                location=f"部位{rng.randrange(9)}",
+                description="隐患",
+                source="routine_inspection",
+                inspection_id=insp.id,
+            )
             insp.record_hazard(ctx(INSPECTOR, at), case_id=case.id)
             major = rng.random() < 0.03
-            case.grade_as(ctx(INSPECTOR, at), grade="major" if major else "general",
-                          criteria=("X-1",) if major else ())
+            case.grade_as(
+                ctx(INSPECTOR, at),
+                grade="major" if major else "general",
+                criteria=("X-1",) if major else (),
+            )
             if not major and rng.random() < 0.4:
                 case.rectify_on_spot(ctx(INSPECTOR, at), measures="当场整改")
             else:
                 t = at + timedelta(hours=1)
-                case.assign(ctx(INSPECTOR, t), department="县住建局",
-                            deadline=t + timedelta(days=rng.choice((7, 15, 30))),
-                            requirements="限期整改")
+                case.assign(
+                    ctx(INSPECTOR, t),
+                    department="县住建局",
+                    deadline=t + timedelta(days=rng.choice((7, 15, 30))),
+                    requirements="限期整改",
+                )
                 if not major and rng.random() < 0.8:
                     t += timedelta(days=rng.randrange(1, 25))
-                    case.report_rectification(ctx(ENTERPRISE, t), measures="已整改",
-                                              completed_at=t)
+                    case.report_rectification(ctx(ENTERPRISE, t), measures="已整改", completed_at=t)
                     t += timedelta(days=2)
                     case.verify(ctx(DEPARTMENT, t), accepted=True, opinion="合格")
                     case.close(ctx(DEPARTMENT, t))
             pending.append(case)
             if rng.random() < 0.05:
                 kind = rng.choice(("penalty", "stop_work", "directive"))
-                pending.append(EnforcementAction.issue(
-                    ctx(DEPARTMENT, at + timedelta(hours=2)), kind=kind,
-                    document_number=f"D{n_case}", enterprise_code=e.credit_code,
-                    region_code=e.region_code, sector=sector, department="县住建局",
-                    legal_basis="安全生产法第一百零二条", case_ids=(case.id,),
-                    fine_amount=Decimal(5000) if kind == "penalty" else None,
-                    description=""))
+                pending.append(
+                    EnforcementAction.issue(
+                        ctx(DEPARTMENT, at + timedelta(hours=2)),
+                        kind=kind,
+                        document_number=f"D{n_case}",
+                        enterprise_code=e.credit_code,
+                        region_code=e.region_code,
+                        sector=sector,
+                        department="县住建局",
+                        legal_basis="安全生产法第一百零二条",
+                        case_ids=(case.id,),
+                        fine_amount=Decimal(5000) if kind == "penalty" else None,
+                        description="",
+                    )
+                )
         if len(pending) >= 400:
             written += sum(len(a.pending_events) for a in pending)
             app.save(*pending)
@@ -160,8 +189,10 @@ def main() -> None:
     n2 = follower.rebuild()
     rebuild_s = time.perf_counter() - t0
     names = ", ".join(follower.projections)
-    print(f"rebuild all read models ({names}): {n2:,} events in {rebuild_s:.1f}s = "
-          f"{n2 / rebuild_s:,.0f} events/s")
+    print(
+        f"rebuild all read models ({names}): {n2:,} events in {rebuild_s:.1f}s = "
+        f"{n2 / rebuild_s:,.0f} events/s"
+    )
     print(f"ratio rebuild / read-and-decode time: {rebuild_s / decode_s:.2f}x (target <= 3x)")
     follower.close()
 
@@ -185,8 +216,10 @@ def main() -> None:
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
-    print(f"register query with filters (limit 50, {len(latencies)} queries, {total:,} events): "
-          f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms")
+    print(
+        f"register query with filters (limit 50, {len(latencies)} queries, {total:,} events): "
+        f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms"
+    )
     models.close()
     app.close()
 

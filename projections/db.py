@@ -38,8 +38,12 @@ class ReadStore:
 
         s = self.store
         pg = psycopg.connect(
-            host=s.host, port=s.port, user=s.user, password=s.password or None,
-            dbname=s.dbname, autocommit=True,
+            host=s.host,
+            port=s.port,
+            user=s.user,
+            password=s.password or None,
+            dbname=s.dbname,
+            autocommit=True,
         )
         pg.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.schema)))
         return pg

@@ -14,21 +14,43 @@ from ledger.enterprise import Enterprise
 from .base import Projection, Rows, Table, month_of, ts
 from .statistics import fen
 
-T, I = "TEXT", "INTEGER"
+TEXT, INT = "TEXT", "INTEGER"
 
 ENTERPRISES = Table(
     "enterprises",
-    (("enterprise_id", T), ("credit_code", T), ("name", T), ("region_code", T), ("sectors", T), ("address", T),
-     ("principal_name", T), ("registered_at", T)),
+    (
+        ("enterprise_id", TEXT),
+        ("credit_code", TEXT),
+        ("name", TEXT),
+        ("region_code", TEXT),
+        ("sectors", TEXT),
+        ("address", TEXT),
+        ("principal_name", TEXT),
+        ("registered_at", TEXT),
+    ),
     key=("enterprise_id",),
     indexes=(("credit_code",), ("region_code",)),
 )
 ACTIONS = Table(
     "enforcement_actions",
-    (("action_id", T), ("enterprise_code", T), ("region_code", T), ("sector", T),
-     ("department", T), ("kind", T), ("document_number", T), ("legal_basis", T),
-     ("fine_fen", I), ("amount_paid_fen", I), ("case_ids", T), ("issued_at", T),
-     ("issued_month", T), ("status", T), ("executed_at", T), ("ended_at", T)),
+    (
+        ("action_id", TEXT),
+        ("enterprise_code", TEXT),
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("department", TEXT),
+        ("kind", TEXT),
+        ("document_number", TEXT),
+        ("legal_basis", TEXT),
+        ("fine_fen", INT),
+        ("amount_paid_fen", INT),
+        ("case_ids", TEXT),
+        ("issued_at", TEXT),
+        ("issued_month", TEXT),
+        ("status", TEXT),
+        ("executed_at", TEXT),
+        ("ended_at", TEXT),
+    ),
     key=("action_id",),
     indexes=(("enterprise_code", "issued_at"), ("issued_month", "region_code")),
 )
@@ -43,11 +65,19 @@ class EnforcementRecords(Projection):
         cls = type(event)
         E, A = Enterprise, EnforcementAction
         if cls is E.Registered:
-            rows.put("enterprises", ENTERPRISES.empty_row(
-                enterprise_id=str(event.originator_id), credit_code=event.credit_code, name=event.name, region_code=event.region_code,
-                sectors=",".join(event.sectors), address=event.address,
-                principal_name=event.principal.name, registered_at=ts(event.occurred_at),
-            ))
+            rows.put(
+                "enterprises",
+                ENTERPRISES.empty_row(
+                    enterprise_id=str(event.originator_id),
+                    credit_code=event.credit_code,
+                    name=event.name,
+                    region_code=event.region_code,
+                    sectors=",".join(event.sectors),
+                    address=event.address,
+                    principal_name=event.principal.name,
+                    registered_at=ts(event.occurred_at),
+                ),
+            )
         elif cls in (E.PrincipalChanged, E.DetailsChanged):
             row = rows.get("enterprises", (str(event.originator_id),))
             if row is None:
@@ -59,16 +89,25 @@ class EnforcementRecords(Projection):
                 row["sectors"] = ",".join(event.sectors)
             rows.put("enterprises", row)
         elif cls is A.Issued:
-            rows.put("enforcement_actions", ACTIONS.empty_row(
-                action_id=str(event.originator_id), enterprise_code=event.enterprise_code,
-                region_code=event.region_code, sector=event.sector,
-                department=event.department, kind=str(event.kind),
-                document_number=event.document_number, legal_basis=event.legal_basis,
-                fine_fen=fen(event.fine_amount), amount_paid_fen=None,
-                case_ids=",".join(str(c) for c in event.case_ids),
-                issued_at=ts(event.occurred_at), issued_month=month_of(event.occurred_at),
-                status="issued",
-            ))
+            rows.put(
+                "enforcement_actions",
+                ACTIONS.empty_row(
+                    action_id=str(event.originator_id),
+                    enterprise_code=event.enterprise_code,
+                    region_code=event.region_code,
+                    sector=event.sector,
+                    department=event.department,
+                    kind=str(event.kind),
+                    document_number=event.document_number,
+                    legal_basis=event.legal_basis,
+                    fine_fen=fen(event.fine_amount),
+                    amount_paid_fen=None,
+                    case_ids=",".join(str(c) for c in event.case_ids),
+                    issued_at=ts(event.occurred_at),
+                    issued_month=month_of(event.occurred_at),
+                    status="issued",
+                ),
+            )
         elif cls in (A.Executed, A.Lifted, A.Revoked):
             row = rows.get("enforcement_actions", (str(event.originator_id),))
             if row is None:

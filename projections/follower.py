@@ -132,7 +132,9 @@ class Follower:
             for table in projection.tables:
                 self.conn.execute(f"DROP TABLE IF EXISTS {target.physical(table)}")
                 self.db.create_table(self.conn, table, target.physical(table))
-            self.db.execute(self.conn, f"DELETE FROM {TRACKING} WHERE name = ?", (target.tracking_name,))
+            self.db.execute(
+                self.conn, f"DELETE FROM {TRACKING} WHERE name = ?", (target.tracking_name,)
+            )
             self.db.execute(
                 self.conn,
                 f"INSERT INTO {TRACKING} (name, position, version, known_at) VALUES (?, 0, ?, ?)",
@@ -234,13 +236,11 @@ class Follower:
             positions.append(row[0] if row else 0)
         start = min(positions)
         recorder = self.ledger.recorder
-        notes = recorder.select_notifications(
-            start, self.batch_size, inclusive_of_start=False
-        )
+        notes = recorder.select_notifications(start, self.batch_size, inclusive_of_start=False)
         if not notes:
             return 0, True
         mapper = self.ledger.mapper
-        decoded = [(n.id, mapper.to_domain_event(n)) for n in notes]
+        decoded: list[tuple[int, Any]] = [(n.id, mapper.to_domain_event(n)) for n in notes]
         last = notes[-1].id
         plains: list[dict[str, Any]] | None = None
         applied: list[Target] = []
@@ -309,8 +309,11 @@ class Follower:
                     f"ALTER TABLE {build.physical(table)} RENAME TO {dest.physical(table)}"
                 )
                 self.db.create_indexes(self.conn, table, dest.physical(table))
-            self.db.execute(self.conn, f"DELETE FROM {TRACKING} WHERE name IN (?, ?)",
-                            (build.tracking_name, dest.tracking_name))
+            self.db.execute(
+                self.conn,
+                f"DELETE FROM {TRACKING} WHERE name IN (?, ?)",
+                (build.tracking_name, dest.tracking_name),
+            )
             self.db.execute(
                 self.conn,
                 f"INSERT INTO {TRACKING} (name, position, version, known_at) VALUES (?, ?, ?, ?)",

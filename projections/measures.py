@@ -11,14 +11,26 @@ from ledger.measure import Measure
 
 from .base import Projection, Rows, Table, ts
 
-T, I = "TEXT", "INTEGER"
+TEXT, INT = "TEXT", "INTEGER"
 
 MEASURES = Table(
     "measures",
-    (("measure_id", T), ("title", T), ("category", T), ("owner_department", T),
-     ("region_code", T), ("due", T), ("timetable", T), ("added_at", T), ("status", T),
-     ("progress_reports", I), ("last_progress", T), ("last_progress_at", T),
-     ("completed_at", T), ("completion_summary", T)),
+    (
+        ("measure_id", TEXT),
+        ("title", TEXT),
+        ("category", TEXT),
+        ("owner_department", TEXT),
+        ("region_code", TEXT),
+        ("due", TEXT),
+        ("timetable", TEXT),
+        ("added_at", TEXT),
+        ("status", TEXT),
+        ("progress_reports", INT),
+        ("last_progress", TEXT),
+        ("last_progress_at", TEXT),
+        ("completed_at", TEXT),
+        ("completion_summary", TEXT),
+    ),
     key=("measure_id",),
     indexes=(("region_code", "due"),),
 )
@@ -32,12 +44,21 @@ class MeasuresList(Projection):
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
         if cls is Measure.Added:
-            rows.put("measures", MEASURES.empty_row(
-                measure_id=str(event.originator_id), title=event.title,
-                category=str(event.category), owner_department=event.owner_department,
-                region_code=event.region_code, due=ts(event.due), timetable=event.timetable,
-                added_at=ts(event.occurred_at), status="planned", progress_reports=0,
-            ))
+            rows.put(
+                "measures",
+                MEASURES.empty_row(
+                    measure_id=str(event.originator_id),
+                    title=event.title,
+                    category=str(event.category),
+                    owner_department=event.owner_department,
+                    region_code=event.region_code,
+                    due=ts(event.due),
+                    timetable=event.timetable,
+                    added_at=ts(event.occurred_at),
+                    status="planned",
+                    progress_reports=0,
+                ),
+            )
             return
         if cls not in (Measure.ProgressReported, Measure.Completed):
             return

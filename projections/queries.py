@@ -133,15 +133,19 @@ class ReadModels:
     def _register_where(self, f: RegisterFilter, at: datetime) -> tuple[list[str], list[Any]]:
         where: list[str] = []
         params: list[Any] = []
-        for column, value in (("sector", f.sector), ("enterprise_code", f.enterprise),
-                              ("grade", f.grade)):
+        for column, value in (
+            ("sector", f.sector),
+            ("enterprise_code", f.enterprise),
+            ("grade", f.grade),
+        ):
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
         if f.region:
             if not f.region.isdigit() or len(f.region) > 6:
-                raise ValueError("region: 行政区划代码前缀应为1至6位数字 / "
-                                 "a region prefix is 1 to 6 digits")
+                raise ValueError(
+                    "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
+                )
             where.append("region_code LIKE ?")
             params.append(f.region + "%")
         if f.status:
@@ -189,8 +193,9 @@ class ReadModels:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY found_at DESC, case_id DESC LIMIT ?"
         params.append(limit + 1)
-        rows = [dict(zip(REGISTER.column_names, r, strict=True))
-                for r in self._q(sql, tuple(params))]
+        rows = [
+            dict(zip(REGISTER.column_names, r, strict=True)) for r in self._q(sql, tuple(params))
+        ]
         more = len(rows) > limit
         rows = rows[:limit]
         for row in rows:
@@ -199,22 +204,38 @@ class ReadModels:
         next_cursor = encode_cursor(rows[-1]["found_at"], rows[-1]["case_id"]) if more else None
         return Page(rows, next_cursor, moment.isoformat())
 
-    def count(self, filters: RegisterFilter = RegisterFilter(), *, at: datetime | None = None) -> int:
+    def count(
+        self, filters: RegisterFilter = RegisterFilter(), *, at: datetime | None = None
+    ) -> int:
         table = self._table("hazard_register", "hazard_register")
         where, params = self._register_where(filters, self.moment(at))
         sql = f"SELECT COUNT(*) FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._q(sql, tuple(params))[0][0])
 
-    def listed_board(self, region: str | None = None, *, at: datetime | None = None,
-                     limit: int = 200, cursor: str | None = None) -> Page:
+    def listed_board(
+        self,
+        region: str | None = None,
+        *,
+        at: datetime | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page:
         """挂牌督办: major hazards listed for supervision and not yet de-listed."""
-        return self.register(RegisterFilter(region=region, listed=True), at=at, limit=limit,
-                             cursor=cursor)
+        return self.register(
+            RegisterFilter(region=region, listed=True), at=at, limit=limit, cursor=cursor
+        )
 
-    def overdue_list(self, region: str | None = None, *, at: datetime | None = None,
-                     limit: int = 200, cursor: str | None = None) -> Page:
-        return self.register(RegisterFilter(region=region, overdue=True), at=at, limit=limit,
-                             cursor=cursor)
+    def overdue_list(
+        self,
+        region: str | None = None,
+        *,
+        at: datetime | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page:
+        return self.register(
+            RegisterFilter(region=region, overdue=True), at=at, limit=limit, cursor=cursor
+        )
 
     # ---- enterprise profile -------------------------------------------------------------
 
@@ -223,10 +244,18 @@ class ReadModels:
         ent_t = self._table("enforcement", "enterprises")
         act_t = self._table("enforcement", "enforcement_actions")
         reg_t = self._table("hazard_register", "hazard_register")
-        cols = ("credit_code", "name", "region_code", "sectors", "address", "principal_name",
-                "registered_at")
-        found = self._q(f"SELECT {', '.join(cols)} FROM {ent_t} WHERE credit_code = ?",
-                        (credit_code,))
+        cols = (
+            "credit_code",
+            "name",
+            "region_code",
+            "sectors",
+            "address",
+            "principal_name",
+            "registered_at",
+        )
+        found = self._q(
+            f"SELECT {', '.join(cols)} FROM {ent_t} WHERE credit_code = ?", (credit_code,)
+        )
         if not found:
             raise LookupError(f"enterprise {credit_code} not in the read model")
         profile: dict[str, Any] = dict(zip(cols, found[0], strict=True))
@@ -246,15 +275,32 @@ class ReadModels:
             (credit_code,),
         )[0][0]
         profile.update(
-            hazards_total=int(stats[0] or 0), hazards_open=int(stats[1] or 0),
-            major_open=int(stats[2] or 0), reopened=int(stats[3] or 0),
-            overdue=int(stats[4] or 0), repeated_locations=int(same_place or 0),
+            hazards_total=int(stats[0] or 0),
+            hazards_open=int(stats[1] or 0),
+            major_open=int(stats[2] or 0),
+            reopened=int(stats[3] or 0),
+            overdue=int(stats[4] or 0),
+            repeated_locations=int(same_place or 0),
         )
-        acols = ("action_id", "kind", "document_number", "department", "issued_at", "status",
-                 "fine_fen", "amount_paid_fen", "ended_at")
-        actions = [dict(zip(acols, r, strict=True)) for r in self._q(
-            f"SELECT {', '.join(acols)} FROM {act_t} WHERE enterprise_code = ? "
-            f"ORDER BY issued_at, action_id", (credit_code,))]
+        acols = (
+            "action_id",
+            "kind",
+            "document_number",
+            "department",
+            "issued_at",
+            "status",
+            "fine_fen",
+            "amount_paid_fen",
+            "ended_at",
+        )
+        actions = [
+            dict(zip(acols, r, strict=True))
+            for r in self._q(
+                f"SELECT {', '.join(acols)} FROM {act_t} WHERE enterprise_code = ? "
+                f"ORDER BY issued_at, action_id",
+                (credit_code,),
+            )
+        ]
         for a in actions:
             a["fine_amount"] = str(Decimal(a.pop("fine_fen") or 0) / 100)
         profile["enforcement"] = actions
@@ -263,13 +309,26 @@ class ReadModels:
 
     # ---- measures list ---------------------------------------------------------------
 
-    def measures(self, region: str | None = None, *, status: str | None = None,
-                 at: datetime | None = None) -> list[dict[str, Any]]:
+    def measures(
+        self, region: str | None = None, *, status: str | None = None, at: datetime | None = None
+    ) -> list[dict[str, Any]]:
         moment = self.moment(at)
         table = self._table("measures", "measures")
-        cols = ("measure_id", "title", "category", "owner_department", "region_code", "due",
-                "timetable", "added_at", "status", "progress_reports", "last_progress",
-                "last_progress_at", "completed_at")
+        cols = (
+            "measure_id",
+            "title",
+            "category",
+            "owner_department",
+            "region_code",
+            "due",
+            "timetable",
+            "added_at",
+            "status",
+            "progress_reports",
+            "last_progress",
+            "last_progress_at",
+            "completed_at",
+        )
         where, params = [], []
         if region:
             where.append("region_code LIKE ?")
@@ -289,12 +348,14 @@ class ReadModels:
 
     # ---- sector statistics: the monthly report -------------------------------------------
 
-    def monthly_report(self, region: str, month: str, *,
-                       at: datetime | None = None) -> dict[str, Any]:
+    def monthly_report(
+        self, region: str, month: str, *, at: datetime | None = None
+    ) -> dict[str, Any]:
         """The seed-style monthly summary for a region prefix, per sector and in total."""
         if not region.isdigit() or len(region) > 6:
-            raise ValueError("region: 行政区划代码前缀应为1至6位数字 / "
-                             "a region prefix is 1 to 6 digits")
+            raise ValueError(
+                "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
+            )
         try:
             datetime.strptime(month, "%Y-%m")
         except ValueError:
@@ -306,29 +367,50 @@ class ReadModels:
         sums = ", ".join(f"SUM({c})" for c in COUNTERS)
         like = region + "%"
         per_sector: dict[str, dict[str, Any]] = {}
-        for r in self._q(f"SELECT sector, {sums} FROM {stats_t} WHERE month = ? AND "
-                         f"region_code LIKE ? GROUP BY sector ORDER BY sector", (month, like)):
+        for r in self._q(
+            f"SELECT sector, {sums} FROM {stats_t} WHERE month = ? AND "
+            f"region_code LIKE ? GROUP BY sector ORDER BY sector",
+            (month, like),
+        ):
             per_sector[r[0]] = {c: int(v or 0) for c, v in zip(COUNTERS, r[1:], strict=True)}
-        units = dict(self._q(
-            f"SELECT sector, COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
-            f"AND region_code LIKE ? GROUP BY sector", (month, like)))
-        overdue = dict(self._q(
-            f"SELECT sector, COUNT(*) FROM {reg_t} WHERE found_month = ? AND region_code LIKE ? "
-            f"AND status IN ('assigned', 'reopened') AND deadline < ? GROUP BY sector",
-            (month, like, ts(moment))))
+        units = dict(
+            self._q(
+                f"SELECT sector, COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
+                f"AND region_code LIKE ? GROUP BY sector",
+                (month, like),
+            )
+        )
+        overdue = dict(
+            self._q(
+                f"SELECT sector, COUNT(*) FROM {reg_t} "
+                f"WHERE found_month = ? AND region_code LIKE ? "
+                f"AND status IN ('assigned', 'reopened') AND deadline < ? GROUP BY sector",
+                (month, like, ts(moment)),
+            )
+        )
         total_units = self._q(
             f"SELECT COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
-            f"AND region_code LIKE ?", (month, like))[0][0]
+            f"AND region_code LIKE ?",
+            (month, like),
+        )[0][0]
         rows = []
         total = dict.fromkeys(COUNTERS, 0)
         for sector, figures in per_sector.items():
             for c in COUNTERS:
                 total[c] += figures[c]
-            rows.append(self._figures(sector, figures, int(units.get(sector, 0)),
-                                      int(overdue.get(sector, 0))))
+            rows.append(
+                self._figures(
+                    sector, figures, int(units.get(sector, 0)), int(overdue.get(sector, 0))
+                )
+            )
         totals = self._figures("*", total, int(total_units or 0), sum(map(int, overdue.values())))
-        return {"region": region, "month": month, "at": moment.isoformat(),
-                "sectors": rows, "total": totals}
+        return {
+            "region": region,
+            "month": month,
+            "at": moment.isoformat(),
+            "sectors": rows,
+            "total": totals,
+        }
 
     @staticmethod
     def _figures(sector: str, f: dict[str, int], units: int, overdue: int) -> dict[str, Any]:
@@ -355,8 +437,9 @@ class ReadModels:
 
     # ---- the monthly ranking (动态评价指数) --------------------------------------------------
 
-    def ranking(self, region: str, month: str, *, by: str = "region",
-                at: datetime | None = None) -> list[dict[str, Any]]:
+    def ranking(
+        self, region: str, month: str, *, by: str = "region", at: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """Regions (or departments) ranked by the dynamic evaluation index for ``month``.
 
         See ``docs/read-models.md`` for the formula; every component is returned too.
@@ -372,7 +455,8 @@ class ReadModels:
             f"SELECT {unit}, COUNT(*), "
             f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN deadline IS NOT NULL THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? "
+            f"THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN closed_on_time IS NOT NULL THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN closed_on_time = 1 THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN grade = 'major' AND status <> 'closed' THEN 1 ELSE 0 END) "
@@ -381,16 +465,30 @@ class ReadModels:
             (ts(moment), month, like),
         )
         act_unit = "region_code" if by == "region" else "department"
-        actions = dict(self._q(
-            f"SELECT {act_unit}, COUNT(*) FROM {act_t} WHERE issued_month = ? AND region_code "
-            f"LIKE ? AND status <> 'revoked' GROUP BY {act_unit}", (month, like)))
+        actions = dict(
+            self._q(
+                f"SELECT {act_unit}, COUNT(*) FROM {act_t} WHERE issued_month = ? AND region_code "
+                f"LIKE ? AND status <> 'revoked' GROUP BY {act_unit}",
+                (month, like),
+            )
+        )
         out = []
         seen = set()
         for name, found, closed, deadlines, overdue, timed, on_time, major_open in hazards:
             seen.add(name)
-            out.append(evaluation(str(name), int(found), int(closed or 0), int(deadlines or 0),
-                                  int(overdue or 0), int(timed or 0), int(on_time or 0),
-                                  int(major_open or 0), int(actions.get(name, 0))))
+            out.append(
+                evaluation(
+                    str(name),
+                    int(found),
+                    int(closed or 0),
+                    int(deadlines or 0),
+                    int(overdue or 0),
+                    int(timed or 0),
+                    int(on_time or 0),
+                    int(major_open or 0),
+                    int(actions.get(name, 0)),
+                )
+            )
         for name, count in actions.items():
             if name not in seen:
                 out.append(evaluation(str(name), 0, 0, 0, 0, 0, 0, 0, int(count)))
@@ -400,12 +498,26 @@ class ReadModels:
         return out
 
 
-WEIGHTS = {"rectification": 0.35, "not_overdue": 0.20, "timeliness": 0.20,
-           "zero_clearance": 0.15, "enforcement": 0.10}
+WEIGHTS = {
+    "rectification": 0.35,
+    "not_overdue": 0.20,
+    "timeliness": 0.20,
+    "zero_clearance": 0.15,
+    "enforcement": 0.10,
+}
 
 
-def evaluation(unit: str, found: int, closed: int, deadlines: int, overdue: int, timed: int,
-               on_time: int, major_open: int, actions: int) -> dict[str, Any]:
+def evaluation(
+    unit: str,
+    found: int,
+    closed: int,
+    deadlines: int,
+    overdue: int,
+    timed: int,
+    on_time: int,
+    major_open: int,
+    actions: int,
+) -> dict[str, Any]:
     """The dynamic evaluation index (动态评价指数) of one unit; see docs/read-models.md."""
     components = {
         "rectification": closed / found if found else 1.0,
@@ -415,7 +527,15 @@ def evaluation(unit: str, found: int, closed: int, deadlines: int, overdue: int,
         "enforcement": min(1.0, actions / found) if found else (1.0 if actions else 0.0),
     }
     index = round(100 * sum(WEIGHTS[k] * v for k, v in components.items()), 2)
-    return {"unit": unit, "index": index, "hazards_found": found, "rectified": closed,
-            "deadline_rectifications": deadlines, "overdue": overdue, "closed_on_time": on_time,
-            "major_open": major_open, "actions": actions,
-            "components": {k: round(v, 4) for k, v in components.items()}}
+    return {
+        "unit": unit,
+        "index": index,
+        "hazards_found": found,
+        "rectified": closed,
+        "deadline_rectifications": deadlines,
+        "overdue": overdue,
+        "closed_on_time": on_time,
+        "major_open": major_open,
+        "actions": actions,
+        "components": {k: round(v, 4) for k, v in components.items()},
+    }

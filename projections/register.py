@@ -14,20 +14,46 @@ from ledger.hazard import HazardCase
 
 from .base import Projection, Row, Rows, Table, month_of, ts
 
-T, I = "TEXT", "INTEGER"
+TEXT, INT = "TEXT", "INTEGER"
 
 REGISTER = Table(
     "hazard_register",
     (
-        ("case_id", T), ("enterprise_code", T), ("enterprise_name", T), ("region_code", T),
-        ("sector", T), ("location", T), ("description", T), ("source", T), ("found_by", T),
-        ("found_at", T), ("found_month", T), ("recorded_at", T), ("status", T), ("grade", T),
-        ("criteria", T), ("catalogue_edition", T), ("has_plan", I), ("deadline", T),
-        ("assigned_enterprise", T), ("assigned_department", T), ("assigned_at", T),
-        ("extensions", I), ("listing_level", T), ("listing_authority", T), ("listed_at", T),
-        ("delisted_at", T), ("escalations", I), ("rectification_reported_at", T),
-        ("completed_at", T), ("closed_at", T), ("closure_kind", T), ("closed_on_time", I),
-        ("reopen_count", I), ("last_event_at", T), ("version", I),
+        ("case_id", TEXT),
+        ("enterprise_code", TEXT),
+        ("enterprise_name", TEXT),
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("location", TEXT),
+        ("description", TEXT),
+        ("source", TEXT),
+        ("found_by", TEXT),
+        ("found_at", TEXT),
+        ("found_month", TEXT),
+        ("recorded_at", TEXT),
+        ("status", TEXT),
+        ("grade", TEXT),
+        ("criteria", TEXT),
+        ("catalogue_edition", TEXT),
+        ("has_plan", INT),
+        ("deadline", TEXT),
+        ("assigned_enterprise", TEXT),
+        ("assigned_department", TEXT),
+        ("assigned_at", TEXT),
+        ("extensions", INT),
+        ("listing_level", TEXT),
+        ("listing_authority", TEXT),
+        ("listed_at", TEXT),
+        ("delisted_at", TEXT),
+        ("escalations", INT),
+        ("rectification_reported_at", TEXT),
+        ("completed_at", TEXT),
+        ("closed_at", TEXT),
+        ("closure_kind", TEXT),
+        ("closed_on_time", INT),
+        ("reopen_count", INT),
+        ("last_event_at", TEXT),
+        ("version", INT),
     ),
     key=("case_id",),
     indexes=(
@@ -55,25 +81,44 @@ class HazardRegister(Projection):
     def __init__(self) -> None:
         H = HazardCase
         self.handlers: dict[type, Callable[[Any, Row], None]] = {
-            H.Graded: self._graded, H.RectifiedOnSpot: self._on_spot, H.Assigned: self._assigned,
-            H.PlanFiled: self._plan, H.InterimControlsRecorded: _nothing,
-            H.DeadlineExtended: self._extended, H.Listed: self._listed,
-            H.Delisted: self._delisted, H.Escalated: self._escalated,
-            H.RectificationReported: self._reported, H.AssessmentFiled: _nothing,
-            H.Verified: self._verified, H.Closed: self._closed, H.Reopened: self._reopened,
+            H.Graded: self._graded,
+            H.RectifiedOnSpot: self._on_spot,
+            H.Assigned: self._assigned,
+            H.PlanFiled: self._plan,
+            H.InterimControlsRecorded: _nothing,
+            H.DeadlineExtended: self._extended,
+            H.Listed: self._listed,
+            H.Delisted: self._delisted,
+            H.Escalated: self._escalated,
+            H.RectificationReported: self._reported,
+            H.AssessmentFiled: _nothing,
+            H.Verified: self._verified,
+            H.Closed: self._closed,
+            H.Reopened: self._reopened,
         }
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
         if cls is HazardCase.Reported:
             row = REGISTER.empty_row(
-                case_id=str(event.originator_id), enterprise_code=event.enterprise_code,
-                enterprise_name=event.enterprise_name, region_code=event.region_code,
-                sector=event.sector, location=event.location, description=event.description,
-                source=str(event.source), found_by=event.found_by,
-                found_at=ts(event.occurred_at), found_month=month_of(event.occurred_at),
-                recorded_at=ts(event.timestamp), status="reported", criteria="", has_plan=0,
-                extensions=0, escalations=0, reopen_count=0,
+                case_id=str(event.originator_id),
+                enterprise_code=event.enterprise_code,
+                enterprise_name=event.enterprise_name,
+                region_code=event.region_code,
+                sector=event.sector,
+                location=event.location,
+                description=event.description,
+                source=str(event.source),
+                found_by=event.found_by,
+                found_at=ts(event.occurred_at),
+                found_month=month_of(event.occurred_at),
+                recorded_at=ts(event.timestamp),
+                status="reported",
+                criteria="",
+                has_plan=0,
+                extensions=0,
+                escalations=0,
+                reopen_count=0,
             )
         else:
             handler = self.handlers.get(cls)
@@ -154,8 +199,13 @@ class HazardRegister(Projection):
     def _reopened(e: Any, r: Row) -> None:
         r["status"] = "reopened"
         r["reopen_count"] += 1
-        for name in ("closed_at", "closure_kind", "closed_on_time", "completed_at",
-                     "rectification_reported_at"):
+        for name in (
+            "closed_at",
+            "closure_kind",
+            "closed_on_time",
+            "completed_at",
+            "rectification_reported_at",
+        ):
             r[name] = None
 
 

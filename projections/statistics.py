@@ -19,37 +19,67 @@ from ledger.inspection import Inspection
 
 from .base import Projection, Row, Rows, Table, month_of
 
-T, I = "TEXT", "INTEGER"
+TEXT, INT = "TEXT", "INTEGER"
 
 COUNTERS = (
-    "hazards_found", "rectified_on_spot", "deadline_rectifications", "rectified",
-    "major_found", "major_rectified", "inspections", "devices_checked", "fines_count",
-    "fines_amount_fen", "stop_work_notices", "directives", "documents_issued",
+    "hazards_found",
+    "rectified_on_spot",
+    "deadline_rectifications",
+    "rectified",
+    "major_found",
+    "major_rectified",
+    "inspections",
+    "devices_checked",
+    "fines_count",
+    "fines_amount_fen",
+    "stop_work_notices",
+    "directives",
+    "documents_issued",
 )
 BUCKET = ("region_code", "sector", "month")
 
 SECTOR_STATS = Table(
     "sector_stats",
-    tuple((c, T) for c in BUCKET) + tuple((c, I) for c in COUNTERS),
+    tuple((c, TEXT) for c in BUCKET) + tuple((c, INT) for c in COUNTERS),
     key=BUCKET,
     indexes=(("month", "region_code"),),
 )
 CASE_FACTS = Table(
     "stats_cases",
-    (("case_id", T), ("region_code", T), ("sector", T), ("month", T), ("major", I),
-     ("on_spot", I), ("deadline", I), ("closed", I)),
+    (
+        ("case_id", TEXT),
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("month", TEXT),
+        ("major", INT),
+        ("on_spot", INT),
+        ("deadline", INT),
+        ("closed", INT),
+    ),
     key=("case_id",),
 )
 ACTION_FACTS = Table(
     "stats_actions",
-    (("action_id", T), ("region_code", T), ("sector", T), ("month", T), ("kind", T),
-     ("fine_fen", I), ("revoked", I)),
+    (
+        ("action_id", TEXT),
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("month", TEXT),
+        ("kind", TEXT),
+        ("fine_fen", INT),
+        ("revoked", INT),
+    ),
     key=("action_id",),
 )
 UNITS = Table(
     "stats_units",
-    (("region_code", T), ("sector", T), ("month", T), ("enterprise_code", T),
-     ("inspections", I)),
+    (
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("month", TEXT),
+        ("enterprise_code", TEXT),
+        ("inspections", INT),
+    ),
     key=(*BUCKET, "enterprise_code"),
     indexes=(("month", "region_code"),),
 )
@@ -99,8 +129,9 @@ class SectorStatistics(Projection):
                 row[c] = 0
         return row
 
-    def _apply(self, rows: Rows, key: tuple[str, str, str],
-               old: dict[str, int], new: dict[str, int]) -> None:
+    def _apply(
+        self, rows: Rows, key: tuple[str, str, str], old: dict[str, int], new: dict[str, int]
+    ) -> None:
         if old == new:
             return
         row = self._bucket(rows, key)
@@ -126,34 +157,56 @@ class SectorStatistics(Projection):
             rows.put("stats_units", unit)
         elif cls is EnforcementAction.Issued:
             facts = ACTION_FACTS.empty_row(
-                action_id=str(event.originator_id), region_code=event.region_code,
-                sector=event.sector, month=month_of(event.occurred_at), kind=str(event.kind),
-                fine_fen=fen(event.fine_amount), revoked=0,
+                action_id=str(event.originator_id),
+                region_code=event.region_code,
+                sector=event.sector,
+                month=month_of(event.occurred_at),
+                kind=str(event.kind),
+                fine_fen=fen(event.fine_amount),
+                revoked=0,
             )
             rows.put("stats_actions", facts)
-            self._apply(rows, (facts["region_code"], facts["sector"], facts["month"]),
-                        {}, action_contribution(facts))
+            self._apply(
+                rows,
+                (facts["region_code"], facts["sector"], facts["month"]),
+                {},
+                action_contribution(facts),
+            )
         elif cls is EnforcementAction.Revoked:
-            facts = rows.get("stats_actions", (str(event.originator_id),))
-            if facts is None:
+            found = rows.get("stats_actions", (str(event.originator_id),))
+            if found is None:
                 return
+            facts = found
             old = action_contribution(facts)
             facts["revoked"] = 1
             rows.put("stats_actions", facts)
-            self._apply(rows, (facts["region_code"], facts["sector"], facts["month"]),
-                        old, action_contribution(facts))
+            self._apply(
+                rows,
+                (facts["region_code"], facts["sector"], facts["month"]),
+                old,
+                action_contribution(facts),
+            )
 
     def _case(self, event: Any, cls: type, rows: Rows) -> None:
         H = HazardCase
         if cls is H.Reported:
             facts = CASE_FACTS.empty_row(
-                case_id=str(event.originator_id), region_code=event.region_code,
-                sector=event.sector, month=month_of(event.occurred_at),
-                major=0, on_spot=0, deadline=0, closed=0,
+                case_id=str(event.originator_id),
+                region_code=event.region_code,
+                sector=event.sector,
+                month=month_of(event.occurred_at),
+                major=0,
+                on_spot=0,
+                deadline=0,
+                closed=0,
             )
             rows.put("stats_cases", facts)
-            self._apply(rows, (facts["region_code"], facts["sector"], facts["month"]),
-                        {}, case_contribution(facts))
+            self._apply(
+                rows,
+                (facts["region_code"], facts["sector"], facts["month"]),
+                {},
+                case_contribution(facts),
+            )
             return
         if cls not in (H.Graded, H.RectifiedOnSpot, H.Assigned, H.Closed, H.Reopened):
             return
@@ -174,5 +227,9 @@ class SectorStatistics(Projection):
         else:  # Reopened
             facts["closed"] = 0
         rows.put("stats_cases", facts)
-        self._apply(rows, (facts["region_code"], facts["sector"], facts["month"]),
-                    old, case_contribution(facts))
+        self._apply(
+            rows,
+            (facts["region_code"], facts["sector"], facts["month"]),
+            old,
+            case_contribution(facts),
+        )

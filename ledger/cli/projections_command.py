@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 from collections.abc import Iterator
@@ -48,8 +49,11 @@ def _check_names(names: list[str] | None) -> list[str] | None:
     known = [p.name for p in all_projections(discover_plugin_specs())]
     for name in names or []:
         if name not in known:
-            typer.echo(f"NAME: 未知的读模型“{name}” / unknown read model {name!r}; "
-                       f"one of {', '.join(known)}", err=True)
+            typer.echo(
+                f"NAME: 未知的读模型“{name}” / unknown read model {name!r}; "
+                f"one of {', '.join(known)}",
+                err=True,
+            )
             raise typer.Exit(2)
     return names or None
 
@@ -57,23 +61,27 @@ def _check_names(names: list[str] | None) -> list[str] | None:
 def _follow_worker(store: str | None, name: str, poll: float) -> None:
     stop = {"flag": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))
-    with _follower(store) as follower:
-        try:
-            follower.follow([name], poll_interval=poll, should_stop=lambda: stop["flag"])
-        except KeyboardInterrupt:
-            pass
+    with _follower(store) as follower, contextlib.suppress(KeyboardInterrupt):
+        follower.follow([name], poll_interval=poll, should_stop=lambda: stop["flag"])
 
 
 def register(app: typer.Typer) -> None:
     @app.command("project")
     def project(
         ctx: typer.Context,
-        names: Annotated[list[str] | None, typer.Argument(help="Read models (default: all).")] = None,
-        follow: Annotated[bool, typer.Option("--follow", help="Keep following, one worker "
-                                             "process per read model.")] = False,
-        once: Annotated[bool, typer.Option("--once", help="Catch up once and exit "
-                                           "(the default).")] = False,
-        poll: Annotated[float, typer.Option("--poll", help="Seconds between polls when idle.")] = 0.5,
+        names: Annotated[
+            list[str] | None, typer.Argument(help="Read models (default: all).")
+        ] = None,
+        follow: Annotated[
+            bool,
+            typer.Option("--follow", help="Keep following, one worker process per read model."),
+        ] = False,
+        once: Annotated[
+            bool, typer.Option("--once", help="Catch up once and exit (the default).")
+        ] = False,
+        poll: Annotated[
+            float, typer.Option("--poll", help="Seconds between polls when idle.")
+        ] = 0.5,
         batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
     ) -> None:
         """Bring read models up to date with the ledger (rebuilding changed ones)."""
@@ -81,9 +89,12 @@ def register(app: typer.Typer) -> None:
         chosen = _check_names(names)
         if follow and not once:
             selected = chosen or [p.name for p in all_projections(discover_plugin_specs())]
-            procs = [multiprocessing.get_context("spawn").Process(
-                target=_follow_worker, args=(opts.store, n, poll), name=f"project-{n}")
-                for n in selected]
+            procs = [
+                multiprocessing.get_context("spawn").Process(
+                    target=_follow_worker, args=(opts.store, n, poll), name=f"project-{n}"
+                )
+                for n in selected
+            ]
             for p in procs:
                 p.start()
             try:
@@ -98,8 +109,13 @@ def register(app: typer.Typer) -> None:
             read = follower.catch_up(chosen)
             status = {n: follower.tracking(n) for n in follower.projections}
         if opts.json:
-            emit({"events_read": read, "positions": {k: v[0] if v else None
-                                                     for k, v in status.items()}}, opts)
+            emit(
+                {
+                    "events_read": read,
+                    "positions": {k: v[0] if v else None for k, v in status.items()},
+                },
+                opts,
+            )
         else:
             typer.echo(f"events read: {read}")
             for name, row in status.items():
@@ -109,8 +125,14 @@ def register(app: typer.Typer) -> None:
     def rebuild(
         ctx: typer.Context,
         name: Annotated[str | None, typer.Argument(help="One read model (default: all).")] = None,
-        known_at: Annotated[str | None, typer.Option("--known-at", help="Rebuild as the "
-                            "ledger knew it at this moment (ISO 8601), into separate tables.")] = None,
+        known_at: Annotated[
+            str | None,
+            typer.Option(
+                "--known-at",
+                help="Rebuild as the "
+                "ledger knew it at this moment (ISO 8601), into separate tables.",
+            ),
+        ] = None,
         batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
     ) -> None:
         """Rebuild from the first event into new tables; swap in when complete."""
@@ -130,7 +152,9 @@ def register(app: typer.Typer) -> None:
     def register_command(
         ctx: typer.Context,
         sector: Annotated[str | None, typer.Option(help="Sector, e.g. city_gas.")] = None,
-        region: Annotated[str | None, typer.Option(help="Region code prefix: 62, 6208, 620826.")] = None,
+        region: Annotated[
+            str | None, typer.Option(help="Region code prefix: 62, 6208, 620826.")
+        ] = None,
         enterprise: Annotated[str | None, typer.Option(help="Credit code.")] = None,
         status: Annotated[list[str] | None, typer.Option(help="Status (repeatable).")] = None,
         grade: Annotated[str | None, typer.Option(help="general or major.")] = None,
@@ -146,9 +170,15 @@ def register(app: typer.Typer) -> None:
         """The hazard register (问题隐患清单), filtered and paginated."""
         opts = options(ctx)
         filters = RegisterFilter(
-            sector=sector, region=region, enterprise=enterprise, status=tuple(status or ()),
-            grade=grade, found_from=_moment(found_from, "from"), found_to=_moment(found_to, "to"),
-            overdue=overdue, listed=listed,
+            sector=sector,
+            region=region,
+            enterprise=enterprise,
+            status=tuple(status or ()),
+            grade=grade,
+            found_from=_moment(found_from, "from"),
+            found_to=_moment(found_to, "to"),
+            overdue=overdue,
+            listed=listed,
         )
         with _reader(opts, known_at) as models:
             page = models.register(filters, at=_moment(at, "at"), limit=limit, cursor=cursor)
@@ -157,9 +187,11 @@ def register(app: typer.Typer) -> None:
             return
         for r in page.items:
             late = f" 逾期{r['overdue_days']}天" if r["overdue"] else ""
-            typer.echo(f"{r['found_at'][:10]} {r['region_code']} {r['sector']:<18} "
-                       f"{r['grade'] or '-':<7} {r['status']:<22} {r['enterprise_name']}"
-                       f"{late}  {r['case_id']}")
+            typer.echo(
+                f"{r['found_at'][:10]} {r['region_code']} {r['sector']:<18} "
+                f"{r['grade'] or '-':<7} {r['status']:<22} {r['enterprise_name']}"
+                f"{late}  {r['case_id']}"
+            )
         if page.next_cursor:
             typer.echo(f"next: --cursor {page.next_cursor}")
 
@@ -232,8 +264,10 @@ def monthly(
         emit(report, opts)
         return
     en = opts.lang.startswith("en")
-    typer.echo(f"{'Monthly report' if en else '月度报表'} {region} {month} "
-               f"({'as of' if en else '截至'} {report['at'][:16]})")
+    typer.echo(
+        f"{'Monthly report' if en else '月度报表'} {region} {month} "
+        f"({'as of' if en else '截至'} {report['at'][:16]})"
+    )
     for figures in report["sectors"]:
         typer.echo(f"[{figures['sector']}]")
         _print_figures(figures, opts.lang)
@@ -259,5 +293,7 @@ def ranking(
         emit(rows, opts)
         return
     for r in rows:
-        typer.echo(f"{r['rank']:>3}. {r['unit']:<24} {r['index']:>6.2f}  found {r['hazards_found']}"
-                   f"  rectified {r['rectified']}  overdue {r['overdue']}  major open {r['major_open']}")
+        typer.echo(
+            f"{r['rank']:>3}. {r['unit']:<24} {r['index']:>6.2f}  found {r['hazards_found']}"
+            f"  rectified {r['rectified']}  overdue {r['overdue']}  major open {r['major_open']}"
+        )

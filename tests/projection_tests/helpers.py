@@ -38,8 +38,9 @@ def dump(follower: Follower, suffix: str = "") -> dict[str, list[tuple[Any, ...]
     return out
 
 
-def follower(app: HazardLedger, batch_size: int = 2000,
-             projections: list[Projection] | None = None) -> Follower:
+def follower(
+    app: HazardLedger, batch_size: int = 2000, projections: list[Projection] | None = None
+) -> Follower:
     return Follower(app, projections or builtin_projections(), batch_size=batch_size)
 
 
@@ -59,8 +60,12 @@ class HistoryWriter:
         for i in range(enterprises):
             code = enterprise_code(i)
             app.register_enterprise(
-                INSPECTOR, clock.now, credit_code=code, name=f"企业{i}",
-                region_code=REGIONS[i % len(REGIONS)], sectors=list(SECTORS),
+                INSPECTOR,
+                clock.now,
+                credit_code=code,
+                name=f"企业{i}",
+                region_code=REGIONS[i % len(REGIONS)],
+                sectors=list(SECTORS),
                 principal=Person(f"p{i}", f"负责人{i}"),
             )
             self.codes.append(code)
@@ -90,46 +95,78 @@ class HistoryWriter:
         case = self._pick(self.cases, a)
         try:
             if kind == "report":
-                self.cases.append(app.report_hazard(
-                    INSPECTOR, now, enterprise_code=self.codes[a % len(self.codes)],
-                    sector=SECTORS[b % len(SECTORS)], location=f"部位{b % 4}",
-                    description="隐患描述", source="grid_patrol"))
+                self.cases.append(
+                    app.report_hazard(
+                        INSPECTOR,
+                        now,
+                        enterprise_code=self.codes[a % len(self.codes)],
+                        sector=SECTORS[b % len(SECTORS)],
+                        location=f"部位{b % 4}",
+                        description="隐患描述",
+                        source="grid_patrol",
+                    )
+                )
             elif kind == "inspect":
                 app.record_inspection(
-                    INSPECTOR, now, enterprise_code=self.codes[a % len(self.codes)],
-                    sector=SECTORS[b % len(SECTORS)], inspection_type="routine",
-                    team=["张建国"], devices_checked=b % 5)
+                    INSPECTOR,
+                    now,
+                    enterprise_code=self.codes[a % len(self.codes)],
+                    sector=SECTORS[b % len(SECTORS)],
+                    inspection_type="routine",
+                    team=["张建国"],
+                    devices_checked=b % 5,
+                )
             elif case is None:
                 return
             elif kind == "grade":
                 major = b % 3 == 0
-                app.grade_hazard(INSPECTOR, now, case, grade="major" if major else "general",
-                                 criteria=["GAS-06"] if major else [])
+                app.grade_hazard(
+                    INSPECTOR,
+                    now,
+                    case,
+                    grade="major" if major else "general",
+                    criteria=["GAS-06"] if major else [],
+                )
                 if major:
                     app.file_plan(ENTERPRISE_USER, now, case, plan=PLAN)
             elif kind == "on_spot":
                 app.rectify_on_spot(INSPECTOR, now, case, measures="当场整改")
             elif kind == "assign":
-                app.assign_rectification(INSPECTOR, now, case, department=f"部门{b % 2}",
-                                         deadline=now + timedelta(days=1 + b % 20),
-                                         requirements="限期整改")
+                app.assign_rectification(
+                    INSPECTOR,
+                    now,
+                    case,
+                    department=f"部门{b % 2}",
+                    deadline=now + timedelta(days=1 + b % 20),
+                    requirements="限期整改",
+                )
             elif kind == "extend":
                 c = app.case(case)
                 if c.deadline is not None:
-                    app.extend_deadline(GOVERNMENT, now, case,
-                                        new_deadline=c.deadline + timedelta(days=5),
-                                        reason="工程量大", approver="陈芳")
+                    app.extend_deadline(
+                        GOVERNMENT,
+                        now,
+                        case,
+                        new_deadline=c.deadline + timedelta(days=5),
+                        reason="工程量大",
+                        approver="陈芳",
+                    )
             elif kind == "list":
-                app.list_for_supervision(GOVERNMENT, now, case, level="county",
-                                         authority="县安委办")
+                app.list_for_supervision(
+                    GOVERNMENT, now, case, level="county", authority="县安委办"
+                )
             elif kind == "rectified":
-                app.report_rectification(ENTERPRISE_USER, now, case, measures="已整改",
-                                         completed_at=now - timedelta(hours=b % 40))
+                app.report_rectification(
+                    ENTERPRISE_USER,
+                    now,
+                    case,
+                    measures="已整改",
+                    completed_at=now - timedelta(hours=b % 40),
+                )
                 if app.case(case).listing_level is not None:
                     app.file_assessment(ENTERPRISE_USER, now, case, summary="评估合格")
             elif kind == "verify":
-                app.verify_rectification(DEPARTMENT, now, case, accepted=b % 4 != 0,
-                                         opinion="复查")
+                app.verify_rectification(DEPARTMENT, now, case, accepted=b % 4 != 0, opinion="复查")
             elif kind == "close":
                 app.close_hazard(DEPARTMENT, now, case)
                 if app.case(case).listing_level is not None:
@@ -139,21 +176,37 @@ class HistoryWriter:
             elif kind == "action":
                 kinds = ("penalty", "stop_work", "directive", "warning_letter")
                 k = kinds[b % len(kinds)]
-                self.actions.append(app.issue_action(
-                    DEPARTMENT, now, kind=k, document_number=f"DOC-{len(self.actions)}",
-                    enterprise_code=self.codes[a % len(self.codes)],
-                    sector=SECTORS[b % len(SECTORS)], department="应急管理局",
-                    legal_basis="安全生产法第一百零二条", case_ids=[case],
-                    fine_amount=Decimal(1000 + b) if k == "penalty" else None))
+                self.actions.append(
+                    app.issue_action(
+                        DEPARTMENT,
+                        now,
+                        kind=k,
+                        document_number=f"DOC-{len(self.actions)}",
+                        enterprise_code=self.codes[a % len(self.codes)],
+                        sector=SECTORS[b % len(SECTORS)],
+                        department="应急管理局",
+                        legal_basis="安全生产法第一百零二条",
+                        case_ids=[case],
+                        fine_amount=Decimal(1000 + b) if k == "penalty" else None,
+                    )
+                )
             elif kind == "revoke":
                 action = self._pick(self.actions, b)
                 if action is not None:
                     app.revoke_action(DEPARTMENT, now, action, reason="撤销")
             elif kind == "measure":
-                self.measures.append(app.add_measure(
-                    GOVERNMENT, now, title=f"措施{b}", category="campaign_task",
-                    owner_department="县安委办", region_code=REGIONS[a % len(REGIONS)],
-                    due=now + timedelta(days=10 + b % 30), timetable="三月部署，六月完成"))
+                self.measures.append(
+                    app.add_measure(
+                        GOVERNMENT,
+                        now,
+                        title=f"措施{b}",
+                        category="campaign_task",
+                        owner_department="县安委办",
+                        region_code=REGIONS[a % len(REGIONS)],
+                        due=now + timedelta(days=10 + b % 30),
+                        timetable="三月部署，六月完成",
+                    )
+                )
             elif kind == "measure_progress":
                 m = self._pick(self.measures, b)
                 if m is not None:
@@ -166,17 +219,42 @@ class HistoryWriter:
 
 
 NEXT_STEP = {
-    "reported": "grade", "graded": "assign", "reopened": "grade", "assigned": "rectified",
-    "rectification_reported": "verify", "verified": "close", "closed": "reopen",
+    "reported": "grade",
+    "graded": "assign",
+    "reopened": "grade",
+    "assigned": "rectified",
+    "rectification_reported": "verify",
+    "verified": "close",
+    "closed": "reopen",
 }
 
 
-OPS = ("advance", "advance", "advance", "advance", "report", "inspect", "grade", "on_spot", "assign", "extend", "list", "rectified",
-       "verify", "close", "reopen", "action", "revoke", "measure", "measure_progress")
+OPS = (
+    "advance",
+    "advance",
+    "advance",
+    "advance",
+    "report",
+    "inspect",
+    "grade",
+    "on_spot",
+    "assign",
+    "extend",
+    "list",
+    "rectified",
+    "verify",
+    "close",
+    "reopen",
+    "action",
+    "revoke",
+    "measure",
+    "measure_progress",
+)
 
 
 def random_ops(seed: int, n: int) -> list[tuple[str, int, int]]:
     rng = random.Random(seed)
     weights = (8, 8, 8, 8, 6, 2, 5, 2, 5, 1, 1, 4, 4, 4, 1, 2, 1, 1, 1)
-    return [(rng.choices(OPS, weights)[0], rng.randrange(1000), rng.randrange(1000))
-            for _ in range(n)]
+    return [
+        (rng.choices(OPS, weights)[0], rng.randrange(1000), rng.randrange(1000)) for _ in range(n)
+    ]

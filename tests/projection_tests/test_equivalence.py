@@ -24,7 +24,8 @@ from .helpers import OPS, START, HistoryWriter, dump, follower
 
 operations = st.lists(
     st.tuples(st.sampled_from(OPS), st.integers(0, 999), st.integers(0, 999)),
-    min_size=30, max_size=120,
+    min_size=30,
+    max_size=120,
 )
 
 
@@ -44,8 +45,9 @@ def fresh_ledger(kind: str) -> Iterator[tuple[HazardLedger, FakeClock]]:
                 drop_schema(dsn, schema)
 
 
-def check_against_aggregates(app: HazardLedger, writer: HistoryWriter,
-                             tables: dict[str, list[tuple[object, ...]]]) -> None:
+def check_against_aggregates(
+    app: HazardLedger, writer: HistoryWriter, tables: dict[str, list[tuple[object, ...]]]
+) -> None:
     register = {row[0]: row for row in tables["hazard_register"]}
     assert set(register) == {str(c) for c in writer.cases}
     from projections.register import REGISTER
@@ -65,8 +67,11 @@ def check_against_aggregates(app: HazardLedger, writer: HistoryWriter,
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=operations, chunk=st.integers(1, 15), batch=st.integers(1, 9))
 def test_incremental_rebuild_and_resumed_rebuild_agree(
     kind: str, ops: list[tuple[str, int, int]], chunk: int, batch: int

@@ -19,22 +19,32 @@ from tests.support import GOVERNMENT, INSPECTOR, register_restaurant, report_cas
 from .helpers import HistoryWriter, dump, follower, random_ops
 
 
-def gas_without_alarm(event: Mapping[str, Any],
-                      current: Callable[[Any], dict[str, Any] | None]) -> Iterable[Any]:
+def gas_without_alarm(
+    event: Mapping[str, Any], current: Callable[[Any], dict[str, Any] | None]
+) -> Iterable[Any]:
     """Restaurants' open gas hazards recorded with no leak alarm (a plugin's own model)."""
     if event["type"] == "HazardCase.Reported":
         if event["sector"] == "city_gas" and event["details"].get("leak_alarm_installed") is False:
-            yield ("upsert", {"case_id": event["aggregate_id"],
-                              "enterprise_code": event["enterprise_code"], "open": 1})
-    elif event["type"] in ("HazardCase.Closed", "HazardCase.RectifiedOnSpot"):
-        if current((event["aggregate_id"],)) is not None:
-            yield ("delete", (event["aggregate_id"],))
+            yield (
+                "upsert",
+                {
+                    "case_id": event["aggregate_id"],
+                    "enterprise_code": event["enterprise_code"],
+                    "open": 1,
+                },
+            )
+    elif event["type"] in ("HazardCase.Closed", "HazardCase.RectifiedOnSpot") and current(
+        (event["aggregate_id"],)
+    ):
+        yield ("delete", (event["aggregate_id"],))
 
 
 SPEC = ReadModelSpec(
-    name="gas_without_alarm", version=1,
+    name="gas_without_alarm",
+    version=1,
     columns=(("case_id", "TEXT"), ("enterprise_code", "TEXT"), ("open", "INTEGER")),
-    key=("case_id",), fold=gas_without_alarm,
+    key=("case_id",),
+    fold=gas_without_alarm,
 )
 
 
@@ -61,21 +71,39 @@ def test_plugin_read_model_follows_and_rebuilds_like_the_others(
 
 
 def test_duplicate_read_model_names_are_refused() -> None:
-    clash = ReadModelSpec(name="hazard_register", version=1, columns=(("k", "TEXT"),),
-                          key=("k",), fold=lambda e, c: ())
+    clash = ReadModelSpec(
+        name="hazard_register",
+        version=1,
+        columns=(("k", "TEXT"),),
+        key=("k",),
+        fold=lambda e, c: (),
+    )
     with pytest.raises(ValueError, match="hazard_register"):
         all_projections([clash])
 
 
 def test_measures_list_with_derived_overdue(ledger: HazardLedger, clock: FakeClock) -> None:
     due = clock.now + timedelta(days=30)
-    m1 = ledger.add_measure(GOVERNMENT, clock.now, title="建立燃气安全联合检查制度",
-                            category="institutional_measure", owner_department="县住建局",
-                            region_code="620826", due=due, timetable="3月制定，4月实施")
-    m2 = ledger.add_measure(GOVERNMENT, clock.now, title="餐饮场所燃气报警器安装",
-                            category="campaign_task", owner_department="县市场监管局",
-                            region_code="620802", due=due + timedelta(days=30),
-                            timetable="分两批完成")
+    m1 = ledger.add_measure(
+        GOVERNMENT,
+        clock.now,
+        title="建立燃气安全联合检查制度",
+        category="institutional_measure",
+        owner_department="县住建局",
+        region_code="620826",
+        due=due,
+        timetable="3月制定，4月实施",
+    )
+    m2 = ledger.add_measure(
+        GOVERNMENT,
+        clock.now,
+        title="餐饮场所燃气报警器安装",
+        category="campaign_task",
+        owner_department="县市场监管局",
+        region_code="620802",
+        due=due + timedelta(days=30),
+        timetable="分两批完成",
+    )
     clock.advance(days=1)
     ledger.report_measure_progress(GOVERNMENT, clock.now, m1, note="已起草")
     ledger.complete_measure(GOVERNMENT, clock.now, m2, summary="全部安装")
@@ -92,15 +120,29 @@ def test_measures_list_with_derived_overdue(ledger: HazardLedger, clock: FakeClo
 
 def test_bad_measures_are_refused_naming_the_field(ledger: HazardLedger, clock: FakeClock) -> None:
     with pytest.raises(RuleViolated) as refused:
-        ledger.add_measure(GOVERNMENT, clock.now, title=" ", category="wish",
-                           owner_department="", region_code="6208", due=clock.now,
-                           timetable="")
+        ledger.add_measure(
+            GOVERNMENT,
+            clock.now,
+            title=" ",
+            category="wish",
+            owner_department="",
+            region_code="6208",
+            due=clock.now,
+            timetable="",
+        )
     fields = {v.field for v in refused.value.violations}
     assert fields == {"title", "category", "owner_department", "region_code", "due", "timetable"}
     assert all(v.message_zh and v.message_en for v in refused.value.violations)
-    m = ledger.add_measure(GOVERNMENT, clock.now, title="制度", category="campaign_task",
-                           owner_department="县安委办", region_code="620826",
-                           due=clock.now + timedelta(days=1), timetable="一周内")
+    m = ledger.add_measure(
+        GOVERNMENT,
+        clock.now,
+        title="制度",
+        category="campaign_task",
+        owner_department="县安委办",
+        region_code="620826",
+        due=clock.now + timedelta(days=1),
+        timetable="一周内",
+    )
     ledger.complete_measure(GOVERNMENT, clock.now, m, summary="完成")
     version = len(ledger.history(m))
     with pytest.raises(RuleViolated, match="MEASURE_ALREADY_COMPLETED"):

@@ -14,7 +14,9 @@ from tests.conftest import FakeClock
 from .helpers import HistoryWriter, follower, random_ops
 
 
-def all_pages(models: ReadModels, f: RegisterFilter, at: datetime, limit: int) -> list[dict[str, Any]]:
+def all_pages(
+    models: ReadModels, f: RegisterFilter, at: datetime, limit: int
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     cursor = None
     while True:
@@ -26,20 +28,25 @@ def all_pages(models: ReadModels, f: RegisterFilter, at: datetime, limit: int) -
 
 
 def matches(row: dict[str, Any], f: RegisterFilter, at: datetime) -> bool:
-    overdue = (row["status"] in ("assigned", "reopened") and row["deadline"] is not None
-               and at > datetime.fromisoformat(row["deadline"]))
+    overdue = (
+        row["status"] in ("assigned", "reopened")
+        and row["deadline"] is not None
+        and at > datetime.fromisoformat(row["deadline"])
+    )
     listed = row["listing_level"] is not None and row["delisted_at"] is None
-    return all((
-        f.sector is None or row["sector"] == f.sector,
-        f.region is None or row["region_code"].startswith(f.region),
-        f.enterprise is None or row["enterprise_code"] == f.enterprise,
-        not f.status or row["status"] in f.status,
-        f.grade is None or row["grade"] == f.grade,
-        f.found_from is None or datetime.fromisoformat(row["found_at"]) >= f.found_from,
-        f.found_to is None or datetime.fromisoformat(row["found_at"]) < f.found_to,
-        f.overdue is None or overdue == f.overdue,
-        f.listed is None or listed == f.listed,
-    ))
+    return all(
+        (
+            f.sector is None or row["sector"] == f.sector,
+            f.region is None or row["region_code"].startswith(f.region),
+            f.enterprise is None or row["enterprise_code"] == f.enterprise,
+            not f.status or row["status"] in f.status,
+            f.grade is None or row["grade"] == f.grade,
+            f.found_from is None or datetime.fromisoformat(row["found_at"]) >= f.found_from,
+            f.found_to is None or datetime.fromisoformat(row["found_at"]) < f.found_to,
+            f.overdue is None or overdue == f.overdue,
+            f.listed is None or listed == f.listed,
+        )
+    )
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 from ledger.application import HazardLedger
 from projections.base import Rows
-from projections.queries import ReadModels, RegisterFilter
+from projections.queries import ReadModels
 from projections.register import HazardRegister
 from projections.registry import builtin_projections
 from tests.conftest import FakeClock
@@ -55,8 +55,13 @@ class RegisterV2(HazardRegister):
 def test_a_version_bump_rebuilds_the_projection(ledger: HazardLedger, clock: FakeClock) -> None:
     register_restaurant(ledger, clock.now)
     case_id = ledger.report_hazard(
-        INSPECTOR, clock.now, enterprise_code=RESTAURANT_CODE, sector="city_gas", location="kitchen",
-        description="软管穿墙", source="grid_patrol",
+        INSPECTOR,
+        clock.now,
+        enterprise_code=RESTAURANT_CODE,
+        sector="city_gas",
+        location="kitchen",
+        description="软管穿墙",
+        source="grid_patrol",
     )
     f = follower(ledger)
     f.catch_up()

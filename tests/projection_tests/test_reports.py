@@ -38,15 +38,24 @@ def catch_up(ledger: HazardLedger) -> None:
 def scenario_one(ledger: HazardLedger, clock: FakeClock) -> None:
     clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 10:00 Beijing time
     inspection = ledger.record_inspection(
-        INSPECTOR, clock.now, enterprise_code=_register(ledger, clock), sector="city_gas",
-        inspection_type="grid_patrol", team=["张建国"],
+        INSPECTOR,
+        clock.now,
+        enterprise_code=_register(ledger, clock),
+        sector="city_gas",
+        inspection_type="grid_patrol",
+        team=["张建国"],
     )
     assert inspection
     case_id = assigned_case_existing(ledger, clock.now)
     clock.now = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-    ledger.report_rectification(ENTERPRISE_USER, clock.now, case_id,
-                                measures="软管改金属管，加装报警器", completed_at=clock.now,
-                                evidence=["sha256:aa"])
+    ledger.report_rectification(
+        ENTERPRISE_USER,
+        clock.now,
+        case_id,
+        measures="软管改金属管，加装报警器",
+        completed_at=clock.now,
+        evidence=["sha256:aa"],
+    )
     clock.now = datetime(2026, 3, 12, 2, 0, tzinfo=UTC)
     ledger.verify_rectification(DEPARTMENT, clock.now, case_id, accepted=True, opinion="合格")
     ledger.close_hazard(DEPARTMENT, clock.now, case_id)
@@ -63,8 +72,14 @@ def assigned_case_existing(ledger: HazardLedger, at: datetime) -> object:
 
     case_id = report_case(ledger, at)
     ledger.grade_hazard(INSPECTOR, at, case_id, grade="general")
-    ledger.assign_rectification(INSPECTOR, at, case_id, department="静宁县住房和城乡建设局",
-                                deadline=at + timedelta(days=15), requirements="整改")
+    ledger.assign_rectification(
+        INSPECTOR,
+        at,
+        case_id,
+        department="静宁县住房和城乡建设局",
+        deadline=at + timedelta(days=15),
+        requirements="整改",
+    )
     return case_id
 
 
@@ -108,49 +123,91 @@ def test_cli_prints_the_seed_style_summary(ledger: HazardLedger, clock: FakeCloc
     runner = CliRunner()
     result = runner.invoke(cli, ["--store", store, "project"])
     assert result.exit_code == 0, result.output
-    zh = runner.invoke(cli, ["--store", store, "report", "monthly", "--region", "620826",
-                             "--month", "2026-03"])
+    zh = runner.invoke(
+        cli, ["--store", store, "report", "monthly", "--region", "620826", "--month", "2026-03"]
+    )
     assert zh.exit_code == 0, zh.output
     assert "排查隐患" in zh.output and "100.0%" in zh.output
-    en = runner.invoke(cli, ["--store", store, "report", "monthly", "--region", "620826",
-                             "--month", "2026-03", "--lang", "en"])
+    en = runner.invoke(
+        cli,
+        [
+            "--store",
+            store,
+            "report",
+            "monthly",
+            "--region",
+            "620826",
+            "--month",
+            "2026-03",
+            "--lang",
+            "en",
+        ],
+    )
     assert "rectified so far" in en.output
-    js = runner.invoke(cli, ["--store", store, "report", "monthly", "--region", "620826",
-                             "--month", "2026-03", "--json"])
+    js = runner.invoke(
+        cli,
+        [
+            "--store",
+            store,
+            "report",
+            "monthly",
+            "--region",
+            "620826",
+            "--month",
+            "2026-03",
+            "--json",
+        ],
+    )
     assert orjson.loads(js.stdout)["total"]["rectified"] == 1
     reg = runner.invoke(cli, ["--store", store, "--json", "register", "--region", "6208"])
     assert len(orjson.loads(reg.stdout)["items"]) == 1
-    bad = runner.invoke(cli, ["--store", store, "report", "monthly", "--region", "620826",
-                              "--month", "March"])
+    bad = runner.invoke(
+        cli, ["--store", store, "report", "monthly", "--region", "620826", "--month", "March"]
+    )
     assert bad.exit_code == 2 and "month" in bad.output
 
 
 def test_scenario_two_major_open_goes_to_zero(ledger: HazardLedger, clock: FakeClock) -> None:
     clock.now = datetime(2026, 4, 5, 2, 0, tzinfo=UTC)
     case_id = assigned_case(ledger, clock.now, major=True)
-    ledger.list_for_supervision(GOVERNMENT, clock.now, case_id, level="county",
-                                authority="静宁县安委办")
+    ledger.list_for_supervision(
+        GOVERNMENT, clock.now, case_id, level="county", authority="静宁县安委办"
+    )
     catch_up(ledger)
     models = ReadModels(ledger.store)
     assert models.monthly_report("620826", "2026-04")["total"]["major_open"] == 1
     [listed] = models.listed_board("620826").items
     assert listed["case_id"] == str(case_id) and listed["listing_level"] == "county"
     clock.now += timedelta(days=3)
-    ledger.extend_deadline(GOVERNMENT, clock.now, case_id,
-                           new_deadline=clock.now + timedelta(days=60), reason="新建库房",
-                           approver="陈芳")
+    ledger.extend_deadline(
+        GOVERNMENT,
+        clock.now,
+        case_id,
+        new_deadline=clock.now + timedelta(days=60),
+        reason="新建库房",
+        approver="陈芳",
+    )
     clock.now += timedelta(days=20)
-    ledger.report_rectification(ENTERPRISE_USER, clock.now, case_id, measures="分区储存",
-                                completed_at=clock.now)
+    ledger.report_rectification(
+        ENTERPRISE_USER, clock.now, case_id, measures="分区储存", completed_at=clock.now
+    )
     ledger.file_assessment(ENTERPRISE_USER, clock.now, case_id, summary="评估合格")
     clock.now += timedelta(days=8)
     ledger.verify_rectification(DEPARTMENT, clock.now, case_id, accepted=True, opinion="验收合格")
     ledger.close_hazard(DEPARTMENT, clock.now, case_id)
     ledger.delist(GOVERNMENT, clock.now, case_id)
-    ledger.issue_action(DEPARTMENT, clock.now, kind="penalty", document_number="罚-1",
-                        enterprise_code=RESTAURANT_CODE, sector="city_gas",
-                        department="静宁县住房和城乡建设局", legal_basis="安全生产法第一百零二条",
-                        case_ids=[case_id], fine_amount=Decimal("20000.50"))
+    ledger.issue_action(
+        DEPARTMENT,
+        clock.now,
+        kind="penalty",
+        document_number="罚-1",
+        enterprise_code=RESTAURANT_CODE,
+        sector="city_gas",
+        department="静宁县住房和城乡建设局",
+        legal_basis="安全生产法第一百零二条",
+        case_ids=[case_id],
+        fine_amount=Decimal("20000.50"),
+    )
     catch_up(ledger)
     report = models.monthly_report("620826", "2026-04")["total"]
     assert (report["major_found"], report["major_rectified"], report["major_open"]) == (1, 1, 0)
@@ -170,8 +227,17 @@ def test_ranking_orders_by_the_documented_index(ledger: HazardLedger, clock: Fak
     models = ReadModels(ledger.store)
     at = clock.now + timedelta(days=20)
     [row] = models.ranking("62", "2026-03", at=at)
-    expected = evaluation("620826", found=1, closed=0, deadlines=1, overdue=1, timed=0,
-                          on_time=0, major_open=0, actions=0)
+    expected = evaluation(
+        "620826",
+        found=1,
+        closed=0,
+        deadlines=1,
+        overdue=1,
+        timed=0,
+        on_time=0,
+        major_open=0,
+        actions=0,
+    )
     assert row["index"] == expected["index"] == 100 * (0.20 + 0.15)
     assert row["rank"] == 1
     [dept] = models.ranking("62", "2026-03", by="department", at=at)
@@ -180,8 +246,18 @@ def test_ranking_orders_by_the_documented_index(ledger: HazardLedger, clock: Fak
 
 
 def test_evaluation_rewards_rectification() -> None:
-    good = evaluation("a", found=10, closed=10, deadlines=5, overdue=0, timed=5, on_time=5,
-                      major_open=0, actions=10)
-    bad = evaluation("b", found=10, closed=2, deadlines=5, overdue=4, timed=1, on_time=0,
-                     major_open=2, actions=0)
+    good = evaluation(
+        "a",
+        found=10,
+        closed=10,
+        deadlines=5,
+        overdue=0,
+        timed=5,
+        on_time=5,
+        major_open=0,
+        actions=10,
+    )
+    bad = evaluation(
+        "b", found=10, closed=2, deadlines=5, overdue=4, timed=1, on_time=0, major_open=2, actions=0
+    )
     assert good["index"] == 100.0 and bad["index"] < good["index"]

@@ -49,8 +49,9 @@ def position(app: HazardLedger, name: str) -> int:
     db = ReadStore(app.store)
     conn = db.connect()
     try:
-        row = db.execute(conn, "SELECT position FROM projection_tracking WHERE name = ?",
-                         (name,)).fetchone()
+        row = db.execute(
+            conn, "SELECT position FROM projection_tracking WHERE name = ?", (name,)
+        ).fetchone()
         return int(row[0]) if row else 0
     finally:
         conn.close()
