@@ -26,7 +26,9 @@ def ts(value: datetime | None) -> str | None:
     """A datetime as fixed-width UTC ISO text, so that text order is time order."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if value.tzinfo is not UTC:  # decoded events are already in UTC: skip the conversion
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")
 
 
 def month_of(value: datetime) -> str:
@@ -117,9 +119,11 @@ class Projection:
 
     Bump ``version`` whenever the tables or the fold change: the follower then rebuilds
     the model from the first event, into new tables, and swaps them in when complete.
-    ``handles`` lists the event classes the fold cares about (None: all events).
+    ``handles`` lists the event classes the fold cares about (None: all events); the
+    follower does not call the fold for others.
     """
 
+    handles: ClassVar[frozenset[type] | None] = None
     name: ClassVar[str]
     version: ClassVar[int]
     tables: ClassVar[tuple[Table, ...]]

@@ -60,6 +60,17 @@ class EnforcementRecords(Projection):
     name = "enforcement"
     version = 1
     tables = (ENTERPRISES, ACTIONS)
+    handles = frozenset(
+        {
+            Enterprise.Registered,
+            Enterprise.PrincipalChanged,
+            Enterprise.DetailsChanged,
+            EnforcementAction.Issued,
+            EnforcementAction.Executed,
+            EnforcementAction.Lifted,
+            EnforcementAction.Revoked,
+        }
+    )
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)

@@ -23,6 +23,7 @@ recorded up to T into ``<table>__asof`` tables instead, leaving the live model a
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -212,6 +213,17 @@ class Follower:
                 time.sleep(poll_interval)
 
     def _run(self, targets: list[Target], max_batches: int | None) -> int:
+        # The row cache holds hundreds of thousands of small dicts without cycles; the
+        # cyclic collector would rescan them again and again as batches allocate events.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run_batches(targets, max_batches)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run_batches(self, targets: list[Target], max_batches: int | None) -> int:
         total = 0
         batches = 0
         pending = list(targets)
@@ -269,8 +281,11 @@ class Follower:
                         ]
                     else:
                         items = decoded
+                    handles = t.projection.handles
                     for (i, event), (_, original) in zip(items, decoded, strict=True):
-                        if i <= pos or (cut is not None and original.timestamp > cut):
+                        if i <= pos or (handles is not None and type(original) not in handles):
+                            continue
+                        if cut is not None and original.timestamp > cut:
                             continue
                         fold(event, rows)
                     for table_name, (upserts, deletes) in rows.take_changes().items():

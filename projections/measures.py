@@ -40,6 +40,7 @@ class MeasuresList(Projection):
     name = "measures"
     version = 1
     tables = (MEASURES,)
+    handles = frozenset({Measure.Added, Measure.ProgressReported, Measure.Completed})
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)

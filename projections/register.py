@@ -59,9 +59,10 @@ REGISTER = Table(
     indexes=(
         ("found_at", "case_id"),
         ("region_code", "found_month"),
+        ("region_code", "found_at"),
+        ("sector", "found_at"),
         ("enterprise_code",),
         ("status", "deadline"),
-        ("sector",),
         ("listing_level",),
     ),
 )
@@ -77,6 +78,11 @@ class HazardRegister(Projection):
     name = "hazard_register"
     version = 1
     tables = (REGISTER,)
+    handles = frozenset(
+        v
+        for v in vars(HazardCase).values()
+        if isinstance(v, type) and issubclass(v, HazardCase.Event)
+    )
 
     def __init__(self) -> None:
         H = HazardCase

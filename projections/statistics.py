@@ -120,6 +120,17 @@ class SectorStatistics(Projection):
     name = "sector_statistics"
     version = 1
     tables = (SECTOR_STATS, CASE_FACTS, ACTION_FACTS, UNITS)
+    handles = frozenset(
+        {
+            *(
+                getattr(HazardCase, n)
+                for n in ("Reported", "Graded", "RectifiedOnSpot", "Assigned", "Closed", "Reopened")
+            ),
+            Inspection.Recorded,
+            EnforcementAction.Issued,
+            EnforcementAction.Revoked,
+        }
+    )
 
     def _bucket(self, rows: Rows, key: tuple[str, str, str]) -> Row:
         row = rows.get("sector_stats", key)
@@ -135,13 +146,15 @@ class SectorStatistics(Projection):
         if old == new:
             return
         row = self._bucket(rows, key)
-        for name in old.keys() | new.keys():
-            row[name] += new.get(name, 0) - old.get(name, 0)
+        for name, value in new.items():
+            row[name] += value
+        for name, value in old.items():
+            row[name] -= value
         rows.put("sector_stats", row)
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        if cls.__qualname__.startswith("HazardCase."):
+        if cls.__qualname__.startswith("HazardCase."):  # noqa: SIM114
             self._case(event, cls, rows)
         elif cls is Inspection.Recorded:
             key = (event.region_code, event.sector, month_of(event.occurred_at))
