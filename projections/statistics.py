@@ -154,7 +154,7 @@ class SectorStatistics(Projection):
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        if cls.__qualname__.startswith("HazardCase."):  # noqa: SIM114
+        if cls.__qualname__.startswith("HazardCase."):
             self._case(event, cls, rows)
         elif cls is Inspection.Recorded:
             key = (event.region_code, event.sector, month_of(event.occurred_at))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 import orjson
 from typer.testing import CliRunner
@@ -24,6 +25,8 @@ from tests.support import (
     INSPECTOR,
     RESTAURANT_CODE,
     assigned_case,
+    register_restaurant,
+    report_case,
 )
 
 from .helpers import follower
@@ -62,14 +65,11 @@ def scenario_one(ledger: HazardLedger, clock: FakeClock) -> None:
 
 
 def _register(ledger: HazardLedger, clock: FakeClock) -> str:
-    from tests.support import register_restaurant
-
     return register_restaurant(ledger, clock.now)
 
 
-def assigned_case_existing(ledger: HazardLedger, at: datetime) -> object:
-    from tests.support import report_case
-
+def assigned_case_existing(ledger: HazardLedger, at: datetime) -> UUID:
+    """A general gas hazard found at ``at`` and assigned with a 15-day deadline."""
     case_id = report_case(ledger, at)
     ledger.grade_hazard(INSPECTOR, at, case_id, grade="general")
     ledger.assign_rectification(
