@@ -10,9 +10,10 @@ makes a rebuild run close to the speed of merely reading and decoding the events
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
@@ -33,29 +34,49 @@ def ts(value: datetime | None) -> str | None:
 
 def month_of(value: datetime) -> str:
     """The business month (YYYY-MM, China Standard Time) of a moment."""
-    return value.astimezone(CHINA_TIME).strftime("%Y-%m")
+    local = value.astimezone(CHINA_TIME)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A read-model table: columns as (name, type) with type TEXT or INTEGER."""
+    """A read-model table: columns as (name, type) with type TEXT or INTEGER.
+
+    Key columns come first by convention; ``values_of`` and ``key_of`` are precomputed
+    getters because they run for every touched row of every batch.
+    """
 
     name: str
     columns: tuple[tuple[str, str], ...]
     key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
+    column_names: tuple[str, ...] = field(init=False)
+    _values: Callable[[Row], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    _key: Callable[[Row], Any] = field(init=False, repr=False, compare=False)
 
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(name for name, _ in self.columns)
+    def __post_init__(self) -> None:
+        names = tuple(name for name, _ in self.columns)
+        object.__setattr__(self, "column_names", names)
+        object.__setattr__(self, "_values", _tuple_getter(names))
+        object.__setattr__(self, "_key", _tuple_getter(self.key))
 
     def key_of(self, row: Row) -> Key:
-        return tuple(row[k] for k in self.key)
+        return self._key(row)
+
+    def values_of(self, row: Row) -> tuple[Any, ...]:
+        return self._values(row)
 
     def empty_row(self, **values: Any) -> Row:
         row: Row = dict.fromkeys(self.column_names)
         row.update(values)
         return row
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
+    if len(names) == 1:
+        (only,) = names
+        return lambda row: (row[only],)
+    return cast(Callable[[Row], tuple[Any, ...]], itemgetter(*names))
 
 
 class Rows:

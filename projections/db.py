@@ -140,7 +140,7 @@ class ReadStore:
             )
             # In key order: neighbouring rows share B-tree pages.
             ordered = sorted(upserts, key=table.key_of)
-            self.executemany(conn, text, [tuple(r[n] for n in names) for r in ordered])
+            self.executemany(conn, text, [table.values_of(r) for r in ordered])
         if deletes:
             where = " AND ".join(f"{k} = ?" for k in table.key)
             self.executemany(conn, f"DELETE FROM {physical} WHERE {where}", deletes)
