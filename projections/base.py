@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Any, ClassVar, cast
 
 Row = dict[str, Any]
@@ -52,7 +52,7 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     column_names: tuple[str, ...] = field(init=False)
     _values: Callable[[Row], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
-    _key: Callable[[Row], Any] = field(init=False, repr=False, compare=False)
+    _key: Callable[[Row], Key] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = tuple(name for name, _ in self.columns)
