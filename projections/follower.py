@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,7 @@ from .db import ReadStore
 
 TRACKING = "projection_tracking"
 CACHE_LIMIT = 3_000_000
+Batch = list[tuple[int, Any]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
 
 
@@ -98,6 +100,8 @@ class Follower:
         self.conn = self.db.connect()
         self._ensure_catalog()
         self.targets: dict[str, Target] = {}
+        self._prefetch: tuple[int, Future[Batch]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -227,18 +231,39 @@ class Follower:
         total = 0
         batches = 0
         pending = list(targets)
-        while pending:
-            if max_batches is not None and batches >= max_batches:
-                return total
-            read, done = self._step(pending)
-            total += read
-            batches += 1
-            if done:
-                for target in pending:
-                    if target.slot in ("build", "asofbuild"):
-                        self._swap(target)
-                pending = []
+        # While one batch is folded and written, the next one is read and decoded in a
+        # thread: the database work of either side releases the GIL for the other.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
+            self._prefetch = None
+            self._pool = pool
+            while pending:
+                if max_batches is not None and batches >= max_batches:
+                    break
+                read, done = self._step(pending)
+                total += read
+                batches += 1
+                if done:
+                    for target in pending:
+                        if target.slot in ("build", "asofbuild"):
+                            self._swap(target)
+                    pending = []
+            self._prefetch = None
         return total
+
+    def _read(self, start: int) -> Batch:
+        """Notifications after ``start``, decoded once for every target."""
+        notes = self.ledger.recorder.select_notifications(
+            start, self.batch_size, inclusive_of_start=False
+        )
+        mapper = self.ledger.mapper
+        return [(n.id, mapper.to_domain_event(n)) for n in notes]
+
+    def _batch_after(self, start: int) -> Batch:
+        prefetched = self._prefetch
+        self._prefetch = None
+        if prefetched is not None and prefetched[0] == start:
+            return prefetched[1].result()
+        return self._read(start)
 
     def _step(self, targets: list[Target]) -> tuple[int, bool]:
         """Apply one batch to every target; (events read, reached the head of the log)."""
@@ -247,13 +272,12 @@ class Follower:
             row = self.tracking(t.tracking_name)
             positions.append(row[0] if row else 0)
         start = min(positions)
-        recorder = self.ledger.recorder
-        notes = recorder.select_notifications(start, self.batch_size, inclusive_of_start=False)
-        if not notes:
+        decoded = self._batch_after(start)
+        if not decoded:
             return 0, True
-        mapper = self.ledger.mapper
-        decoded: list[tuple[int, Any]] = [(n.id, mapper.to_domain_event(n)) for n in notes]
-        last = notes[-1].id
+        last = decoded[-1][0]
+        if len(decoded) == self.batch_size and self._pool is not None:
+            self._prefetch = (last, self._pool.submit(self._read, last))
         plains: list[dict[str, Any]] | None = None
         applied: list[Target] = []
         try:
@@ -307,7 +331,7 @@ class Follower:
             if t.rows.size() > CACHE_LIMIT:
                 t.rows.reset()
                 t.committed = None
-        return len(notes), len(notes) < self.batch_size
+        return len(decoded), len(decoded) < self.batch_size
 
     def _swap(self, build: Target) -> None:
         """Replace the destination tables with the finished build, in one transaction."""
