@@ -31,6 +31,7 @@ from .identity import Actor
 from .inspection import Inspection, InspectionType
 from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
+from .measure import Measure, MeasureCategory
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
 from .store import Store, eventsourcing_env, resolve_store, setup_lock
@@ -781,6 +782,65 @@ class HazardLedger(Application[UUID]):
         action.revoke(self._ctx(actor, occurred_at, justification), reason=reason)
         self._commit(action)
         return action.version
+
+    # ---- institutional measures (制度措施清单) ------------------------------------------
+
+    def add_measure(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        *,
+        title: str,
+        category: MeasureCategory | str,
+        owner_department: str,
+        region_code: str,
+        due: datetime,
+        timetable: str,
+        measure_id: UUID | None = None,
+        justification: str | None = None,
+    ) -> UUID:
+        measure = Measure.add(
+            self._ctx(actor, occurred_at, justification),
+            title=title,
+            category=category,
+            owner_department=owner_department,
+            region_code=region_code,
+            due=due,
+            timetable=timetable,
+            measure_id=measure_id,
+        )
+        self._commit(measure)
+        return measure.id
+
+    def report_measure_progress(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        measure_id: UUID,
+        *,
+        note: str,
+        expected_version: int | None = None,
+        justification: str | None = None,
+    ) -> int:
+        measure = self._load(Measure, measure_id, expected_version)
+        measure.report_progress(self._ctx(actor, occurred_at, justification), note=note)
+        self._commit(measure)
+        return measure.version
+
+    def complete_measure(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        measure_id: UUID,
+        *,
+        summary: str,
+        expected_version: int | None = None,
+        justification: str | None = None,
+    ) -> int:
+        measure = self._load(Measure, measure_id, expected_version)
+        measure.complete(self._ctx(actor, occurred_at, justification), summary=summary)
+        self._commit(measure)
+        return measure.version
 
     # ---- queries -----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import typer
 from . import (
     case,
     integrity_commands,
+    projections_command,
     service_commands,
     store_commands,
     transfer_commands,
@@ -54,6 +55,7 @@ integrity_commands.register(app)
 transfer_commands.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
 register_review(app)
+projections_command.register(app)
 
 
 def main() -> None:

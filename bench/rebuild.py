@@ -1,0 +1,228 @@
+"""Rebuild throughput of all read models against merely reading and decoding the events.
+
+    python bench/rebuild.py --events 1000000                       # SQLite (temp file)
+    python bench/rebuild.py --events 1000000 --store postgresql://postgres@127.0.0.1:5432/test?schema=bench
+
+The events are real ledger events made by the aggregates' own command methods (report,
+grade, assign, rectify, verify, close; inspections; enforcement actions), saved many
+aggregates per ``save()`` so that generating a million takes a minute, not an hour.
+Prints: events/s to read and decode, events/s to rebuild every read model, the ratio,
+and the latency of filtered register queries (p50/p99 over 200 queries).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ledger.application import HazardLedger
+from ledger.codes import make_credit_code
+from ledger.enforcement import EnforcementAction
+from ledger.enterprise import Enterprise, Person
+from ledger.events import Context, LedgerAggregate
+from ledger.hazard import HazardCase
+from ledger.identity import Actor, Role
+from ledger.inspection import Inspection
+from ledger.store import resolve_store
+from projections.follower import Follower
+from projections.queries import ReadModels, RegisterFilter
+from projections.registry import builtin_projections
+
+INSPECTOR = Actor("insp-1", "检查员", Role.INSPECTOR, "静宁县")
+DEPARTMENT = Actor("dept-1", "复查员", Role.DEPARTMENT, "县住建局")
+ENTERPRISE = Actor("ent-1", "企业", Role.ENTERPRISE, "")
+TOWNS = [f"6208{i:02d}" for i in range(21, 41)]
+SECTORS = ["city_gas", "fire", "special_equipment", "construction", "hazardous_chemicals"]
+
+
+def ctx(actor: Actor, at: datetime) -> Context:
+    return Context(actor=actor, occurred_at=at, recorded_at=at)
+
+
+def generate(app: HazardLedger, target: int, seed: int = 1) -> int:
+    """Write about ``target`` events; returns the number written."""
+    rng = random.Random(seed)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    enterprises = []
+    pending: list[LedgerAggregate] = []
+    written = 0
+    for i in range(500):
+        code = make_credit_code(f"9162{i:04d}MA71RK{i % 1000:03d}"[:17])
+        e = Enterprise.register(
+            ctx(INSPECTOR, start),
+            credit_code=code,
+            name=f"企业{i}",
+            region_code=TOWNS[i % len(TOWNS)],
+            sectors=tuple(SECTORS),
+            address="",
+            principal=Person(f"p{i}", f"负责人{i}"),
+        )
+        enterprises.append(e)
+        pending.append(e)
+    n_case = 0
+    while written < target:
+        e = enterprises[rng.randrange(len(enterprises))]
+        at = start + timedelta(minutes=rng.randrange(60 * 24 * 280))
+        sector = rng.choice(SECTORS)
+        insp = Inspection.record(
+            ctx(INSPECTOR, at),
+            enterprise_code=e.credit_code,
+            region_code=e.region_code,
+            sector=sector,
+            inspection_type="routine",
+            team=("检查员",),
+            devices_checked=rng.randrange(4) if sector == "special_equipment" else 0,
+        )
+        pending.append(insp)
+        for _ in range(rng.randrange(1, 4)):
+            n_case += 1
+            case = HazardCase.report(
+                ctx(INSPECTOR, at),
+                enterprise_code=e.credit_code,
+                enterprise_name=e.name,
+                region_code=e.region_code,
+                sector=sector,
+                location=f"部位{rng.randrange(9)}",
+                description="隐患",
+                source="routine_inspection",
+                inspection_id=insp.id,
+            )
+            insp.record_hazard(ctx(INSPECTOR, at), case_id=case.id)
+            major = rng.random() < 0.03
+            case.grade_as(
+                ctx(INSPECTOR, at),
+                grade="major" if major else "general",
+                criteria=("X-1",) if major else (),
+            )
+            if not major and rng.random() < 0.4:
+                case.rectify_on_spot(ctx(INSPECTOR, at), measures="当场整改")
+            else:
+                t = at + timedelta(hours=1)
+                case.assign(
+                    ctx(INSPECTOR, t),
+                    department="县住建局",
+                    deadline=t + timedelta(days=rng.choice((7, 15, 30))),
+                    requirements="限期整改",
+                )
+                if not major and rng.random() < 0.8:
+                    t += timedelta(days=rng.randrange(1, 25))
+                    case.report_rectification(ctx(ENTERPRISE, t), measures="已整改", completed_at=t)
+                    t += timedelta(days=2)
+                    case.verify(ctx(DEPARTMENT, t), accepted=True, opinion="合格")
+                    case.close(ctx(DEPARTMENT, t))
+            pending.append(case)
+            if rng.random() < 0.05:
+                kind = rng.choice(("penalty", "stop_work", "directive"))
+                pending.append(
+                    EnforcementAction.issue(
+                        ctx(DEPARTMENT, at + timedelta(hours=2)),
+                        kind=kind,
+                        document_number=f"D{n_case}",
+                        enterprise_code=e.credit_code,
+                        region_code=e.region_code,
+                        sector=sector,
+                        department="县住建局",
+                        legal_basis="安全生产法第一百零二条",
+                        case_ids=(case.id,),
+                        fine_amount=Decimal(5000) if kind == "penalty" else None,
+                        description="",
+                    )
+                )
+        if len(pending) >= 400:
+            written += sum(len(a.pending_events) for a in pending)
+            app.save(*pending)
+            pending = []
+    if pending:
+        written += sum(len(a.pending_events) for a in pending)
+        app.save(*pending)
+    return written
+
+
+def read_and_decode(app: HazardLedger, batch: int) -> int:
+    position, count = 0, 0
+    mapper = app.mapper
+    while True:
+        notes = app.recorder.select_notifications(position, batch, inclusive_of_start=False)
+        if not notes:
+            return count
+        for n in notes:
+            mapper.to_domain_event(n)
+        count += len(notes)
+        position = notes[-1].id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--store", default=None, help="SQLite path or postgresql:// DSN")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="use the events already there")
+    args = parser.parse_args()
+    store = args.store or os.path.join(tempfile.mkdtemp(), "bench.db")
+    app = HazardLedger(store)
+    print(f"store: {app.store.describe()}")
+    existing = app.recorder.max_notification_id() or 0
+    if not args.reuse or existing == 0:
+        t0 = time.perf_counter()
+        made = generate(app, args.events)
+        print(f"generated {made:,} events in {time.perf_counter() - t0:.1f}s")
+    total = app.recorder.max_notification_id() or 0
+
+    t0 = time.perf_counter()
+    n = read_and_decode(app, args.batch_size)
+    decode_s = time.perf_counter() - t0
+    print(f"read and decode: {n:,} events in {decode_s:.1f}s = {n / decode_s:,.0f} events/s")
+
+    follower = Follower(app, builtin_projections(), batch_size=args.batch_size)
+    t0 = time.perf_counter()
+    n2 = follower.rebuild()
+    rebuild_s = time.perf_counter() - t0
+    names = ", ".join(follower.projections)
+    print(
+        f"rebuild all read models ({names}): {n2:,} events in {rebuild_s:.1f}s = "
+        f"{n2 / rebuild_s:,.0f} events/s"
+    )
+    print(f"ratio rebuild / read-and-decode time: {rebuild_s / decode_s:.2f}x (target <= 3x)")
+    follower.close()
+
+    models = ReadModels(resolve_store(store))
+    rng = random.Random(2)
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    print(f"register rows: {models.count():,}")
+    latencies = []
+    for _ in range(args.queries):
+        f = RegisterFilter(
+            region=rng.choice(["6208", rng.choice(TOWNS)]),
+            sector=rng.choice([None, *SECTORS]),
+            status=rng.choice([(), ("assigned",), ("closed",)]),
+            found_from=rng.choice([None, datetime(2026, rng.randrange(1, 10), 1, tzinfo=UTC)]),
+            overdue=rng.choice([None, True]),
+        )
+        t0 = time.perf_counter()
+        page = models.register(f, at=at, limit=50)
+        if page.next_cursor and rng.random() < 0.5:
+            models.register(f, at=at, limit=50, cursor=page.next_cursor)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
+    print(
+        f"register query with filters (limit 50, {len(latencies)} queries, {total:,} events): "
+        f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms"
+    )
+    models.close()
+    app.close()
+
+
+if __name__ == "__main__":
+    main()

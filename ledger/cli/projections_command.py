@@ -1,0 +1,299 @@
+"""``ledger project``, ``ledger rebuild``, ``ledger register``, ``ledger report``: read models."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from ledger.application import HazardLedger
+from projections.base import CHINA_TIME
+from projections.follower import Follower
+from projections.queries import ReadModelMissing, ReadModels, RegisterFilter
+from projections.registry import all_projections, discover_plugin_specs
+
+from .common import Options, emit, options
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
+
+
+def _moment(value: str | None, field: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        typer.echo(f"{field}: 时间格式应为ISO 8601 / {field} must be ISO 8601: {value!r}", err=True)
+        raise typer.Exit(2) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TIME)
+
+
+@contextmanager
+def _follower(store: str | None, batch_size: int = 2000) -> Iterator[Follower]:
+    ledger = HazardLedger(store)
+    follower = Follower(ledger, all_projections(discover_plugin_specs()), batch_size=batch_size)
+    try:
+        yield follower
+    finally:
+        follower.close()
+        ledger.close()
+
+
+def _check_names(names: list[str] | None) -> list[str] | None:
+    known = [p.name for p in all_projections(discover_plugin_specs())]
+    for name in names or []:
+        if name not in known:
+            typer.echo(
+                f"NAME: 未知的读模型“{name}” / unknown read model {name!r}; "
+                f"one of {', '.join(known)}",
+                err=True,
+            )
+            raise typer.Exit(2)
+    return names or None
+
+
+def _follow_worker(store: str | None, name: str, poll: float) -> None:
+    stop = {"flag": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))
+    with _follower(store) as follower, contextlib.suppress(KeyboardInterrupt):
+        follower.follow([name], poll_interval=poll, should_stop=lambda: stop["flag"])
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("project")
+    def project(
+        ctx: typer.Context,
+        names: Annotated[
+            list[str] | None, typer.Argument(help="Read models (default: all).")
+        ] = None,
+        follow: Annotated[
+            bool,
+            typer.Option("--follow", help="Keep following, one worker process per read model."),
+        ] = False,
+        once: Annotated[
+            bool, typer.Option("--once", help="Catch up once and exit (the default).")
+        ] = False,
+        poll: Annotated[
+            float, typer.Option("--poll", help="Seconds between polls when idle.")
+        ] = 0.5,
+        batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
+    ) -> None:
+        """Bring read models up to date with the ledger (rebuilding changed ones)."""
+        opts = options(ctx)
+        chosen = _check_names(names)
+        if follow and not once:
+            selected = chosen or [p.name for p in all_projections(discover_plugin_specs())]
+            procs = [
+                multiprocessing.get_context("spawn").Process(
+                    target=_follow_worker, args=(opts.store, n, poll), name=f"project-{n}"
+                )
+                for n in selected
+            ]
+            for p in procs:
+                p.start()
+            try:
+                for p in procs:
+                    p.join()
+            except KeyboardInterrupt:
+                for p in procs:
+                    p.terminate()
+                    p.join()
+            return
+        with _follower(opts.store, batch_size) as follower:
+            read = follower.catch_up(chosen)
+            status = {n: follower.tracking(n) for n in follower.projections}
+        if opts.json:
+            emit(
+                {
+                    "events_read": read,
+                    "positions": {k: v[0] if v else None for k, v in status.items()},
+                },
+                opts,
+            )
+        else:
+            typer.echo(f"events read: {read}")
+            for name, row in status.items():
+                typer.echo(f"  {name:<24} position {row[0] if row else '-'}")
+
+    @app.command("rebuild")
+    def rebuild(
+        ctx: typer.Context,
+        name: Annotated[str | None, typer.Argument(help="One read model (default: all).")] = None,
+        known_at: Annotated[
+            str | None,
+            typer.Option(
+                "--known-at",
+                help="Rebuild as the "
+                "ledger knew it at this moment (ISO 8601), into separate tables.",
+            ),
+        ] = None,
+        batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
+    ) -> None:
+        """Rebuild from the first event into new tables; swap in when complete."""
+        opts = options(ctx)
+        chosen = _check_names([name] if name else None)
+        cut = _moment(known_at, "known_at")
+        with _follower(opts.store, batch_size) as follower:
+            start = datetime.now(tz=UTC)
+            read = follower.rebuild(chosen, known_at=cut)
+            seconds = (datetime.now(tz=UTC) - start).total_seconds()
+        if opts.json:
+            emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
+        else:
+            typer.echo(f"rebuilt from {read} events in {seconds:.1f}s")
+
+    @app.command("register")
+    def register_command(
+        ctx: typer.Context,
+        sector: Annotated[str | None, typer.Option(help="Sector, e.g. city_gas.")] = None,
+        region: Annotated[
+            str | None, typer.Option(help="Region code prefix: 62, 6208, 620826.")
+        ] = None,
+        enterprise: Annotated[str | None, typer.Option(help="Credit code.")] = None,
+        status: Annotated[list[str] | None, typer.Option(help="Status (repeatable).")] = None,
+        grade: Annotated[str | None, typer.Option(help="general or major.")] = None,
+        found_from: Annotated[str | None, typer.Option("--from", help="Found on/after.")] = None,
+        found_to: Annotated[str | None, typer.Option("--to", help="Found before.")] = None,
+        overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
+        listed: Annotated[bool | None, typer.Option("--listed/--not-listed")] = None,
+        at: Annotated[str | None, typer.Option(help="Moment for overdue (default now).")] = None,
+        known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+        limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
+        cursor: Annotated[str | None, typer.Option(help="Cursor from the previous page.")] = None,
+    ) -> None:
+        """The hazard register (问题隐患清单), filtered and paginated."""
+        opts = options(ctx)
+        filters = RegisterFilter(
+            sector=sector,
+            region=region,
+            enterprise=enterprise,
+            status=tuple(status or ()),
+            grade=grade,
+            found_from=_moment(found_from, "from"),
+            found_to=_moment(found_to, "to"),
+            overdue=overdue,
+            listed=listed,
+        )
+        with _reader(opts, known_at) as models:
+            page = models.register(filters, at=_moment(at, "at"), limit=limit, cursor=cursor)
+        if opts.json:
+            emit({"items": page.items, "next_cursor": page.next_cursor, "at": page.at}, opts)
+            return
+        for r in page.items:
+            late = f" 逾期{r['overdue_days']}天" if r["overdue"] else ""
+            typer.echo(
+                f"{r['found_at'][:10]} {r['region_code']} {r['sector']:<18} "
+                f"{r['grade'] or '-':<7} {r['status']:<22} {r['enterprise_name']}"
+                f"{late}  {r['case_id']}"
+            )
+        if page.next_cursor:
+            typer.echo(f"next: --cursor {page.next_cursor}")
+
+    app.add_typer(report_app, name="report")
+
+
+@contextmanager
+def _reader(opts: Options, known_at: str | None) -> Iterator[ReadModels]:
+    from ledger.store import resolve_store
+
+    models = ReadModels(resolve_store(opts.store), known_at=_moment(known_at, "known_at"))
+    try:
+        yield models
+    except ReadModelMissing as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(3) from None
+    except (ValueError, LookupError) as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    finally:
+        models.close()
+
+
+LABELS = {
+    "units_inspected": ("检查单位", "units inspected"),
+    "devices_checked": ("检查设备", "devices checked"),
+    "hazards_found": ("排查隐患", "hazards found"),
+    "rectified_on_spot": ("立查立改", "rectified on the spot"),
+    "deadline_rectifications": ("限期整改", "deadline rectifications"),
+    "rectified": ("已整改", "rectified so far"),
+    "rectification_rate": ("整改率", "rectification rate"),
+    "major_found": ("重大隐患", "major found"),
+    "major_rectified": ("重大隐患已整改", "major rectified"),
+    "major_open": ("重大隐患未清零", "major open"),
+    "overdue": ("逾期未整改", "overdue"),
+    "fines_count": ("罚款次数", "fines"),
+    "fines_amount": ("罚款金额（元）", "fines amount (yuan)"),
+    "stop_work_notices": ("停工通知", "stop-work notices"),
+    "directives": ("指令书", "directives"),
+    "documents_issued": ("执法文书", "documents issued"),
+}
+
+
+def _print_figures(figures: dict[str, Any], lang: str) -> None:
+    for key, (zh, en) in LABELS.items():
+        value = figures[key]
+        if key == "devices_checked" and not value:
+            continue  # only sectors with devices (special equipment) report this line
+        if key == "rectification_rate":
+            value = "-" if value is None else f"{value * 100:.1f}%"
+        typer.echo(f"  {en if lang.startswith('en') else zh:<24} {value}")
+
+
+@report_app.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="Region code prefix, e.g. 620826.")],
+    month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    json: Annotated[bool, typer.Option("--json")] = False,
+    lang: Annotated[str | None, typer.Option("--lang")] = None,
+    at: Annotated[str | None, typer.Option(help="Moment of 'so far' figures.")] = None,
+    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+) -> None:
+    """The monthly summary in the shape of the county reports."""
+    opts = options(ctx)
+    opts = Options(store=opts.store, json=json or opts.json, lang=lang or opts.lang)
+    with _reader(opts, known_at) as models:
+        report = models.monthly_report(region, month, at=_moment(at, "at"))
+    if opts.json:
+        emit(report, opts)
+        return
+    en = opts.lang.startswith("en")
+    typer.echo(
+        f"{'Monthly report' if en else '月度报表'} {region} {month} "
+        f"({'as of' if en else '截至'} {report['at'][:16]})"
+    )
+    for figures in report["sectors"]:
+        typer.echo(f"[{figures['sector']}]")
+        _print_figures(figures, opts.lang)
+    typer.echo("[total]" if en else "[合计]")
+    _print_figures(report["total"], opts.lang)
+
+
+@report_app.command("ranking")
+def ranking(
+    ctx: typer.Context,
+    region: Annotated[str, typer.Option(help="Region code prefix.")],
+    month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    by: Annotated[str, typer.Option(help="region or department.")] = "region",
+    json: Annotated[bool, typer.Option("--json")] = False,
+    at: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Monthly ranking by the dynamic evaluation index (动态评价指数)."""
+    opts = options(ctx)
+    opts = Options(store=opts.store, json=json or opts.json, lang=opts.lang)
+    with _reader(opts, None) as models:
+        rows = models.ranking(region, month, by=by, at=_moment(at, "at"))
+    if opts.json:
+        emit(rows, opts)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['rank']:>3}. {r['unit']:<24} {r['index']:>6.2f}  found {r['hazards_found']}"
+            f"  rectified {r['rectified']}  overdue {r['overdue']}  major open {r['major_open']}"
+        )

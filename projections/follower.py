@@ -1,0 +1,366 @@
+"""The follower: reads the notification log in batches and applies it exactly once.
+
+One batch is one store transaction holding the projection's row changes and its new
+tracking position (``projection_tracking``). A worker killed mid-batch leaves nothing
+of that batch behind, and its successor starts after the last committed position.
+
+Ordering and gaps: notification ids are read in ascending order after the last applied
+position. On SQLite inserts are serialised by the database lock; on PostgreSQL the
+event recorder takes an EXCLUSIVE lock on the events table for each insert transaction
+and holds it until commit, so ids become visible in id order and an id below one we
+have read can never commit later (a rolled-back insert leaves a permanent gap, which
+is harmless). Reading "everything after position P" therefore never skips an event.
+
+Several workers: on SQLite ``BEGIN IMMEDIATE`` serialises them; on PostgreSQL each
+projection's batch takes ``pg_try_advisory_xact_lock`` and re-reads its position inside
+the transaction, so two machines never apply the same batch (the loser skips it).
+
+Rebuilds write into ``<table>__build`` tables tracked as ``<name>__build`` and swap
+them in with one transaction (drop, rename, index), so readers see either the old
+complete model or the new complete one. ``--known-at T`` builds the model from events
+recorded up to T into ``<table>__asof`` tables instead, leaving the live model alone.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ledger.application import HazardLedger
+from ledger.views import plain
+
+from .base import Projection, Rows, Table, ts
+from .db import ReadStore
+
+TRACKING = "projection_tracking"
+CACHE_LIMIT = 3_000_000
+Batch = list[tuple[int, Any]]
+SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
+
+
+def plain_event(event: Any, position: int) -> dict[str, Any]:
+    """An event as a plain dict, for folds that must not depend on domain classes."""
+    state = {k: plain(v) for k, v in vars(event).items()}
+    cls = type(event)
+    state["type"] = cls.__qualname__
+    state["topic"] = f"{cls.__module__}:{cls.__qualname__}"
+    state["aggregate_id"] = state.pop("originator_id")
+    state["version"] = state.pop("originator_version")
+    state["position"] = position
+    return state
+
+
+@dataclass
+class Target:
+    """One projection written into one set of tables (live, or a build in progress)."""
+
+    projection: Projection
+    slot: str
+    known_at: datetime | None = None
+    rows: Rows = field(init=False)
+    committed: int | None = None
+
+    def __post_init__(self) -> None:
+        self.rows = Rows(self.projection.tables, self._missing_loader)
+
+    def _missing_loader(self, table: Table, key: Any) -> None:
+        raise RuntimeError("loader not bound")
+
+    @property
+    def suffix(self) -> str:
+        return SLOT_SUFFIX[self.slot]
+
+    @property
+    def tracking_name(self) -> str:
+        return self.projection.name + self.suffix
+
+    def physical(self, table: Table) -> str:
+        return table.name + self.suffix
+
+
+class Follower:
+    """Keeps a set of projections up to date with one ledger's event log."""
+
+    def __init__(
+        self,
+        ledger: HazardLedger,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 2000,
+    ) -> None:
+        self.ledger = ledger
+        self.projections = {p.name: p for p in projections}
+        self.batch_size = batch_size
+        self.db = ReadStore(ledger.store)
+        self.conn = self.db.connect()
+        self._ensure_catalog()
+        self.targets: dict[str, Target] = {}
+        self._prefetch: tuple[int, Future[Batch]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---- catalogue ----------------------------------------------------------------
+
+    def _ensure_catalog(self) -> None:
+        with self.db.write_transaction(self.conn):
+            self.conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING} (name TEXT PRIMARY KEY, "
+                f"position {self.db.column_type('INTEGER')} NOT NULL, version INTEGER NOT NULL, "
+                "known_at TEXT)"
+            )
+
+    def tracking(self, name: str) -> tuple[int, int, str | None] | None:
+        """(position, version, known_at) of a tracking row, or None."""
+        row = self.db.execute(
+            self.conn, f"SELECT position, version, known_at FROM {TRACKING} WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]), row[2])
+
+    def _bind(self, target: Target) -> Target:
+        def load(table: Table, key: Any) -> Any:
+            return self.db.load_row(self.conn, table, target.physical(table), key)
+
+        target.rows.loader = load
+        return target
+
+    def _fresh(self, projection: Projection, slot: str, known_at: datetime | None) -> Target:
+        """Drop and recreate the tables of a build slot, at position 0."""
+        target = self._bind(Target(projection, slot, known_at))
+        with self.db.write_transaction(self.conn):
+            for table in projection.tables:
+                self.conn.execute(f"DROP TABLE IF EXISTS {target.physical(table)}")
+                self.db.create_table(self.conn, table, target.physical(table))
+            self.db.execute(
+                self.conn, f"DELETE FROM {TRACKING} WHERE name = ?", (target.tracking_name,)
+            )
+            self.db.execute(
+                self.conn,
+                f"INSERT INTO {TRACKING} (name, position, version, known_at) VALUES (?, 0, ?, ?)",
+                (target.tracking_name, projection.version, ts(known_at)),
+            )
+        return target
+
+    def _target_for(self, projection: Projection) -> Target:
+        """Live if its tables are current; else the build (resumed if one is under way)."""
+        live = self.tracking(projection.name)
+        if live is not None and live[1] == projection.version:
+            return self._bind(Target(projection, "live"))
+        build = self.tracking(projection.name + SLOT_SUFFIX["build"])
+        if build is not None and build[1] == projection.version:
+            return self._bind(Target(projection, "build"))
+        return self._fresh(projection, "build", None)
+
+    # ---- running ------------------------------------------------------------------
+
+    def catch_up(
+        self, names: Iterable[str] | None = None, *, max_batches: int | None = None
+    ) -> int:
+        """Apply every recorded event to the named projections (all by default).
+
+        A projection whose version changed, or whose rebuild was interrupted, is built
+        (or resumed) in new tables and swapped in when it reaches the head of the log.
+        Returns the number of events read.
+        """
+        targets = []
+        for name in names or self.projections:
+            current = self.targets.get(name)
+            if current is None or current.slot != "live":
+                current = self._target_for(self.projections[name])
+                self.targets[name] = current
+            targets.append(current)
+        return self._run(targets, max_batches)
+
+    def rebuild(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        known_at: datetime | None = None,
+        resume: bool = False,
+        max_batches: int | None = None,
+    ) -> int:
+        """Rebuild from the first event into new tables; swap in only when complete.
+
+        With ``known_at`` the result goes to the ``__asof`` tables: the model as it was
+        known (recorded) at that moment. ``max_batches`` stops early (for tests of an
+        interrupted rebuild); ``resume`` continues a build left unfinished.
+        """
+        slot = "build" if known_at is None else "asofbuild"
+        targets = []
+        for name in names or self.projections:
+            projection = self.projections[name]
+            existing = self.tracking(projection.name + SLOT_SUFFIX[slot])
+            if resume and existing is not None and existing[1] == projection.version:
+                targets.append(self._bind(Target(projection, slot, known_at)))
+            else:
+                targets.append(self._fresh(projection, slot, known_at))
+            self.targets.pop(name, None)
+        return self._run(targets, max_batches)
+
+    def follow(
+        self,
+        names: Iterable[str] | None = None,
+        *,
+        poll_interval: float = 0.5,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Keep catching up until ``should_stop`` says so, polling the log when idle."""
+        chosen = list(names or self.projections)
+        while not should_stop():
+            if self.catch_up(chosen) == 0:
+                time.sleep(poll_interval)
+
+    def _run(self, targets: list[Target], max_batches: int | None) -> int:
+        # The row cache holds hundreds of thousands of small dicts without cycles; the
+        # cyclic collector would rescan them again and again as batches allocate events.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run_batches(targets, max_batches)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _run_batches(self, targets: list[Target], max_batches: int | None) -> int:
+        total = 0
+        batches = 0
+        pending = list(targets)
+        # While one batch is folded and written, the next one is read and decoded in a
+        # thread: the database work of either side releases the GIL for the other.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as pool:
+            self._prefetch = None
+            self._pool = pool
+            while pending:
+                if max_batches is not None and batches >= max_batches:
+                    break
+                read, done = self._step(pending)
+                total += read
+                batches += 1
+                if done:
+                    for target in pending:
+                        if target.slot in ("build", "asofbuild"):
+                            self._swap(target)
+                    pending = []
+            self._prefetch = None
+        return total
+
+    def _read(self, start: int) -> Batch:
+        """Notifications after ``start``, decoded once for every target."""
+        notes = self.ledger.recorder.select_notifications(
+            start, self.batch_size, inclusive_of_start=False
+        )
+        mapper = self.ledger.mapper
+        return [(n.id, mapper.to_domain_event(n)) for n in notes]
+
+    def _batch_after(self, start: int) -> Batch:
+        prefetched = self._prefetch
+        self._prefetch = None
+        if prefetched is not None and prefetched[0] == start:
+            return prefetched[1].result()
+        return self._read(start)
+
+    def _step(self, targets: list[Target]) -> tuple[int, bool]:
+        """Apply one batch to every target; (events read, reached the head of the log)."""
+        positions = []
+        for t in targets:
+            row = self.tracking(t.tracking_name)
+            positions.append(row[0] if row else 0)
+        start = min(positions)
+        decoded = self._batch_after(start)
+        if not decoded:
+            return 0, True
+        last = decoded[-1][0]
+        if len(decoded) == self.batch_size and self._pool is not None:
+            self._prefetch = (last, self._pool.submit(self._read, last))
+        plains: list[dict[str, Any]] | None = None
+        applied: list[Target] = []
+        try:
+            with self.db.write_transaction(self.conn):
+                for t in targets:
+                    if not self.db.try_lock(self.conn, t.tracking_name):
+                        continue
+                    row = self.tracking(t.tracking_name)
+                    pos = row[0] if row else 0
+                    if t.committed != pos:
+                        # Somebody else advanced it (or we never ran): the cache is stale.
+                        t.rows.reset()
+                        t.rows.complete = pos == 0
+                    if pos >= last:
+                        t.committed = pos
+                        continue
+                    fold = t.projection.fold
+                    rows = t.rows
+                    cut = t.known_at
+                    if t.projection.wants_plain_events:
+                        if plains is None:
+                            plains = [plain_event(e, i) for i, e in decoded]
+                        items: Sequence[tuple[int, Any]] = [
+                            (i, p) for (i, _), p in zip(decoded, plains, strict=True)
+                        ]
+                    else:
+                        items = decoded
+                    handles = t.projection.handles
+                    for (i, event), (_, original) in zip(items, decoded, strict=True):
+                        if i <= pos or (handles is not None and type(original) not in handles):
+                            continue
+                        if cut is not None and original.timestamp > cut:
+                            continue
+                        fold(event, rows)
+                    for table_name, (upserts, deletes) in rows.take_changes().items():
+                        table = rows.tables[table_name]
+                        self.db.write_rows(self.conn, table, t.physical(table), upserts, deletes)
+                    self.db.execute(
+                        self.conn,
+                        f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
+                        (last, t.tracking_name),
+                    )
+                    applied.append(t)
+        except BaseException:
+            for t in targets:
+                t.rows.reset()
+                t.committed = None
+            raise
+        for t in applied:
+            t.committed = last
+            if t.rows.size() > CACHE_LIMIT:
+                t.rows.reset()
+                t.committed = None
+        return len(decoded), len(decoded) < self.batch_size
+
+    def _swap(self, build: Target) -> None:
+        """Replace the destination tables with the finished build, in one transaction."""
+        projection = build.projection
+        dest_slot = "live" if build.slot == "build" else "asof"
+        dest = self._bind(Target(projection, dest_slot, build.known_at))
+        with self.db.write_transaction(self.conn):
+            row = self.tracking(build.tracking_name)
+            if row is None:  # another worker swapped it already
+                return
+            for table in projection.tables:
+                self.conn.execute(f"DROP TABLE IF EXISTS {dest.physical(table)}")
+                self.conn.execute(
+                    f"ALTER TABLE {build.physical(table)} RENAME TO {dest.physical(table)}"
+                )
+                self.db.create_indexes(self.conn, table, dest.physical(table))
+            self.db.execute(
+                self.conn,
+                f"DELETE FROM {TRACKING} WHERE name IN (?, ?)",
+                (build.tracking_name, dest.tracking_name),
+            )
+            self.db.execute(
+                self.conn,
+                f"INSERT INTO {TRACKING} (name, position, version, known_at) VALUES (?, ?, ?, ?)",
+                (dest.tracking_name, row[0], projection.version, ts(build.known_at)),
+            )
+        if dest_slot == "live":
+            # Keep the warm cache: the live tables are exactly what the build wrote.
+            dest.rows = build.rows
+            dest.committed = row[0]
+            self._bind(dest)
+            self.targets[projection.name] = dest

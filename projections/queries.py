@@ -1,0 +1,547 @@
+"""Questions asked of the read models: filtered registers, boards, reports, rankings.
+
+Overdue is computed here, from the stored deadline and status and the moment ``at``
+(default: now; for a model rebuilt ``--known-at T``: T). Lists are ordered stably
+(newest found first, then case id) and paginated by an opaque cursor that encodes the
+last row's sort key, so pages neither skip nor repeat rows while new hazards arrive.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from ledger.store import Store
+
+from .base import ts
+from .db import ReadStore
+from .follower import SLOT_SUFFIX, TRACKING
+from .register import REGISTER
+from .statistics import COUNTERS
+
+OVERDUE_STATUSES = ("assigned", "reopened")  # as HazardCase.is_overdue
+
+
+class ReadModelMissing(LookupError):
+    """The read model has not been built (run ``ledger project`` or ``ledger rebuild``)."""
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """Filters of the hazard register; all optional, combined with AND."""
+
+    sector: str | None = None
+    region: str | None = None  # prefix of the 6-digit region code: "62", "6208", "620826"
+    enterprise: str | None = None
+    status: tuple[str, ...] = ()
+    grade: str | None = None
+    found_from: datetime | None = None  # inclusive
+    found_to: datetime | None = None  # exclusive
+    overdue: bool | None = None
+    listed: bool | None = None
+
+
+@dataclass
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    at: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def encode_cursor(found_at: str, case_id: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([found_at, case_id])).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        found_at, case_id = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return str(found_at), str(case_id)
+    except Exception as e:
+        raise ValueError(f"cursor: not a cursor of this list (分页游标无效): {e}") from None
+
+
+def is_overdue(row: dict[str, Any], at: datetime) -> bool:
+    """As ``HazardCase.is_overdue``: past the deadline and not yet reported rectified."""
+    return (
+        row["status"] in OVERDUE_STATUSES
+        and row["deadline"] is not None
+        and at > datetime.fromisoformat(row["deadline"])
+    )
+
+
+def overdue_days(row: dict[str, Any], at: datetime) -> int:
+    if not is_overdue(row, at):
+        return 0
+    return (at - datetime.fromisoformat(row["deadline"])).days
+
+
+def prefix_end(prefix: str) -> str:
+    """The first code after every code starting with ``prefix`` (digits only)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(numerator / denominator, 4)
+
+
+class ReadModels:
+    """Read access to the read models of one store (live, or as known at a moment)."""
+
+    def __init__(self, store: Store, *, known_at: datetime | None = None) -> None:
+        self.db = ReadStore(store)
+        self.conn = self.db.connect()
+        self.known_at = known_at
+        self.suffix = SLOT_SUFFIX["asof"] if known_at is not None else ""
+        self._checked: set[str] = set()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _q(self, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return list(self.db.execute(self.conn, text, params).fetchall())
+
+    def _table(self, projection: str, table: str) -> str:
+        """The physical table, after checking the projection is built (at known_at)."""
+        if projection not in self._checked:
+            name = projection + self.suffix
+            found = None
+            if self.db.table_exists(self.conn, TRACKING):
+                found = self._q(f"SELECT known_at FROM {TRACKING} WHERE name = ?", (name,))
+            if not found:
+                raise ReadModelMissing(
+                    f"read model {projection} is not built"
+                    + (f" as known at {self.known_at.isoformat()}" if self.known_at else "")
+                    + " (读模型尚未生成，请先运行 ledger project / ledger rebuild)"
+                )
+            if self.known_at is not None and found[0][0] != ts(self.known_at):
+                raise ReadModelMissing(
+                    f"read model {projection} was rebuilt as known at {found[0][0]}, not "
+                    f"{ts(self.known_at)}: run ledger rebuild --known-at "
+                    f"{self.known_at.isoformat()}"
+                )
+            self._checked.add(projection)
+        return table + self.suffix
+
+    def moment(self, at: datetime | None) -> datetime:
+        if at is not None:
+            return at
+        return self.known_at if self.known_at is not None else datetime.now(tz=UTC)
+
+    # ---- the hazard register --------------------------------------------------------
+
+    def _register_where(self, f: RegisterFilter, at: datetime) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (
+            ("sector", f.sector),
+            ("enterprise_code", f.enterprise),
+            ("grade", f.grade),
+        ):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if f.region:
+            if not f.region.isdigit() or len(f.region) > 6:
+                raise ValueError(
+                    "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
+                )
+            # A range, not LIKE: both stores can use an index on region_code for it.
+            where.append("region_code >= ? AND region_code < ?")
+            params += [f.region, prefix_end(f.region)]
+        if f.status:
+            where.append(f"status IN ({', '.join('?' for _ in f.status)})")
+            params.extend(f.status)
+        if f.found_from is not None:
+            where.append("found_at >= ?")
+            params.append(ts(f.found_from))
+        if f.found_to is not None:
+            where.append("found_at < ?")
+            params.append(ts(f.found_to))
+        overdue_sql = "status IN ('assigned', 'reopened') AND deadline IS NOT NULL AND deadline < ?"
+        if f.overdue is True:
+            where.append(overdue_sql)
+            params.append(ts(at))
+        elif f.overdue is False:
+            where.append(f"NOT ({overdue_sql})")
+            params.append(ts(at))
+        if f.listed is True:
+            where.append("listing_level IS NOT NULL AND delisted_at IS NULL")
+        elif f.listed is False:
+            where.append("(listing_level IS NULL OR delisted_at IS NOT NULL)")
+        return where, params
+
+    def register(
+        self,
+        filters: RegisterFilter = RegisterFilter(),
+        *,
+        at: datetime | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of the hazard register, newest found first, with overdue days at ``at``."""
+        if not 1 <= limit <= 1000:
+            raise ValueError("limit: 每页条数应在1至1000之间 / limit must be 1..1000")
+        moment = self.moment(at)
+        table = self._table("hazard_register", "hazard_register")
+        where, params = self._register_where(filters, moment)
+        if cursor:
+            found_at, case_id = decode_cursor(cursor)
+            where.append("(found_at < ? OR (found_at = ? AND case_id < ?))")
+            params += [found_at, found_at, case_id]
+        sql = f"SELECT {', '.join(REGISTER.column_names)} FROM {table}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY found_at DESC, case_id DESC LIMIT ?"
+        params.append(limit + 1)
+        rows = [
+            dict(zip(REGISTER.column_names, r, strict=True)) for r in self._q(sql, tuple(params))
+        ]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        for row in rows:
+            row["overdue"] = is_overdue(row, moment)
+            row["overdue_days"] = overdue_days(row, moment)
+        next_cursor = encode_cursor(rows[-1]["found_at"], rows[-1]["case_id"]) if more else None
+        return Page(rows, next_cursor, moment.isoformat())
+
+    def count(
+        self, filters: RegisterFilter = RegisterFilter(), *, at: datetime | None = None
+    ) -> int:
+        table = self._table("hazard_register", "hazard_register")
+        where, params = self._register_where(filters, self.moment(at))
+        sql = f"SELECT COUNT(*) FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self._q(sql, tuple(params))[0][0])
+
+    def listed_board(
+        self,
+        region: str | None = None,
+        *,
+        at: datetime | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page:
+        """挂牌督办: major hazards listed for supervision and not yet de-listed."""
+        return self.register(
+            RegisterFilter(region=region, listed=True), at=at, limit=limit, cursor=cursor
+        )
+
+    def overdue_list(
+        self,
+        region: str | None = None,
+        *,
+        at: datetime | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page:
+        return self.register(
+            RegisterFilter(region=region, overdue=True), at=at, limit=limit, cursor=cursor
+        )
+
+    # ---- enterprise profile -------------------------------------------------------------
+
+    def enterprise_profile(self, credit_code: str, *, at: datetime | None = None) -> dict[str, Any]:
+        moment = self.moment(at)
+        ent_t = self._table("enforcement", "enterprises")
+        act_t = self._table("enforcement", "enforcement_actions")
+        reg_t = self._table("hazard_register", "hazard_register")
+        cols = (
+            "credit_code",
+            "name",
+            "region_code",
+            "sectors",
+            "address",
+            "principal_name",
+            "registered_at",
+        )
+        found = self._q(
+            f"SELECT {', '.join(cols)} FROM {ent_t} WHERE credit_code = ?", (credit_code,)
+        )
+        if not found:
+            raise LookupError(f"enterprise {credit_code} not in the read model")
+        profile: dict[str, Any] = dict(zip(cols, found[0], strict=True))
+        stats = self._q(
+            f"SELECT COUNT(*), "
+            f"SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN status <> 'closed' AND grade = 'major' THEN 1 ELSE 0 END), "
+            f"SUM(reopen_count), "
+            f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? THEN 1 ELSE 0 END) "
+            f"FROM {reg_t} WHERE enterprise_code = ?",
+            (ts(moment), credit_code),
+        )[0]
+        # Repeats: a hazard reopened after closure, or a second hazard at the same place.
+        same_place = self._q(
+            f"SELECT COUNT(*) FROM (SELECT location FROM {reg_t} WHERE enterprise_code = ? "
+            f"GROUP BY location, sector HAVING COUNT(*) > 1) AS repeated",
+            (credit_code,),
+        )[0][0]
+        profile.update(
+            hazards_total=int(stats[0] or 0),
+            hazards_open=int(stats[1] or 0),
+            major_open=int(stats[2] or 0),
+            reopened=int(stats[3] or 0),
+            overdue=int(stats[4] or 0),
+            repeated_locations=int(same_place or 0),
+        )
+        acols = (
+            "action_id",
+            "kind",
+            "document_number",
+            "department",
+            "issued_at",
+            "status",
+            "fine_fen",
+            "amount_paid_fen",
+            "ended_at",
+        )
+        actions = [
+            dict(zip(acols, r, strict=True))
+            for r in self._q(
+                f"SELECT {', '.join(acols)} FROM {act_t} WHERE enterprise_code = ? "
+                f"ORDER BY issued_at, action_id",
+                (credit_code,),
+            )
+        ]
+        for a in actions:
+            a["fine_amount"] = str(Decimal(a.pop("fine_fen") or 0) / 100)
+        profile["enforcement"] = actions
+        profile["at"] = moment.isoformat()
+        return profile
+
+    # ---- measures list ---------------------------------------------------------------
+
+    def measures(
+        self, region: str | None = None, *, status: str | None = None, at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        moment = self.moment(at)
+        table = self._table("measures", "measures")
+        cols = (
+            "measure_id",
+            "title",
+            "category",
+            "owner_department",
+            "region_code",
+            "due",
+            "timetable",
+            "added_at",
+            "status",
+            "progress_reports",
+            "last_progress",
+            "last_progress_at",
+            "completed_at",
+        )
+        where, params = [], []
+        if region:
+            where.append("region_code LIKE ?")
+            params.append(region + "%")
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        sql = f"SELECT {', '.join(cols)} FROM {table}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY due, measure_id"
+        out = [dict(zip(cols, r, strict=True)) for r in self._q(sql, tuple(params))]
+        for m in out:
+            due = datetime.fromisoformat(m["due"])
+            m["overdue"] = m["status"] != "completed" and moment > due
+        return out
+
+    # ---- sector statistics: the monthly report -------------------------------------------
+
+    def monthly_report(
+        self, region: str, month: str, *, at: datetime | None = None
+    ) -> dict[str, Any]:
+        """The seed-style monthly summary for a region prefix, per sector and in total."""
+        if not region.isdigit() or len(region) > 6:
+            raise ValueError(
+                "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
+            )
+        try:
+            datetime.strptime(month, "%Y-%m")
+        except ValueError:
+            raise ValueError("month: 月份格式应为YYYY-MM / month must be YYYY-MM") from None
+        moment = self.moment(at)
+        stats_t = self._table("sector_statistics", "sector_stats")
+        units_t = self._table("sector_statistics", "stats_units")
+        reg_t = self._table("hazard_register", "hazard_register")
+        sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+        like = region + "%"
+        per_sector: dict[str, dict[str, Any]] = {}
+        for r in self._q(
+            f"SELECT sector, {sums} FROM {stats_t} WHERE month = ? AND "
+            f"region_code LIKE ? GROUP BY sector ORDER BY sector",
+            (month, like),
+        ):
+            per_sector[r[0]] = {c: int(v or 0) for c, v in zip(COUNTERS, r[1:], strict=True)}
+        units = dict(
+            self._q(
+                f"SELECT sector, COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
+                f"AND region_code LIKE ? GROUP BY sector",
+                (month, like),
+            )
+        )
+        overdue = dict(
+            self._q(
+                f"SELECT sector, COUNT(*) FROM {reg_t} "
+                f"WHERE found_month = ? AND region_code LIKE ? "
+                f"AND status IN ('assigned', 'reopened') AND deadline < ? GROUP BY sector",
+                (month, like, ts(moment)),
+            )
+        )
+        total_units = self._q(
+            f"SELECT COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
+            f"AND region_code LIKE ?",
+            (month, like),
+        )[0][0]
+        rows = []
+        total = dict.fromkeys(COUNTERS, 0)
+        for sector, figures in per_sector.items():
+            for c in COUNTERS:
+                total[c] += figures[c]
+            rows.append(
+                self._figures(
+                    sector, figures, int(units.get(sector, 0)), int(overdue.get(sector, 0))
+                )
+            )
+        totals = self._figures("*", total, int(total_units or 0), sum(map(int, overdue.values())))
+        return {
+            "region": region,
+            "month": month,
+            "at": moment.isoformat(),
+            "sectors": rows,
+            "total": totals,
+        }
+
+    @staticmethod
+    def _figures(sector: str, f: dict[str, int], units: int, overdue: int) -> dict[str, Any]:
+        return {
+            "sector": sector,
+            "units_inspected": units,
+            "inspections": f["inspections"],
+            "devices_checked": f["devices_checked"],
+            "hazards_found": f["hazards_found"],
+            "rectified_on_spot": f["rectified_on_spot"],
+            "deadline_rectifications": f["deadline_rectifications"],
+            "rectified": f["rectified"],
+            "rectification_rate": rate(f["rectified"], f["hazards_found"]),
+            "major_found": f["major_found"],
+            "major_rectified": f["major_rectified"],
+            "major_open": f["major_found"] - f["major_rectified"],
+            "overdue": overdue,
+            "fines_count": f["fines_count"],
+            "fines_amount": str(Decimal(f["fines_amount_fen"]) / 100),
+            "stop_work_notices": f["stop_work_notices"],
+            "directives": f["directives"],
+            "documents_issued": f["documents_issued"],
+        }
+
+    # ---- the monthly ranking (动态评价指数) --------------------------------------------------
+
+    def ranking(
+        self, region: str, month: str, *, by: str = "region", at: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """Regions (or departments) ranked by the dynamic evaluation index for ``month``.
+
+        See ``docs/read-models.md`` for the formula; every component is returned too.
+        """
+        if by not in ("region", "department"):
+            raise ValueError("by: 排名对象只能是region或department / by is region or department")
+        moment = self.moment(at)
+        reg_t = self._table("hazard_register", "hazard_register")
+        act_t = self._table("enforcement", "enforcement_actions")
+        unit = "region_code" if by == "region" else "assigned_department"
+        like = region + "%"
+        hazards = self._q(
+            f"SELECT {unit}, COUNT(*), "
+            f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN deadline IS NOT NULL THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? "
+            f"THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN closed_on_time IS NOT NULL THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN closed_on_time = 1 THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN grade = 'major' AND status <> 'closed' THEN 1 ELSE 0 END) "
+            f"FROM {reg_t} WHERE found_month = ? AND region_code LIKE ? "
+            f"AND {unit} IS NOT NULL GROUP BY {unit}",
+            (ts(moment), month, like),
+        )
+        act_unit = "region_code" if by == "region" else "department"
+        actions = dict(
+            self._q(
+                f"SELECT {act_unit}, COUNT(*) FROM {act_t} WHERE issued_month = ? AND region_code "
+                f"LIKE ? AND status <> 'revoked' GROUP BY {act_unit}",
+                (month, like),
+            )
+        )
+        out = []
+        seen = set()
+        for name, found, closed, deadlines, overdue, timed, on_time, major_open in hazards:
+            seen.add(name)
+            out.append(
+                evaluation(
+                    str(name),
+                    int(found),
+                    int(closed or 0),
+                    int(deadlines or 0),
+                    int(overdue or 0),
+                    int(timed or 0),
+                    int(on_time or 0),
+                    int(major_open or 0),
+                    int(actions.get(name, 0)),
+                )
+            )
+        for name, count in actions.items():
+            if name not in seen:
+                out.append(evaluation(str(name), 0, 0, 0, 0, 0, 0, 0, int(count)))
+        out.sort(key=lambda r: (-r["index"], r["unit"]))
+        for i, r in enumerate(out, 1):
+            r["rank"] = i
+        return out
+
+
+WEIGHTS = {
+    "rectification": 0.35,
+    "not_overdue": 0.20,
+    "timeliness": 0.20,
+    "zero_clearance": 0.15,
+    "enforcement": 0.10,
+}
+
+
+def evaluation(
+    unit: str,
+    found: int,
+    closed: int,
+    deadlines: int,
+    overdue: int,
+    timed: int,
+    on_time: int,
+    major_open: int,
+    actions: int,
+) -> dict[str, Any]:
+    """The dynamic evaluation index (动态评价指数) of one unit; see docs/read-models.md."""
+    components = {
+        "rectification": closed / found if found else 1.0,
+        "not_overdue": 1 - overdue / deadlines if deadlines else 1.0,
+        "timeliness": on_time / timed if timed else 1.0,
+        "zero_clearance": 1 / (1 + major_open),
+        "enforcement": min(1.0, actions / found) if found else (1.0 if actions else 0.0),
+    }
+    index = round(100 * sum(WEIGHTS[k] * v for k, v in components.items()), 2)
+    return {
+        "unit": unit,
+        "index": index,
+        "hazards_found": found,
+        "rectified": closed,
+        "deadline_rectifications": deadlines,
+        "overdue": overdue,
+        "closed_on_time": on_time,
+        "major_open": major_open,
+        "actions": actions,
+        "components": {k: round(v, 4) for k, v in components.items()},
+    }

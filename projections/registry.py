@@ -1,0 +1,37 @@
+"""Which read models a ledger keeps: the built-in ones plus those plugins contribute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .base import Projection
+from .enforcement import EnforcementRecords
+from .measures import MeasuresList
+from .plugin_adapter import ReadModelSpec, adapt
+from .register import HazardRegister
+from .statistics import SectorStatistics
+
+
+def builtin_projections() -> list[Projection]:
+    return [HazardRegister(), SectorStatistics(), EnforcementRecords(), MeasuresList()]
+
+
+def all_projections(plugin_specs: Iterable[ReadModelSpec] = ()) -> list[Projection]:
+    """Built-ins first, then plugin read models; names must be unique."""
+    projections = builtin_projections() + adapt(plugin_specs)
+    names = [p.name for p in projections]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"read model names used twice: {sorted(duplicates)}")
+    return projections
+
+
+def discover_plugin_specs() -> list[ReadModelSpec]:
+    """Read models contributed by installed sector plugins.
+
+    This is the adapter point for the plugin host's read-model hook: the host's
+    ``register_read_models`` results are ``ReadModelSpec`` values (or objects with the
+    same fields) and are passed to ``all_projections``. Until the host ships, no plugin
+    contributes one.
+    """
+    return []
