@@ -358,6 +358,11 @@ class Follower:
                 f"INSERT INTO {TRACKING} (name, position, version, known_at) VALUES (?, ?, ?, ?)",
                 (dest.tracking_name, row[0], projection.version, ts(build.known_at)),
             )
+        # Fresh planner statistics for PostgreSQL (autovacuum would get there later). On
+        # SQLite, statistics made the register queries slower in bench/rebuild.py.
+        if self.db.dialect == "postgres":
+            for table in projection.tables:
+                self.conn.execute(f"ANALYZE {dest.physical(table)}")
         if dest_slot == "live":
             # Keep the warm cache: the live tables are exactly what the build wrote.
             dest.rows = build.rows
