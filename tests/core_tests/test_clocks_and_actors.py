@@ -75,7 +75,7 @@ def test_business_time_is_kept_and_recording_time_is_the_ledgers(
     assert case.found_at == found and case.last_occurred_at == graded_at
 
 
-def test_no_command_lets_the_caller_set_the_recording_time(ledger: HazardLedger) -> None:
+def test_no_command_lets_the_caller_set_the_recording_time() -> None:
     for name in dir(HazardLedger):
         method = getattr(HazardLedger, name)
         if callable(method) and not name.startswith("_"):

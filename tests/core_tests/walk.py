@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from ledger.application import HazardLedger
+from ledger.errors import NotFound
 from ledger.events import LedgerAggregate
 from ledger.identity import Actor, Role
 from tests.conftest import FakeClock
@@ -148,7 +149,7 @@ def new_case(ledger: HazardLedger, clock: FakeClock) -> UUID:
     """A freshly reported case at the restaurant (registered on first use)."""
     try:
         ledger.enterprise(RESTAURANT_CODE)
-    except Exception:
+    except NotFound:
         register_restaurant(ledger, clock.now)
     clock.advance(minutes=1)
     return report_case(ledger, clock.now)
