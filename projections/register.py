@@ -76,7 +76,7 @@ def _on_time(row: Row) -> int | None:
 
 class HazardRegister(Projection):
     name = "hazard_register"
-    version = 1
+    version = 2
     tables = (REGISTER,)
     handles = frozenset(
         v
@@ -211,6 +211,7 @@ class HazardRegister(Projection):
             "closed_on_time",
             "completed_at",
             "rectification_reported_at",
+            "deadline",  # a reopened hazard is assigned afresh
         ):
             r[name] = None
 
