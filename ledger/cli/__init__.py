@@ -11,6 +11,7 @@ import typer
 
 from . import (
     case,
+    demo_command,
     integrity_commands,
     projections_command,
     service_commands,
@@ -48,6 +49,7 @@ def root(
     ctx.obj = Options(store=store, json=json, lang=lang)
 
 
+demo_command.register(app)
 store_commands.register(app)
 service_commands.register(app)
 workbook_commands.register(app)

@@ -1,0 +1,174 @@
+"""``ledger demo``: a county's year in one command, on the embedded default store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        directory: Annotated[
+            Path, typer.Option("--dir", help="Where the demo ledger lives (PATH/ledger.db).")
+        ] = Path("."),
+        seed: Annotated[int, typer.Option(help="Same seed, same history.")] = 2026,
+        year: Annotated[int, typer.Option(help="The year to generate.")] = 2026,
+        hazards: Annotated[int, typer.Option(help="Hazards in a full year.")] = 2000,
+        force: Annotated[bool, typer.Option(help="Replace an existing demo ledger.")] = False,
+        lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+    ) -> None:
+        """Generate 静宁县's year of inspections, hazards, enforcement and sign-offs through
+        the ledger's own commands; build the read models; verify integrity; print the
+        monthly report and the accountability findings for the planted fire."""
+        from api.users import User, directory_for
+        from ledger.application import HazardLedger
+        from ledger.demo.generator import COUNTY, CST, CountyYear
+        from ledger.identity import Role
+        from ledger.integrity.signing import create_keys, load_signing_key
+        from ledger.review.report import build_review
+        from projections.follower import Follower
+        from projections.queries import ReadModels
+        from projections.registry import all_projections, discover_plugin_specs
+
+        from .projections_command import _print_figures
+
+        en = lang.startswith("en")
+        directory.mkdir(parents=True, exist_ok=True)
+        store = directory / "ledger.db"
+        if store.exists():
+            if not force:
+                typer.echo(
+                    f"{store} 已存在；加 --force 重新生成 / already exists; use --force to replace",
+                    err=True,
+                )
+                raise typer.Exit(2)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{store}{suffix}").unlink(missing_ok=True)
+        keys = directory / "keys"
+        if load_signing_key(keys) is None:
+            create_keys(keys)
+
+        real_now = datetime.now(tz=UTC)
+        moment = [datetime(year, 1, 1, tzinfo=UTC)]
+
+        def clock() -> datetime:
+            return moment[0]
+
+        def set_clock(t: datetime) -> None:
+            moment[0] = t
+
+        until = min(datetime(year, 12, 28, 18, tzinfo=CST), real_now - timedelta(hours=1))
+        ledger = HazardLedger(str(store), clock=clock)
+        ledger.integrity.use_key_directory(keys)
+        try:
+            generator = CountyYear(
+                ledger, set_clock, seed=seed, year=year, hazards=hazards, until=until
+            )
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+            ) as bar:
+                task = bar.add_task("录入 / recording", total=None)
+
+                def progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                planted = generator.run(progress=progress)
+            set_clock(max(moment[0], until))
+            tally = generator.tally
+            checkpoint = ledger.integrity.issue_checkpoint()
+            typer.echo(
+                f"{'Recorded' if en else '已录入'} {tally.commands} commands: "
+                f"{tally.enterprises} enterprises, {tally.inspections} inspections, "
+                f"{tally.hazards} hazards ({tally.major} major), "
+                f"{tally.actions} enforcement actions"
+            )
+            follower = Follower(ledger, all_projections(discover_plugin_specs()))
+            try:
+                follower.catch_up()
+            finally:
+                follower.close()
+            report = ledger.integrity.verify()
+            verified = report.events_checked if hasattr(report, "events_checked") else "?"
+            status = ("OK" if report.ok else "FAILED") if en else ("通过" if report.ok else "失败")
+            typer.echo(
+                f"{'Integrity' if en else '完整性校验'}: {status} ({verified} events; signed "
+                f"checkpoint at {checkpoint.tree_size})"
+            )
+
+            month = min(until, datetime(year, 10, 31, tzinfo=CST)).strftime("%Y-%m")
+            models = ReadModels(ledger.store)
+            try:
+                monthly = models.monthly_report(COUNTY, month, at=clock())
+                ranking = models.ranking(COUNTY, month, by="department", at=clock())
+            finally:
+                models.close()
+            typer.echo("")
+            typer.echo(
+                f"{'Monthly report' if en else '月度报表'} 静宁县 {COUNTY} {month}"
+                f"（{'so far' if en else '截至'} {clock().astimezone(CST):%Y-%m-%d}）"
+            )
+            _print_figures(monthly["total"], lang)
+            typer.echo("")
+            typer.echo("Ranking of departments:" if en else "部门动态评价排名：")
+            for row in ranking[:6]:
+                typer.echo(f"  {row['rank']}. {row['unit']}  {row['index']:.2f}")
+
+            review: dict[str, Any] = build_review(ledger, planted.factory_code, planted.incident_at)
+            typer.echo("")
+            typer.echo(
+                f"{'Accountability review' if en else '事故责任倒查'}：{planted.factory_name} "
+                f"{planted.incident_at:%Y-%m-%d %H:%M}"
+            )
+            for finding in review["findings"]:
+                message = finding["message_en"] if en else finding["message_zh"]
+                typer.echo(f"  [{finding['rule']}] {message}")
+            elsewhere = build_review(ledger, planted.shop_code, clock())
+            typer.echo(("Also planted, at " if en else "另有埋点：") + f"{planted.shop_name}")
+            for finding in elsewhere["findings"]:
+                if finding["rule"] == "AUD-CLOSURE-NO-MEASURES":
+                    message = finding["message_en"] if en else finding["message_zh"]
+                    typer.echo(f"  [{finding['rule']}] {message}")
+
+            token = (
+                directory_for(ledger).add(
+                    User("demo-auditor", "演示审计员", Role.AUDITOR, "市纪委监委", ""),
+                    now=real_now,
+                    valid_for=timedelta(days=30),
+                )
+                if _no_user(ledger)
+                else None
+            )
+        finally:
+            ledger.close()
+
+        typer.echo("")
+        where = directory.resolve()
+        typer.echo(
+            ("Open it:" if en else "打开方式：")
+            + f"  cd {where} && LEDGER_KEY_DIR=keys ledger serve"
+        )
+        typer.echo("  http://127.0.0.1:8000/   (API: /docs)")
+        if token:
+            typer.echo(
+                ("Sign in with this auditor token: " if en else "审计员令牌（登录用）：") + token
+            )
+        typer.echo(
+            ("Review from the command line: " if en else "命令行倒查：")
+            + f"cd {where} && ledger review --enterprise {planted.factory_code} "
+            f"--incident-at {planted.incident_at.isoformat()}"
+        )
+
+
+def _no_user(ledger: Any) -> bool:
+    from api.users import directory_for
+
+    return not any(u["username"] == "demo-auditor" for u in directory_for(ledger).list())

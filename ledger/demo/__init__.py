@@ -1,0 +1,1 @@
+"""``ledger demo``: a realistic county year, recorded through the ledger's own commands."""

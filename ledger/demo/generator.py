@@ -1,0 +1,983 @@
+"""A plausible county's year of hazard governance, generated through the ledger's commands.
+
+The shape follows the seed reports of 静宁县 (620826): a county year of about 2,000
+hazards in the five built-in sectors, about 70% rectified by the year's end, a few dozen
+major hazards under listed supervision, on-the-spot and deadline rectifications,
+extensions, overdue cases, rejected verifications, reopenings, enforcement with fines,
+stop-work notices and warning letters, responsibility posts that change hands in July —
+and the furniture-factory fire of SCENARIOS.md 4, with its planted irregularities.
+
+Everything goes through ``HazardLedger``'s commands and validation, exactly like live
+input. The one difference is the recording clock: the generator moves the ledger's
+clock (``HazardLedger(clock=...)``) to a realistic moment shortly after each step
+happened, so that a year can be recorded in a minute and its two clocks still tell the
+truth. Randomness comes from one ``random.Random(seed)``: the same seed gives the same
+history, event for event.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from uuid import UUID, uuid5
+
+from ..application import HazardLedger
+from ..codes import make_credit_code
+from ..enterprise import Person
+from ..errors import RuleViolated
+from ..hazard import RectificationPlan
+from ..identity import Actor, Role
+from ..responsibility import Duty
+
+CST = timezone(timedelta(hours=8), "Asia/Shanghai")
+RECORDING_DELAY = timedelta(minutes=20)
+COUNTY = "620826"
+COUNTY_NAME = "静宁县"
+NAMESPACE = UUID("5b0f8a57-8c1f-4f43-9c5e-6f1d2a0b9e11")
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = "建国明华伟强军平芳敏静丽娟勇杰涛磊超鹏辉斌宇浩凯峰刚亮红霞燕玲桂英秀兰志强海波国庆文博"
+TOWNSHIPS = ("城关镇", "威戎镇", "界石铺镇", "八里镇", "李店镇", "治平镇", "仁大镇", "甘沟镇")
+
+# sector: (competent department, enterprise kinds, share of hazards)
+SECTORS: dict[str, tuple[str, tuple[str, ...], float]] = {
+    "fire": ("静宁县消防救援大队", ("家具厂", "商场", "宾馆", "网吧", "KTV", "养老院"), 0.30),
+    "city_gas": ("静宁县住房和城乡建设局", ("餐馆", "液化气站", "燃气公司门站", "火锅店"), 0.20),
+    "construction": ("静宁县住房和城乡建设局", ("住宅项目", "学校建设项目", "道路工程"), 0.20),
+    "special_equipment": (
+        "静宁县市场监督管理局",
+        ("电梯使用单位", "锅炉房", "起重机械使用单位"),
+        0.20,
+    ),
+    "chemicals": ("静宁县应急管理局", ("化工厂", "加油站", "烟花爆竹批发部"), 0.10),
+}
+
+HAZARDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "fire": (
+        ("安全出口", "安全出口被货物堵塞"),
+        ("疏散通道", "疏散指示标志损坏"),
+        ("配电室", "灭火器过期失效"),
+        ("楼梯间", "防火门常开且闭门器损坏"),
+        ("仓库", "电气线路私拉乱接"),
+    ),
+    "city_gas": (
+        ("后厨", "燃气软管穿墙敷设"),
+        ("后厨", "未安装可燃气体泄漏报警装置"),
+        ("储瓶间", "液化气瓶与灶具间距不足"),
+        ("调压箱", "调压设施锈蚀"),
+    ),
+    "construction": (
+        ("脚手架", "连墙件缺失"),
+        ("基坑", "基坑周边堆载超限"),
+        ("塔吊", "限位装置失效"),
+        ("临时用电", "配电箱未设漏电保护"),
+    ),
+    "special_equipment": (
+        ("电梯", "电梯超期未检验"),
+        ("锅炉", "安全阀校验过期"),
+        ("起重机", "制动器磨损超标"),
+        ("电梯", "层门防夹装置失效"),
+    ),
+    "chemicals": (
+        ("储罐区", "可燃气体报警器未定期标定"),
+        ("仓库", "禁配物质混存"),
+        ("装卸区", "静电接地装置损坏"),
+        ("控制室", "操作规程未上墙"),
+    ),
+}
+
+#: Criterion codes cited by the major hazards the generator grades (fixed codes of the
+#: sectors' official standards; see docs/criteria.md).
+MAJOR_CRITERIA = {
+    "fire": ("FIRE-D05", "FIRE-D06", "FIRE-D08"),
+    "chemicals": ("CHEM-20", "CHEM-12", "CHEM-15"),
+    "special_equipment": ("SE-ELV-01", "SE-BLR-02"),
+}
+
+PLAN = RectificationPlan(
+    goal_and_tasks="彻底消除重大事故隐患，恢复安全生产条件",
+    methods_and_measures="停用相关区域，按标准整改，整改后组织自查和专家评估",
+    funds_and_materials="企业自筹整改资金，物资采购清单已落实",
+    organisation_and_people="主要负责人牵头，安全管理人员具体负责",
+    time_limit_and_requirements="在期限内完成并申请验收",
+    safety_and_emergency="落实临时管控措施，专人值守，修订应急预案并组织演练",
+)
+
+
+@dataclass(frozen=True)
+class Planted:
+    """The irregularities planted for the accountability review to find."""
+
+    factory_code: str
+    factory_name: str
+    incident_at: datetime
+    fire_case_id: UUID
+    backdated_inspection_id: UUID
+    vacuous_closure_case_id: UUID
+    shop_code: str
+    shop_name: str
+
+
+@dataclass
+class Tally:
+    enterprises: int = 0
+    inspections: int = 0
+    hazards: int = 0
+    major: int = 0
+    on_spot: int = 0
+    assigned: int = 0
+    closed: int = 0
+    actions: int = 0
+    commands: int = 0
+    by_sector: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(order=True)
+class Step:
+    """One command at its recording moment (the heap orders them)."""
+
+    recorded_at: datetime
+    order: int
+    run: Callable[[], Any] = field(compare=False)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+class CountyYear:
+    """Generates and records one county year on ``ledger`` (whose clock it moves)."""
+
+    def __init__(
+        self,
+        ledger: HazardLedger,
+        clock: Callable[[datetime], None],
+        *,
+        seed: int = 2026,
+        year: int = 2026,
+        hazards: int = 2000,
+        until: datetime | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.set_clock = clock
+        self.rng = random.Random(seed)
+        self.year = year
+        self.target_hazards = hazards
+        self.tally = Tally()
+        self._heap: list[Step] = []
+        self._order = 0
+        self.start = datetime(year, 1, 4, 8, 30, tzinfo=CST)
+        self.end = datetime(year, 12, 28, 18, 0, tzinfo=CST)
+        self.now_cut = min(self.end, until) if until else self.end
+        self._id_counter = 0
+        self._people()
+
+    # ---- scheduling ---------------------------------------------------------------------
+
+    def _new_id(self, kind: str) -> UUID:
+        self._id_counter += 1
+        return uuid5(NAMESPACE, f"{kind}/{self.year}/{self._id_counter}")
+
+    def at(
+        self, occurred: datetime, run: Callable[[], Any], *, recorded: datetime | None = None
+    ) -> None:
+        """Schedule ``run`` to be recorded shortly after ``occurred`` (or at ``recorded``).
+
+        Every ordinary step is typed in the same short while after it happened, so the
+        recording order is the business order (steps of one case never overtake each
+        other); only planted late entries name their own recording moment.
+        """
+        recorded = recorded or occurred + RECORDING_DELAY
+        if recorded > self.now_cut:
+            return
+        self._order += 1
+        heapq.heappush(self._heap, Step(recorded, self._order, run))
+
+    def _work_time(self, day: datetime) -> datetime:
+        return day.replace(
+            hour=self.rng.randint(8, 17), minute=self.rng.choice((0, 10, 20, 30, 40, 50))
+        )
+
+    # ---- people and posts ---------------------------------------------------------------
+
+    def _people(self) -> None:
+        rng = self.rng
+        self.inspectors = [
+            Actor(f"insp-{i:02d}", _name(rng), Role.INSPECTOR, f"{COUNTY_NAME}{TOWNSHIPS[i % 8]}")
+            for i in range(8)
+        ]
+        self.officials: dict[str, list[Actor]] = {}
+        for sector, (dept, _, _) in SECTORS.items():
+            self.officials[sector] = [
+                Actor(f"{sector}-{i}", _name(rng), Role.DEPARTMENT, dept) for i in range(3)
+            ]
+        self.office = Actor("aqw-01", _name(rng), Role.GOVERNMENT, f"{COUNTY_NAME}安委办")
+        self.clerk = Actor("clerk-01", _name(rng), Role.ADMIN, f"{COUNTY_NAME}应急管理局")
+
+    def _posts(self) -> None:
+        jan = self.start
+        july = datetime(self.year, 7, 6, 9, 0, tzinfo=CST)
+        for sector, (dept, _, _) in SECTORS.items():
+            for when, holder in (
+                (jan, Person(f"p-{sector}-a", _name(self.rng))),
+                (july, Person(f"p-{sector}-b", _name(self.rng))),
+            ):
+                self.at(
+                    when,
+                    lambda s=sector, d=dept, h=holder, w=when: self.ledger.assign_responsibility(  # type: ignore[misc]  # defaults bind the loop values
+                        self.office,
+                        w,
+                        duty=Duty.DEPARTMENT_OFFICIAL,
+                        region_code=COUNTY,
+                        sector=s,
+                        organisation=d,
+                        title="分管负责人",
+                        holder=h,
+                    ),
+                )
+        for when, name in ((jan, _name(self.rng)), (july, _name(self.rng))):
+            self.at(
+                when,
+                lambda w=when, n=name: self.ledger.assign_responsibility(  # type: ignore[misc]  # defaults bind the loop values
+                    self.office,
+                    w,
+                    duty=Duty.GOVERNMENT_LEADER,
+                    region_code=COUNTY,
+                    sector="",
+                    organisation=f"{COUNTY_NAME}人民政府",
+                    title="分管安全生产副县长",
+                    holder=Person(f"leader-{n}", n),
+                ),
+            )
+
+    def _measures(self) -> None:
+        items = (
+            ("建立重大事故隐患动态清零台账", "institutional_measure", "县安委办", 3),
+            ("城镇燃气安全专项整治", "campaign_task", "县住房和城乡建设局", 6),
+            ("特种设备安全隐患排查整治", "campaign_task", "县市场监督管理局", 9),
+            ("人员密集场所消防安全整治", "campaign_task", "县消防救援大队", 10),
+            ("安全生产举报奖励制度", "institutional_measure", "县应急管理局", 5),
+        )
+        for title, category, owner, due_month in items:
+            added = self.start + timedelta(days=self.rng.randint(0, 20))
+            measure_id = self._new_id("measure")
+            due = datetime(self.year, due_month, 28, 18, 0, tzinfo=CST)
+            self.at(
+                added,
+                lambda t=title, c=category, o=owner, a=added, d=due, m=measure_id: (  # type: ignore[misc]  # defaults bind the loop values
+                    self.ledger.add_measure(
+                        self.office,
+                        a,
+                        title=t,
+                        category=c,
+                        owner_department=o,
+                        region_code=COUNTY,
+                        due=d,
+                        timetable="按月调度，季度通报",
+                        measure_id=m,
+                    )
+                ),
+            )
+            progress = added + timedelta(days=40)
+            self.at(
+                progress,
+                lambda m=measure_id, p=progress: self.ledger.report_measure_progress(  # type: ignore[misc]  # defaults bind the loop values
+                    self.office, p, m, note="已完成阶段性任务，按计划推进"
+                ),
+            )
+            if due_month <= 10:
+                done = due - timedelta(days=self.rng.randint(1, 20))
+                self.at(
+                    done,
+                    lambda m=measure_id, d=done: self.ledger.complete_measure(  # type: ignore[misc]  # defaults bind the loop values
+                        self.office, d, m, summary="任务完成，形成长效机制"
+                    ),
+                )
+
+    # ---- enterprises ----------------------------------------------------------------------
+
+    def _enterprises(self) -> dict[str, list[tuple[str, str]]]:
+        by_sector: dict[str, list[tuple[str, str]]] = {s: [] for s in SECTORS}
+        serial = 0
+        for sector, (_, kinds, share) in SECTORS.items():
+            count = max(8, int(300 * share))
+            for _ in range(count):
+                serial += 1
+                town = self.rng.choice(TOWNSHIPS)
+                kind = self.rng.choice(kinds)
+                name = f"{COUNTY_NAME}{town}{_name(self.rng)}{kind}"
+                code = make_credit_code(f"91{COUNTY}MA7{serial:05d}K0"[:17])
+                principal = Person(f"pp-{serial}", _name(self.rng))
+                when = datetime(self.year, 1, 2, 9, tzinfo=CST) + timedelta(
+                    minutes=self.rng.randint(0, 480)
+                )
+                self.at(
+                    when,
+                    lambda c=code, n=name, s=sector, p=principal, w=when, t=town: (  # type: ignore[misc]  # defaults bind the loop values
+                        self.ledger.register_enterprise(
+                            self.clerk,
+                            w,
+                            credit_code=c,
+                            name=n,
+                            region_code=COUNTY,
+                            sectors=[s],
+                            principal=p,
+                            address=f"甘肃省平凉市{COUNTY_NAME}{t}",
+                        )
+                    ),
+                )
+                by_sector[sector].append((code, name))
+                self.tally.enterprises += 1
+                if self.rng.random() < 0.05:
+                    changed = self._work_time(
+                        self.start + timedelta(days=self.rng.randint(60, 300))
+                    )
+                    new = Person(f"pp-{serial}-2", _name(self.rng))
+                    self.at(
+                        changed,
+                        lambda c=code, w=changed, p=new: self.ledger.change_principal(  # type: ignore[misc]  # defaults bind the loop values
+                            self.clerk, w, credit_code=c, principal=p
+                        ),
+                    )
+        return by_sector
+
+    # ---- hazards ----------------------------------------------------------------------
+
+    def _details(self, sector: str, name: str) -> dict[str, Any]:
+        if sector == "special_equipment":
+            return {
+                "device_registration_code": f"31106208{self.rng.randint(10**9, 10**10 - 1)}",
+                "device_type": self.rng.choice(("elevator", "boiler", "crane")),
+            }
+        if sector == "city_gas":
+            restaurant = any(k in name for k in ("餐馆", "火锅店"))
+            return (
+                {"premises": "restaurant", "leak_alarm_installed": self.rng.random() < 0.4}
+                if restaurant
+                else {"premises": "station"}
+            )
+        if sector == "construction":
+            return {
+                "project_name": name,
+                "construction_permit_number": (
+                    f"620826{self.year}{self.rng.randint(100000, 999999)}"
+                ),
+            }
+        return {}
+
+    def _visit(self, sector: str, code: str, name: str, day: datetime) -> None:
+        """One inspection of one enterprise, and the hazards it finds with their lives."""
+        rng = self.rng
+        inspector = rng.choice(self.inspectors)
+        official = rng.choice(self.officials[sector])
+        t0 = self._work_time(day)
+        inspection_id = self._new_id("inspection")
+        kind = rng.choice(
+            (
+                "routine",
+                "special",
+                "unannounced",
+                "joint",
+                "grid_patrol",
+                "county_verification",
+                "expert_diagnosis",
+            )
+        )
+        devices = rng.randint(1, 6) if sector == "special_equipment" else 0
+        self.at(
+            t0,
+            lambda: self.ledger.record_inspection(
+                inspector,
+                t0,
+                enterprise_code=code,
+                sector=sector,
+                inspection_type=kind,
+                team=[inspector.name, official.name],
+                location=name,
+                devices_checked=devices,
+                summary="现场检查",
+                inspection_id=inspection_id,
+            ),
+        )
+        self.tally.inspections += 1
+        for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
+            if self.tally.hazards >= self.target_hazards:
+                return
+            self._hazard(sector, code, name, inspector, official, inspection_id, t0)
+
+    def _hazard(
+        self,
+        sector: str,
+        code: str,
+        name: str,
+        inspector: Actor,
+        official: Actor,
+        inspection_id: UUID,
+        t0: datetime,
+    ) -> None:
+        rng = self.rng
+        case_id = self._new_id("case")
+        location, description = rng.choice(HAZARDS[sector])
+        source = rng.choice(
+            (
+                "routine_inspection",
+                "grid_patrol",
+                "county_verification",
+                "expert_diagnosis",
+                "unannounced_inspection",
+                "self_inspection",
+                "public_report",
+                "sensor",
+            )
+        )
+        details = self._details(sector, name)
+        found = t0 + timedelta(minutes=rng.randint(5, 90))
+        self.tally.hazards += 1
+        self.tally.by_sector[sector] = self.tally.by_sector.get(sector, 0) + 1
+        self.at(
+            found,
+            lambda: self.ledger.report_hazard(
+                inspector,
+                found,
+                enterprise_code=code,
+                sector=sector,
+                location=location,
+                description=description,
+                source=source,
+                found_by=inspector.name,
+                inspection_id=inspection_id,
+                details=details,
+                case_id=case_id,
+            ),
+        )
+        major = sector in MAJOR_CRITERIA and rng.random() < 0.05
+        graded = found + timedelta(minutes=rng.randint(10, 240))
+        if major:
+            criteria = [rng.choice(MAJOR_CRITERIA[sector])]
+            self.tally.major += 1
+            self.at(
+                graded,
+                lambda: self.ledger.grade_hazard(
+                    official, graded, case_id, grade="major", criteria=criteria
+                ),
+            )
+            self._major_life(case_id, sector, code, official, graded)
+            return
+        self.at(
+            graded, lambda: self.ledger.grade_hazard(inspector, graded, case_id, grade="general")
+        )
+        if rng.random() < 0.55:
+            self.tally.on_spot += 1
+            self.tally.closed += 1
+            fixed = graded + timedelta(minutes=rng.randint(10, 120))
+            self.at(
+                fixed,
+                lambda: self.ledger.rectify_on_spot(
+                    inspector, fixed, case_id, measures=f"当场整改：{description}问题已现场消除"
+                ),
+            )
+            return
+        self._deadline_life(case_id, sector, code, inspector, official, graded, description)
+
+    def _deadline_life(
+        self,
+        case_id: UUID,
+        sector: str,
+        code: str,
+        inspector: Actor,
+        official: Actor,
+        assigned: datetime,
+        description: str,
+    ) -> None:
+        rng = self.rng
+        self.tally.assigned += 1
+        dept = SECTORS[sector][0]
+        days = rng.choice((7, 10, 15, 15, 30))
+        deadline = assigned + timedelta(days=days)
+        assigned_at = assigned + timedelta(minutes=30)
+        self.at(
+            assigned_at,
+            lambda: self.ledger.assign_rectification(
+                inspector,
+                assigned_at,
+                case_id,
+                department=dept,
+                deadline=deadline,
+                requirements=f"限期{days}日内完成整改并书面报告",
+            ),
+        )
+        owner = Actor(f"ent-{code}", "企业安全管理员", Role.ENTERPRISE, code)
+        roll = rng.random()
+        if roll < 0.12:
+            return  # still open at year end: some will be overdue
+        completed = assigned_at + timedelta(days=rng.randint(2, max(3, days - 1)))
+        if roll < 0.22:
+            extended = assigned_at + timedelta(days=days - 1)
+            self.at(
+                extended,
+                lambda: self.ledger.extend_deadline(
+                    official,
+                    extended,
+                    case_id,
+                    new_deadline=deadline + timedelta(days=15),
+                    reason="整改需采购专用设备，供货周期较长",
+                    approver=f"{official.organisation}局长",
+                ),
+            )
+            completed = extended + timedelta(days=rng.randint(1, 12))
+        reported = completed + timedelta(hours=rng.randint(1, 20))
+        self.at(
+            reported,
+            lambda: self.ledger.report_rectification(
+                owner,
+                reported,
+                case_id,
+                measures=f"已针对“{description}”完成整改并留存照片",
+                completed_at=completed,
+                evidence=[f"sha256:{rng.getrandbits(128):032x}"],
+            ),
+        )
+        # (Closures below read variables when they run: each moment gets its own name.)
+        checked = reported + timedelta(days=rng.randint(1, 5))
+        verified = checked
+        if rng.random() < 0.1:
+            self.at(
+                checked,
+                lambda: self.ledger.verify_rectification(
+                    official, checked, case_id, accepted=False, opinion="整改不彻底，退回重新整改"
+                ),
+            )
+            reported2 = checked + timedelta(days=rng.randint(2, 6))
+            self.at(
+                reported2,
+                lambda: self.ledger.report_rectification(
+                    owner,
+                    reported2,
+                    case_id,
+                    measures="按复查意见重新整改到位",
+                    completed_at=reported2,
+                ),
+            )
+            verified = reported2 + timedelta(days=2)
+        self.at(
+            verified,
+            lambda: self.ledger.verify_rectification(
+                official, verified, case_id, accepted=True, opinion="经复查，整改到位"
+            ),
+        )
+        closed = verified + timedelta(hours=rng.randint(1, 30))
+        self.at(closed, lambda: self.ledger.close_hazard(official, closed, case_id))
+        self.tally.closed += 1
+        if rng.random() < 0.02:
+            reopened = closed + timedelta(days=rng.randint(20, 60))
+            self.at(
+                reopened,
+                lambda: self.ledger.reopen_hazard(
+                    inspector, reopened, case_id, reason="复查发现同一隐患再次出现"
+                ),
+            )
+            self.tally.closed -= 1
+
+    def _major_life(
+        self, case_id: UUID, sector: str, code: str, official: Actor, graded: datetime
+    ) -> None:
+        rng = self.rng
+        owner = Actor(f"ent-{code}", "企业主要负责人", Role.ENTERPRISE, code)
+        t = graded + timedelta(hours=2)
+        self.at(
+            t,
+            lambda: self.ledger.assign_rectification(
+                official,
+                t,
+                case_id,
+                department=SECTORS[sector][0],
+                deadline=t + timedelta(days=45),
+                requirements="制定治理方案，落实“五到位”，限期45日整改",
+            ),
+        )
+        plan_at = t + timedelta(days=3)
+        self.at(plan_at, lambda: self.ledger.file_plan(owner, plan_at, case_id, plan=PLAN))
+        controls_at = plan_at + timedelta(hours=1)
+        self.at(
+            controls_at,
+            lambda: self.ledger.record_interim_controls(
+                owner, controls_at, case_id, controls="停用相关区域，设置警戒，专人24小时值守"
+            ),
+        )
+        listed = rng.random() < 0.7
+        listed_at = plan_at + timedelta(days=1)
+        if listed:
+            level = "city" if rng.random() < 0.15 else "county"
+            self.at(
+                listed_at,
+                lambda: self.ledger.list_for_supervision(
+                    self.office, listed_at, case_id, level=level, authority=f"{COUNTY_NAME}安委办"
+                ),
+            )
+        if rng.random() < 0.25:
+            return  # still open at year end
+        reported = listed_at + timedelta(days=rng.randint(20, 40))
+        self.at(
+            reported,
+            lambda: self.ledger.report_rectification(
+                owner,
+                reported,
+                case_id,
+                measures="按治理方案完成整改，隐患已消除",
+                completed_at=reported - timedelta(days=1),
+            ),
+        )
+        after = reported
+        if listed:
+            after = reported + timedelta(days=2)
+            self.at(
+                after,
+                lambda: self.ledger.file_assessment(
+                    owner, after, case_id, summary="企业组织专家评估，整改符合要求，申请验收"
+                ),
+            )
+        accepted = after + timedelta(days=rng.randint(3, 9))
+        self.at(
+            accepted,
+            lambda: self.ledger.verify_rectification(
+                official, accepted, case_id, accepted=True, opinion="现场验收合格"
+            ),
+        )
+        closed = accepted + timedelta(hours=3)
+        self.at(closed, lambda: self.ledger.close_hazard(official, closed, case_id))
+        self.tally.closed += 1
+        if listed:
+            delisted = closed + timedelta(days=1)
+            self.at(delisted, lambda: self.ledger.delist(self.office, delisted, case_id))
+
+    def _enforcement(self, sector: str, code: str, day: datetime) -> None:
+        rng = self.rng
+        official = rng.choice(self.officials[sector])
+        when = self._work_time(day)
+        roll = rng.random()
+        number = f"静{sector[:2].upper()}罚〔{self.year}〕{self.tally.actions + 1:03d}号"
+        self.tally.actions += 1
+        if roll < 0.45:
+            amount = Decimal(rng.choice((1000, 2000, 5000, 10000, 20000, 30000, 50000)))
+            action_id = self._new_id("action")
+            self.at(
+                when,
+                lambda: self.ledger.issue_action(
+                    official,
+                    when,
+                    kind="penalty",
+                    document_number=number,
+                    enterprise_code=code,
+                    sector=sector,
+                    department=official.organisation,
+                    action_id=action_id,
+                    legal_basis="《中华人民共和国安全生产法》第一百零二条",
+                    fine_amount=amount,
+                    description="未采取措施消除事故隐患",
+                ),
+            )
+            paid = when + timedelta(days=rng.randint(5, 14))
+            self.at(
+                paid,
+                lambda: self.ledger.execute_action(
+                    official, paid, action_id, amount_paid=amount, note="已缴纳"
+                ),
+            )
+            return
+        kind = rng.choice(
+            (
+                "warning_letter",
+                "summons",
+                "directive",
+                "rectification_order",
+                "stop_work",
+                "circular",
+            )
+        )
+        action_id = self._new_id("action")
+        self.at(
+            when,
+            lambda: self.ledger.issue_action(
+                official,
+                when,
+                kind=kind,
+                document_number=number.replace("罚", "指"),
+                enterprise_code=code,
+                sector=sector,
+                department=official.organisation,
+                action_id=action_id,
+                legal_basis="《中华人民共和国安全生产法》第六十五条",
+            ),
+        )
+        if kind == "stop_work":
+            lifted = when + timedelta(days=rng.randint(7, 20))
+            self.at(
+                lifted,
+                lambda: self.ledger.lift_action(
+                    official, lifted, action_id, reason="整改验收合格，同意复工"
+                ),
+            )
+
+    # ---- the incident -------------------------------------------------------------------
+
+    def _incident(self) -> Planted:
+        """SCENARIOS.md 4: the furniture factory fire, with its irregularities."""
+        y = self.year
+        code = make_credit_code(f"91{COUNTY}MA7XDJJ01")
+        name = f"{COUNTY_NAME}城关镇兴达家具厂"
+        fire = self.officials["fire"]
+        reporter, verifier = fire[0], fire[1]
+        inspector = self.inspectors[0]
+        owner = Actor(f"ent-{code}", "马厂长", Role.ENTERPRISE, code)
+
+        def d(m: int, day: int, h: int = 9, mi: int = 0) -> datetime:
+            return datetime(y, m, day, h, mi, tzinfo=CST)
+
+        L = self.ledger
+        case_id = self._new_id("incident-case")
+        insp_id = self._new_id("incident-inspection")
+        late_insp = self._new_id("incident-late-inspection")
+        self.at(
+            d(1, 5),
+            lambda: L.register_enterprise(
+                self.clerk,
+                d(1, 5),
+                credit_code=code,
+                name=name,
+                region_code=COUNTY,
+                sectors=["fire"],
+                principal=Person("pp-fire-factory", "马兴达"),
+                address=f"甘肃省平凉市{COUNTY_NAME}城关镇工业园区",
+            ),
+        )
+        self.at(
+            d(3, 10),
+            lambda: L.change_principal(
+                self.clerk,
+                d(3, 10),
+                credit_code=code,
+                principal=Person("pp-fire-factory-2", "马晓东"),
+            ),
+        )
+        self.at(
+            d(2, 20, 10),
+            lambda: L.record_inspection(
+                inspector,
+                d(2, 20, 10),
+                enterprise_code=code,
+                sector="fire",
+                inspection_type="routine",
+                team=[inspector.name, reporter.name],
+                location="成品仓库",
+                inspection_id=insp_id,
+            ),
+        )
+        self.at(
+            d(2, 20, 11),
+            lambda: L.report_hazard(
+                inspector,
+                d(2, 20, 11),
+                enterprise_code=code,
+                sector="fire",
+                location="成品仓库",
+                description="安全出口被成品家具堵塞，疏散通道宽度不足",
+                source="routine_inspection",
+                found_by=inspector.name,
+                inspection_id=insp_id,
+                case_id=case_id,
+            ),
+        )
+        self.at(
+            d(2, 20, 15),
+            lambda: L.grade_hazard(
+                reporter, d(2, 20, 15), case_id, grade="major", criteria=["FIRE-D05"]
+            ),
+        )
+        self.at(
+            d(2, 21),
+            lambda: L.assign_rectification(
+                reporter,
+                d(2, 21),
+                case_id,
+                department=SECTORS["fire"][0],
+                deadline=d(3, 23, 18),
+                requirements="30日内清理安全出口并增设疏散通道",
+            ),
+        )
+        self.at(d(2, 24), lambda: L.file_plan(owner, d(2, 24), case_id, plan=PLAN))
+        letter_id = self._new_id("incident-letter")
+        self.at(
+            d(3, 12),
+            lambda: L.issue_action(
+                reporter,
+                d(3, 12),
+                kind="warning_letter",
+                document_number=f"静消警〔{y}〕007号",
+                action_id=letter_id,
+                enterprise_code=code,
+                sector="fire",
+                department=SECTORS["fire"][0],
+                legal_basis="《中华人民共和国消防法》第十六条",
+                case_ids=[case_id],
+                description="安全出口堵塞问题整改进度滞后",
+            ),
+        )
+        self.at(
+            d(3, 20),
+            lambda: L.extend_deadline(
+                reporter,
+                d(3, 20),
+                case_id,
+                new_deadline=d(4, 30, 18),
+                reason="需新建成品库房以腾空通道",
+                approver="县消防救援大队大队长",
+            ),
+        )
+        # Reported rectified on the enterprise's behalf by the official ...
+        self.at(
+            d(4, 25),
+            lambda: L.report_rectification(
+                reporter,
+                d(4, 25),
+                case_id,
+                measures="清理安全出口堆放物，增设一处疏散通道",
+                completed_at=d(4, 24, 17),
+            ),
+        )
+        self.at(
+            d(4, 26),
+            lambda: L.verify_rectification(
+                verifier, d(4, 26), case_id, accepted=True, opinion="现场复查，安全出口已畅通"
+            ),
+        )
+        # ... who then closes it himself: the self-verified closure.
+        self.at(d(4, 27), lambda: L.close_hazard(reporter, d(4, 27), case_id))
+        # An inspection dated 28 April, typed in after the fire, on 3 May.
+        self.at(
+            d(4, 28, 10),
+            lambda: L.record_inspection(
+                inspector,
+                d(4, 28, 10),
+                enterprise_code=code,
+                sector="fire",
+                inspection_type="re_inspection",
+                team=[inspector.name],
+                location="厂区",
+                summary="复查未见异常",
+                inspection_id=late_insp,
+                justification="纸质检查记录事后补录",
+            ),
+            recorded=d(5, 3, 16),
+        )
+        # A closure elsewhere whose 'measures' say nothing (已整改).
+        vacuous = self._new_id("vacuous-case")
+        shop_code = make_credit_code(f"91{COUNTY}MA7HMDC01")
+        shop_name = f"{COUNTY_NAME}城关镇惠民商场"
+        self.at(
+            d(1, 6),
+            lambda: L.register_enterprise(
+                self.clerk,
+                d(1, 6),
+                credit_code=shop_code,
+                name=shop_name,
+                region_code=COUNTY,
+                sectors=["fire"],
+                principal=Person("pp-shop", "周惠民"),
+            ),
+        )
+        shop_owner = Actor(f"ent-{shop_code}", "商场安全员", Role.ENTERPRISE, shop_code)
+        self.at(
+            d(3, 2, 10),
+            lambda: L.report_hazard(
+                inspector,
+                d(3, 2, 10),
+                enterprise_code=shop_code,
+                sector="fire",
+                location="二楼",
+                description="防火门闭门器损坏",
+                source="grid_patrol",
+                case_id=vacuous,
+            ),
+        )
+        self.at(
+            d(3, 2, 11), lambda: L.grade_hazard(inspector, d(3, 2, 11), vacuous, grade="general")
+        )
+        self.at(
+            d(3, 2, 12),
+            lambda: L.assign_rectification(
+                inspector,
+                d(3, 2, 12),
+                vacuous,
+                department=SECTORS["fire"][0],
+                deadline=d(3, 17),
+                requirements="更换闭门器",
+            ),
+        )
+        self.at(
+            d(3, 9),
+            lambda: L.report_rectification(
+                shop_owner, d(3, 9), vacuous, measures="已整改", completed_at=d(3, 8)
+            ),
+        )
+        self.at(
+            d(3, 10),
+            lambda: L.verify_rectification(
+                verifier, d(3, 10), vacuous, accepted=True, opinion="同意"
+            ),
+        )
+        self.at(d(3, 10, 11), lambda: L.close_hazard(verifier, d(3, 10, 11), vacuous))
+        return Planted(code, name, d(5, 1, 14), case_id, late_insp, vacuous, shop_code, shop_name)
+
+    # ---- the whole year ----------------------------------------------------------------
+
+    def plan(self) -> Planted:
+        """Schedule the year (nothing is recorded yet)."""
+        self._posts()
+        self._measures()
+        planted = self._incident()
+        by_sector = self._enterprises()
+        rng = self.rng
+        weeks = 51
+        per_week = self.target_hazards / weeks
+        for week in range(weeks):
+            monday = self.start + timedelta(weeks=week, days=1)
+            if monday > self.now_cut:
+                break
+            visits = max(1, int(per_week / 1.3 + rng.uniform(-2, 2)))
+            for _ in range(visits):
+                sector = rng.choices(list(SECTORS), weights=[s[2] for s in SECTORS.values()])[0]
+                code, name = rng.choice(by_sector[sector])
+                day = monday + timedelta(days=rng.randint(0, 4))
+                self._visit(sector, code, name, day)
+            for _ in range(rng.choice((0, 1, 1, 2))):
+                sector = rng.choice(list(SECTORS))
+                code, _ = rng.choice(by_sector[sector])
+                self._enforcement(sector, code, monday + timedelta(days=rng.randint(0, 4)))
+        return planted
+
+    def steps(self) -> Iterator[Step]:
+        while self._heap:
+            yield heapq.heappop(self._heap)
+
+    def run(self, progress: Callable[[int, int], None] | None = None) -> Planted:
+        """Record the whole year, in recording order, with the clock following along."""
+        planted = self.plan()
+        total = len(self._heap)
+        for done, step in enumerate(self.steps(), start=1):
+            self.set_clock(step.recorded_at.astimezone(UTC))
+            try:
+                step.run()
+            except RuleViolated as refused:  # pragma: no cover - a generator bug, loudly
+                raise RuntimeError(f"demo step refused at {step.recorded_at}: {refused}") from None
+            self.tally.commands += 1
+            if progress is not None and (done % 500 == 0 or done == total):
+                progress(done, total)
+        return planted
