@@ -9,6 +9,8 @@ share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger.application import Clock, HazardLedger, system_clock
 
 from . import problems, web
-from .routes import enforcement, hazards, integrity, registry, review, system
+from .routes import enforcement, hazards, integrity, readmodels, registry, review, system
 from .services import Services
 
 DESCRIPTION = """
@@ -71,9 +73,29 @@ class Settings:
 
     store: str | None = None
     clock: Clock = system_clock
+    follow: bool = True
+    """Keep the read models current from this process (a background follower; several
+    processes may all follow: each batch is still applied once)."""
     key_dir: str | None = None
     """Where the checkpoint signing key lives (default: ``$LEDGER_KEY_DIR`` or
     ``~/.config/hazard-ledger/keys``); never in the store."""
+
+
+def _follow(ledger: HazardLedger, stop: threading.Event) -> None:
+    """Apply new events to the read models about once a second until ``stop``."""
+    from projections.follower import Follower
+    from projections.registry import all_projections, discover_plugin_specs
+
+    follower = Follower(ledger, all_projections(discover_plugin_specs()))
+    try:
+        while not stop.is_set():
+            try:
+                follower.catch_up()
+            except Exception:  # a store hiccup: try again on the next tick
+                logging.getLogger(__name__).exception("read-model follower failed; retrying")
+            stop.wait(1.0)
+    finally:
+        follower.close()
 
 
 def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
@@ -88,9 +110,19 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         if settings.key_dir:
             the_ledger.integrity.use_key_directory(settings.key_dir)
         app.state.services = Services.build(the_ledger)
+        stop = threading.Event()
+        worker = None
+        if settings.follow:
+            worker = threading.Thread(
+                target=_follow, args=(the_ledger, stop), name="read-models", daemon=True
+            )
+            worker.start()
         try:
             yield
         finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=10)
             the_ledger.close()
 
     app = FastAPI(
@@ -105,7 +137,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     app.add_middleware(RequestCounter)
 
-    for module in (system, hazards, registry, enforcement, integrity, review):
+    for module in (system, hazards, registry, enforcement, integrity, review, readmodels):
         app.include_router(module.router)
     web.mount(app)
     return app

@@ -25,6 +25,11 @@ class ProblemDetails(BaseModel):
     recorded: bool | None = None
 
 
+def problem_response_doc(description: str) -> dict[str, Any]:
+    """The OpenAPI entry for a problem-details response."""
+    return _problem(description)
+
+
 def _problem(description: str) -> dict[str, Any]:
     return {
         "description": description,

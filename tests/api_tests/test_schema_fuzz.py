@@ -48,6 +48,12 @@ def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
         sectors=["city_gas"],
         principal=Person("p", "负责人"),
     )
+    from projections.follower import Follower
+    from projections.registry import all_projections
+
+    follower = Follower(ledger, all_projections())  # a serving process keeps these current
+    follower.catch_up()
+    follower.close()
     yield app, token
     ledger.close()
 
