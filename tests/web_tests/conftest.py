@@ -125,6 +125,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     ledger.integrity.use_key_directory(keys)
     facts = seed(ledger, clock)
     ledger.integrity.issue_checkpoint()
+    from projections.follower import Follower
+    from projections.registry import all_projections
+
+    follower = Follower(ledger, all_projections())
+    follower.catch_up()
+    follower.close()
     app = create_app(Settings(store=store, clock=clock), ledger=ledger)
     users = app.state.services.users
     token = users.add(User("insp-web", "张建国", Role.INSPECTOR, "城关镇", "620826"), now=clock.now)

@@ -93,3 +93,24 @@ def test_accountability_review_on_screen(page: Any, site: Site) -> None:
     assert "静宁县某家具厂" in text
     assert "FIRE-D05" in text
     screenshot(page, "review")
+
+
+def test_find_a_case_in_the_register_and_open_it(page: Any, site: Site) -> None:
+    sign_in(page, site, site.auditor_token)
+    page.goto(f"{site.url}/#/register?q=&sector=fire")
+    page.wait_for_selector("[data-testid=register] tbody tr")
+    rows = page.locator("[data-testid=register] tbody tr")
+    assert rows.count() == 2
+    screenshot(page, "register")
+    page.click(f"[data-testid=register] a[href='#/case/{site.late_case_id}']")
+    page.wait_for_selector("[data-testid=late-flag]")
+    assert page.url.endswith(f"#/case/{site.late_case_id}")
+
+
+def test_dashboard_shows_figures_and_ranking(page: Any, site: Site) -> None:
+    sign_in(page, site, site.auditor_token)
+    page.goto(f"{site.url}/#/dashboard?month=2026-02&region=620826")
+    page.wait_for_selector("[data-testid=kpis] .kpi")
+    assert page.locator("[data-testid=kpis] .kpi b").first.inner_text() == "2"
+    page.wait_for_selector("#trend canvas, #trend .u-wrap")
+    screenshot(page, "dashboard")

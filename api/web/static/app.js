@@ -125,7 +125,7 @@ async function dashboardView() {
       kpi(t("dash.found"), s.hazards_found), kpi(t("dash.rectified"), s.rectified),
       kpi(t("dash.rate"), s.rectification_rate != null ? `${(s.rectification_rate * 100).toFixed(1)}%` : "—"),
       kpi(t("dash.major_open"), s.major_open), kpi(t("dash.overdue"), s.overdue),
-      kpi(t("dash.fines"), s.fine_amount),
+      kpi(t("dash.fines"), s.fines_amount),
     ].join("");
     const rows = report.sectors || report.rows || [];
     $("#bysector").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: k,
@@ -155,7 +155,9 @@ function drawTrend(el, trend) {
 }
 
 const REGISTER_COLUMNS = () => [
-  { key: "id", label: "ID", render: (r) => `<a href="#/case/${esc(r.id)}">${esc(String(r.id).slice(0, 8))}</a>` },
+  { key: "case_id", label: "ID", render: (r) => {
+    const id = r.case_id || r.id;
+    return `<a href="#/case/${esc(id)}">${esc(String(id).slice(0, 8))}</a>`; } },
   { key: "enterprise_name", label: t("enterprise") },
   { key: "sector", label: t("sector") },
   { key: "region_code", label: t("region") },
