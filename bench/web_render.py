@@ -40,8 +40,11 @@ def main() -> None:
     app = create_app(Settings(store=args.store, follow=False), ledger=ledger)
     users = app.state.services.users
     name = f"bench-{time.time_ns()}"
-    token = users.add(User(name, "基准", Role.AUDITOR, "bench", ""), now=ledger.clock(),
-                      valid_for=timedelta(hours=1))
+    token = users.add(
+        User(name, "基准", Role.AUDITOR, "bench", ""),
+        now=ledger.clock(),
+        valid_for=timedelta(hours=1),
+    )
     row = ledger.integrity.tables.fetchall(
         f"SELECT originator_id, COUNT(*) c FROM {ledger.integrity.tables.log} "
         "WHERE topic LIKE '%HazardCase%' GROUP BY originator_id ORDER BY c DESC LIMIT 1"
@@ -62,8 +65,10 @@ def main() -> None:
 
     case_times, dash_times = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=args.chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page()
         page.goto(base + "/")
         page.fill("#token", token)
@@ -74,7 +79,8 @@ def main() -> None:
             page.goto(f"{base}/#/case/{case_id}")
             page.wait_for_function(
                 f"document.querySelectorAll('[data-testid=event]').length === {events}"
-                " && document.querySelector('[data-testid=proof]') !== null")
+                " && document.querySelector('[data-testid=proof]') !== null"
+            )
             case_times.append(time.perf_counter() - t)
             page.goto(base + "/#/register")
             t = time.perf_counter()
@@ -86,10 +92,14 @@ def main() -> None:
         browser.close()
     server.should_exit = True
     ledger.close()
-    for label, xs in ((f"case page ({events} events, with proofs)", case_times),
-                      ("dashboard (monthly report, trend, ranking)", dash_times)):
-        print(f"{label}: median {statistics.median(xs) * 1000:.0f} ms, "
-              f"worst {max(xs) * 1000:.0f} ms over {len(xs)} runs")
+    for label, xs in (
+        (f"case page ({events} events, with proofs)", case_times),
+        ("dashboard (monthly report, trend, ranking)", dash_times),
+    ):
+        print(
+            f"{label}: median {statistics.median(xs) * 1000:.0f} ms, "
+            f"worst {max(xs) * 1000:.0f} ms over {len(xs)} runs"
+        )
 
 
 if __name__ == "__main__":

@@ -66,3 +66,107 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  {p.sheet} 第{p.row}行 [{p.column}] {p.rule}: {message}", err=True)
         if not report.ok:
             raise typer.Exit(2)
+
+
+def register_exports(app: typer.Typer) -> None:
+    export_app = typer.Typer(no_args_is_help=True)
+
+    @export_app.command("register")
+    def export_register(
+        ctx: typer.Context,
+        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
+        region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
+        sector: Annotated[str | None, typer.Option(help="Sector code.")] = None,
+        status: Annotated[list[str] | None, typer.Option(help="Status (repeat).")] = None,
+    ) -> None:
+        """The hazard register (问题隐患清单) as an official would file it."""
+        from ledger.store import resolve_store
+        from ledger.workbook.reports import REGISTER_COLUMNS, register_rows, write
+        from projections.queries import ReadModels, RegisterFilter
+
+        models = ReadModels(resolve_store(options(ctx).store))
+        try:
+            filters = RegisterFilter(sector=sector, region=region, status=tuple(status or ()))
+            n = write(
+                output,
+                "问题隐患清单",
+                [h for _, h in REGISTER_COLUMNS],
+                register_rows(models, filters, None),
+            )
+        finally:
+            models.close()
+        typer.echo(f"已导出问题隐患清单 {n} 条 / exported {n} rows: {output}")
+
+    @export_app.command("monthly")
+    def export_monthly(
+        ctx: typer.Context,
+        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
+        region: Annotated[str, typer.Option(help="Region code prefix.")],
+        month: Annotated[str, typer.Option(help="YYYY-MM.")],
+    ) -> None:
+        """The monthly report per sector with totals and rates (月度报表)."""
+        from ledger.store import resolve_store
+        from ledger.workbook.reports import FIGURES, monthly_rows, write
+        from projections.queries import ReadModels
+
+        models = ReadModels(resolve_store(options(ctx).store))
+        try:
+            report = models.monthly_report(region, month)
+            n = write(
+                output,
+                f"{month}月度报表",
+                ["行业领域", *[h for _, h in FIGURES]],
+                monthly_rows(report),
+            )
+        finally:
+            models.close()
+        typer.echo(f"已导出月度报表 / exported: {output} ({n} rows)")
+
+    @export_app.command("statistics")
+    def export_statistics(
+        ctx: typer.Context,
+        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
+        region: Annotated[str, typer.Option(help="Region code prefix.")],
+        year: Annotated[int, typer.Option(help="The year.")],
+    ) -> None:
+        """Sector statistics month by month for a year (月度分行业统计)."""
+        from ledger.store import resolve_store
+        from ledger.workbook.reports import FIGURES, statistics_rows, write
+        from projections.queries import ReadModels
+
+        models = ReadModels(resolve_store(options(ctx).store))
+        try:
+            n = write(
+                output,
+                f"{year}年分行业统计",
+                ["月份", "行业领域", *[h for _, h in FIGURES]],
+                statistics_rows(models, region, year, None),
+            )
+        finally:
+            models.close()
+        typer.echo(f"已导出分行业统计 / exported: {output} ({n} rows)")
+
+    @export_app.command("measures")
+    def export_measures(
+        ctx: typer.Context,
+        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
+        region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
+    ) -> None:
+        """The institutional measures list (制度措施清单)."""
+        from ledger.store import resolve_store
+        from ledger.workbook.reports import MEASURE_COLUMNS, measure_rows, write
+        from projections.queries import ReadModels
+
+        models = ReadModels(resolve_store(options(ctx).store))
+        try:
+            n = write(
+                output,
+                "制度措施清单",
+                [h for _, h in MEASURE_COLUMNS],
+                measure_rows(models.measures(region)),
+            )
+        finally:
+            models.close()
+        typer.echo(f"已导出制度措施清单 {n} 条 / exported {n} rows: {output}")
+
+    app.add_typer(export_app, name="export", help="Export the lists and reports (XLSX/CSV).")
