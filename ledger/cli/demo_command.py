@@ -20,6 +20,10 @@ def register(app: typer.Typer) -> None:
         year: Annotated[int, typer.Option(help="The year to generate.")] = 2026,
         hazards: Annotated[int, typer.Option(help="Hazards in a full year.")] = 2000,
         force: Annotated[bool, typer.Option(help="Replace an existing demo ledger.")] = False,
+        counties: Annotated[
+            int, typer.Option(help="Province scale: this many Gansu counties side by side.")
+        ] = 1,
+        years: Annotated[int, typer.Option(help="Province scale: this many years.")] = 1,
         lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
     ) -> None:
         """Generate 静宁县's year of inspections, hazards, enforcement and sign-offs through
@@ -27,7 +31,7 @@ def register(app: typer.Typer) -> None:
         monthly report and the accountability findings for the planted fire."""
         from api.users import User, directory_for
         from ledger.application import HazardLedger
-        from ledger.demo.generator import COUNTY, CST, CountyYear
+        from ledger.demo.generator import COUNTY, CST, CountyYear, province
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
@@ -66,6 +70,12 @@ def register(app: typer.Typer) -> None:
         ledger = HazardLedger(str(store), clock=clock)
         ledger.integrity.use_key_directory(keys)
         try:
+            scale = counties > 1 or years > 1
+            if scale:
+                until = min(
+                    datetime(year + years - 1, 12, 28, 18, tzinfo=CST),
+                    real_now - timedelta(hours=1),
+                )
             generator = CountyYear(
                 ledger, set_clock, seed=seed, year=year, hazards=hazards, until=until
             )
@@ -81,7 +91,27 @@ def register(app: typer.Typer) -> None:
                 def progress(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total)
 
-                planted = generator.run(progress=progress)
+                if scale:
+                    planted, generated = province(
+                        ledger,
+                        set_clock,
+                        counties=counties,
+                        years=years,
+                        first_year=year,
+                        seed=seed,
+                        hazards=hazards,
+                        until=until,
+                        progress=progress,
+                    )
+                    for other in generated:
+                        generator.tally.commands += other.tally.commands
+                        generator.tally.enterprises += other.tally.enterprises
+                        generator.tally.inspections += other.tally.inspections
+                        generator.tally.hazards += other.tally.hazards
+                        generator.tally.major += other.tally.major
+                        generator.tally.actions += other.tally.actions
+                else:
+                    planted = generator.run(progress=progress)
             set_clock(max(moment[0], until))
             tally = generator.tally
             checkpoint = ledger.integrity.issue_checkpoint()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -165,10 +165,18 @@ class CountyYear:
         year: int = 2026,
         hazards: int = 2000,
         until: datetime | None = None,
+        county: tuple[str, str] = (COUNTY, COUNTY_NAME),
+        first_year: bool = True,
+        plant_incident: bool = True,
     ) -> None:
         self.ledger = ledger
         self.set_clock = clock
-        self.rng = random.Random(seed)
+        self.county, self.county_name = county
+        self.first_year = first_year
+        self.plant_incident = plant_incident
+        self.rng = random.Random(f"{seed}/{self.county}/{year}")
+        # Enterprises are the same every year of a county: their own generator.
+        self.enterprise_rng = random.Random(f"{seed}/{self.county}")
         self.year = year
         self.target_hazards = hazards
         self.tally = Tally()
@@ -184,7 +192,7 @@ class CountyYear:
 
     def _new_id(self, kind: str) -> UUID:
         self._id_counter += 1
-        return uuid5(NAMESPACE, f"{kind}/{self.year}/{self._id_counter}")
+        return uuid5(NAMESPACE, f"{kind}/{self.county}/{self.year}/{self._id_counter}")
 
     def at(
         self, occurred: datetime, run: Callable[[], Any], *, recorded: datetime | None = None
@@ -208,24 +216,39 @@ class CountyYear:
 
     # ---- people and posts ---------------------------------------------------------------
 
+    def dept(self, sector: str) -> str:
+        """The county's competent department for ``sector``."""
+        return SECTORS[sector][0].replace(COUNTY_NAME, self.county_name)
+
     def _people(self) -> None:
         rng = self.rng
         self.inspectors = [
-            Actor(f"insp-{i:02d}", _name(rng), Role.INSPECTOR, f"{COUNTY_NAME}{TOWNSHIPS[i % 8]}")
+            Actor(
+                f"{self.county}-insp-{i:02d}",
+                _name(rng),
+                Role.INSPECTOR,
+                f"{self.county_name}{TOWNSHIPS[i % 8]}",
+            )
             for i in range(8)
         ]
         self.officials: dict[str, list[Actor]] = {}
-        for sector, (dept, _, _) in SECTORS.items():
+        for sector in SECTORS:
             self.officials[sector] = [
-                Actor(f"{sector}-{i}", _name(rng), Role.DEPARTMENT, dept) for i in range(3)
+                Actor(f"{self.county}-{sector}-{i}", _name(rng), Role.DEPARTMENT, self.dept(sector))
+                for i in range(3)
             ]
-        self.office = Actor("aqw-01", _name(rng), Role.GOVERNMENT, f"{COUNTY_NAME}安委办")
-        self.clerk = Actor("clerk-01", _name(rng), Role.ADMIN, f"{COUNTY_NAME}应急管理局")
+        self.office = Actor(
+            f"{self.county}-aqw-01", _name(rng), Role.GOVERNMENT, f"{self.county_name}安委办"
+        )
+        self.clerk = Actor(
+            f"{self.county}-clerk-01", _name(rng), Role.ADMIN, f"{self.county_name}应急管理局"
+        )
 
     def _posts(self) -> None:
         jan = self.start
         july = datetime(self.year, 7, 6, 9, 0, tzinfo=CST)
-        for sector, (dept, _, _) in SECTORS.items():
+        for sector in SECTORS:
+            dept = self.dept(sector)
             for when, holder in (
                 (jan, Person(f"p-{sector}-a", _name(self.rng))),
                 (july, Person(f"p-{sector}-b", _name(self.rng))),
@@ -236,7 +259,7 @@ class CountyYear:
                         self.office,
                         w,
                         duty=Duty.DEPARTMENT_OFFICIAL,
-                        region_code=COUNTY,
+                        region_code=self.county,
                         sector=s,
                         organisation=d,
                         title="分管负责人",
@@ -250,9 +273,9 @@ class CountyYear:
                     self.office,
                     w,
                     duty=Duty.GOVERNMENT_LEADER,
-                    region_code=COUNTY,
+                    region_code=self.county,
                     sector="",
-                    organisation=f"{COUNTY_NAME}人民政府",
+                    organisation=f"{self.county_name}人民政府",
                     title="分管安全生产副县长",
                     holder=Person(f"leader-{n}", n),
                 ),
@@ -279,7 +302,7 @@ class CountyYear:
                         title=t,
                         category=c,
                         owner_department=o,
-                        region_code=COUNTY,
+                        region_code=self.county,
                         due=d,
                         timetable="按月调度，季度通报",
                         measure_id=m,
@@ -311,14 +334,18 @@ class CountyYear:
             count = max(8, int(300 * share))
             for _ in range(count):
                 serial += 1
-                town = self.rng.choice(TOWNSHIPS)
-                kind = self.rng.choice(kinds)
-                name = f"{COUNTY_NAME}{town}{_name(self.rng)}{kind}"
-                code = make_credit_code(f"91{COUNTY}MA7{serial:05d}K0"[:17])
-                principal = Person(f"pp-{serial}", _name(self.rng))
+                erng = self.enterprise_rng
+                town = erng.choice(TOWNSHIPS)
+                kind = erng.choice(kinds)
+                name = f"{self.county_name}{town}{_name(erng)}{kind}"
+                code = make_credit_code(f"91{self.county}MA7{serial:05d}K0"[:17])
+                principal = Person(f"pp-{self.county}-{serial}", _name(erng))
                 when = datetime(self.year, 1, 2, 9, tzinfo=CST) + timedelta(
-                    minutes=self.rng.randint(0, 480)
+                    minutes=erng.randint(0, 480)
                 )
+                by_sector[sector].append((code, name))
+                if not self.first_year:
+                    continue  # registered in the county's first year
                 self.at(
                     when,
                     lambda c=code, n=name, s=sector, p=principal, w=when, t=town: (  # type: ignore[misc]  # defaults bind the loop values
@@ -327,20 +354,19 @@ class CountyYear:
                             w,
                             credit_code=c,
                             name=n,
-                            region_code=COUNTY,
+                            region_code=self.county,
                             sectors=[s],
                             principal=p,
-                            address=f"甘肃省平凉市{COUNTY_NAME}{t}",
+                            address=f"甘肃省平凉市{self.county_name}{t}",
                         )
                     ),
                 )
-                by_sector[sector].append((code, name))
                 self.tally.enterprises += 1
                 if self.rng.random() < 0.05:
                     changed = self._work_time(
                         self.start + timedelta(days=self.rng.randint(60, 300))
                     )
-                    new = Person(f"pp-{serial}-2", _name(self.rng))
+                    new = Person(f"pp-{self.county}-{serial}-{self.year}", _name(self.rng))
                     self.at(
                         changed,
                         lambda c=code, w=changed, p=new: self.ledger.change_principal(  # type: ignore[misc]  # defaults bind the loop values
@@ -499,7 +525,7 @@ class CountyYear:
     ) -> None:
         rng = self.rng
         self.tally.assigned += 1
-        dept = SECTORS[sector][0]
+        dept = self.dept(sector)
         days = rng.choice((7, 10, 15, 15, 30))
         deadline = assigned + timedelta(days=days)
         assigned_at = assigned + timedelta(minutes=30)
@@ -598,7 +624,7 @@ class CountyYear:
                 official,
                 t,
                 case_id,
-                department=SECTORS[sector][0],
+                department=self.dept(sector),
                 deadline=t + timedelta(days=45),
                 requirements="制定治理方案，落实“五到位”，限期45日整改",
             ),
@@ -619,7 +645,11 @@ class CountyYear:
             self.at(
                 listed_at,
                 lambda: self.ledger.list_for_supervision(
-                    self.office, listed_at, case_id, level=level, authority=f"{COUNTY_NAME}安委办"
+                    self.office,
+                    listed_at,
+                    case_id,
+                    level=level,
+                    authority=f"{self.county_name}安委办",
                 ),
             )
         if rng.random() < 0.25:
@@ -731,8 +761,8 @@ class CountyYear:
     def _incident(self) -> Planted:
         """SCENARIOS.md 4: the furniture factory fire, with its irregularities."""
         y = self.year
-        code = make_credit_code(f"91{COUNTY}MA7XDJJ01")
-        name = f"{COUNTY_NAME}城关镇兴达家具厂"
+        code = make_credit_code(f"91{self.county}MA7XDJJ01")
+        name = f"{self.county_name}城关镇兴达家具厂"
         fire = self.officials["fire"]
         reporter, verifier = fire[0], fire[1]
         inspector = self.inspectors[0]
@@ -752,10 +782,10 @@ class CountyYear:
                 d(1, 5),
                 credit_code=code,
                 name=name,
-                region_code=COUNTY,
+                region_code=self.county,
                 sectors=["fire"],
                 principal=Person("pp-fire-factory", "马兴达"),
-                address=f"甘肃省平凉市{COUNTY_NAME}城关镇工业园区",
+                address=f"甘肃省平凉市{self.county_name}城关镇工业园区",
             ),
         )
         self.at(
@@ -807,7 +837,7 @@ class CountyYear:
                 reporter,
                 d(2, 21),
                 case_id,
-                department=SECTORS["fire"][0],
+                department=self.dept("fire"),
                 deadline=d(3, 23, 18),
                 requirements="30日内清理安全出口并增设疏散通道",
             ),
@@ -824,7 +854,7 @@ class CountyYear:
                 action_id=letter_id,
                 enterprise_code=code,
                 sector="fire",
-                department=SECTORS["fire"][0],
+                department=self.dept("fire"),
                 legal_basis="《中华人民共和国消防法》第十六条",
                 case_ids=[case_id],
                 description="安全出口堵塞问题整改进度滞后",
@@ -879,8 +909,8 @@ class CountyYear:
         )
         # A closure elsewhere whose 'measures' say nothing (已整改).
         vacuous = self._new_id("vacuous-case")
-        shop_code = make_credit_code(f"91{COUNTY}MA7HMDC01")
-        shop_name = f"{COUNTY_NAME}城关镇惠民商场"
+        shop_code = make_credit_code(f"91{self.county}MA7HMDC01")
+        shop_name = f"{self.county_name}城关镇惠民商场"
         self.at(
             d(1, 6),
             lambda: L.register_enterprise(
@@ -888,7 +918,7 @@ class CountyYear:
                 d(1, 6),
                 credit_code=shop_code,
                 name=shop_name,
-                region_code=COUNTY,
+                region_code=self.county,
                 sectors=["fire"],
                 principal=Person("pp-shop", "周惠民"),
             ),
@@ -916,7 +946,7 @@ class CountyYear:
                 inspector,
                 d(3, 2, 12),
                 vacuous,
-                department=SECTORS["fire"][0],
+                department=self.dept("fire"),
                 deadline=d(3, 17),
                 requirements="更换闭门器",
             ),
@@ -938,11 +968,11 @@ class CountyYear:
 
     # ---- the whole year ----------------------------------------------------------------
 
-    def plan(self) -> Planted:
+    def plan(self) -> Planted | None:
         """Schedule the year (nothing is recorded yet)."""
         self._posts()
         self._measures()
-        planted = self._incident()
+        planted = self._incident() if self.plant_incident else None
         by_sector = self._enterprises()
         rng = self.rng
         weeks = 51
@@ -970,14 +1000,99 @@ class CountyYear:
     def run(self, progress: Callable[[int, int], None] | None = None) -> Planted:
         """Record the whole year, in recording order, with the clock following along."""
         planted = self.plan()
-        total = len(self._heap)
-        for done, step in enumerate(self.steps(), start=1):
-            self.set_clock(step.recorded_at.astimezone(UTC))
-            try:
-                step.run()
-            except RuleViolated as refused:  # pragma: no cover - a generator bug, loudly
-                raise RuntimeError(f"demo step refused at {step.recorded_at}: {refused}") from None
-            self.tally.commands += 1
-            if progress is not None and (done % 500 == 0 or done == total):
-                progress(done, total)
+        assert planted is not None, "a single county year plants the incident"
+        record([self], self.set_clock, progress)
         return planted
+
+
+def record(
+    years: Sequence[CountyYear],
+    set_clock: Callable[[datetime], None],
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Run planned county years together, all steps in one recording order."""
+    total = sum(len(y._heap) for y in years)
+    done = 0
+    for step in heapq.merge(*(y.steps() for y in years)):
+        set_clock(step.recorded_at.astimezone(UTC))
+        try:
+            step.run()
+        except RuleViolated as refused:  # a generator bug: say so loudly
+            raise RuntimeError(f"demo step refused at {step.recorded_at}: {refused}") from None
+        done += 1
+        if progress is not None and (done % 500 == 0 or done == total):
+            progress(done, total)
+    for y in years:
+        y.tally.commands = len(y._heap)
+    return done
+
+
+#: County-level divisions of Gansu (GB/T 2260), for the province-scale option.
+GANSU_COUNTIES: tuple[tuple[str, str], ...] = tuple(
+    (code, name)
+    for code, name in (
+        item.split(":")
+        for item in (  # noqa: SIM905 - one table, easier to check against GB/T 2260
+            "620826:静宁县 620802:崆峒区 620821:泾川县 620822:灵台县 620823:崇信县 620825:庄浪县 "
+            "620881:华亭市 620102:城关区 620103:七里河区 620104:西固区 620105:安宁区 620111:红古区 "
+            "620121:永登县 620122:皋兰县 620123:榆中县 620201:嘉峪关市 620302:金川区 620321:永昌县 "
+            "620402:白银区 620403:平川区 620421:靖远县 620422:会宁县 620423:景泰县 620502:秦州区 "
+            "620503:麦积区 620521:清水县 620522:秦安县 620523:甘谷县 620524:武山县 "
+            "620525:张家川回族自治县 620602:凉州区 620621:民勤县 620622:古浪县 "
+            "620623:天祝藏族自治县 "
+            "620702:甘州区 620721:肃南裕固族自治县 620722:民乐县 620723:临泽县 620724:高台县 "
+            "620725:山丹县 620902:肃州区 620921:金塔县 620922:瓜州县 620923:肃北蒙古族自治县 "
+            "620924:阿克塞哈萨克族自治县 620981:玉门市 620982:敦煌市 621002:西峰区 "
+            "621021:庆城县 "
+            "621022:环县 621023:华池县 621024:合水县 621025:正宁县 621026:宁县 621027:镇原县 "
+            "621102:安定区 621121:通渭县 621122:陇西县 621123:渭源县 621124:临洮县 621125:漳县 "
+            "621126:岷县 621202:武都区 621221:成县 621222:文县 621223:宕昌县 621224:康县 "
+            "621225:西和县 621226:礼县 621227:徽县 621228:两当县 622901:临夏市 622921:临夏县 "
+            "622922:康乐县 622923:永靖县 622924:广河县 622925:和政县 622926:东乡族自治县 "
+            "622927:积石山保安族东乡族撒拉族自治县 623001:合作市 623021:临潭县 623022:卓尼县 "
+            "623023:舟曲县 623024:迭部县 623025:玛曲县 623026:碌曲县 623027:夏河县"
+        ).split()
+    )
+)
+
+
+def province(
+    ledger: HazardLedger,
+    set_clock: Callable[[datetime], None],
+    *,
+    counties: int,
+    years: int,
+    first_year: int,
+    seed: int = 2026,
+    hazards: int = 2000,
+    until: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Planted, list[CountyYear]]:
+    """Many county years at province scale: the counties' years run side by side, year
+    after year, each year's steps merged into one recording order. The incident is
+    planted once, in the first county's first year. Counties are Gansu's county-level
+    divisions, in ``GANSU_COUNTIES`` order."""
+    if not 1 <= counties <= len(GANSU_COUNTIES):
+        raise ValueError(f"counties: 1..{len(GANSU_COUNTIES)} (Gansu's county-level divisions)")
+    planted: Planted | None = None
+    done: list[CountyYear] = []
+    for offset in range(years):
+        batch = []
+        for index, county in enumerate(GANSU_COUNTIES[:counties]):
+            year = CountyYear(
+                ledger,
+                set_clock,
+                seed=seed,
+                year=first_year + offset,
+                hazards=hazards,
+                until=until,
+                county=county,
+                first_year=offset == 0,
+                plant_incident=offset == 0 and index == 0,
+            )
+            planted = year.plan() or planted
+            batch.append(year)
+        record(batch, set_clock, progress)
+        done += batch
+    assert planted is not None
+    return planted, done

@@ -79,3 +79,27 @@ def test_ledger_demo_command(tmp_path: Path) -> None:
     assert "ledger serve" in out
     again = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
     assert again.exit_code == 2  # never overwrites a ledger without --force
+
+
+def test_province_scale_runs_counties_side_by_side(tmp_path: Path) -> None:
+    from ledger.demo.generator import province
+
+    moment = [datetime(2024, 1, 1, tzinfo=UTC)]
+    ledger = HazardLedger(str(tmp_path / "province.db"), clock=lambda: moment[0])
+    try:
+        planted, years = province(
+            ledger,
+            lambda t: moment.__setitem__(0, t),
+            counties=3,
+            years=2,
+            first_year=2024,
+            hazards=60,
+        )
+        assert len(years) == 6
+        regions = {y.county for y in years}
+        assert regions == {"620826", "620802", "620821"}
+        assert ledger.case(planted.fire_case_id).criteria == ("FIRE-D05",)
+        assert sum(y.tally.hazards for y in years) >= 200
+        assert ledger.integrity.verify().ok
+    finally:
+        ledger.close()
