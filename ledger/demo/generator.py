@@ -1011,6 +1011,8 @@ def record(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Run planned county years together, all steps in one recording order."""
+    for y in years:
+        y.tally.commands = len(y._heap)
     total = sum(len(y._heap) for y in years)
     done = 0
     for step in heapq.merge(*(y.steps() for y in years)):
@@ -1022,8 +1024,6 @@ def record(
         done += 1
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
-    for y in years:
-        y.tally.commands = len(y._heap)
     return done
 
 
