@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import orjson
 from fastapi import Request
@@ -84,3 +85,31 @@ async def run_command(
     return Response(
         orjson.dumps(result), status_code=status, media_type="application/json", headers=headers
     )
+
+
+async def run_step(
+    request: Request,
+    user: User,
+    action: str,
+    aggregate_id: UUID,
+    body: Any,
+    **fields: Any,
+) -> Response:
+    """A command on an existing aggregate: the ledger method named ``action`` is called
+    with the actor, the body's business time, expected version and justification."""
+    services: Services = request.app.state.services
+    method = getattr(services.ledger, action)
+    version = expected_version(request, body.expected_version)
+
+    def call() -> dict[str, Any]:
+        new_version = method(
+            user.actor,
+            body.occurred_at,
+            aggregate_id,
+            expected_version=version,
+            justification=body.justification,
+            **fields,
+        )
+        return {"id": str(aggregate_id), "version": new_version}
+
+    return await run_command(request, user, action, call, status=200)

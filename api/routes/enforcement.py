@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from ledger.views import plain
 
-from ..commanding import expected_version, run_command
+from ..commanding import run_command, run_step
 from ..schemas import CommandResult, EndAction, ExecuteAction, IssueAction
 from ..security import CurrentUser, in_scope
 from ..services import Services
@@ -68,21 +68,7 @@ async def _step(
     request: Request, user: User, action_id: UUID, action: str, body: Any, **fields: Any
 ) -> Response:
     _action_in_scope(request, user, action_id)
-    method = getattr(_ledger(request), action)
-    version = expected_version(request, body.expected_version)
-
-    def call() -> dict[str, Any]:
-        new_version = method(
-            user.actor,
-            body.occurred_at,
-            action_id,
-            expected_version=version,
-            justification=body.justification,
-            **fields,
-        )
-        return {"id": str(action_id), "version": new_version}
-
-    return await run_command(request, user, action, call)
+    return await run_step(request, user, action, action_id, body, **fields)
 
 
 @router.post("/{action_id}/execute", response_model=CommandResult, responses=ERRORS)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from ledger.hazard import HazardCase, RectificationPlan
 from ledger.views import case_summary, event_row
 
-from ..commanding import expected_version, run_command
+from ..commanding import run_command, run_step
 from ..problems import Problem
 from ..schemas import (
     AssignRectification,
@@ -103,22 +103,7 @@ async def _step(
     **fields: Any,
 ) -> Response:
     _case_in_scope(request, user, case_id)
-    ledger = _services(request).ledger
-    method = getattr(ledger, action)
-    version = expected_version(request, body.expected_version)
-
-    def call() -> dict[str, Any]:
-        new_version = method(
-            user.actor,
-            body.occurred_at,
-            case_id,
-            expected_version=version,
-            justification=body.justification,
-            **fields,
-        )
-        return {"id": str(case_id), "version": new_version}
-
-    return await run_command(request, user, action, call)
+    return await run_step(request, user, action, case_id, body, **fields)
 
 
 _STEP: dict[str, Any] = {"response_model": CommandResult, "responses": ERRORS}
