@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     app.add_middleware(RequestCounter)
 
-    for module in (system, hazards, registry, enforcement, integrity, review, readmodels):
+    for module in (hazards, system, registry, enforcement, integrity, review, readmodels):
         app.include_router(module.router)
     web.mount(app)
     return app

@@ -55,6 +55,65 @@ def _case_in_scope(request: Request, user: User, case_id: UUID) -> HazardCase:
     return case
 
 
+# Reads first: routes are matched in order, and reads are the hot path.
+
+
+@router.get("/{case_id}", response_model=CaseView, responses=READ_ERRORS)
+async def get_case(
+    request: Request,
+    case_id: UUID,
+    user: CurrentUser,
+    known_at: Annotated[
+        datetime | None, Query(description="State as recorded by this moment (transaction time)")
+    ] = None,
+    valid_at: Annotated[
+        datetime | None, Query(description="State as it was in the world at this moment")
+    ] = None,
+) -> Response:
+    """A case's state now, or as known at / valid at a moment. Overdue is computed for
+    the moment asked about."""
+    current = _case_in_scope(request, user, case_id)
+    ledger = _services(request).ledger
+    case: HazardCase | None = current
+    if known_at is not None or valid_at is not None:
+        case = ledger.case_at(case_id, known_at=known_at, valid_at=valid_at)
+        if case is None:
+            raise Problem(404, "not-found", "该时点尚无此案卷", "nothing of this case by then")
+    assert case is not None
+    moment = valid_at or known_at or ledger.clock()
+    return Response(
+        orjson.dumps(case_summary(case, at=moment)),
+        media_type="application/json",
+        headers={"etag": f'"{case.version}"'},
+    )
+
+
+@router.get("/{case_id}/timeline", response_model=list[TimelineEvent], responses=READ_ERRORS)
+async def timeline(
+    request: Request,
+    case_id: UUID,
+    user: CurrentUser,
+    known_at: Annotated[
+        datetime | None, Query(description="Only events recorded by this moment")
+    ] = None,
+) -> Response:
+    """Every event of the case with both clocks, actor and the change it made."""
+    events = _services(request).ledger.history(case_id)
+    reported = events[0]
+    if not isinstance(reported, HazardCase.Reported):
+        raise Problem(404, "not-found")
+    in_scope(
+        user,
+        region_code=reported.region_code,
+        sector=reported.sector,
+        enterprise_code=reported.enterprise_code,
+    )
+    if known_at is not None:
+        events = [e for e in events if e.timestamp <= known_at]
+    rows = [event_row(e) for e in events]
+    return Response(orjson.dumps(rows), media_type="application/json")
+
+
 @router.post("", status_code=201, response_model=CommandResult, responses=ERRORS)
 async def report_hazard(request: Request, body: ReportHazard, user: CurrentUser) -> Response:
     """Record a hazard as found (排查发现)."""
@@ -276,59 +335,3 @@ async def close(request: Request, case_id: UUID, body: Versioned, user: CurrentU
 async def reopen(request: Request, case_id: UUID, body: Reopen, user: CurrentUser) -> Response:
     """Reopen a closed case when the hazard recurs."""
     return await _step(request, user, case_id, "reopen_hazard", body, reason=body.reason)
-
-
-@router.get("/{case_id}", response_model=CaseView, responses=READ_ERRORS)
-async def get_case(
-    request: Request,
-    case_id: UUID,
-    user: CurrentUser,
-    known_at: Annotated[
-        datetime | None, Query(description="State as recorded by this moment (transaction time)")
-    ] = None,
-    valid_at: Annotated[
-        datetime | None, Query(description="State as it was in the world at this moment")
-    ] = None,
-) -> Response:
-    """A case's state now, or as known at / valid at a moment. Overdue is computed for
-    the moment asked about."""
-    current = _case_in_scope(request, user, case_id)
-    ledger = _services(request).ledger
-    case: HazardCase | None = current
-    if known_at is not None or valid_at is not None:
-        case = ledger.case_at(case_id, known_at=known_at, valid_at=valid_at)
-        if case is None:
-            raise Problem(404, "not-found", "该时点尚无此案卷", "nothing of this case by then")
-    assert case is not None
-    moment = valid_at or known_at or ledger.clock()
-    return Response(
-        orjson.dumps(case_summary(case, at=moment)),
-        media_type="application/json",
-        headers={"etag": f'"{case.version}"'},
-    )
-
-
-@router.get("/{case_id}/timeline", response_model=list[TimelineEvent], responses=READ_ERRORS)
-async def timeline(
-    request: Request,
-    case_id: UUID,
-    user: CurrentUser,
-    known_at: Annotated[
-        datetime | None, Query(description="Only events recorded by this moment")
-    ] = None,
-) -> Response:
-    """Every event of the case with both clocks, actor and the change it made."""
-    events = _services(request).ledger.history(case_id)
-    reported = events[0]
-    if not isinstance(reported, HazardCase.Reported):
-        raise Problem(404, "not-found")
-    in_scope(
-        user,
-        region_code=reported.region_code,
-        sector=reported.sector,
-        enterprise_code=reported.enterprise_code,
-    )
-    if known_at is not None:
-        events = [e for e in events if e.timestamp <= known_at]
-    rows = [event_row(e) for e in events]
-    return Response(orjson.dumps(rows), media_type="application/json")
