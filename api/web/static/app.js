@@ -128,7 +128,7 @@ async function dashboardView() {
       kpi(t("dash.fines"), s.fines_amount),
     ].join("");
     const rows = report.sectors || report.rows || [];
-    $("#bysector").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: k,
+    $("#bysector").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: fieldLabel(k),
       num: typeof rows[0][k] === "number" })), { testid: "by-sector" });
   } catch (err) { $("#kpis").innerHTML = failure(err); }
   try {
@@ -138,8 +138,11 @@ async function dashboardView() {
   try {
     const ranking = await api("/rankings", { month, region: reg });
     const rows = ranking.regions || ranking.rows || ranking;
-    $("#ranking").innerHTML = table(Array.isArray(rows) ? rows : [], Object.keys((rows && rows[0]) || {})
-      .map((k) => ({ key: k, label: k })), { testid: "ranking" });
+    const cols = ["rank", "unit", "index", "hazards_found", "rectified", "overdue", "major_open"];
+    $("#ranking").innerHTML = table(Array.isArray(rows) ? rows : [], cols.map((k) => ({
+      key: k, label: fieldLabel(k), num: k !== "unit",
+      render: k === "index" ? (r) => esc(Number(r.index).toFixed(1)) : undefined })),
+      { testid: "ranking" });
   } catch (err) { $("#ranking").innerHTML = failure(err); }
 }
 
@@ -210,7 +213,7 @@ async function measuresView() {
   try {
     const page = await api("/measures", { limit: 200 });
     const rows = page.items || page;
-    $("#ms").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: k })),
+    $("#ms").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: fieldLabel(k) })),
       { testid: "measures" });
   } catch (err) { $("#ms").innerHTML = failure(err); }
 }
