@@ -79,10 +79,15 @@ def inclusion_proof(
     return path(index, leaves)
 
 
+def _hashes(*values: bytes) -> bool:
+    """Every value is a SHA-256 digest (verifiers refuse anything else, never raise)."""
+    return all(isinstance(v, bytes) and len(v) == 32 for v in values)
+
+
 def verify_inclusion(
     leaf: bytes, index: int, size: int, proof: Sequence[bytes], root_hash: bytes
 ) -> bool:
-    if index >= size:
+    if not 0 <= index < size or not _hashes(leaf, root_hash, *proof):
         return False
     fn, sn, r = index, size - 1, leaf
     for p in proof:
@@ -123,12 +128,13 @@ def consistency_proof(
 def verify_consistency(
     size1: int, size2: int, root1: bytes, root2: bytes, proof: Sequence[bytes]
 ) -> bool:
-    if size1 > size2:
+    if not 0 < size1 <= size2:
+        # A proof from the empty tree proves nothing; the published vectors refuse it.
         return False
     if size1 == size2:
         return not proof and root1 == root2
-    if size1 == 0:
-        return not proof
+    if not _hashes(root1, root2, *proof):
+        return False
     if not proof:
         return False
     path = list(proof)
