@@ -28,6 +28,8 @@ class Criterion:
     gist_en: str
     clause: str
     group: str = ""
+    verified: bool = True
+    """False where the text comes from a secondary copy not checked against the official one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class CompositeRule:
     elements: tuple[str, ...]
     threshold: int
     applies_to: str = ""
+    verified: bool = True
 
     def is_met(self, cited: Iterable[str]) -> bool:
         """True when the cited element codes reach the threshold."""
@@ -65,6 +68,8 @@ class Catalogue:
     composite_rules: tuple[CompositeRule, ...] = field(default=())
     elements: tuple[Criterion, ...] = field(default=())
     """Elements that are not major hazards alone but count towards a composite rule."""
+    source: str = ""
+    """Where the text was taken from, and what of it is unverified."""
 
     def codes(self) -> frozenset[str]:
         """Every citable code: direct criteria and composite rules."""
