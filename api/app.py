@@ -19,9 +19,19 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.application import Clock, HazardLedger, system_clock
+from plugins import Sectors, load_sectors
 
 from . import problems, web
-from .routes import enforcement, hazards, integrity, readmodels, registry, review, system
+from .routes import (
+    enforcement,
+    hazards,
+    integrity,
+    readmodels,
+    registry,
+    review,
+    sectors,
+    system,
+)
 from .services import Services
 
 DESCRIPTION = """
@@ -79,14 +89,16 @@ class Settings:
     key_dir: str | None = None
     """Where the checkpoint signing key lives (default: ``$LEDGER_KEY_DIR`` or
     ``~/.config/hazard-ledger/keys``); never in the store."""
+    plugins: tuple[str, ...] | None = None
+    """Load only these sector plugins (default: all installed, or ``$LEDGER_PLUGINS``)."""
 
 
-def _follow(ledger: HazardLedger, stop: threading.Event) -> None:
+def _follow(ledger: HazardLedger, sectors: Sectors, stop: threading.Event) -> None:
     """Apply new events to the read models about once a second until ``stop``."""
     from projections.follower import Follower
-    from projections.registry import all_projections, discover_plugin_specs
+    from projections.registry import all_projections
 
-    follower = Follower(ledger, all_projections(discover_plugin_specs()))
+    follower = Follower(ledger, all_projections(sectors.read_models))
     try:
         while not stop.is_set():
             try:
@@ -106,7 +118,8 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         if ledger is not None:  # given by the caller, who also closes it
             yield
             return
-        the_ledger = HazardLedger(settings.store, clock=settings.clock)
+        loaded = load_sectors(settings.plugins)
+        the_ledger = HazardLedger(settings.store, clock=settings.clock, sectors=loaded)
         if settings.key_dir:
             the_ledger.integrity.use_key_directory(settings.key_dir)
         app.state.services = Services.build(the_ledger)
@@ -114,7 +127,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         worker = None
         if settings.follow:
             worker = threading.Thread(
-                target=_follow, args=(the_ledger, stop), name="read-models", daemon=True
+                target=_follow, args=(the_ledger, loaded, stop), name="read-models", daemon=True
             )
             worker.start()
         try:
@@ -137,7 +150,16 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     app.add_middleware(RequestCounter)
 
-    for module in (hazards, system, registry, enforcement, integrity, review, readmodels):
+    for module in (
+        hazards,
+        system,
+        registry,
+        enforcement,
+        integrity,
+        review,
+        readmodels,
+        sectors,
+    ):
         app.include_router(module.router)
     web.mount(app)
     return app

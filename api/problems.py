@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from ledger.errors import ConcurrentChange, NotFound, RuleViolated
+from ledger.errors import ConcurrentChange, NotFound, PluginError, RuleViolated
 
 PROBLEM_BASE = "urn:hazard-ledger:problem:"
 MEDIA_TYPE = "application/problem+json"
@@ -31,6 +31,10 @@ _TITLES: dict[str, tuple[str, str]] = {
         "The request is malformed; nothing was recorded",
     ),
     "not-found": ("未找到", "Not found"),
+    "plugin-failed": (
+        "行业插件出错，命令未记录",
+        "A sector plugin failed; nothing was recorded",
+    ),
     "conflict": (
         "记录已被他人修改，请刷新后重试",
         "The record changed under you; reload and retry",
@@ -175,7 +179,21 @@ def install(app: Any) -> None:
             request, Problem(exc.status_code, kind, str(exc.detail), str(exc.detail))
         )
 
+    async def on_plugin(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PluginError)
+        return problem_response(
+            request,
+            Problem(
+                500,
+                "plugin-failed",
+                exc.message("zh"),
+                exc.message("en"),
+                extra={"plugin": exc.plugin, "recorded": False},
+            ),
+        )
+
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(PluginError, on_plugin)
     app.add_exception_handler(RuleViolated, on_rule)
     app.add_exception_handler(NotFound, on_not_found)
     app.add_exception_handler(ConcurrentChange, on_conflict)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ledger.application import HazardLedger
 from ledger.sqlstore import SqlStore
+from plugins import Sectors, load_sectors
 
 from .idempotency import IdempotencyStore
 from .users import UserDirectory, directory_for
@@ -30,11 +31,15 @@ class Services:
     users: UserDirectory
     idempotency: IdempotencyStore
     metrics: Metrics
+    sectors: Sectors
 
     @classmethod
     def build(cls, ledger: HazardLedger) -> Services:
+        """Services around ``ledger``; its sectors, or (if it has none) the installed ones."""
         sql = SqlStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+        sectors = ledger.sectors if isinstance(ledger.sectors, Sectors) else load_sectors()
         return cls(
+            sectors=sectors,
             ledger=ledger,
             users=directory_for(ledger),
             idempotency=IdempotencyStore(sql),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import takewhile
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -55,9 +55,21 @@ class Command:
     sector: str
     fields: Mapping[str, Any]
     subject: LedgerAggregate | None = None
+    occurred_at: datetime | None = None
+    """The command's business time: criteria are judged by the catalogue in force then."""
 
 
 Validator = Callable[[Command], Iterable[Violation]]
+
+
+class SectorRules(Protocol):
+    """What the ledger needs of its sectors (``plugins.Sectors`` provides it)."""
+
+    def validate(self, command: Command) -> Iterable[Violation]:
+        """Violations of the sector's rules by ``command``."""
+
+    def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
+        """The catalogue edition in force on ``on`` that holds ``criteria``."""
 
 
 class HazardLedger(Application[UUID]):
@@ -71,13 +83,20 @@ class HazardLedger(Application[UUID]):
         *,
         clock: Clock = system_clock,
         validators: Sequence[Validator] = (),
+        sectors: SectorRules | None = None,
         env: Mapping[str, str] | None = None,
         integrity: bool = True,
     ) -> None:
-        """``integrity=False`` exists only so the benchmark can measure the log's cost."""
+        """``sectors`` judges commands by the loaded sector plugins (``plugins.Sectors``);
+        ``validators`` adds further checks. ``integrity=False`` exists only so the
+        benchmark can measure the log's cost.
+        """
         self.store = store if isinstance(store, Store) else resolve_store(store)
         self.clock = clock
-        self.validators: list[Validator] = list(validators)
+        self.sectors = sectors
+        self.validators: list[Validator] = ([sectors.validate] if sectors else []) + list(
+            validators
+        )
         self._integrity: IntegrityLog | None = None
         with setup_lock(self.store):
             super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
@@ -126,22 +145,34 @@ class HazardLedger(Application[UUID]):
         return ctx
 
     def _validate(
-        self, name: str, sector: str, fields: Mapping[str, Any], subject: LedgerAggregate | None
+        self,
+        name: str,
+        sector: str,
+        fields: Mapping[str, Any],
+        subject: LedgerAggregate | None,
+        occurred_at: datetime | None = None,
     ) -> None:
-        command = Command(name=name, sector=sector, fields=fields, subject=subject)
+        command = Command(
+            name=name, sector=sector, fields=fields, subject=subject, occurred_at=occurred_at
+        )
         violations = [v for validate in self.validators for v in validate(command)]
         if violations:
             raise RuleViolated(violations)
 
     def validate_command(
-        self, name: str, sector: str, fields: Mapping[str, Any], subject: LedgerAggregate | None
+        self,
+        name: str,
+        sector: str,
+        fields: Mapping[str, Any],
+        subject: LedgerAggregate | None,
+        occurred_at: datetime | None = None,
     ) -> None:
         """Run the sector validators on a command without recording anything.
 
         For callers that drive aggregates themselves, such as the workbook importer's
         check pass; raises ``RuleViolated`` like any command would.
         """
-        self._validate(name, sector, fields, subject)
+        self._validate(name, sector, fields, subject, occurred_at)
 
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:
@@ -177,7 +208,7 @@ class HazardLedger(Application[UUID]):
         act: Callable[[HazardCase, Context], None],
     ) -> int:
         case = self._load(HazardCase, case_id, expected_version)
-        self._validate(name, case.sector, fields, case)
+        self._validate(name, case.sector, fields, case, occurred_at)
         act(case, self._ctx(actor, occurred_at, justification))
         self._commit(case)
         return case.version
@@ -206,7 +237,7 @@ class HazardLedger(Application[UUID]):
             "principal": principal,
         }
         for sector in sectors:
-            self._validate("register_enterprise", sector, fields, None)
+            self._validate("register_enterprise", sector, fields, None, occurred_at)
         enterprise = Enterprise.register(
             self._ctx(actor, occurred_at, justification),
             credit_code=credit_code,
@@ -306,7 +337,7 @@ class HazardLedger(Application[UUID]):
             "location": location,
             "devices_checked": devices_checked,
         }
-        self._validate("record_inspection", sector, fields, None)
+        self._validate("record_inspection", sector, fields, None, occurred_at)
         inspection = Inspection.record(
             self._ctx(actor, occurred_at, justification),
             enterprise_code=enterprise_code,
@@ -349,7 +380,7 @@ class HazardLedger(Application[UUID]):
             "details": dict(details or {}),
             "evidence": tuple(evidence),
         }
-        self._validate("report_hazard", sector, fields, None)
+        self._validate("report_hazard", sector, fields, None, occurred_at)
         ctx = self._ctx(actor, occurred_at, justification)
         case = HazardCase.report(
             ctx,
@@ -395,9 +426,19 @@ class HazardLedger(Application[UUID]):
             justification,
             {"grade": grade, "criteria": tuple(criteria), "catalogue_edition": catalogue_edition},
             lambda case, ctx: case.grade_as(
-                ctx, grade=grade, criteria=tuple(criteria), catalogue_edition=catalogue_edition
+                ctx,
+                grade=grade,
+                criteria=tuple(criteria),
+                catalogue_edition=catalogue_edition
+                or self.edition_for(case.sector, criteria, occurred_at),
             ),
         )
+
+    def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
+        """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
+        if self.sectors is None or not criteria:
+            return None
+        return self.sectors.edition_for(sector, tuple(criteria), on)
 
     def rectify_on_spot(
         self,
@@ -717,7 +758,7 @@ class HazardLedger(Application[UUID]):
             "fine_amount": fine_amount,
             "case_ids": tuple(case_ids),
         }
-        self._validate("issue_action", sector, fields, None)
+        self._validate("issue_action", sector, fields, None, occurred_at)
         action = EnforcementAction.issue(
             self._ctx(actor, occurred_at, justification),
             kind=kind,

@@ -79,3 +79,22 @@ class ConcurrentChange(LedgerError):
         super().__init__(f"{msg} ({detail})" if detail else msg)
 
     message_zh = "该记录已被他人修改，请刷新后重试"
+
+
+class PluginError(LedgerError):
+    """A sector plugin misbehaved: it raised, returned the wrong type, or claimed a taken code.
+
+    At start-up the plugin is refused (the ledger does not start with it); while judging a
+    command the command is refused and nothing is recorded on the plugin's behalf. Either
+    way the message names the plugin, so its maintainer knows where to look.
+    """
+
+    def __init__(self, plugin: str, message_zh: str, message_en: str) -> None:
+        self.plugin = plugin
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"plugin {plugin}: {message_en}")
+
+    def message(self, lang: str = "zh") -> str:
+        text = self.message_en if lang.startswith("en") else self.message_zh
+        return f"{'plugin' if lang.startswith('en') else '插件'} {self.plugin}: {text}"

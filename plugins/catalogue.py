@@ -77,13 +77,12 @@ class Catalogue:
             r.code for r in self.composite_rules
         )
 
+    def items(self) -> tuple[Criterion | CompositeRule, ...]:
+        """Every entry: direct criteria, composite rules and composite elements."""
+        return (*self.criteria, *self.composite_rules, *self.elements)
+
     def get(self, code: str) -> Criterion | CompositeRule | None:
-        items: tuple[Criterion | CompositeRule, ...] = (
-            *self.criteria,
-            *self.composite_rules,
-            *self.elements,
-        )
-        for item in items:
+        for item in self.items():
             if item.code == code:
                 return item
         return None

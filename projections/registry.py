@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from .base import Projection
 from .enforcement import EnforcementRecords
@@ -26,12 +26,11 @@ def all_projections(plugin_specs: Iterable[ReadModelSpec] = ()) -> list[Projecti
     return projections
 
 
-def discover_plugin_specs() -> list[ReadModelSpec]:
-    """Read models contributed by installed sector plugins.
+def discover_plugin_specs(plugins: Collection[str] | None = None) -> list[ReadModelSpec]:
+    """Read models contributed by the installed sector plugins (``ledger_read_models``).
 
-    This is the adapter point for the plugin host's read-model hook: the host's
-    ``register_read_models`` results are ``ReadModelSpec`` values (or objects with the
-    same fields) and are passed to ``all_projections``. Until the host ships, no plugin
-    contributes one.
+    ``plugins`` names the plugins to load, as ``--plugins`` does (default: all).
     """
-    return []
+    from plugins import load_sectors
+
+    return list(load_sectors(plugins).read_models)

@@ -13,6 +13,7 @@ from . import (
     case,
     demo_command,
     integrity_commands,
+    plugins_command,
     projections_command,
     service_commands,
     store_commands,
@@ -45,8 +46,17 @@ def root(
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")] = "zh",
+    plugins: Annotated[
+        str | None,
+        typer.Option(
+            "--plugins",
+            envvar="LEDGER_PLUGINS",
+            help="Load only these sector plugins (comma-separated names; default: all).",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = Options(store=store, json=json, lang=lang)
+    chosen = [p.strip() for p in plugins.split(",") if p.strip()] if plugins else None
+    ctx.obj = Options(store=store, json=json, lang=lang, plugins=chosen)
 
 
 demo_command.register(app)
@@ -56,6 +66,7 @@ workbook_commands.register(app)
 workbook_commands.register_exports(app)
 integrity_commands.register(app)
 transfer_commands.register(app)
+plugins_command.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
 register_review(app)
 projections_command.register(app)

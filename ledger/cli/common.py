@@ -7,14 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import orjson
 import typer
 
 from ledger.application import HazardLedger
-from ledger.errors import ConcurrentChange, LedgerError, NotFound, RuleViolated
+from ledger.errors import ConcurrentChange, LedgerError, NotFound, PluginError, RuleViolated
 from ledger.identity import Actor, Role
+from plugins import load_sectors
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Options:
     store: str | None = None
     json: bool = False
     lang: str = "zh"
+    plugins: list[str] | None = None
 
 
 def options(ctx: typer.Context) -> Options:
@@ -39,7 +41,10 @@ def local_operator() -> Actor:
 def open_ledger(ctx: typer.Context) -> Iterator[HazardLedger]:
     """Open the ledger named by ``--store`` and turn ledger errors into clear exits."""
     opts = options(ctx)
-    app = HazardLedger(opts.store)
+    try:
+        app = HazardLedger(opts.store, sectors=load_sectors(opts.plugins))
+    except LedgerError as e:
+        fail(e, opts)
     try:
         yield app
     except LedgerError as e:
@@ -48,7 +53,7 @@ def open_ledger(ctx: typer.Context) -> Iterator[HazardLedger]:
         app.close()
 
 
-def fail(error: LedgerError, opts: Options) -> None:
+def fail(error: LedgerError, opts: Options) -> NoReturn:
     if isinstance(error, RuleViolated):
         if opts.json:
             emit(
@@ -71,6 +76,9 @@ def fail(error: LedgerError, opts: Options) -> None:
     if isinstance(error, ConcurrentChange):
         typer.echo(error.message_zh if opts.lang == "zh" else str(error), err=True)
         raise typer.Exit(4)
+    if isinstance(error, PluginError):
+        typer.echo(error.message(opts.lang), err=True)
+        raise typer.Exit(5)
     typer.echo(str(error), err=True)
     raise typer.Exit(1)
 

@@ -35,9 +35,10 @@ def register(app: typer.Typer) -> None:
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
+        from plugins import load_sectors
         from projections.follower import Follower
         from projections.queries import ReadModels
-        from projections.registry import all_projections, discover_plugin_specs
+        from projections.registry import all_projections
 
         from .projections_command import _print_figures
 
@@ -67,7 +68,8 @@ def register(app: typer.Typer) -> None:
             moment[0] = t
 
         until = min(datetime(year, 12, 28, 18, tzinfo=CST), real_now - timedelta(hours=1))
-        ledger = HazardLedger(str(store), clock=clock)
+        sectors = load_sectors()
+        ledger = HazardLedger(str(store), clock=clock, sectors=sectors)
         ledger.integrity.use_key_directory(keys)
         try:
             scale = counties > 1 or years > 1
@@ -121,7 +123,7 @@ def register(app: typer.Typer) -> None:
                 f"{tally.hazards} hazards ({tally.major} major), "
                 f"{tally.actions} enforcement actions"
             )
-            follower = Follower(ledger, all_projections(discover_plugin_specs()))
+            follower = Follower(ledger, all_projections(sectors.read_models))
             try:
                 follower.catch_up()
             finally:

@@ -99,8 +99,13 @@ HAZARDS: dict[str, tuple[tuple[str, str], ...]] = {
 MAJOR_CRITERIA = {
     "fire": ("FIRE-D05", "FIRE-D06", "FIRE-D08"),
     "chemicals": ("CHEM-20", "CHEM-12", "CHEM-15"),
-    "special_equipment": ("SE-ELV-01", "SE-BLR-02"),
+    "special_equipment": ("SE-ELV-01", "SE-BLR-03", "SE-CRN-02"),
 }
+
+#: Special equipment: the device type of a hazard's location, and the GB 45067 item a
+#: major hazard at that device cites (the sector refuses an item of another device type).
+DEVICES = {"电梯": "elevator", "锅炉": "boiler", "起重机": "crane"}
+DEVICE_CRITERION = {"elevator": "SE-ELV-01", "boiler": "SE-BLR-03", "crane": "SE-CRN-02"}
 
 PLAN = RectificationPlan(
     goal_and_tasks="彻底消除重大事故隐患，恢复安全生产条件",
@@ -377,11 +382,11 @@ class CountyYear:
 
     # ---- hazards ----------------------------------------------------------------------
 
-    def _details(self, sector: str, name: str) -> dict[str, Any]:
+    def _details(self, sector: str, name: str, location: str) -> dict[str, Any]:
         if sector == "special_equipment":
             return {
                 "device_registration_code": f"31106208{self.rng.randint(10**9, 10**10 - 1)}",
-                "device_type": self.rng.choice(("elevator", "boiler", "crane")),
+                "device_type": DEVICES[location],
             }
         if sector == "city_gas":
             restaurant = any(k in name for k in ("餐馆", "火锅店"))
@@ -464,7 +469,7 @@ class CountyYear:
                 "sensor",
             )
         )
-        details = self._details(sector, name)
+        details = self._details(sector, name, location)
         found = t0 + timedelta(minutes=rng.randint(5, 90))
         self.tally.hazards += 1
         self.tally.by_sector[sector] = self.tally.by_sector.get(sector, 0) + 1
@@ -488,6 +493,8 @@ class CountyYear:
         graded = found + timedelta(minutes=rng.randint(10, 240))
         if major:
             criteria = [rng.choice(MAJOR_CRITERIA[sector])]
+            if sector == "special_equipment":
+                criteria = [DEVICE_CRITERION[details["device_type"]]]
             self.tally.major += 1
             self.at(
                 graded,

@@ -325,7 +325,9 @@ class WorkbookImporter:
                     "sectors": (sector,),
                     "principal": principal,
                 }
-                self.ledger.validate_command("register_enterprise", sector, fields, None)
+                self.ledger.validate_command(
+                    "register_enterprise", sector, fields, None, row.get("found_at")
+                )
                 enterprise = Enterprise.register(
                     self._ctx(self._actor(None, self.operator.name), row.get("found_at")),
                     credit_code=code,
@@ -388,7 +390,7 @@ class WorkbookImporter:
                 "details": details,
                 "evidence": (),
             }
-            ledger.validate_command("report_hazard", sector, fields, None)
+            ledger.validate_command("report_hazard", sector, fields, None, found_at)
             return HazardCase.report(
                 self._ctx(finder, found_at),
                 enterprise_code=enterprise.credit_code,
@@ -405,9 +407,14 @@ class WorkbookImporter:
 
         steps.append(("report", report))
 
-        def on(case: HazardCase | None, name: str, fields: dict[str, Any]) -> HazardCase:
+        def on(
+            case: HazardCase | None,
+            name: str,
+            fields: dict[str, Any],
+            at: datetime | None = None,
+        ) -> HazardCase:
             assert case is not None
-            ledger.validate_command(name, sector, {**fields}, case)
+            ledger.validate_command(name, sector, {**fields}, case, at)
             return case
 
         if g("grade"):
@@ -419,8 +426,14 @@ class WorkbookImporter:
                     case,
                     "grade_hazard",
                     {"grade": grade, "criteria": criteria, "catalogue_edition": None},
+                    found_at,
                 )
-                case.grade_as(self._ctx(finder, found_at), grade=grade, criteria=criteria)
+                case.grade_as(
+                    self._ctx(finder, found_at),
+                    grade=grade,
+                    criteria=criteria,
+                    catalogue_edition=ledger.edition_for(sector, criteria, found_at),
+                )
                 return case
 
             steps.append(("grade", do_grade))

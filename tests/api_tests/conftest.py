@@ -15,6 +15,7 @@ from api.users import User
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.identity import Role
+from plugins import Sectors
 from tests.conftest import FakeClock
 
 COUNTY = "620826"
@@ -60,7 +61,7 @@ class Api:
 
 @pytest.fixture
 def api(store_url: str, clock: FakeClock) -> Iterator[Api]:
-    ledger = HazardLedger(store_url, clock=clock)
+    ledger = HazardLedger(store_url, clock=clock, sectors=Sectors.load(load_entry_points=False))
     app = create_app(Settings(store=store_url, clock=clock), ledger=ledger)
     with TestClient(app) as client:
         users = app.state.services.users
@@ -96,6 +97,7 @@ def hazard_body(api: Api, code: str = RESTAURANT, source: str = "grid_patrol") -
         "location": "后厨",
         "description": "燃气软管穿墙敷设",
         "source": source,
+        "details": {"premises": "restaurant", "leak_alarm_installed": False},
     }
 
 

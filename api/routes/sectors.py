@@ -1,0 +1,65 @@
+"""Sectors and their criterion catalogues, and grading suggestions for a hazard."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from plugins import Facts
+
+from ..security import CurrentUser, in_scope
+from ..services import Services
+from .common import READ_ERRORS
+
+router = APIRouter(tags=["sectors 行业领域"])
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+@router.get("/plugins", responses=READ_ERRORS)
+async def plugins(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """Loaded sector plugins, their sectors, detail fields and catalogue editions."""
+    return _services(request).sectors.describe()
+
+
+@router.get("/hazards/{case_id}/suggestions", responses=READ_ERRORS)
+async def suggestions(request: Request, case_id: UUID, user: CurrentUser) -> dict[str, Any]:
+    """Criteria of the catalogue in force that the hazard's facts appear to match.
+
+    Advice to the grader only: nothing is recorded, and the grade stays the grader's.
+    """
+    services = _services(request)
+    case = services.ledger.case(case_id)
+    in_scope(
+        user, region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
+    )
+    facts = Facts(case.sector, case.location, case.description, dict(case.details))
+    found = services.sectors.suggest(facts, on=services.ledger.clock())
+    catalogues = services.sectors.catalogues.get(case.sector, ())
+
+    def text(code: str) -> tuple[str, str]:
+        for catalogue in catalogues:
+            item = catalogue.get(code)
+            if item is not None:
+                return item.text_zh, item.gist_en
+        return "", ""
+
+    return {
+        "case_id": str(case_id),
+        "sector": case.sector,
+        "suggestions": [
+            {
+                "code": s.code,
+                "text_zh": text(s.code)[0],
+                "gist_en": text(s.code)[1],
+                "reason_zh": s.reason_zh,
+                "reason_en": s.reason_en,
+            }
+            for s in found
+        ],
+    }

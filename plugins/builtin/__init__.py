@@ -1,0 +1,1 @@
+"""The built-in sectors, each registered exactly like a third-party plugin."""

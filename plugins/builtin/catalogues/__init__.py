@@ -1,0 +1,1 @@
+"""The built-in sectors' criterion catalogues: official texts as versioned data."""

@@ -1,0 +1,307 @@
+"""A conformance test case for sector plugins: subclass it in one line.
+
+    from plugins.testing import SectorPluginConformance
+    import my_sector
+
+    class TestMySector(SectorPluginConformance):
+        plugin = my_sector
+
+It checks what the ledger relies on and cannot check at run time: that the catalogues
+are whole and consistent, that every refusal reads in Chinese and English and names
+its field, that the hooks are pure (same answer twice, no clock, no files, no network,
+no randomness), and that the plugin's read models rebuild to exactly what incremental
+processing built. Requires pytest (it is a test case, not runtime code).
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+import random
+import re
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+from unittest import mock
+
+import pytest
+
+from ledger.application import Command, HazardLedger
+from ledger.codes import make_credit_code
+from ledger.enterprise import Person
+from ledger.errors import Violation
+from ledger.identity import Actor, Role
+
+from .catalogue import Catalogue
+from .sectors import HOOKS, Sectors
+from .spec import Facts, SectorSpec
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+RULE = re.compile(r"^[A-Z][A-Z0-9_]+$")
+OFFICIAL = Actor("conformance-official", "测试员", Role.ADMIN, "620826")
+
+
+class ImpureHook(AssertionError):
+    """A hook reached for the clock, a file, the network or randomness."""
+
+
+@contextmanager
+def _pure() -> Iterator[None]:
+    def refuse(what: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            raise ImpureHook(f"a hook called {what}; hooks must be pure")
+
+        return call
+
+    with (
+        mock.patch.object(builtins, "open", refuse("open()")),
+        mock.patch.object(socket, "socket", refuse("socket.socket()")),
+        mock.patch.object(time, "time", refuse("time.time()")),
+        mock.patch.object(time, "time_ns", refuse("time.time_ns()")),
+        mock.patch.object(random, "random", refuse("random.random()")),
+        mock.patch.object(random, "randint", refuse("random.randint()")),
+    ):
+        yield
+
+
+def _bilingual(v: Violation) -> list[str]:
+    problems = []
+    if not RULE.match(v.rule):
+        problems.append(f"rule {v.rule!r} is not an UPPER_SNAKE code")
+    if not v.field:
+        problems.append(f"{v.rule}: names no field")
+    if not CJK.search(v.message_zh):
+        problems.append(f"{v.rule}: message_zh has no Chinese: {v.message_zh!r}")
+    if not re.search(r"[A-Za-z]{3}", v.message_en) or v.message_en == v.message_zh:
+        problems.append(f"{v.rule}: message_en is empty or not English: {v.message_en!r}")
+    return problems
+
+
+class SectorPluginConformance:
+    """What every sector plugin must satisfy. Set ``plugin`` (and ``name`` if it differs
+    from the module's last dotted part)."""
+
+    plugin: ClassVar[Any]
+    name: ClassVar[str] = ""
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    @classmethod
+    def plugin_name(cls) -> str:
+        return (
+            cls.name
+            or getattr(cls.plugin, "__name__", type(cls.plugin).__name__).rsplit(".", 1)[-1]
+        )
+
+    @pytest.fixture
+    def sectors(self) -> Sectors:
+        name = self.plugin_name()
+        builtin = getattr(self.plugin, "__name__", "") == f"plugins.builtin.{name}"
+        return Sectors.load(
+            only=[name],
+            load_entry_points=False,
+            extra=() if builtin else [(name, self.plugin)],
+        )
+
+    def own_sectors(self, sectors: Sectors) -> list[SectorSpec]:
+        return [s for code, s in sectors.specs.items() if sectors.owner[code] == self.plugin_name()]
+
+    @staticmethod
+    def example_details(spec: SectorSpec) -> dict[str, Any]:
+        return {d.name: d.example for d in spec.details if d.example is not None}
+
+    @staticmethod
+    def in_force(sectors: Sectors, sector: str, day: datetime) -> Catalogue | None:
+        local = day.astimezone(UTC).date()
+        for catalogue in sectors.catalogues.get(sector, ()):
+            if catalogue.in_force_on(local) and catalogue.criteria:
+                return catalogue
+        return None
+
+    # ---- the checks -------------------------------------------------------------------
+
+    def test_registers_a_sector(self, sectors: Sectors) -> None:
+        assert self.own_sectors(sectors), "the plugin registers no sector"
+        for spec in self.own_sectors(sectors):
+            assert CJK.search(spec.name_zh) and spec.name_en, spec
+            assert CJK.search(spec.department_zh) and spec.department_en, spec
+            assert 0 < spec.general_deadline_days <= spec.major_deadline_days, spec
+            for detail in spec.details:
+                assert CJK.search(detail.label_zh) and detail.label_en, detail
+                if detail.required:
+                    assert detail.example is not None, f"{detail.name} needs an example"
+
+    def test_catalogues_are_whole(self, sectors: Sectors) -> None:
+        for spec in self.own_sectors(sectors):
+            for catalogue in sectors.catalogues.get(spec.code, ()):
+                items = catalogue.items()
+                codes = [i.code for i in items]
+                assert len(codes) == len(set(codes)), f"{catalogue.standard}: duplicate codes"
+                assert catalogue.criteria or catalogue.composite_rules, catalogue.standard
+                assert catalogue.standard and catalogue.document and catalogue.edition
+                if catalogue.effective_to is not None:
+                    assert catalogue.effective_from <= catalogue.effective_to
+                for item in items:
+                    assert CJK.search(item.text_zh), f"{item.code}: text_zh"
+                    assert item.gist_en and not CJK.search(item.gist_en), f"{item.code}: gist_en"
+                    assert item.clause, f"{item.code}: clause"
+                elements = {e.code for e in catalogue.elements}
+                for rule in catalogue.composite_rules:
+                    assert set(rule.elements) <= elements, f"{rule.code}: unknown elements"
+                    assert rule.threshold >= 1, rule.code
+
+    def test_editions_of_one_document_do_not_overlap(self, sectors: Sectors) -> None:
+        for spec in self.own_sectors(sectors):
+            by_document: dict[str, list[Catalogue]] = {}
+            for c in sectors.catalogues.get(spec.code, ()):
+                by_document.setdefault(c.document, []).append(c)
+            for editions in by_document.values():
+                editions.sort(key=lambda c: c.effective_from)
+                for older, newer in itertools.pairwise(editions):
+                    assert older.effective_to is not None, older.standard
+                    assert older.effective_to < newer.effective_from, newer.standard
+
+    def test_example_details_are_accepted(self, sectors: Sectors) -> None:
+        for spec in self.own_sectors(sectors):
+            command = self._report(spec, self.example_details(spec))
+            assert sectors.validate(command) == [], spec.code
+
+    def test_refusals_name_field_and_rule_in_both_languages(self, sectors: Sectors) -> None:
+        for spec in self.own_sectors(sectors):
+            probes = [
+                self._report(spec, {}),
+                self._report(spec, {d.name: 12345 for d in spec.details}),
+                self._grade(spec, ("NO-SUCH-CRITERION",)),
+            ]
+            found: list[Violation] = []
+            for probe in probes:
+                found += sectors.validate(probe)
+            assert found, f"{spec.code}: a criterion that does not exist was accepted"
+            problems = [p for v in found for p in _bilingual(v)]
+            assert not problems, problems
+            required = {f"details.{d.name}" for d in spec.details if d.required}
+            missing = {v.field for v in sectors.validate(probes[0])}
+            assert required <= missing, f"{spec.code}: missing details not all refused"
+
+    def test_hooks_are_pure(self, sectors: Sectors) -> None:
+        name = self.plugin_name()
+        calls: list[tuple[str, dict[str, Any]]] = [
+            ("ledger_sectors", {}),
+            ("ledger_catalogues", {}),
+            ("ledger_audit_rules", {}),
+            ("ledger_read_models", {}),
+            ("ledger_report_columns", {}),
+        ]
+        for spec in self.own_sectors(sectors):
+            details = self.example_details(spec)
+            calls += [
+                ("ledger_validate", {"command": self._report(spec, details)}),
+                ("ledger_validate", {"command": self._report(spec, {})}),
+                (
+                    "ledger_suggest_criteria",
+                    {"facts": Facts(spec.code, "现场", "安全出口堵塞，报警装置失效", details)},
+                ),
+            ]
+        for hook, kwargs in calls:
+            assert hook in HOOKS
+            for impl in getattr(sectors.pm.hook, hook).get_hookimpls():
+                if impl.plugin_name != name:
+                    continue
+                with _pure():
+                    first = impl.function(**kwargs)
+                    second = impl.function(**kwargs)
+                assert repr(first) == repr(second), f"{hook} answered differently twice"
+
+    def test_read_models_rebuild_identically(self, sectors: Sectors, tmp_path: Path) -> None:
+        from projections.follower import Follower
+        from projections.plugin_adapter import adapt
+
+        models = [m for m in sectors.read_models]
+        if not models:
+            pytest.skip("the plugin contributes no read model")
+        start = datetime.now(tz=UTC) - timedelta(days=2)
+        now = [start]
+        ledger = HazardLedger(
+            str(tmp_path / "conformance.db"), clock=lambda: now[0], sectors=sectors
+        )
+        try:
+            self._record_sample(ledger, sectors, now)
+            projections = adapt(models)
+            incremental = Follower(ledger, projections, batch_size=3)
+            incremental.catch_up()
+            before = self._tables(incremental, projections)
+            incremental.rebuild()
+            after = self._tables(incremental, projections)
+            incremental.close()
+            assert before == after
+            assert any(before.values()), "the sample history left every plugin table empty"
+        finally:
+            ledger.close()
+
+    # ---- sample commands and history --------------------------------------------------
+
+    @staticmethod
+    def _report(spec: SectorSpec, details: dict[str, Any]) -> Command:
+        fields = {
+            "enterprise_code": "",
+            "location": "现场",
+            "description": "安全出口堵塞",
+            "source": "routine_inspection",
+            "details": details,
+            "evidence": (),
+        }
+        return Command("report_hazard", spec.code, fields, None, datetime.now(tz=UTC))
+
+    @staticmethod
+    def _grade(spec: SectorSpec, criteria: tuple[str, ...]) -> Command:
+        fields = {"grade": "major", "criteria": criteria, "catalogue_edition": None}
+        return Command("grade_hazard", spec.code, fields, None, datetime.now(tz=UTC))
+
+    def _record_sample(self, ledger: HazardLedger, sectors: Sectors, now: list[datetime]) -> None:
+        def tick() -> datetime:
+            now[0] += timedelta(minutes=5)
+            return now[0]
+
+        for n, spec in enumerate(self.own_sectors(sectors)):
+            code = make_credit_code(f"91620826MA7{n:06d}"[:17])
+            ledger.register_enterprise(
+                OFFICIAL,
+                tick(),
+                credit_code=code,
+                name=f"{spec.name_zh}样本单位",
+                region_code="620826",
+                sectors=[spec.code],
+                principal=Person("p-1", "王五"),
+            )
+            for i in range(3):
+                at = tick()
+                case = ledger.report_hazard(
+                    OFFICIAL,
+                    at,
+                    enterprise_code=code,
+                    sector=spec.code,
+                    location=f"现场{i}",
+                    description="样本隐患",
+                    source="routine_inspection",
+                    details=self.example_details(spec),
+                )
+                catalogue = self.in_force(sectors, spec.code, at)
+                if i == 0 and catalogue is not None:
+                    ledger.grade_hazard(
+                        OFFICIAL, tick(), case, grade="major", criteria=[catalogue.criteria[0].code]
+                    )
+                else:
+                    ledger.grade_hazard(OFFICIAL, tick(), case, grade="general")
+
+    @staticmethod
+    def _tables(follower: Any, projections: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for projection in projections:
+            for table in projection.tables:
+                rows = follower.conn.execute(f"SELECT * FROM {table.name}").fetchall()
+                out[table.name] = sorted(tuple(r) for r in rows)
+        return out
