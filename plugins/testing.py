@@ -33,7 +33,7 @@ import pytest
 from ledger.application import Command, HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
-from ledger.errors import Violation
+from ledger.errors import RuleViolated, Violation
 from ledger.identity import Actor, Role
 
 from .catalogue import Catalogue
@@ -66,6 +66,29 @@ def _pure() -> Iterator[None]:
         mock.patch.object(random, "randint", refuse("random.randint()")),
     ):
         yield
+
+
+def _shape(value: Any, depth: int = 0) -> Any:
+    """A comparable picture of a hook's answer: equal answers give equal pictures, even
+    when the plugin builds new objects (an audit rule instance) on every call."""
+    if depth > 6:
+        return repr(type(value))
+    if isinstance(value, list | tuple):
+        return tuple(_shape(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _shape(v, depth + 1)) for k, v in value.items()))
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    if hasattr(value, "__dict__") or hasattr(value, "__slots__"):
+        names = sorted(
+            set(getattr(value, "__dict__", {}))
+            | {n for c in type(value).__mro__ for n in getattr(c, "__slots__", ())}
+        )
+        return (
+            type(value).__qualname__,
+            tuple((n, _shape(getattr(value, n, None), depth + 1)) for n in names),
+        )
+    return value
 
 
 def _bilingual(v: Violation) -> list[str]:
@@ -214,7 +237,7 @@ class SectorPluginConformance:
                 with _pure():
                     first = impl.function(**kwargs)
                     second = impl.function(**kwargs)
-                assert repr(first) == repr(second), f"{hook} answered differently twice"
+                assert _shape(first) == _shape(second), f"{hook} answered differently twice"
 
     def test_read_models_rebuild_identically(self, sectors: Sectors, tmp_path: Path) -> None:
         from projections.follower import Follower
@@ -290,12 +313,24 @@ class SectorPluginConformance:
                     details=self.example_details(spec),
                 )
                 catalogue = self.in_force(sectors, spec.code, at)
-                if i == 0 and catalogue is not None:
-                    ledger.grade_hazard(
-                        OFFICIAL, tick(), case, grade="major", criteria=[catalogue.criteria[0].code]
-                    )
-                else:
-                    ledger.grade_hazard(OFFICIAL, tick(), case, grade="general")
+                if (
+                    i == 0
+                    and catalogue is not None
+                    and self._grade_major(ledger, case, catalogue, tick())
+                ):
+                    continue
+                ledger.grade_hazard(OFFICIAL, tick(), case, grade="general")
+
+    @staticmethod
+    def _grade_major(ledger: HazardLedger, case: Any, catalogue: Catalogue, at: datetime) -> bool:
+        """Grade ``case`` major under the first criterion the plugin accepts for it."""
+        for criterion in catalogue.criteria:
+            try:
+                ledger.grade_hazard(OFFICIAL, at, case, grade="major", criteria=[criterion.code])
+            except RuleViolated:
+                continue
+            return True
+        return False
 
     @staticmethod
     def _tables(follower: Any, projections: list[Any]) -> dict[str, list[tuple[Any, ...]]]:

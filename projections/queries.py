@@ -207,6 +207,7 @@ class ReadModels:
         for row in rows:
             row["overdue"] = is_overdue(row, moment)
             row["overdue_days"] = overdue_days(row, moment)
+            row["details"] = orjson.loads(row["details"]) if row["details"] else {}
         next_cursor = encode_cursor(rows[-1]["found_at"], rows[-1]["case_id"]) if more else None
         return Page(rows, next_cursor, moment.isoformat())
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from ledger.hazard import HazardCase
 
 from .base import Projection, Row, Rows, Table, month_of, ts
@@ -26,6 +28,7 @@ REGISTER = Table(
         ("sector", TEXT),
         ("location", TEXT),
         ("description", TEXT),
+        ("details", TEXT),
         ("source", TEXT),
         ("found_by", TEXT),
         ("found_at", TEXT),
@@ -76,7 +79,7 @@ def _on_time(row: Row) -> int | None:
 
 class HazardRegister(Projection):
     name = "hazard_register"
-    version = 2
+    version = 3
     tables = (REGISTER,)
     handles = frozenset(
         v
@@ -114,6 +117,7 @@ class HazardRegister(Projection):
                 sector=event.sector,
                 location=event.location,
                 description=event.description,
+                details=orjson.dumps(event.details).decode() if event.details else "",
                 source=str(event.source),
                 found_by=event.found_by,
                 found_at=ts(event.occurred_at),

@@ -81,17 +81,23 @@ def register_exports(app: typer.Typer) -> None:
     ) -> None:
         """The hazard register (问题隐患清单) as an official would file it."""
         from ledger.store import resolve_store
-        from ledger.workbook.reports import REGISTER_COLUMNS, register_rows, write
+        from ledger.workbook.reports import register_headers, register_rows, write
+        from plugins import load_sectors
         from projections.queries import ReadModels, RegisterFilter
 
+        columns = [
+            c
+            for c in load_sectors(options(ctx).plugins).report_columns
+            if sector is None or c.sector == sector
+        ]
         models = ReadModels(resolve_store(options(ctx).store))
         try:
             filters = RegisterFilter(sector=sector, region=region, status=tuple(status or ()))
             n = write(
                 output,
                 "问题隐患清单",
-                [h for _, h in REGISTER_COLUMNS],
-                register_rows(models, filters, None),
+                register_headers(columns),
+                register_rows(models, filters, None, columns),
             )
         finally:
             models.close()

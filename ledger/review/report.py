@@ -81,7 +81,10 @@ def build_review(
     """The review of ``enterprise_code`` at ``incident_at`` as a plain dict."""
     if incident_at.tzinfo is None:
         raise ValueError("incident_at must carry a time zone")
-    rules = list(builtin_rules() if rules is None else rules)
+    if rules is None:
+        # The built-in rules, then those of the ledger's sector plugins (if it has any).
+        rules = [*builtin_rules(), *getattr(ledger.sectors, "audit_rules", ())]
+    rules = list(rules)
     check_registry(rules)
     enterprise = ledger.enterprise(enterprise_code)
     dossier = build_dossier(ledger, enterprise_code, incident_at)

@@ -101,18 +101,39 @@ def _cell(key: str, value: Any) -> Any:
     return value
 
 
+def register_headers(extra: Sequence[Any] = ()) -> list[str]:
+    """The register's column titles, then those of sector report columns."""
+    return [h for _, h in REGISTER_COLUMNS] + [c.title_zh for c in extra]
+
+
 def register_rows(
-    models: ReadModels, filters: RegisterFilter, at: datetime | None
+    models: ReadModels,
+    filters: RegisterFilter,
+    at: datetime | None,
+    extra: Sequence[Any] = (),
 ) -> Iterator[list[Any]]:
-    """The register, page by page, as rows of cells in ``REGISTER_COLUMNS`` order."""
+    """The register, page by page, as rows of cells in ``register_headers`` order.
+
+    ``extra`` holds sector report columns (``plugins.ReportColumn``): each fills its cell
+    from the hazard's details when the hazard is of that column's sector.
+    """
     cursor: str | None = None
     while True:
         page = models.register(filters, at=at, limit=1000, cursor=cursor)
         for item in page.items:
-            yield [_cell(key, item.get(key)) for key, _ in REGISTER_COLUMNS]
+            details = item.get("details") or {}
+            yield [_cell(key, item.get(key)) for key, _ in REGISTER_COLUMNS] + [
+                _detail(details.get(c.key)) if item.get("sector") == c.sector else "" for c in extra
+            ]
         if not page.next_cursor:
             return
         cursor = page.next_cursor
+
+
+def _detail(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else value
 
 
 def measure_rows(measures: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
