@@ -43,7 +43,7 @@ from ledger.enterprise import Enterprise, Person, enterprise_id  # noqa: E402
 from ledger.events import Context  # noqa: E402
 from ledger.hazard import HazardCase  # noqa: E402
 from ledger.identity import Actor, Role  # noqa: E402
-from ledger.store import ensure_schema, resolve_store  # noqa: E402
+from ledger.store import resolve_store, setup_lock  # noqa: E402
 from plugins import load_sectors  # noqa: E402
 
 CODE = make_credit_code("92620826MA71BNCH0")
@@ -145,7 +145,8 @@ class BareWriter:
 
     def __init__(self, url: str) -> None:
         store = resolve_store(url)
-        ensure_schema(store)  # the library expects the schema to exist
+        with setup_lock(store):  # creates the schema, which the library expects to exist
+            pass
         if store.is_postgres:
             env = {
                 "PERSISTENCE_MODULE": "eventsourcing.postgres",

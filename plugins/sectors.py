@@ -405,6 +405,7 @@ class Sectors:
                     "department": spec.department_zh,
                     "department_en": spec.department_en,
                     "plugin": plugin,
+                    "plugin_version": self.infos[plugin].version if plugin in self.infos else "",
                     "general_deadline_days": spec.general_deadline_days,
                     "major_deadline_days": spec.major_deadline_days,
                     "has_devices": spec.has_devices,

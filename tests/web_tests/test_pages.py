@@ -114,3 +114,15 @@ def test_dashboard_shows_figures_and_ranking(page: Any, site: Site) -> None:
     assert page.locator("[data-testid=kpis] .kpi b").first.inner_text() == "2"
     page.wait_for_selector("#trend canvas, #trend .u-wrap")
     screenshot(page, "dashboard")
+
+
+def test_plugins_page_lists_sectors_and_catalogues(page: Any, site: Site) -> None:
+    sign_in(page, site, site.auditor_token)
+    page.goto(f"{site.url}/#/plugins")
+    page.wait_for_selector("[data-testid=sector]")
+    cards = page.locator("[data-testid=sector]")
+    assert cards.count() >= 5
+    text = page.locator("#pl").inner_text()
+    for expected in ("特种设备", "GB 45067-2024", "建质规〔2024〕5号", "GB 35181-2017"):
+        assert expected in text
+    screenshot(page, "plugins")

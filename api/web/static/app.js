@@ -325,11 +325,17 @@ async function pluginsView() {
     const data = await api("/plugins", {}, { asOf: false });
     const sectors = data.sectors || data;
     $("#pl").innerHTML = sectors.map((s) => `<div class="card" data-testid="sector">
-      <h2>${esc(s.name_zh || s.code)} <span class="muted">${esc(s.name_en || "")} · ${esc(s.code)}</span></h2>
-      <p class="muted">${esc(s.department || "")}</p>
-      ${table(s.catalogues || s.editions || [], [{ key: "standard", label: "标准" },
-        { key: "edition", label: t("plugins.edition") }, { key: "effective_from", label: "from" },
-        { key: "effective_to", label: "to" }, { key: "count", label: t("plugins.count"), num: true }])}
+      <h2>${esc(state.lang === "en" ? (s.name_en || s.code) : (s.name_zh || s.code))}
+        <span class="muted">${esc(state.lang === "en" ? (s.name_zh || "") : (s.name_en || ""))} · ${esc(s.code)}</span></h2>
+      <p class="muted">${esc(state.lang === "en" ? (s.department_en || s.department || "") : (s.department || ""))}
+        · ${esc(t("plugins.plugin"))} ${esc(s.plugin || "")} ${esc(s.plugin_version || "")}</p>
+      ${table(s.catalogues || [], [{ key: "document", label: t("plugins.document") },
+        { key: "standard", label: t("plugins.standard") },
+        { key: "edition", label: t("plugins.edition") },
+        { key: "effective_from", label: t("plugins.from") },
+        { key: "effective_to", label: t("plugins.to") },
+        { key: "count", label: t("plugins.count"), num: true },
+        { key: "unverified", label: t("plugins.unverified"), num: true }])}
     </div>`).join("");
   } catch (err) { $("#pl").innerHTML = failure(err); }
 }
