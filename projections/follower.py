@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
+
+import orjson
 
 from ledger.application import HazardLedger
+from ledger.mapper import encode
 from ledger.views import plain
 
 from .base import Projection, Rows, Table, ts
@@ -43,9 +46,64 @@ Batch = list[tuple[int, Any]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
 
 
+class PlainEvent(Mapping[str, Any]):
+    """An event seen as a read-only plain mapping, converting each field when first read.
+
+    What plugin folds receive: the same keys and values as ``plain_event``, but a fold
+    that looks only at ``type`` and ``aggregate_id`` (most events, for most models)
+    costs no conversion of the rest.
+    """
+
+    __slots__ = ("_event", "_position", "_seen")
+    _RENAMED: ClassVar[dict[str, str]] = {
+        "aggregate_id": "originator_id",
+        "version": "originator_version",
+    }
+
+    def __init__(self, event: Any, position: int) -> None:
+        self._event = event
+        self._position = position
+        self._seen: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        seen = self._seen
+        if key in seen:
+            return seen[key]
+        cls = type(self._event)
+        if key == "type":
+            value: Any = cls.__qualname__
+        elif key == "topic":
+            value = f"{cls.__module__}:{cls.__qualname__}"
+        elif key == "position":
+            value = self._position
+        else:
+            field_name = self._RENAMED.get(key, key)
+            if field_name in self._RENAMED or field_name not in vars(self._event):
+                raise KeyError(key)
+            value = plain(vars(self._event)[field_name])
+        seen[key] = value
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        back = {v: k for k, v in self._RENAMED.items()}
+        yield from (back.get(k, k) for k in vars(self._event))
+        yield from ("type", "topic", "position")
+
+    def __len__(self) -> int:
+        return len(vars(self._event)) + 3
+
+
 def plain_event(event: Any, position: int) -> dict[str, Any]:
-    """An event as a plain dict, for folds that must not depend on domain classes."""
-    state = {k: plain(v) for k, v in vars(event).items()}
+    """An event as a plain dict, for folds that must not depend on domain classes.
+
+    The values are those of the event's stored JSON (orjson turns UUIDs, datetimes,
+    enums, decimals and dataclasses into the same strings and objects as
+    ``ledger.views.plain``, in C, an order of magnitude faster).
+    """
+    try:
+        state: dict[str, Any] = orjson.loads(encode(vars(event)))
+    except TypeError:
+        state = {k: plain(v) for k, v in vars(event).items()}
     cls = type(event)
     state["type"] = cls.__qualname__
     state["topic"] = f"{cls.__module__}:{cls.__qualname__}"
@@ -278,42 +336,37 @@ class Follower:
         last = decoded[-1][0]
         if len(decoded) == self.batch_size and self._pool is not None:
             self._prefetch = (last, self._pool.submit(self._read, last))
-        plains: list[dict[str, Any]] | None = None
-        applied: list[Target] = []
+        plains: dict[int, PlainEvent] = {}
+        # Fold outside the write transaction: on SQLite that transaction holds the file's
+        # write lock, which other processes (a parallel rebuild, the API) must not wait
+        # on while Python folds. The position each fold started from is checked again
+        # inside the transaction; a batch somebody else applied meanwhile is discarded.
+        folded: list[tuple[Target, int, dict[str, tuple[list[Any], list[Any]]]]] = []
         try:
+            for t in targets:
+                row = self.tracking(t.tracking_name)
+                pos = row[0] if row else 0
+                if t.committed != pos:
+                    # Somebody else advanced it (or we never ran): the cache is stale.
+                    t.rows.reset()
+                    t.rows.complete = pos == 0
+                if pos >= last:
+                    t.committed = pos
+                    continue
+                self._fold(t, decoded, pos, plains)
+                folded.append((t, pos, t.rows.take_changes()))
+            applied: list[Target] = []
+            lost: list[Target] = []
             with self.db.write_transaction(self.conn):
-                for t in targets:
-                    if not self.db.try_lock(self.conn, t.tracking_name):
-                        continue
+                for t, pos, changes in folded:
                     row = self.tracking(t.tracking_name)
-                    pos = row[0] if row else 0
-                    if t.committed != pos:
-                        # Somebody else advanced it (or we never ran): the cache is stale.
-                        t.rows.reset()
-                        t.rows.complete = pos == 0
-                    if pos >= last:
-                        t.committed = pos
+                    if not self.db.try_lock(self.conn, t.tracking_name) or (
+                        (row[0] if row else 0) != pos
+                    ):
+                        lost.append(t)
                         continue
-                    fold = t.projection.fold
-                    rows = t.rows
-                    cut = t.known_at
-                    if t.projection.wants_plain_events:
-                        if plains is None:
-                            plains = [plain_event(e, i) for i, e in decoded]
-                        items: Sequence[tuple[int, Any]] = [
-                            (i, p) for (i, _), p in zip(decoded, plains, strict=True)
-                        ]
-                    else:
-                        items = decoded
-                    handles = t.projection.handles
-                    for (i, event), (_, original) in zip(items, decoded, strict=True):
-                        if i <= pos or (handles is not None and type(original) not in handles):
-                            continue
-                        if cut is not None and original.timestamp > cut:
-                            continue
-                        fold(event, rows)
-                    for table_name, (upserts, deletes) in rows.take_changes().items():
-                        table = rows.tables[table_name]
+                    for table_name, (upserts, deletes) in changes.items():
+                        table = t.rows.tables[table_name]
                         self.db.write_rows(self.conn, table, t.physical(table), upserts, deletes)
                     self.db.execute(
                         self.conn,
@@ -326,12 +379,37 @@ class Follower:
                 t.rows.reset()
                 t.committed = None
             raise
+        for t in lost:
+            t.rows.reset()
+            t.committed = None
         for t in applied:
             t.committed = last
             if t.rows.size() > CACHE_LIMIT:
                 t.rows.reset()
                 t.committed = None
         return len(decoded), len(decoded) < self.batch_size
+
+    @staticmethod
+    def _fold(t: Target, decoded: Batch, pos: int, plains: dict[int, PlainEvent]) -> None:
+        """Apply the batch's events after ``pos`` to ``t``'s cached rows."""
+        fold = t.projection.fold
+        rows = t.rows
+        cut = t.known_at
+        plain = t.projection.wants_plain_events
+        handles = t.projection.handles
+        for i, event in decoded:
+            if i <= pos or (handles is not None and type(event) not in handles):
+                continue
+            if cut is not None and event.timestamp > cut:
+                continue
+            if plain:
+                # Shared by every plugin model in the batch; fields convert when read.
+                converted = plains.get(i)
+                if converted is None:
+                    converted = plains[i] = PlainEvent(event, i)
+                fold(converted, rows)
+            else:
+                fold(event, rows)
 
     def _swap(self, build: Target) -> None:
         """Replace the destination tables with the finished build, in one transaction."""

@@ -134,15 +134,36 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
+        workers: Annotated[
+            int,
+            typer.Option(
+                "--workers",
+                help="Rebuild read models in this many processes at once (one per core).",
+            ),
+        ] = 1,
     ) -> None:
         """Rebuild from the first event into new tables; swap in when complete."""
         opts = options(ctx)
         chosen = _check_names([name] if name else None)
         cut = _moment(known_at, "known_at")
-        with _follower(opts.store, batch_size) as follower:
-            start = datetime.now(tz=UTC)
-            read = follower.rebuild(chosen, known_at=cut)
-            seconds = (datetime.now(tz=UTC) - start).total_seconds()
+        start = datetime.now(tz=UTC)
+        if workers > 1:
+            from ledger.store import resolve_store
+            from projections.parallel import rebuild_in_parallel
+
+            names = chosen or [p.name for p in all_projections(discover_plugin_specs())]
+            read = rebuild_in_parallel(
+                resolve_store(opts.store).url,
+                names,
+                workers=workers,
+                known_at=cut,
+                batch_size=batch_size,
+                plugins=opts.plugins,
+            )
+        else:
+            with _follower(opts.store, batch_size) as follower:
+                read = follower.rebuild(chosen, known_at=cut)
+        seconds = (datetime.now(tz=UTC) - start).total_seconds()
         if opts.json:
             emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
         else:

@@ -74,6 +74,7 @@ def case_list(
         key=("case_id",),
         fold=fold,
         indexes=(("status", "region_code"),),
+        events=("HazardCase.Reported", "HazardCase.Graded", "HazardCase.Reopened", *CLOSING),
     )
 
 

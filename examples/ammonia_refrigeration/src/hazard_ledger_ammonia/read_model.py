@@ -60,4 +60,11 @@ CHARGE_AT_RISK = ReadModelSpec(
     key=("case_id",),
     fold=fold,
     indexes=(("open", "charge_kg"),),
+    events=(
+        "HazardCase.Reported",
+        "HazardCase.Graded",
+        "HazardCase.Closed",
+        "HazardCase.RectifiedOnSpot",
+        "HazardCase.Reopened",
+    ),
 )
