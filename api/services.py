@@ -9,6 +9,7 @@ from ledger.sqlstore import SqlStore
 from plugins import Sectors, load_sectors
 
 from .idempotency import IdempotencyStore
+from .snapshots import SnapshotBuilder
 from .users import UserDirectory, directory_for
 
 
@@ -32,6 +33,7 @@ class Services:
     idempotency: IdempotencyStore
     metrics: Metrics
     sectors: Sectors
+    snapshots: SnapshotBuilder
 
     @classmethod
     def build(cls, ledger: HazardLedger) -> Services:
@@ -40,6 +42,7 @@ class Services:
         sectors = ledger.sectors if isinstance(ledger.sectors, Sectors) else load_sectors()
         return cls(
             sectors=sectors,
+            snapshots=SnapshotBuilder(ledger, sectors),
             ledger=ledger,
             users=directory_for(ledger),
             idempotency=IdempotencyStore(sql),

@@ -16,6 +16,7 @@ from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from ledger.audit import run_rules
@@ -262,5 +263,46 @@ async def case_findings(
     )
     moment = at or services.ledger.clock()
     dossier = build_dossier(services.ledger, case.enterprise_code, moment)
-    findings = [f.as_dict() for f in run_rules(builtin_rules(), dossier) if f.subject_id == case_id]
+    findings = [
+        f.as_dict()
+        for f in run_rules([*builtin_rules(), *services.sectors.audit_rules], dossier)
+        if f.subject_id == case_id
+    ]
     return _json(findings)
+
+
+class SnapshotRequest(BaseModel):
+    known_at: datetime
+
+
+@router.post("/snapshots", status_code=202, responses=READ_ERRORS)
+async def build_snapshot(request: Request, user: CurrentUser, body: SnapshotRequest) -> Response:
+    """Build the read models as the ledger knew them at ``known_at`` (for "as of" views).
+
+    Answers 202 while the build runs in the background; ``GET /snapshots`` tells when
+    it is ready. One snapshot slot per store: a new build replaces the previous one.
+    """
+    _officials_only(user)
+    known_at = body.known_at
+    if known_at.tzinfo is None:
+        raise Problem(422, "invalid-request", "known_at 须带时区", "known_at needs a time zone")
+    services: Services = request.app.state.services
+    if not services.snapshots.start(known_at):
+        raise Problem(
+            409,
+            "snapshot-busy",
+            "另一时点的快照正在生成，请稍后再试",
+            "a snapshot at another moment is being built; retry shortly",
+            headers={"retry-after": "5"},
+        )
+    return Response(
+        orjson.dumps(services.snapshots.status()), status_code=202, media_type="application/json"
+    )
+
+
+@router.get("/snapshots", responses=READ_ERRORS)
+async def snapshot_status(request: Request, user: CurrentUser) -> Response:
+    """The snapshot build this process last started, and its state."""
+    _officials_only(user)
+    services: Services = request.app.state.services
+    return _json(services.snapshots.status())

@@ -126,3 +126,24 @@ def test_plugins_page_lists_sectors_and_catalogues(page: Any, site: Site) -> Non
     for expected in ("特种设备", "GB 45067-2024", "建质规〔2024〕5号", "GB 35181-2017"):
         assert expected in text
     screenshot(page, "plugins")
+
+
+def test_register_as_of_builds_a_snapshot_on_request(page: Any, site: Site) -> None:
+    sign_in(page, site, site.auditor_token)
+    page.goto(f"{site.url}/#/register?q=&sector=fire")
+    page.wait_for_selector("[data-testid=register] tbody tr")
+    assert page.locator("[data-testid=register] tbody tr").count() == 2
+    # Before the late entry was recorded (2026-03-03 10:00 UTC), only the first case was known.
+    page.fill("#asof", "2026-02-25T12:00")
+    page.dispatch_event("#asof", "change")
+    page.wait_for_selector("[data-testid=build-snapshot]")
+    screenshot(page, "register-snapshot-missing")
+    page.click("[data-testid=build-snapshot]")
+    page.wait_for_selector("[data-testid=register] tbody tr", timeout=30_000)
+    assert page.locator("[data-testid=register] tbody tr").count() == 1
+    assert page.locator(f"[data-testid=register] a[href='#/case/{site.case_id}']").count() == 1
+    screenshot(page, "register-as-of")
+    page.click("#asof-clear")
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=register] tbody tr').length === 2"
+    )

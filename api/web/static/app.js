@@ -46,6 +46,10 @@ async function api(path, params = {}, { raw = false, asOf = true } = {}) {
 function view(html) { const v = $("#view"); v.innerHTML = html; return v; }
 function failure(err) {
   if (err.status === 404) return `<p class="error" data-testid="not-found">${esc(t("notfound"))}</p>`;
+  if (err.status === 409 && String(err.body?.type || "").endsWith("snapshot-missing")) {
+    return `<div class="card" data-testid="snapshot-missing"><p>${esc(t("snapshot.missing"))}</p>
+      <button type="button" data-testid="build-snapshot">${esc(t("snapshot.build"))}</button></div>`;
+  }
   return `<p class="error">${esc(t("unavailable"))}: ${esc(err.message)}</p>`;
 }
 
@@ -364,6 +368,29 @@ function signOut() {
   renderChrome();
   location.hash = "#/login";
 }
+
+/* Build the read models "as known at" the chosen moment, wait for them, show the page. */
+async function buildSnapshot(button) {
+  const box = button.parentElement;
+  button.disabled = true;
+  button.textContent = t("snapshot.building");
+  try {
+    const res = await fetch("/snapshots", { method: "POST", headers: {
+      Authorization: `Bearer ${state.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ known_at: asOfIso() }) });
+    if (!res.ok && res.status !== 409) throw new ApiError(res.status, await res.json());
+    for (let i = 0; i < 1200; i += 1) {
+      const s = await api("/snapshots", {}, { asOf: false });
+      if (s.state === "ready" && Date.parse(s.known_at) === Date.parse(asOfIso())) return route();
+      if (s.state === "failed") throw new Error(s.error || "failed");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error("timeout");
+  } catch (err) { box.innerHTML = failure(err); }
+}
+document.addEventListener("click", (e) => {
+  if (e.target.matches("[data-testid=build-snapshot]")) buildSnapshot(e.target);
+});
 
 async function route() {
   renderChrome();
