@@ -35,9 +35,12 @@ def _moment(value: str | None, field: str) -> datetime | None:
 
 
 @contextmanager
-def _follower(store: str | None, batch_size: int = 2000) -> Iterator[Follower]:
+def _follower(
+    store: str | None, batch_size: int = 2000, plugins: list[str] | None = None
+) -> Iterator[Follower]:
     ledger = HazardLedger(store)
-    follower = Follower(ledger, all_projections(discover_plugin_specs()), batch_size=batch_size)
+    projections = all_projections(discover_plugin_specs(plugins))
+    follower = Follower(ledger, projections, batch_size=batch_size)
     try:
         yield follower
     finally:
@@ -45,8 +48,8 @@ def _follower(store: str | None, batch_size: int = 2000) -> Iterator[Follower]:
         ledger.close()
 
 
-def _check_names(names: list[str] | None) -> list[str] | None:
-    known = [p.name for p in all_projections(discover_plugin_specs())]
+def _check_names(names: list[str] | None, plugins: list[str] | None) -> list[str] | None:
+    known = [p.name for p in all_projections(discover_plugin_specs(plugins))]
     for name in names or []:
         if name not in known:
             typer.echo(
@@ -58,10 +61,12 @@ def _check_names(names: list[str] | None) -> list[str] | None:
     return names or None
 
 
-def _follow_worker(store: str | None, name: str, poll: float) -> None:
+def _follow_worker(
+    store: str | None, name: str, poll: float, plugins: list[str] | None = None
+) -> None:
     stop = {"flag": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(flag=True))
-    with _follower(store) as follower, contextlib.suppress(KeyboardInterrupt):
+    with _follower(store, plugins=plugins) as follower, contextlib.suppress(KeyboardInterrupt):
         follower.follow([name], poll_interval=poll, should_stop=lambda: stop["flag"])
 
 
@@ -86,12 +91,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Bring read models up to date with the ledger (rebuilding changed ones)."""
         opts = options(ctx)
-        chosen = _check_names(names)
+        chosen = _check_names(names, opts.plugins)
         if follow and not once:
-            selected = chosen or [p.name for p in all_projections(discover_plugin_specs())]
+            selected = chosen or [
+                p.name for p in all_projections(discover_plugin_specs(opts.plugins))
+            ]
             procs = [
                 multiprocessing.get_context("spawn").Process(
-                    target=_follow_worker, args=(opts.store, n, poll), name=f"project-{n}"
+                    target=_follow_worker,
+                    args=(opts.store, n, poll, opts.plugins),
+                    name=f"project-{n}",
                 )
                 for n in selected
             ]
@@ -105,7 +114,7 @@ def register(app: typer.Typer) -> None:
                     p.terminate()
                     p.join()
             return
-        with _follower(opts.store, batch_size) as follower:
+        with _follower(opts.store, batch_size, opts.plugins) as follower:
             read = follower.catch_up(chosen)
             status = {n: follower.tracking(n) for n in follower.projections}
         if opts.json:
@@ -144,14 +153,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rebuild from the first event into new tables; swap in when complete."""
         opts = options(ctx)
-        chosen = _check_names([name] if name else None)
+        chosen = _check_names([name] if name else None, opts.plugins)
         cut = _moment(known_at, "known_at")
         start = datetime.now(tz=UTC)
         if workers > 1:
             from ledger.store import resolve_store
             from projections.parallel import rebuild_in_parallel
 
-            names = chosen or [p.name for p in all_projections(discover_plugin_specs())]
+            names = chosen or [p.name for p in all_projections(discover_plugin_specs(opts.plugins))]
             read = rebuild_in_parallel(
                 resolve_store(opts.store).url,
                 names,
@@ -161,7 +170,7 @@ def register(app: typer.Typer) -> None:
                 plugins=opts.plugins,
             )
         else:
-            with _follower(opts.store, batch_size) as follower:
+            with _follower(opts.store, batch_size, opts.plugins) as follower:
                 read = follower.rebuild(chosen, known_at=cut)
         seconds = (datetime.now(tz=UTC) - start).total_seconds()
         if opts.json:
