@@ -22,6 +22,7 @@ from ledger.application import Clock, HazardLedger, system_clock
 from plugins import Sectors, load_sectors
 
 from . import problems, web
+from .hot_reads import HotReads
 from .routes import (
     enforcement,
     hazards,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if ledger is not None:  # given by the caller, who also closes it
             yield
+            app.state.services.close()
             return
         loaded = load_sectors(settings.plugins)
         the_ledger = HazardLedger(settings.store, clock=settings.clock, sectors=loaded)
@@ -136,6 +138,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
             stop.set()
             if worker is not None:
                 worker.join(timeout=10)
+            app.state.services.close()
             the_ledger.close()
 
     app = FastAPI(
@@ -148,7 +151,8 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         app.state.services = Services.build(ledger)
     problems.install(app)
 
-    app.add_middleware(RequestCounter)
+    app.add_middleware(HotReads)
+    app.add_middleware(RequestCounter)  # added last: outermost, so it counts hot reads too
 
     for module in (
         hazards,

@@ -31,6 +31,10 @@ _TITLES: dict[str, tuple[str, str]] = {
         "The request is malformed; nothing was recorded",
     ),
     "not-found": ("未找到", "Not found"),
+    "snapshot-busy": (
+        "另一时点的快照正在生成",
+        "A snapshot at another moment is being built",
+    ),
     "plugin-failed": (
         "行业插件出错，命令未记录",
         "A sector plugin failed; nothing was recorded",

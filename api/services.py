@@ -8,6 +8,7 @@ from ledger.application import HazardLedger
 from ledger.sqlstore import SqlStore
 from plugins import Sectors, load_sectors
 
+from .hot_reads import VersionProbe
 from .idempotency import IdempotencyStore
 from .snapshots import SnapshotBuilder
 from .users import UserDirectory, directory_for
@@ -34,6 +35,21 @@ class Services:
     metrics: Metrics
     sectors: Sectors
     snapshots: SnapshotBuilder
+
+    _probe: VersionProbe | None = None
+
+    def version_probe(self) -> VersionProbe:
+        """The fast path's connection for version checks, opened on first use."""
+        if self._probe is None:
+            self._probe = VersionProbe(self.ledger)
+        return self._probe
+
+    def close(self) -> None:
+        """Release what this process opened besides the ledger (the caller closes that)."""
+        self.snapshots.close()
+        if self._probe is not None:
+            self._probe.close()
+            self._probe = None
 
     @classmethod
     def build(cls, ledger: HazardLedger) -> Services:

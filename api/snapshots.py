@@ -32,6 +32,7 @@ class SnapshotBuilder:
     finished_at: datetime | None = None
     error: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _thread: threading.Thread | None = None
 
     def start(self, known_at: datetime) -> bool:
         """Begin building the snapshot at ``known_at``; False if another build is running."""
@@ -40,22 +41,29 @@ class SnapshotBuilder:
                 return self.known_at == known_at
             self.known_at, self.state, self.error = known_at, "building", ""
             self.started_at, self.finished_at = datetime.now(tz=UTC), None
-        threading.Thread(target=self._build, name="snapshot", daemon=True).start()
+        self._thread = threading.Thread(target=self._build, name="snapshot", daemon=True)
+        self._thread.start()
         return True
+
+    def close(self, timeout: float = 60.0) -> None:
+        """Wait for a build under way (the application is stopping)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _build(self) -> None:
         from projections.follower import Follower
         from projections.registry import all_projections
 
-        follower = Follower(self.ledger, all_projections(self.sectors.read_models))
         try:
-            follower.rebuild(known_at=self.known_at)
+            follower = Follower(self.ledger, all_projections(self.sectors.read_models))
+            try:
+                follower.rebuild(known_at=self.known_at)
+            finally:
+                follower.close()
             outcome, error = "ready", ""
         except Exception as e:  # reported to the caller, who may try again
             logging.getLogger(__name__).exception("snapshot build failed")
             outcome, error = "failed", f"{type(e).__name__}: {e}"
-        finally:
-            follower.close()
         with self._lock:
             self.state, self.error = outcome, error
             self.finished_at = datetime.now(tz=UTC)

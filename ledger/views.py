@@ -13,8 +13,11 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+import orjson
+
 from .events import LATE_ENTRY_THRESHOLD, LedgerAggregate
 from .hazard import HazardCase
+from .mapper import encode
 
 _COMMON = {
     "originator_id",
@@ -51,8 +54,16 @@ def is_late(event: LedgerAggregate.Event) -> bool:
     return event.timestamp - event.occurred_at > LATE_ENTRY_THRESHOLD
 
 
+def json_ready(values: dict[str, Any]) -> Any:
+    """``plain`` applied to a mapping, through orjson's C encoder (same strings, faster)."""
+    try:
+        return orjson.loads(encode(values))
+    except TypeError:
+        return {str(k): plain(v) for k, v in values.items()}
+
+
 def event_row(event: LedgerAggregate.Event) -> dict[str, Any]:
-    changes = {k: plain(v) for k, v in vars(event).items() if k not in _COMMON}
+    changes = json_ready({k: v for k, v in vars(event).items() if k not in _COMMON})
     return {
         "version": event.originator_version,
         "event": type(event).__name__,

@@ -29,7 +29,7 @@ from ..problems import Problem
 from ..security import CurrentUser, in_scope
 from ..services import Services
 from ..users import User
-from .common import READ_ERRORS, problem_response_doc
+from .common import ERRORS, READ_ERRORS, problem_response_doc
 
 READ_MODEL_ERRORS = {
     **READ_ERRORS,
@@ -275,7 +275,7 @@ class SnapshotRequest(BaseModel):
     known_at: datetime
 
 
-@router.post("/snapshots", status_code=202, responses=READ_ERRORS)
+@router.post("/snapshots", status_code=202, responses=ERRORS)
 async def build_snapshot(request: Request, user: CurrentUser, body: SnapshotRequest) -> Response:
     """Build the read models as the ledger knew them at ``known_at`` (for "as of" views).
 
