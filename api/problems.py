@@ -31,6 +31,11 @@ _TITLES: dict[str, tuple[str, str]] = {
         "The request is malformed; nothing was recorded",
     ),
     "not-found": ("未找到", "Not found"),
+    "snapshot-missing": (
+        "尚无该时点的读模型快照",
+        "No read-model snapshot for that moment",
+    ),
+    "read-model-not-ready": ("读模型尚未就绪", "The read model is not ready"),
     "snapshot-busy": (
         "另一时点的快照正在生成",
         "A snapshot at another moment is being built",
