@@ -100,6 +100,8 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         if opts.store:
             os.environ["LEDGER_STORE"] = opts.store
+        if opts.plugins:  # the worker processes build their own plugin managers from it
+            os.environ["LEDGER_PLUGINS"] = ",".join(opts.plugins)
         where = opts.store or os.environ.get("LEDGER_STORE", "ledger.db")
         typer.echo(f"http://{host}:{port}/  (API: /docs; store: {where})")
         uvicorn.run(
