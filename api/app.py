@@ -10,10 +10,11 @@ share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -84,9 +85,10 @@ class Settings:
 
     store: str | None = None
     clock: Clock = system_clock
-    follow: bool = True
+    follow: bool = field(default_factory=lambda: os.environ.get("LEDGER_FOLLOW", "1") != "0")
     """Keep the read models current from this process (a background follower; several
-    processes may all follow: each batch is still applied once)."""
+    processes may all follow: each batch is still applied once). ``$LEDGER_FOLLOW=0``
+    (``ledger serve --no-follow``) leaves it to ``ledger project --follow`` workers."""
     key_dir: str | None = None
     """Where the checkpoint signing key lives (default: ``$LEDGER_KEY_DIR`` or
     ``~/.config/hazard-ledger/keys``); never in the store."""

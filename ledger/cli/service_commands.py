@@ -91,6 +91,14 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
         workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+        follow: Annotated[
+            bool,
+            typer.Option(
+                "--follow/--no-follow",
+                help="Keep the read models current in the server processes (default), or "
+                "leave it to `ledger project --follow` workers.",
+            ),
+        ] = True,
     ) -> None:
         """Serve the HTTP API (and web interface) with uvicorn."""
         import os
@@ -100,6 +108,7 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         if opts.store:
             os.environ["LEDGER_STORE"] = opts.store
+        os.environ["LEDGER_FOLLOW"] = "1" if follow else "0"
         if opts.plugins:  # the worker processes build their own plugin managers from it
             os.environ["LEDGER_PLUGINS"] = ",".join(opts.plugins)
         where = opts.store or os.environ.get("LEDGER_STORE", "ledger.db")
