@@ -14,14 +14,18 @@ from .common import emit, local_operator, open_ledger, options
 def register(app: typer.Typer) -> None:
     @app.command()
     def template(
+        ctx: typer.Context,
         path: Annotated[Path, typer.Argument(help="Where to write the workbook.")] = Path(
             "隐患台账模板.xlsx"
         ),
     ) -> None:
-        """Write an empty hazard-ledger workbook (Chinese headers, drop-down lists)."""
+        """Write an empty hazard-ledger workbook (Chinese headers, drop-down lists, and a
+        sheet of each loaded sector's detail fields)."""
         from ledger.workbook.template import write_template
+        from plugins import load_sectors
 
-        typer.echo(f"已生成台账模板 / template written: {write_template(path)}")
+        written = write_template(path, load_sectors(options(ctx).plugins))
+        typer.echo(f"已生成台账模板 / template written: {written}")
 
     @app.command("import")
     def import_workbook(

@@ -61,7 +61,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("enterprise_name", "企业名称", required=True, width=24),
     Column("region_code", "行政区划代码", required=True, width=12),
     Column("principal", "主要负责人", note="企业尚未登记时必填"),
-    Column("sector", "行业领域", "choice", True, tuple(SECTORS_ZH)),
+    # Checked against the loaded sectors when the row is imported (plugins add sectors).
+    Column("sector", "行业领域", "text", True, tuple(SECTORS_ZH)),
     Column("source", "隐患来源", "choice", True, tuple(SOURCES_ZH)),
     Column("found_by", "发现人", required=True),
     Column("found_at", "发现时间", "datetime", True, width=18),

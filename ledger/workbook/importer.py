@@ -270,6 +270,16 @@ def count_rows(path: Path) -> int:
         wb.close()
 
 
+def sector_codes(ledger: HazardLedger) -> dict[str, str]:
+    """Sector names a workbook may use, and their codes: the usual short names of the
+    built-in sectors, then every loaded sector's Chinese name and code."""
+    names = dict(SECTORS_ZH)
+    for code, spec in getattr(ledger.sectors, "specs", {}).items():
+        names.setdefault(spec.name_zh, code)
+        names.setdefault(code, code)
+    return names
+
+
 class WorkbookImporter:
     """Imports one workbook into ``ledger`` on behalf of ``operator``."""
 
@@ -277,6 +287,7 @@ class WorkbookImporter:
         self.ledger = ledger
         self.operator = operator
         self.justification = f"由台账导入：{source_name}（导入人：{operator.name}）"
+        self.sector_codes = sector_codes(ledger)
 
     # ---- identities and contexts ---------------------------------------------------
 
@@ -299,7 +310,18 @@ class WorkbookImporter:
     ) -> tuple[list[LedgerAggregate], bool, int]:
         """Run the row's commands in memory; return (aggregates, new case?, steps run)."""
         code = row.get("credit_code")
-        sector = SECTORS_ZH[row.get("sector")]
+        sector = self.sector_codes.get(row.get("sector") or "")
+        if sector is None:
+            raise RowError(
+                [
+                    (
+                        "sector",
+                        "CELL_NOT_IN_LIST",
+                        f"“行业领域”取值不在下拉列表中（可选：{'、'.join(self.sector_codes)}）",
+                        "sector is not one of the registered sectors",
+                    )
+                ]
+            )
         to_save: list[LedgerAggregate] = []
         enterprise = enterprises.get(code)
         if enterprise is None:

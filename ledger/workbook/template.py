@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import orjson
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,10 +15,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .columns import COLUMNS, SHEET
 
 MAX_ROWS = 100_000
+DETAILS_SHEET = "行业字段"
 
 
-def write_template(path: Path) -> Path:
-    """Write the workbook: Chinese headers, notes, and drop-down lists for the choices."""
+def write_template(path: Path, sectors: Any = None) -> Path:
+    """Write the workbook: Chinese headers, notes, and drop-down lists for the choices.
+
+    With ``sectors`` (``plugins.Sectors``) the sector list includes every loaded sector,
+    and a second sheet lists each sector's detail fields for the 行业字段 column.
+    """
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -35,10 +42,16 @@ def write_template(path: Path) -> Path:
             cell.comment = Comment(note.strip(), "hazard-ledger")
         letter = get_column_letter(index)
         ws.column_dimensions[letter].width = column.width
-        if column.choices:
+        choices = column.choices
+        if column.key == "sector" and sectors is not None:
+            choices = (
+                *choices,
+                *(s.name_zh for s in sectors.specs.values() if s.name_zh not in choices),
+            )
+        if choices:
             validation = DataValidation(
                 type="list",
-                formula1='"' + ",".join(column.choices) + '"',
+                formula1='"' + ",".join(choices) + '"',
                 allow_blank=not column.required,
                 showErrorMessage=True,
                 errorTitle="取值不在列表中",
@@ -47,6 +60,33 @@ def write_template(path: Path) -> Path:
             validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
             ws.add_data_validation(validation)
     ws.freeze_panes = "B2"
+    if sectors is not None:
+        _detail_sheet(wb, sectors)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _detail_sheet(wb: Workbook, sectors: Any) -> None:
+    """行业字段: what each sector's hazards record in the details column, with examples."""
+    ws = wb.create_sheet(DETAILS_SHEET)
+    ws.append(["行业领域", "行业代码", "字段", "名称", "必填", "类型", "可选值", "示例"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    kinds = {"text": "文字", "bool": "是/否（true/false）", "number": "数字", "choice": "选项"}
+    for code, spec in sectors.specs.items():
+        for d in spec.details:
+            ws.append(
+                [
+                    spec.name_zh,
+                    code,
+                    d.name,
+                    d.label_zh,
+                    "是" if d.required else "否",
+                    kinds.get(d.kind, d.kind),
+                    "、".join(d.choices),
+                    orjson.dumps({d.name: d.example}).decode() if d.example is not None else "",
+                ]
+            )
+    for letter, width in zip("ABCDEFGH", (22, 20, 28, 30, 6, 18, 40, 50), strict=True):
+        ws.column_dimensions[letter].width = width
