@@ -192,9 +192,17 @@ class ReadModels:
         where, params = self._register_where(filters, moment)
         if cursor:
             found_at, case_id = decode_cursor(cursor)
-            where.append("(found_at < ? OR (found_at = ? AND case_id < ?))")
-            params += [found_at, found_at, case_id]
+            # A row value, not an OR: both stores then walk the (found_at, case_id) index
+            # from the cursor instead of sorting every match.
+            where.append("(found_at, case_id) < (?, ?)")
+            params += [found_at, case_id]
         sql = f"SELECT {', '.join(REGISTER.column_names)} FROM {table}"
+        if self.db.dialect == "sqlite" and not filters.enterprise and filters.listed is not True:
+            # Newest first, one page: walking the found_at index backwards and filtering
+            # stops after a page. SQLite's planner prefers the region index and sorts the
+            # whole region instead (400 ms for a county at 1M events, against under 3 ms).
+            # The exceptions are the filters selective enough to have an index of their own.
+            sql += f" INDEXED BY ix_{table}_found_at_case_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY found_at DESC, case_id DESC LIMIT ?"
