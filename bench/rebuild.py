@@ -162,6 +162,35 @@ def read_and_decode(app: HazardLedger, batch: int) -> int:
         position = notes[-1].id
 
 
+def query_latency(store: str, total: int, queries: int) -> None:
+    """p50/p99 of filtered register pages (half of them followed by a second page)."""
+    models = ReadModels(resolve_store(store))
+    rng = random.Random(2)
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    print(f"register rows: {models.count():,}")
+    latencies = []
+    for _ in range(queries):
+        f = RegisterFilter(
+            region=rng.choice(["6208", rng.choice(TOWNS)]),
+            sector=rng.choice([None, *SECTORS]),
+            status=rng.choice([(), ("assigned",), ("closed",)]),
+            found_from=rng.choice([None, datetime(2026, rng.randrange(1, 10), 1, tzinfo=UTC)]),
+            overdue=rng.choice([None, True]),
+        )
+        t0 = time.perf_counter()
+        page = models.register(f, at=at, limit=50)
+        if page.next_cursor and rng.random() < 0.5:
+            models.register(f, at=at, limit=50, cursor=page.next_cursor)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies.sort()
+    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
+    print(
+        f"register query with filters (limit 50, {len(latencies)} queries, {total:,} events): "
+        f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms"
+    )
+    models.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -171,6 +200,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="use the events already there")
     parser.add_argument(
         "--workers", type=int, default=2, help="processes for the parallel rebuild (0: skip it)"
+    )
+    parser.add_argument(
+        "--queries-only", action="store_true", help="with --reuse: only time register queries"
     )
     args = parser.parse_args()
     store = args.store or os.path.join(tempfile.mkdtemp(), "bench.db")
@@ -183,6 +215,10 @@ def main() -> None:
         print(f"generated {made:,} events in {time.perf_counter() - t0:.1f}s")
     total = app.recorder.max_notification_id() or 0
 
+    if args.queries_only:
+        query_latency(store, total, args.queries)
+        app.close()
+        return
     t0 = time.perf_counter()
     n = read_and_decode(app, args.batch_size)
     decode_s = time.perf_counter() - t0
@@ -210,31 +246,7 @@ def main() -> None:
             f"{total / parallel_s:,.0f} events/s; ratio {parallel_s / decode_s:.2f}x"
         )
 
-    models = ReadModels(resolve_store(store))
-    rng = random.Random(2)
-    at = datetime(2026, 11, 1, tzinfo=UTC)
-    print(f"register rows: {models.count():,}")
-    latencies = []
-    for _ in range(args.queries):
-        f = RegisterFilter(
-            region=rng.choice(["6208", rng.choice(TOWNS)]),
-            sector=rng.choice([None, *SECTORS]),
-            status=rng.choice([(), ("assigned",), ("closed",)]),
-            found_from=rng.choice([None, datetime(2026, rng.randrange(1, 10), 1, tzinfo=UTC)]),
-            overdue=rng.choice([None, True]),
-        )
-        t0 = time.perf_counter()
-        page = models.register(f, at=at, limit=50)
-        if page.next_cursor and rng.random() < 0.5:
-            models.register(f, at=at, limit=50, cursor=page.next_cursor)
-        latencies.append((time.perf_counter() - t0) * 1000)
-    latencies.sort()
-    p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]
-    print(
-        f"register query with filters (limit 50, {len(latencies)} queries, {total:,} events): "
-        f"p50 {statistics.median(latencies):.1f} ms, p99 {p99:.1f} ms"
-    )
-    models.close()
+    query_latency(store, total, args.queries)
     app.close()
 
 
