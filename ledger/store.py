@@ -41,6 +41,11 @@ class Store:
     def is_postgres(self) -> bool:
         return self.kind == "postgres"
 
+    @property
+    def event_channel(self) -> str:
+        """PostgreSQL's LISTEN/NOTIFY channel announcing new events in this schema."""
+        return f"hazard_ledger_events_{self.schema}"[:63]
+
     def describe(self) -> str:
         if self.is_postgres:
             where = f"{self.user}@{self.host}:{self.port}/{self.dbname}"

@@ -113,6 +113,47 @@ def plain_event(event: Any, position: int) -> dict[str, Any]:
     return state
 
 
+class _Waiter:
+    """Sleeps until new events are announced (PostgreSQL) or ``interval`` has passed."""
+
+    def __init__(self, ledger: HazardLedger, interval: float) -> None:
+        self.interval = interval
+        self.conn: Any = None
+        store = ledger.store
+        if store.is_postgres:
+            import psycopg
+            from psycopg import sql
+
+            try:
+                self.conn = psycopg.connect(
+                    host=store.host,
+                    port=store.port,
+                    user=store.user,
+                    password=store.password or None,
+                    dbname=store.dbname,
+                    autocommit=True,
+                )
+                self.conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(store.event_channel)))
+            except psycopg.Error:
+                self.conn = None  # polling still works
+
+    def wait(self) -> None:
+        if self.conn is None:
+            time.sleep(self.interval)
+            return
+        try:
+            for _ in self.conn.notifies(timeout=self.interval, stop_after=1):
+                pass
+        except Exception:  # a dropped connection: fall back to polling
+            self.close()
+            time.sleep(self.interval)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 @dataclass
 class Target:
     """One projection written into one set of tables (live, or a build in progress)."""
@@ -268,11 +309,21 @@ class Follower:
         poll_interval: float = 0.5,
         should_stop: Callable[[], bool] = lambda: False,
     ) -> None:
-        """Keep catching up until ``should_stop`` says so, polling the log when idle."""
+        """Keep catching up until ``should_stop`` says so, waiting for new events when idle.
+
+        On PostgreSQL every write notifies the schema's channel, so the wait ends as
+        soon as something is recorded; ``poll_interval`` bounds it all the same (a
+        notification can be missed while a connection is re-established). SQLite has no
+        notifications: the log is polled every ``poll_interval``.
+        """
         chosen = list(names or self.projections)
-        while not should_stop():
-            if self.catch_up(chosen) == 0:
-                time.sleep(poll_interval)
+        waiter = _Waiter(self.ledger, poll_interval)
+        try:
+            while not should_stop():
+                if self.catch_up(chosen) == 0:
+                    waiter.wait()
+        finally:
+            waiter.close()
 
     def _run(self, targets: list[Target], max_batches: int | None) -> int:
         # The row cache holds hundreds of thousands of small dicts without cycles; the
