@@ -131,16 +131,7 @@ class VersionProbe:
         table = ledger.recorder.events_table_name
         self.conn: Any
         if store.is_postgres:
-            import psycopg
-
-            self.conn = psycopg.connect(
-                host=store.host,
-                port=store.port,
-                user=store.user,
-                password=store.password or None,
-                dbname=store.dbname,
-                autocommit=True,
-            )
+            self.conn = store.connect_postgres()
             self.query = (
                 f'SELECT MAX(originator_version) FROM "{store.schema}".{table} '
                 "WHERE originator_id = %s"

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 DEFAULT_STORE = "ledger.db"
@@ -40,6 +41,19 @@ class Store:
     @property
     def is_postgres(self) -> bool:
         return self.kind == "postgres"
+
+    def connect_postgres(self) -> Any:
+        """A new autocommit connection to this PostgreSQL store (the caller closes it)."""
+        import psycopg
+
+        return psycopg.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+            dbname=self.dbname,
+            autocommit=True,
+        )
 
     @property
     def event_channel(self) -> str:
@@ -109,17 +123,9 @@ def setup_lock(store: Store) -> Iterator[None]:
     if not store.is_postgres:
         yield
         return
-    import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        host=store.host,
-        port=store.port,
-        user=store.user,
-        password=store.password or None,
-        dbname=store.dbname,
-        autocommit=True,
-    ) as conn:
+    with store.connect_postgres() as conn:
         key = f"hazard-ledger setup {store.schema}"
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
         try:

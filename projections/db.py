@@ -38,18 +38,10 @@ class ReadStore:
             # cache room for them (256 MiB, allocated only as used).
             conn.execute("PRAGMA cache_size=-262144")
             return conn
-        import psycopg
         from psycopg import sql
 
         s = self.store
-        pg = psycopg.connect(
-            host=s.host,
-            port=s.port,
-            user=s.user,
-            password=s.password or None,
-            dbname=s.dbname,
-            autocommit=True,
-        )
+        pg = s.connect_postgres()
         pg.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(s.schema)))
         return pg
 

@@ -125,14 +125,7 @@ class _Waiter:
             from psycopg import sql
 
             try:
-                self.conn = psycopg.connect(
-                    host=store.host,
-                    port=store.port,
-                    user=store.user,
-                    password=store.password or None,
-                    dbname=store.dbname,
-                    autocommit=True,
-                )
+                self.conn = store.connect_postgres()
                 self.conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(store.event_channel)))
             except psycopg.Error:
                 self.conn = None  # polling still works
