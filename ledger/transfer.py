@@ -81,7 +81,7 @@ def export_ledger(
     proof_size = checkpoint.tree_size if checkpoint is not None else size
     builder = log.proof_builder(proof_size)
     report = TransferReport(tree_size=size, root=root.hex())
-    oid = "originator_id::text" if log.tables.postgres else "originator_id"
+    oid_column = "originator_id::text" if log.tables.postgres else "originator_id"
     with path.open("wb") as out:
         _line(
             out,
@@ -98,7 +98,7 @@ def export_ledger(
         for start in range(0, size, BATCH):
             end = min(size, start + BATCH)
             rows = log.tables.fetchall(
-                f"SELECT seq, {oid}, originator_version, topic, payload_hash, leaf_hash "
+                f"SELECT seq, {oid_column}, originator_version, topic, payload_hash, leaf_hash "
                 f"FROM {log.tables.log} WHERE seq >= ? AND seq < ? ORDER BY seq",
                 (start, end),
             )

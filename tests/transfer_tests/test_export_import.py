@@ -93,3 +93,28 @@ def test_truncated_export_and_non_empty_target_are_refused(
             import_ledger(target, exported)
     finally:
         target.close()
+
+
+def test_an_export_larger_than_one_batch_is_whole(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exports are written in batches; every batch after the first must read right too."""
+    import ledger.transfer as transfer
+
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    keys = tmp_path / "keys"
+    create_keys(keys)
+    source = HazardLedger(str(tmp_path / "source.db"), clock=clock)
+    _history(source, clock, keys)
+    size = source.integrity.tree_head()[0]
+    assert size > 2 * transfer.BATCH
+    path = tmp_path / "ledger.jsonl"
+    assert export_ledger(source, path).events == size
+    source.close()
+    target = HazardLedger(str(tmp_path / "target.db"), clock=clock)
+    try:
+        report = import_ledger(target, path)
+        assert report.events == size and report.proven
+        assert target.integrity.verify().ok
+    finally:
+        target.close()
