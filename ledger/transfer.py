@@ -79,7 +79,7 @@ def export_ledger(
         size, root = checkpoint.tree_size, checkpoint.root
     key = log.verifier_key()
     proof_size = checkpoint.tree_size if checkpoint is not None else size
-    builder = log.proof_builder(proof_size)
+    builder = log.proof_builder(proof_size, every_leaf=True)
     report = TransferReport(tree_size=size, root=root.hex())
     oid_column = "originator_id::text" if log.tables.postgres else "originator_id"
     with path.open("wb") as out:

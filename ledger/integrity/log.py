@@ -214,9 +214,13 @@ class IntegrityLog:
         )
         return [bytes(r[0]) for r in rows]
 
-    def proof_builder(self, tree_size: int) -> ProofBuilder:
-        """A builder for many proofs against one tree size (leaves read once)."""
-        builder = ProofBuilder(self.leaf_hashes)
+    def proof_builder(self, tree_size: int, *, every_leaf: bool = False) -> ProofBuilder:
+        """A builder for many proofs against one tree size (leaves read once).
+
+        ``every_leaf``: proofs for all leaves will be asked for, so remember small
+        subtrees too (each is then hashed once, not once per proof).
+        """
+        builder = ProofBuilder(self.leaf_hashes, direct=8 if every_leaf else 256)
         builder.preload(tree_size)
         return builder
 

@@ -47,8 +47,15 @@ def split_point(n: int) -> int:
 class ProofBuilder:
     """Proofs for one tree, reading leaf hashes through ``fetch(start, end)``."""
 
-    def __init__(self, fetch: LeafFetcher, *, preload_limit: int = 4_000_000) -> None:
+    def __init__(
+        self, fetch: LeafFetcher, *, preload_limit: int = 4_000_000, direct: int = _DIRECT
+    ) -> None:
+        """``direct``: subtrees of at most this many leaves are hashed each time rather
+        than remembered. A few proofs (a bundle) want it large, to keep the memo small;
+        a proof for every leaf in order (an export) wants it small, or each proof
+        rehashes its whole bottom subtree."""
         self._fetch = fetch
+        self._direct = direct
         self._leaves: list[bytes] | None = None
         self._preload_limit = preload_limit
         self._memo: dict[tuple[int, int], bytes] = {}
@@ -65,7 +72,7 @@ class ProofBuilder:
 
     def subtree_root(self, start: int, end: int) -> bytes:
         key = (start, end)
-        if end - start <= _DIRECT:
+        if end - start <= self._direct:
             leaves = self._leaf_range(start, end)
             if len(leaves) != end - start:
                 raise LookupError(f"log has no leaves {start}..{end - 1}")
