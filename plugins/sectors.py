@@ -366,8 +366,10 @@ class Sectors:
         The ledger records it with the grade when the grader did not name one, so the
         hazard keeps the edition it was graded under after the standard changes.
         """
+        if not criteria:
+            return None
         for catalogue in applicable(self.catalogues.get(sector, ()), business_day(on)):
-            if any(catalogue.get(code) is not None for code in criteria[:1]):
+            if catalogue.get(criteria[0]) is not None:
                 return catalogue.standard
         return None
 
@@ -385,10 +387,6 @@ class Sectors:
             for code in c.codes()
         }
         return [s for s in suggestions if s.code in valid]
-
-    def validator(self) -> Callable[[Command], Iterable[Violation]]:
-        """This as a ledger validator (``HazardLedger(validators=[...])``)."""
-        return self.validate
 
     # ---- describing -------------------------------------------------------------------
 

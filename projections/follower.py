@@ -31,10 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-import orjson
-
 from ledger.application import HazardLedger
-from ledger.mapper import encode
 from ledger.views import plain
 
 from .base import Projection, Rows, Table, ts
@@ -49,9 +46,10 @@ SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "_
 class PlainEvent(Mapping[str, Any]):
     """An event seen as a read-only plain mapping, converting each field when first read.
 
-    What plugin folds receive: the same keys and values as ``plain_event``, but a fold
-    that looks only at ``type`` and ``aggregate_id`` (most events, for most models)
-    costs no conversion of the rest.
+    What plugin folds receive: the event's own fields as JSON values (``ledger.views.plain``),
+    ``aggregate_id`` and ``version`` for the originator's id and version, and ``type``,
+    ``topic`` and ``position``. A fold that looks only at ``type`` and ``aggregate_id``
+    (most events, for most models) costs no conversion of the rest.
     """
 
     __slots__ = ("_event", "_position", "_seen")
@@ -78,7 +76,7 @@ class PlainEvent(Mapping[str, Any]):
             value = self._position
         else:
             field_name = self._RENAMED.get(key, key)
-            if field_name in self._RENAMED or field_name not in vars(self._event):
+            if key in self._RENAMED.values() or field_name not in vars(self._event):
                 raise KeyError(key)
             value = plain(vars(self._event)[field_name])
         seen[key] = value
@@ -91,26 +89,6 @@ class PlainEvent(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(vars(self._event)) + 3
-
-
-def plain_event(event: Any, position: int) -> dict[str, Any]:
-    """An event as a plain dict, for folds that must not depend on domain classes.
-
-    The values are those of the event's stored JSON (orjson turns UUIDs, datetimes,
-    enums, decimals and dataclasses into the same strings and objects as
-    ``ledger.views.plain``, in C, an order of magnitude faster).
-    """
-    try:
-        state: dict[str, Any] = orjson.loads(encode(vars(event)))
-    except TypeError:
-        state = {k: plain(v) for k, v in vars(event).items()}
-    cls = type(event)
-    state["type"] = cls.__qualname__
-    state["topic"] = f"{cls.__module__}:{cls.__qualname__}"
-    state["aggregate_id"] = state.pop("originator_id")
-    state["version"] = state.pop("originator_version")
-    state["position"] = position
-    return state
 
 
 class _Waiter:

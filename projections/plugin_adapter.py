@@ -7,7 +7,7 @@ nothing from this package to write one::
                   columns=(("case_id", "TEXT"), ...), key=("case_id",),
                   fold=lambda event, current: [...])
 
-``fold(event, current)`` receives a plain event dict (``follower.plain_event``: "type"
+``fold(event, current)`` receives a plain event mapping (``follower.PlainEvent``: "type"
 such as ``"HazardCase.Reported"``, "aggregate_id", "version", "position", "timestamp",
 "occurred_at", "actor" and the event's own fields, all JSON values) and
 ``current(key) -> row | None`` to read the model's existing rows; it returns row

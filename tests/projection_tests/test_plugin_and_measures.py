@@ -148,3 +148,25 @@ def test_bad_measures_are_refused_naming_the_field(ledger: HazardLedger, clock: 
     with pytest.raises(RuleViolated, match="MEASURE_ALREADY_COMPLETED"):
         ledger.report_measure_progress(GOVERNMENT, clock.now, m, note="再报")
     assert len(ledger.history(m)) == version  # nothing recorded
+
+
+def test_plugin_folds_see_events_under_their_plain_names(
+    ledger: HazardLedger, clock: FakeClock
+) -> None:
+    from ledger.views import plain
+    from projections.follower import PlainEvent
+
+    register_restaurant(ledger, clock.now)
+    case_id = report_case(ledger, clock.now)
+    reported = ledger.history(case_id)[0]
+    seen = PlainEvent(reported, 7)
+    assert seen["type"] == "HazardCase.Reported"
+    assert seen["aggregate_id"] == str(case_id) and seen["version"] == 1
+    assert seen["position"] == 7
+    assert seen["occurred_at"] == reported.occurred_at.isoformat()
+    assert seen["details"] == plain(reported.details)
+    for hidden in ("originator_id", "originator_version", "no_such_field"):
+        with pytest.raises(KeyError):
+            seen[hidden]
+    assert "aggregate_id" in set(seen) and "originator_id" not in set(seen)
+    assert len(seen) == len(set(seen))
