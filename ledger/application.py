@@ -71,6 +71,13 @@ class SectorRules(Protocol):
     def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
         """The catalogue edition in force on ``on`` that holds ``criteria``."""
 
+    @property
+    def audit_rules(self) -> Sequence[Any]:
+        """The sectors' own audit rules (``ledger.audit.AuditRule``), run after the built-ins."""
+
+    def names_zh(self) -> Mapping[str, str]:
+        """Each registered sector's Chinese name, by code (what officials write in a workbook)."""
+
 
 class HazardLedger(Application[UUID]):
     """The hazard ledger (隐患排查治理台账) on one store."""

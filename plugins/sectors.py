@@ -115,7 +115,7 @@ class Sectors:
         self.specs: dict[str, SectorSpec] = {}
         self.owner: dict[str, str] = {}
         self.catalogues: dict[str, tuple[Catalogue, ...]] = {}
-        self.audit_rules: tuple[AuditRule, ...] = ()
+        self._audit_rules: tuple[AuditRule, ...] = ()
         self.read_models: tuple[ReadModelSpec, ...] = ()
         self.report_columns: tuple[ReportColumn, ...] = ()
         self.hooks: dict[str, list[str]] = {name: [] for name in self.infos}
@@ -139,6 +139,11 @@ class Sectors:
 
     # ---- loading ----------------------------------------------------------------------
 
+    @property
+    def audit_rules(self) -> tuple[AuditRule, ...]:
+        """The plugins' audit rules, in registration order."""
+        return self._audit_rules
+
     def _impls(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
         caller = getattr(self.pm.hook, hook)
         # get_hookimpls() lists in registration order (pluggy *calls* them in reverse).
@@ -161,7 +166,7 @@ class Sectors:
         for plugin, function in self._impls("ledger_audit_rules"):
             result = _call(plugin, "ledger_audit_rules", function)
             rules += _items(plugin, "ledger_audit_rules", result, AuditRule)
-        self.audit_rules = tuple(rules)
+        self._audit_rules = tuple(rules)
         models: list[ReadModelSpec] = []
         for plugin, function in self._impls("ledger_read_models"):
             result = _call(plugin, "ledger_read_models", function)
@@ -389,6 +394,10 @@ class Sectors:
         return [s for s in suggestions if s.code in valid]
 
     # ---- describing -------------------------------------------------------------------
+
+    def names_zh(self) -> dict[str, str]:
+        """Each sector's Chinese name, by code."""
+        return {code: spec.name_zh for code, spec in self.specs.items()}
 
     def describe(self) -> dict[str, Any]:
         """Plugins and sectors as plain data, for ``ledger plugins`` and ``GET /plugins``."""

@@ -83,7 +83,7 @@ def build_review(
         raise ValueError("incident_at must carry a time zone")
     if rules is None:
         # The built-in rules, then those of the ledger's sector plugins (if it has any).
-        rules = [*builtin_rules(), *getattr(ledger.sectors, "audit_rules", ())]
+        rules = [*builtin_rules(), *(ledger.sectors.audit_rules if ledger.sectors else ())]
     rules = list(rules)
     check_registry(rules)
     enterprise = ledger.enterprise(enterprise_code)

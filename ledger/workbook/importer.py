@@ -274,8 +274,8 @@ def sector_codes(ledger: HazardLedger) -> dict[str, str]:
     """Sector names a workbook may use, and their codes: the usual short names of the
     built-in sectors, then every loaded sector's Chinese name and code."""
     names = dict(SECTORS_ZH)
-    for code, spec in getattr(ledger.sectors, "specs", {}).items():
-        names.setdefault(spec.name_zh, code)
+    for code, name_zh in (ledger.sectors.names_zh() if ledger.sectors else {}).items():
+        names.setdefault(name_zh, code)
         names.setdefault(code, code)
     return names
 
