@@ -11,6 +11,7 @@ asserted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -107,9 +108,28 @@ def serve(target: str, workers: int, env: dict[str, str]) -> subprocess.Popen[by
     raise RuntimeError("server did not start")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
+def peak_rss_mib(group: int) -> float:
+    """The largest peak resident size (VmHWM) among the server's processes."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            stat = (status.parent / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != group:
+                continue
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return peak / 1024
+
+
+def stop(proc: subprocess.Popen[bytes]) -> float:
+    """Stop the server; returns its peak resident memory in MiB."""
+    peak = peak_rss_mib(proc.pid)
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
+    return peak
 
 
 def wrk(
@@ -174,6 +194,7 @@ def main() -> None:
     parser.add_argument("--dsn", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -191,14 +212,14 @@ def main() -> None:
         for workers in (1, 2):
             proc = serve("bench.trivial_app:app", workers, env)
             trivial = wrk("/ping", args.seconds)
-            stop(proc)
+            trivial["server_peak_rss_mib"] = stop(proc)
             proc = serve("api.app:create_app", workers, env)
             # Warm up: the process's read-model follower catches up on start, and each
             # worker's token and page caches fill; this run's figures are discarded.
             wrk("/", 3, lua_timeline(token, ids, tmp))
             read = wrk("/", args.seconds, lua_timeline(token, ids, tmp))
             write = wrk("/hazards", args.seconds, lua_report(token, tmp), connections=4)
-            stop(proc)
+            read["server_peak_rss_mib"] = write["server_peak_rss_mib"] = stop(proc)
             rows.append((workers, trivial, read, write))
     finally:
         if schema:
@@ -224,6 +245,15 @@ def main() -> None:
                 f"| {workers} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
                 f"{r['errors']} | {ratio_rps:.2f} | {ratio_p99:.2f} |"
             )
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {"workers": workers, "trivial": trivial, "read": read, "write": write}
+                    for workers, trivial, read, write in rows
+                ]
+            )
+        )
 
 
 if __name__ == "__main__":

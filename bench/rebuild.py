@@ -25,10 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eventsourcing.application import AggregateNotFoundError
+
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enforcement import EnforcementAction
-from ledger.enterprise import Enterprise, Person
+from ledger.enterprise import Enterprise, Person, enterprise_id
 from ledger.events import Context, LedgerAggregate
 from ledger.hazard import HazardCase
 from ledger.identity import Actor, Role
@@ -59,6 +61,11 @@ def generate(app: HazardLedger, target: int, seed: int = 1) -> int:
     written = 0
     for i in range(500):
         code = make_credit_code(f"9162{i:04d}MA71RK{i % 1000:03d}"[:17])
+        try:  # a ledger grown in steps keeps its county's enterprises
+            enterprises.append(app.repository.get(enterprise_id(code)))
+            continue
+        except AggregateNotFoundError:
+            pass
         e = Enterprise.register(
             ctx(INSPECTOR, start),
             credit_code=code,

@@ -63,13 +63,15 @@ def now() -> datetime:
 class LedgerWriter:
     """Cases through ``HazardLedger``: the product's own path."""
 
-    def __init__(self, url: str, integrity: bool, plugins: bool = True) -> None:
+    def __init__(self, url: str, integrity: bool, plugins: bool = True, code: str = CODE) -> None:
         sectors = load_sectors() if plugins else None
         self.app = HazardLedger(url, integrity=integrity, sectors=sectors)
+        self.code = code
+        self.enterprise = Actor("ent-b", "安全员", Role.ENTERPRISE, code)
         self.app.register_enterprise(
             INSPECTOR,
             now(),
-            credit_code=CODE,
+            credit_code=code,
             name="基准餐馆",
             region_code="620826",
             sectors=["city_gas"],
@@ -81,7 +83,7 @@ class LedgerWriter:
         cid = app.report_hazard(
             INSPECTOR,
             now(),
-            enterprise_code=CODE,
+            enterprise_code=self.code,
             sector="city_gas",
             location="后厨",
             description="燃气软管穿墙敷设",
@@ -99,7 +101,7 @@ class LedgerWriter:
             requirements="改为金属管道",
         )
         t = now()
-        app.report_rectification(ENTERPRISE, t, cid, measures="已更换金属管道", completed_at=t)
+        app.report_rectification(self.enterprise, t, cid, measures="已更换金属管道", completed_at=t)
         app.verify_rectification(DEPARTMENT, now(), cid, accepted=True, opinion="整改到位")
         app.close_hazard(DEPARTMENT, now(), cid)
 

@@ -1,0 +1,189 @@
+"""What the ledger's figures are measured against, each printed as a line of JSON.
+
+    python bench/baselines.py STEP [--store SQLITE_PATH | --dsn DSN] [options]
+
+- ``compare --cases N``: whole hazard lives, one command per transaction, through the
+  full ledger and through a bare eventsourcing ``Application`` holding the same
+  aggregates (``bench/write_cases.py``), each on a fresh store;
+- ``raw --source STORE``: the storage engine's limit: the same stored-event rows,
+  copied from ``STORE`` into a plain table of the same shape, one row per transaction
+  and in batches of 1,000, with the ledger's durability settings;
+- ``export --source STORE --file F`` / ``import --file F``: the whole-ledger transfer
+  (``ledger export-ledger`` / ``import-ledger``), the ledger's bulk import path.
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+
+from write_cases import EVENTS_PER_CASE, fresh_store, run  # noqa: E402
+
+from ledger.application import HazardLedger  # noqa: E402
+from ledger.store import resolve_store  # noqa: E402
+from ledger.transfer import export_ledger, import_ledger  # noqa: E402
+
+ROWS_PER_TRANSACTION_SAMPLE = 2_000
+BATCH = 1_000
+
+
+def step_compare(args: argparse.Namespace) -> dict[str, Any]:
+    full = run("ledger", args.cases, args.dsn or args.store)
+    bare = run("bare", args.cases, args.dsn or args.store)
+    return {
+        "events": args.cases * EVENTS_PER_CASE,
+        "ledger_events_per_s": full.events_per_second,
+        "bare_events_per_s": bare.events_per_second,
+        "time_ratio": full.seconds / bare.seconds,
+    }
+
+
+def source_rows(source: str, limit: int) -> list[tuple[Any, ...]]:
+    app = HazardLedger(source)
+    try:
+        rows = []
+        position = 0
+        while len(rows) < limit:
+            notes = app.recorder.select_notifications(position, 5000, inclusive_of_start=False)
+            if not notes:
+                break
+            rows.extend((n.originator_id, n.originator_version, n.topic, n.state) for n in notes)
+            position = notes[-1].id
+        return rows[:limit]
+    finally:
+        app.close()
+
+
+def raw_sqlite(path: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(
+        "CREATE TABLE raw_events (originator_id TEXT, originator_version INTEGER, "
+        "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
+    )
+    insert = "INSERT INTO raw_events VALUES (?, ?, ?, ?)"
+    plain = [(r[0].hex, r[1], r[2], r[3]) for r in rows]
+    single = plain[:ROWS_PER_TRANSACTION_SAMPLE]
+    start = time.perf_counter()
+    for row in single:
+        conn.execute("BEGIN")
+        conn.execute(insert, row)
+        conn.execute("COMMIT")
+    per_tx = len(single) / (time.perf_counter() - start)
+    conn.execute("DELETE FROM raw_events")
+    start = time.perf_counter()
+    for i in range(0, len(plain), BATCH):
+        conn.execute("BEGIN")
+        conn.executemany(insert, plain[i : i + BATCH])
+        conn.execute("COMMIT")
+    batched = len(plain) / (time.perf_counter() - start)
+    conn.close()
+    return per_tx, batched
+
+
+def raw_postgres(url: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+    store = resolve_store(url)
+    with store.connect_postgres() as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{store.schema}"')
+        table = f'"{store.schema}".raw_events'
+        conn.execute(
+            f"CREATE TABLE {table} (originator_id uuid, originator_version bigint, "
+            "topic text, state bytea, PRIMARY KEY (originator_id, originator_version))"
+        )
+        insert = f"INSERT INTO {table} VALUES (%s, %s, %s, %s)"
+        single = rows[:ROWS_PER_TRANSACTION_SAMPLE]
+        start = time.perf_counter()
+        with conn.cursor() as cur:
+            for row in single:  # autocommit: each insert is its own transaction
+                cur.execute(insert, row)
+        per_tx = len(single) / (time.perf_counter() - start)
+        conn.execute(f"TRUNCATE {table}")
+        start = time.perf_counter()
+        for i in range(0, len(rows), BATCH):
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(insert, rows[i : i + BATCH])
+        batched = len(rows) / (time.perf_counter() - start)
+    return per_tx, batched
+
+
+def step_raw(args: argparse.Namespace) -> dict[str, Any]:
+    rows = source_rows(args.source, args.rows)
+    with fresh_store(args.dsn or "raw.db") as target:
+        if target.startswith("postgres"):
+            per_tx, batched = raw_postgres(target, rows)
+        else:
+            per_tx, batched = raw_sqlite(target, rows)
+    return {
+        "rows": len(rows),
+        "per_transaction_rows_per_s": per_tx,
+        "batched_rows_per_s": batched,
+        "batch": BATCH,
+    }
+
+
+def step_export(args: argparse.Namespace) -> dict[str, Any]:
+    ledger = HazardLedger(args.source)
+    try:
+        start = time.perf_counter()
+        export_ledger(ledger, Path(args.file))
+        seconds = time.perf_counter() - start
+        events = ledger.recorder.max_notification_id() or 0
+    finally:
+        ledger.close()
+    return {
+        "events": events,
+        "seconds": seconds,
+        "events_per_s": events / seconds,
+        "file_bytes": Path(args.file).stat().st_size,
+    }
+
+
+def step_import(args: argparse.Namespace) -> dict[str, Any]:
+    with fresh_store(args.dsn or "import.db") as target:
+        ledger = HazardLedger(target)
+        try:
+            start = time.perf_counter()
+            import_ledger(ledger, Path(args.file))
+            seconds = time.perf_counter() - start
+            events = ledger.recorder.max_notification_id() or 0
+        finally:
+            ledger.close()
+    return {"events": events, "seconds": seconds, "events_per_s": events / seconds}
+
+
+STEPS = {"compare": step_compare, "raw": step_raw, "export": step_export, "import": step_import}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=sorted(STEPS))
+    parser.add_argument("--dsn", default=None, help="PostgreSQL: fresh schemas in this DSN")
+    parser.add_argument("--store", default=None, help="SQLite file name for fresh stores")
+    parser.add_argument("--source", default="", help="an existing ledger to copy rows from")
+    parser.add_argument("--file", default="", help="export/import: the transfer file")
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
+    result = STEPS[args.step](args)
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+
+
+if __name__ == "__main__":
+    main()
