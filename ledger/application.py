@@ -122,6 +122,11 @@ class HazardLedger(Application[UUID]):
             raise RuntimeError("this ledger was opened without its integrity log")
         return self._integrity
 
+    def close(self) -> None:
+        if self._integrity is not None:
+            self._integrity.close()
+        super().close()
+
     def _notify(self, recordings: list[Any]) -> None:
         # After commit: the periodic signed checkpoint, never inside the transaction.
         super()._notify(recordings)

@@ -33,11 +33,18 @@ class Frontier:
         self.size = 0
         self.nodes: list[bytes] = []
 
-    def append(self, h: bytes) -> None:
+    def append(self, h: bytes, completed: list[tuple[int, int, bytes]] | None = None) -> None:
+        """Add a leaf hash. With ``completed``, every perfect subtree this leaf closes
+        is added to it as ``(level, index, hash)``: the root of leaves
+        ``[index * 2**level, (index + 1) * 2**level)``."""
         n = self.size
+        level = 0
         while n & 1:
             h = node_hash(self.nodes.pop(), h)
             n >>= 1
+            level += 1
+            if completed is not None:
+                completed.append((level, ((self.size + 1) >> level) - 1, h))
         self.nodes.append(h)
         self.size += 1
 

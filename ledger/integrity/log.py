@@ -53,6 +53,7 @@ ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
 REDACTED_TEXT = "[已遮蔽 redacted]"
 VERIFY_PAGE = 50_000
+NODE_LEVEL = 8  # subtrees of 2**8 leaves and larger are stored (see tables.py)
 MAX_FAILURES = 100
 
 Progress = Callable[[int, int], None]
@@ -105,6 +106,18 @@ class IntegrityLog:
         self._update_tree_sql = self.tables.sql(
             f"UPDATE {self.tables.tree} SET tree_size = ?, frontier = ?, root = ? WHERE id = 1"
         )
+        # A backfill and a writer may store the same node; both computed the same hash.
+        self._insert_nodes_sql = self.tables.sql(
+            f"INSERT INTO {self.tables.nodes} (level, idx, hash) VALUES (?,?,?) "
+            "ON CONFLICT (level, idx) DO NOTHING"
+        )
+        self._select_node_sql = self.tables.sql(
+            f"SELECT hash FROM {self.tables.nodes} WHERE level = ? AND idx = ?"
+        )
+
+    def close(self) -> None:
+        """Release the log's reading connection (reads after this open a new one)."""
+        self.tables.close()
 
     # ---- setup --------------------------------------------------------------------------
 
@@ -148,6 +161,7 @@ class IntegrityLog:
         size, frontier = int(row[0]), merkle.Frontier.from_bytes(bytes(row[1]))
         previous = size
         rows = []
+        completed: list[tuple[int, int, bytes]] = []
         for stored, notification_id in zip(stored_events, notification_ids, strict=True):
             recorded_at, actor_id = header_fields(stored.state)
             header = LeafHeader(
@@ -160,7 +174,7 @@ class IntegrityLog:
             )
             p_hash = payload_hash(stored.state)
             l_hash = merkle.leaf_hash(encode_leaf(header, p_hash))
-            frontier.append(l_hash)
+            frontier.append(l_hash, completed)
             oid: Any = header.aggregate_id if self.tables.postgres else header.aggregate_id.hex
             rows.append(
                 (
@@ -177,6 +191,9 @@ class IntegrityLog:
             )
             size += 1
         cursor.executemany(self._insert_tree_sql, rows)
+        nodes = [node for node in completed if node[0] >= NODE_LEVEL]
+        if nodes:
+            cursor.executemany(self._insert_nodes_sql, nodes)
         cursor.execute(self._update_tree_sql, (size, frontier.to_bytes(), frontier.root()))
         self._local.written = (previous, size)
 
@@ -215,14 +232,53 @@ class IntegrityLog:
         return [bytes(r[0]) for r in rows]
 
     def proof_builder(self, tree_size: int, *, every_leaf: bool = False) -> ProofBuilder:
-        """A builder for many proofs against one tree size (leaves read once).
+        """A builder for many proofs against one tree size.
 
-        ``every_leaf``: proofs for all leaves will be asked for, so remember small
-        subtrees too (each is then hashed once, not once per proof).
+        Large subtrees come from the stored nodes, so a proof reads O(log n) nodes and
+        at most a few hundred leaf hashes, whatever the size of the ledger.
+        ``every_leaf``: proofs for all leaves will be asked for (an export), so read all
+        leaves once and remember small subtrees too (each is then hashed once, not once
+        per proof).
         """
-        builder = ProofBuilder(self.leaf_hashes, direct=8 if every_leaf else 256)
-        builder.preload(tree_size)
+        self.store_missing_nodes(tree_size)
+        builder = ProofBuilder(
+            self.leaf_hashes, direct=8 if every_leaf else 256, node=self._stored_node
+        )
+        if every_leaf:
+            builder.preload(tree_size)
         return builder
+
+    def _stored_node(self, level: int, index: int) -> bytes | None:
+        if level < NODE_LEVEL:
+            return None
+        rows = self.tables.fetchall(self._select_node_sql, (level, index))
+        return bytes(rows[0][0]) if rows else None
+
+    def store_missing_nodes(self, tree_size: int) -> int:
+        """Store the subtree nodes a ledger written before they existed lacks.
+
+        Cheap when nothing is missing (one indexed count); otherwise one pass over the
+        leaf hashes, through the same ``Frontier`` the write path uses. Returns the
+        number of nodes written.
+        """
+        whole = tree_size >> NODE_LEVEL
+        have = self.tables.fetchall(
+            f"SELECT COUNT(*) FROM {self.tables.nodes} WHERE level = ?", (NODE_LEVEL,)
+        )
+        if not whole or int(have[0][0]) >= whole:
+            return 0
+        frontier = merkle.Frontier()
+        written = 0
+        end = whole << NODE_LEVEL
+        for start in range(0, end, VERIFY_PAGE):
+            completed: list[tuple[int, int, bytes]] = []
+            for leaf in self.leaf_hashes(start, min(end, start + VERIFY_PAGE)):
+                frontier.append(leaf, completed)
+            nodes = [node for node in completed if node[0] >= NODE_LEVEL]
+            with self.tables.write() as cur:
+                cur.executemany(self._insert_nodes_sql, nodes)
+            written += len(nodes)
+        return written
 
     def _entry_rows(self, where: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         oid = "originator_id::text" if self.tables.postgres else "originator_id"
@@ -465,7 +521,9 @@ class IntegrityLog:
         checkpoints = self.checkpoints()
         stored_size, stored_root = self.tree_head()
         total = max(stored_size, self._count(t.log))
-        roots = PrefixRoots([stored_size, *(c.tree_size for c in checkpoints)])
+        roots = PrefixRoots(
+            [stored_size, *(c.tree_size for c in checkpoints)], block_bits=NODE_LEVEL
+        )
         failures = report.failures
 
         def fail(
@@ -596,6 +654,7 @@ class IntegrityLog:
                     progress(report.events_checked, total)
             self._check_unlogged(cur, fail)
         recomputed_roots = roots.finish()
+        self._check_nodes(roots.levels, fail)
         report.tree_size = roots.count
         report.root = recomputed_roots.get(roots.count, merkle.root([]))
         if stored_size != roots.count:
@@ -640,6 +699,20 @@ class IntegrityLog:
                 previous_good = checkpoint.tree_size
         report.seconds = time.perf_counter() - started
         return report
+
+    def _check_nodes(self, levels: list[list[bytes]], fail: Callable[..., None]) -> None:
+        """Every stored subtree node equals the one recomputed from the events (a node
+        missing is not a failure: proofs compute it, and ``store_missing_nodes`` adds it).
+        """
+        for level, index, stored in self.tables.fetchall(
+            f"SELECT level, idx, hash FROM {self.tables.nodes} ORDER BY level, idx"
+        ):
+            row = level - NODE_LEVEL
+            first, last = index << level, ((index + 1) << level) - 1
+            if row >= len(levels) or index >= len(levels[row]):
+                fail("NODE_BEYOND_LOG", None, detail=f"node for seq {first}..{last}")
+            elif bytes(stored) != levels[row][index]:
+                fail("NODE_MISMATCH", None, detail=f"node for seq {first}..{last}")
 
     def _count(self, table: str) -> int:
         return int(self.tables.fetchall(f"SELECT COUNT(*) FROM {table}")[0][0])

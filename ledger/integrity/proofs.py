@@ -16,7 +16,10 @@ from collections.abc import Callable, Sequence
 from ledger import merkle
 
 LeafFetcher = Callable[[int, int], Sequence[bytes]]
+NodeFetcher = Callable[[int, int], "bytes | None"]  # (level, index) -> stored root or None
 _DIRECT = 256  # ranges this small are hashed directly rather than memoised
+_BLOCK = 256  # small ranges are read as their whole aligned block of leaves, kept a while
+_BLOCKS_KEPT = 64
 
 
 def level_root(leaf_hashes: Sequence[bytes]) -> bytes:
@@ -48,22 +51,41 @@ class ProofBuilder:
     """Proofs for one tree, reading leaf hashes through ``fetch(start, end)``."""
 
     def __init__(
-        self, fetch: LeafFetcher, *, preload_limit: int = 4_000_000, direct: int = _DIRECT
+        self,
+        fetch: LeafFetcher,
+        *,
+        preload_limit: int = 4_000_000,
+        direct: int = _DIRECT,
+        node: NodeFetcher | None = None,
     ) -> None:
         """``direct``: subtrees of at most this many leaves are hashed each time rather
         than remembered. A few proofs (a bundle) want it large, to keep the memo small;
         a proof for every leaf in order (an export) wants it small, or each proof
-        rehashes its whole bottom subtree."""
+        rehashes its whole bottom subtree. ``node(level, index)``: the stored root of a
+        perfect aligned subtree, if the store has it (else it is computed)."""
         self._fetch = fetch
+        self._node = node
         self._direct = direct
         self._leaves: list[bytes] | None = None
         self._preload_limit = preload_limit
         self._memo: dict[tuple[int, int], bytes] = {}
+        self._blocks: dict[int, Sequence[bytes]] = {}
 
     def _leaf_range(self, start: int, end: int) -> Sequence[bytes]:
         if self._leaves is not None and end <= len(self._leaves):
             return self._leaves[start:end]
-        return self._fetch(start, end)
+        block = start // _BLOCK
+        if (end - 1) // _BLOCK != block:
+            return self._fetch(start, end)
+        # One read serves every small subtree of a proof's bottom levels.
+        base = block * _BLOCK
+        leaves = self._blocks.get(block)
+        if leaves is None or len(leaves) < end - base:
+            leaves = self._fetch(base, base + _BLOCK)
+            if len(self._blocks) >= _BLOCKS_KEPT:
+                del self._blocks[next(iter(self._blocks))]
+            self._blocks[block] = leaves
+        return leaves[start - base : end - base]
 
     def preload(self, size: int) -> None:
         """Read all leaf hashes up to ``size`` once (cheaper than many range reads)."""
@@ -72,6 +94,15 @@ class ProofBuilder:
 
     def subtree_root(self, start: int, end: int) -> bytes:
         key = (start, end)
+        width = end - start
+        if self._node is not None and width & (width - 1) == 0 and start % width == 0:
+            found = self._memo.get(key)
+            if found is None:
+                found = self._node(width.bit_length() - 1, start // width)
+                if found is not None:
+                    self._memo[key] = found
+            if found is not None:
+                return found
         if end - start <= self._direct:
             leaves = self._leaf_range(start, end)
             if len(leaves) != end - start:
@@ -152,6 +183,9 @@ class PrefixRoots:
         self._base = 0  # leaves before the buffer
         self._block_roots: list[bytes] = []
         self._tails: dict[int, list[bytes]] = {}
+        # After finish(): levels[j][i] is the root of perfect aligned subtree i of
+        # 2**(block_bits + j) leaves (what the store keeps in integrity_nodes).
+        self.levels: list[list[bytes]] = []
 
     @property
     def count(self) -> int:
@@ -194,6 +228,7 @@ class PrefixRoots:
             levels.append(
                 [merkle.node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
             )
+        self.levels = levels
         roots: dict[int, bytes] = {}
         for size in self._wanted:
             if size > self.count:

@@ -128,6 +128,14 @@ FAILURE_TEXT: dict[str, tuple[str, str]] = {
         "存在未登记到完整性日志的事件",
         "an event exists that is not in the integrity log",
     ),
+    "NODE_MISMATCH": (
+        "保存的子树哈希与重算结果不符（证明将无法通过校验）",
+        "a stored subtree hash differs from the recomputed one (proofs would not verify)",
+    ),
+    "NODE_BEYOND_LOG": (
+        "保存的子树哈希覆盖了日志中不存在的事件",
+        "a stored subtree hash covers events the log does not hold",
+    ),
     "TREE_SIZE_MISMATCH": (
         "树的大小与日志行数不符",
         "the tree size differs from the number of log rows",

@@ -1,12 +1,15 @@
 """The integrity log's tables, in SQLite and PostgreSQL dialects, and connections.
 
-Four tables live next to the events, in the same store (and, on PostgreSQL, the same
+Five tables live next to the events, in the same store (and, on PostgreSQL, the same
 schema):
 
 * ``integrity_log``: one row per event, keyed by the gapless ``seq`` (= leaf index):
   the event's notification id, the header fields, the payload hash and the leaf hash.
 * ``integrity_tree``: one row; the current tree size, the compact Merkle frontier and
   the root, so that appending costs O(log n) and never rereads the log.
+* ``integrity_nodes``: the root of every perfect, aligned subtree of 256 leaves or
+  more, written as the leaf that completes it is appended, so that a proof reads
+  O(log n) stored nodes and at most a few hundred leaves instead of the whole log.
 * ``integrity_checkpoints``: every signed checkpoint ever issued.
 * ``integrity_redactions``: payloads blanked on purpose, with who, when and why.
 
@@ -17,8 +20,11 @@ conversions. Writes that belong with events happen on the recorder's cursor inst
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -44,11 +50,15 @@ class Tables:
         self.tree = f"{prefix}integrity_tree"
         self.checkpoints = f"{prefix}integrity_checkpoints"
         self.redactions = f"{prefix}integrity_redactions"
+        self.nodes = f"{prefix}integrity_nodes"
         if not _SAFE_NAME.match(events_table):
             raise ValueError(f"unsupported table name: {events_table!r}")
         self.events = f"{prefix}{events_table}"
         # The events table's notification id column and how ids read back as text.
         self.event_id = "notification_id" if self.postgres else "rowid"
+        self._reader: Any = None
+        self._reader_pid = 0
+        self._reader_lock = threading.Lock()
 
     def sql(self, statement: str) -> str:
         """Write statements with ``?`` placeholders; PostgreSQL wants ``%s``."""
@@ -89,6 +99,11 @@ class Tables:
             "note TEXT NOT NULL, "
             "issued_at TEXT NOT NULL, "
             "PRIMARY KEY (tree_size, key_id))",
+            f"CREATE TABLE IF NOT EXISTS {self.nodes} ("
+            "level INTEGER NOT NULL, "
+            f"idx {big} NOT NULL, "
+            f"hash {blob} NOT NULL, "
+            "PRIMARY KEY (level, idx))",
             f"CREATE TABLE IF NOT EXISTS {self.redactions} ("
             f"seq {big} PRIMARY KEY, "
             "reason TEXT NOT NULL, "
@@ -139,10 +154,48 @@ class Tables:
                     conn.commit()
 
     def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.connect() as conn:
-            cur = conn.cursor()
-            cur.execute(self.sql(statement), tuple(params))
-            return [tuple(r) for r in cur.fetchall()]
+        """Run one read on this process's shared reading connection.
+
+        A proof makes a few dozen small reads; opening a connection for each (a TCP
+        handshake and authentication on PostgreSQL) cost more than the reads. The
+        connection is autocommit, so each read sees every committed write; one lock
+        serialises its users, and a broken one is replaced on the next read.
+        """
+        with self._reader_lock:
+            conn = self._reader_connection()
+            try:
+                cur = conn.cursor()
+                cur.execute(self.sql(statement), tuple(params))
+                return [tuple(r) for r in cur.fetchall()]
+            except Exception:
+                self._drop_reader()
+                raise
+
+    def _reader_connection(self) -> Any:
+        conn = self._reader
+        if conn is not None and self._reader_pid == os.getpid():
+            if not self.postgres or not (conn.closed or conn.broken):
+                return conn
+        self._reader = None  # another process's (after fork), or broken: never reuse
+        if self.postgres:
+            conn = self.store.connect_postgres()
+        else:
+            conn = sqlite3.connect(
+                self.store.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
+        self._reader, self._reader_pid = conn, os.getpid()
+        return conn
+
+    def _drop_reader(self) -> None:
+        conn, self._reader = self._reader, None
+        if conn is not None and self._reader_pid == os.getpid():
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def close(self) -> None:
+        """Close the shared reading connection (the next read opens a new one)."""
+        with self._reader_lock:
+            self._drop_reader()
 
 
 def row_tuple(row: Any) -> tuple[Any, ...]:
