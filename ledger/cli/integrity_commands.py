@@ -104,7 +104,18 @@ def register(app: typer.Typer) -> None:
             typer.echo(signed.signed_note(), nl=False)
 
     @app.command()
-    def verify(ctx: typer.Context, key_dir_opt: KeyDir = None) -> None:
+    def verify(
+        ctx: typer.Context,
+        key_dir_opt: KeyDir = None,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers",
+                min=1,
+                help="Processes recomputing leaves (default: up to 4 for large ledgers).",
+            ),
+        ] = None,
+    ) -> None:
         """Recompute every leaf and root from the stored events; name the first difference."""
         opts = options(ctx)
 
@@ -115,7 +126,7 @@ def register(app: typer.Typer) -> None:
         with open_ledger(ctx) as ledger:
             log = ledger.integrity
             log.use_key_directory(key_dir_opt)
-            report = log.verify(progress=progress)
+            report = log.verify(progress=progress, workers=workers)
         if opts.json:
             emit(report.as_dict(), opts)
         else:

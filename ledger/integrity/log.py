@@ -15,7 +15,6 @@ the very same bytes to recompute the leaf.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -29,8 +28,9 @@ import orjson
 
 from ledger import merkle
 
-from .leaf import LEAF_PREFIX, LeafHeader, encode_leaf, header_fields, payload_hash
+from .leaf import LeafHeader, encode_leaf, header_fields, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
+from .recompute import recompute_pages, uuid_text
 from .reports import ConsistencyProof, Failure, InclusionProof, VerifyReport
 from .signing import (
     Checkpoint,
@@ -53,6 +53,7 @@ ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
 REDACTED_TEXT = "[已遮蔽 redacted]"
 VERIFY_PAGE = 50_000
+PARALLEL_PAGES = 4  # logs this long are verified in several processes
 NODE_LEVEL = 8  # subtrees of 2**8 leaves and larger are stored (see tables.py)
 MAX_FAILURES = 100
 
@@ -61,16 +62,6 @@ Progress = Callable[[int, int], None]
 
 class NoSigningKey(RuntimeError):
     """A checkpoint was asked for but no signing key is configured."""
-
-
-def uuid_text(value: Any) -> str:
-    """An aggregate id as the header writes it: lowercase, hyphenated."""
-    if isinstance(value, UUID):
-        return str(value)
-    text = str(value)
-    if len(text) == 32:
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-    return text.lower()
 
 
 class IntegrityLog:
@@ -86,6 +77,7 @@ class IntegrityLog:
     ) -> None:
         self.store = store
         self.tables = Tables(store, events_table)
+        self.events_table = events_table
         self.key_directory = key_dir(key_directory)
         every = checkpoint_every
         if every is None:
@@ -503,7 +495,11 @@ class IntegrityLog:
         }
 
     def verify(
-        self, progress: Progress | None = None, verifier: VerifierKey | None = None
+        self,
+        progress: Progress | None = None,
+        verifier: VerifierKey | None = None,
+        *,
+        workers: int | None = None,
     ) -> VerifyReport:
         """Recompute every leaf from the stored events, then the tree, and compare.
 
@@ -513,6 +509,9 @@ class IntegrityLog:
         and actor match the header; the recomputed leaf equals the logged one. Then:
         no event escaped the log; the recomputed root matches the stored tree state and
         every signed checkpoint, whose signatures are checked when a key is known.
+
+        Leaves are recomputed in ``workers`` processes (default: up to four, for logs
+        of ``PARALLEL_PAGES`` pages or more); the tree is built here, in order.
         """
         started = time.perf_counter()
         t = self.tables
@@ -536,123 +535,30 @@ class IntegrityLog:
             if len(failures) < MAX_FAILURES:
                 failures.append(Failure(code, seq, oid, version, detail))
 
-        if t.postgres:
-            select = (
-                "SELECT l.seq, l.originator_id::text, l.originator_version, l.topic, "
-                "l.recorded_at, l.actor_id, l.payload_hash, l.leaf_hash, "
-                "e.originator_id::text, e.originator_version, e.topic, e.state "
-                f"FROM {t.log} l LEFT JOIN {t.events} e ON e.notification_id = l.notification_id "
-                "WHERE l.seq >= %s AND l.seq < %s ORDER BY l.seq"
-            )
-        else:
-            select = (
-                "SELECT l.seq, l.originator_id, l.originator_version, l.topic, "
-                "l.recorded_at, l.actor_id, l.payload_hash, l.leaf_hash, "
-                "e.originator_id, e.originator_version, e.topic, e.state "
-                f"FROM {t.log} l LEFT JOIN {t.events} e ON e.rowid = l.notification_id "
-                "WHERE l.seq >= ? AND l.seq < ? ORDER BY l.seq"
-            )
-        sha = hashlib.sha256
-        loads = orjson.loads
-        pack = _lp
         expected = 0
+        last_seq = self._max_seq_now()
+        starts = range(0, last_seq + 1, VERIFY_PAGE)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if len(starts) >= PARALLEL_PAGES else 1
+        pages = recompute_pages(
+            t, starts, VERIFY_PAGE, frozenset(redacted), workers, self.events_table
+        )
+        for page in pages:
+            if page.first_seq is not None:
+                if page.first_seq != expected:
+                    detail = f"next logged seq is {page.first_seq}"
+                    failures.append(Failure("SEQ_GAP", expected, detail=detail))
+                expected = page.next_seq
+            failures.extend(page.failures)
+            del failures[MAX_FAILURES:]
+            report.redacted.extend(page.redacted)
+            leaves = page.leaves
+            roots.extend([leaves[i : i + 32] for i in range(0, len(leaves), 32)])
+            report.events_checked += page.count
+            if progress is not None:
+                progress(report.events_checked, total)
         with t.connect() as conn:
-            cur = conn.cursor()
-            last_seq = self._max_seq(cur)
-            start = 0
-            while start <= last_seq:
-                cur.execute(select, (start, start + VERIFY_PAGE))
-                page = cur.fetchall()
-                start += VERIFY_PAGE
-                leaves: list[bytes] = []
-                for (
-                    seq,
-                    l_oid,
-                    l_ver,
-                    l_topic,
-                    l_rec,
-                    l_actor,
-                    l_ph,
-                    l_leaf,
-                    e_oid,
-                    e_ver,
-                    e_topic,
-                    state,
-                ) in page:
-                    if seq != expected:
-                        fail("SEQ_GAP", expected, detail=f"next logged seq is {seq}")
-                        expected = seq
-                    expected += 1
-                    found_before = len(failures)
-                    oid_text = uuid_text(l_oid)
-                    logged_leaf = bytes(l_leaf)
-                    if state is None:
-                        fail("EVENT_MISSING", seq, oid_text, l_ver)
-                        leaves.append(logged_leaf)
-                        continue
-                    state = bytes(state)
-                    if e_oid != l_oid or e_ver != l_ver or e_topic != l_topic:
-                        fail(
-                            "HEADER_MISMATCH",
-                            seq,
-                            oid_text,
-                            l_ver,
-                            f"store holds {uuid_text(e_oid)} v{e_ver} {e_topic}",
-                        )
-                    committed = bytes(l_ph)
-                    actual = sha(state).digest()
-                    rec, actor = l_rec, l_actor
-                    if actual != committed:
-                        if seq in redacted:
-                            report.redacted.append(seq)
-                        else:
-                            fail(
-                                "PAYLOAD_CHANGED",
-                                seq,
-                                oid_text,
-                                l_ver,
-                                f"committed {committed.hex()[:16]}…, found {actual.hex()[:16]}…",
-                            )
-                            committed = actual
-                    else:
-                        try:
-                            data = loads(state)
-                            rec = data.get("timestamp", "")
-                            actor_obj = data.get("actor")
-                            actor = actor_obj.get("id", "") if isinstance(actor_obj, dict) else ""
-                        except (orjson.JSONDecodeError, AttributeError):
-                            fail("PAYLOAD_UNREADABLE", seq, oid_text, l_ver)
-                        if rec != l_rec or actor != l_actor:
-                            fail(
-                                "HEADER_MISMATCH",
-                                seq,
-                                oid_text,
-                                l_ver,
-                                f"payload says recorded {rec} by {actor}",
-                            )
-                    leaf = b"".join(
-                        (
-                            b"\x00",
-                            LEAF_PREFIX,
-                            pack(str(seq)),
-                            pack(oid_text),
-                            pack(str(l_ver)),
-                            pack(l_topic),
-                            pack(str(rec)),
-                            pack(str(actor)),
-                            committed,
-                        )
-                    )
-                    recomputed = sha(leaf).digest()
-                    if recomputed != logged_leaf and len(failures) == found_before:
-                        # Only when nothing above explains it: the log row itself changed.
-                        fail("LEAF_MISMATCH", seq, oid_text, l_ver)
-                    leaves.append(recomputed)
-                roots.extend(leaves)
-                report.events_checked += len(page)
-                if progress is not None:
-                    progress(report.events_checked, total)
-            self._check_unlogged(cur, fail)
+            self._check_unlogged(conn.cursor(), fail)
         recomputed_roots = roots.finish()
         self._check_nodes(roots.levels, fail)
         report.tree_size = roots.count
@@ -717,9 +623,8 @@ class IntegrityLog:
     def _count(self, table: str) -> int:
         return int(self.tables.fetchall(f"SELECT COUNT(*) FROM {table}")[0][0])
 
-    def _max_seq(self, cur: Any) -> int:
-        cur.execute(f"SELECT MAX(seq) FROM {self.tables.log}")
-        found = cur.fetchone()[0]
+    def _max_seq_now(self) -> int:
+        found = self.tables.fetchall(f"SELECT MAX(seq) FROM {self.tables.log}")[0][0]
         return -1 if found is None else int(found)
 
     def _check_unlogged(self, cur: Any, fail: Callable[..., None]) -> None:

@@ -173,9 +173,9 @@ class Tables:
 
     def _reader_connection(self) -> Any:
         conn = self._reader
-        if conn is not None and self._reader_pid == os.getpid():
-            if not self.postgres or not (conn.closed or conn.broken):
-                return conn
+        usable = conn is not None and self._reader_pid == os.getpid()
+        if usable and (not self.postgres or not (conn.closed or conn.broken)):
+            return conn
         self._reader = None  # another process's (after fork), or broken: never reuse
         if self.postgres:
             conn = self.store.connect_postgres()

@@ -8,11 +8,22 @@ from uuid import UUID
 import pytest
 
 from ledger.application import HazardLedger
+from ledger.integrity import log as log_module
 from ledger.integrity.log import uuid_text
 from tests.conftest import FakeClock
 from tests.support import assigned_case, report_case
 
 from .conftest import events_table, raw
+
+
+@pytest.fixture(autouse=True, params=["one-process", "workers"])
+def verify_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every check must hold whether the log is one page read here or many small
+    pages recomputed by worker processes (gaps and swaps then straddle pages)."""
+    if request.param == "workers":
+        monkeypatch.setattr(log_module, "VERIFY_PAGE", 2)
+        monkeypatch.setattr(log_module, "PARALLEL_PAGES", 2)
+    return str(request.param)
 
 
 @pytest.fixture
