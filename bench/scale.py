@@ -45,10 +45,10 @@ from ledger.codes import make_credit_code  # noqa: E402
 from ledger.integrity.bundle import export_bundle  # noqa: E402
 from ledger.integrity.signing import create_keys, key_dir  # noqa: E402
 from ledger.views import event_row  # noqa: E402
-from projections.follower import Follower  # noqa: E402
+from projections.follower import REBUILD_BATCH, Follower  # noqa: E402
 from projections.registry import all_projections, discover_plugin_specs  # noqa: E402
 
-BATCH = 5000
+BATCH = REBUILD_BATCH  # what `ledger rebuild` reads per batch; decoding reads the same
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:

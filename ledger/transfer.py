@@ -19,6 +19,7 @@ history, provably. Read models are rebuilt from the events afterwards; service t
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
 
 FORMAT = "hazard-ledger/ledger-export-v1"
 BATCH = 1000
+IMPORT_BATCH = 10_000  # events per transaction when importing: fewer durable commits
 
 
 class TransferError(ValueError):
@@ -175,12 +177,12 @@ def import_ledger(
                 originator_id=UUID(item["originator_id"]),
                 originator_version=int(item["originator_version"]),
                 topic=item["topic"],
-                state=base64.b64decode(item["state"]),
+                state=binascii.a2b_base64(item["state"]),
             )
         )
         expected_leaves.append(bytes.fromhex(item["leaf_hash"]))
         report.events += 1
-        if len(batch) >= BATCH:
+        if len(batch) >= IMPORT_BATCH:
             _insert(ledger, batch, expected_leaves, report.events - len(batch))
             if progress is not None:
                 progress(len(batch))

@@ -18,6 +18,8 @@ from ledger.store import Store
 
 from .base import Key, Row, Table
 
+COPY_AT_LEAST = 200  # rows in one write from which PostgreSQL gets them by COPY
+
 
 class ReadStore:
     """Connections and dialect details for read-model tables."""
@@ -132,7 +134,31 @@ class ReadStore:
             )
             # In key order: neighbouring rows share B-tree pages.
             ordered = sorted(upserts, key=table.key_of)
-            self.executemany(conn, text, [table.values_of(r) for r in ordered])
+            if self.dialect == "postgres" and len(ordered) >= COPY_AT_LEAST:
+                self._copy_upsert(conn, table, physical, ordered, conflict)
+            else:
+                self.executemany(conn, text, [table.values_of(r) for r in ordered])
         if deletes:
             where = " AND ".join(f"{k} = ?" for k in table.key)
             self.executemany(conn, f"DELETE FROM {physical} WHERE {where}", deletes)
+
+    def _copy_upsert(
+        self, conn: Any, table: Table, physical: str, rows: list[Row], conflict: str
+    ) -> None:
+        """Many rows on PostgreSQL: COPY into a session-local staging table, then one
+        INSERT ... SELECT ... ON CONFLICT. A row per round trip (even pipelined) cost
+        most of a rebuild's time; COPY streams them."""
+        names = ", ".join(table.column_names)
+        staging = f"staging_{physical}"[:63]
+        conn.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
+            f"(LIKE {physical} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        conn.execute(f"TRUNCATE {staging}")
+        with conn.cursor() as cur, cur.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(table.values_of(row))
+        conn.execute(
+            f"INSERT INTO {physical} ({names}) SELECT {names} FROM {staging} "
+            f"ON CONFLICT ({', '.join(table.key)}) {conflict}"
+        )

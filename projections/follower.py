@@ -153,6 +153,11 @@ class Target:
         return table.name + self.suffix
 
 
+# A rebuild reads in larger batches than following does: a row touched by several events
+# of one batch is written once, and the batch's transaction commits once.
+REBUILD_BATCH = 20_000
+
+
 class Follower:
     """Keeps a set of projections up to date with one ledger's event log."""
 

@@ -36,18 +36,18 @@ def _rebuild_group(
     store: str,
     names: list[str],
     known_at: datetime | None,
-    batch_size: int,
+    batch_size: int | None,
     plugins: Collection[str] | None,
 ) -> int:
     from ledger.application import HazardLedger
 
-    from .follower import Follower
+    from .follower import REBUILD_BATCH, Follower
     from .registry import all_projections, discover_plugin_specs
 
     ledger = HazardLedger(store, integrity=False)
     try:
         chosen = [p for p in all_projections(discover_plugin_specs(plugins)) if p.name in names]
-        follower = Follower(ledger, chosen, batch_size=batch_size)
+        follower = Follower(ledger, chosen, batch_size=batch_size or REBUILD_BATCH)
         try:
             return follower.rebuild(known_at=known_at)
         finally:
@@ -62,7 +62,7 @@ def rebuild_in_parallel(
     *,
     workers: int,
     known_at: datetime | None = None,
-    batch_size: int = 2000,
+    batch_size: int | None = None,
     plugins: Collection[str] | None = None,
 ) -> int:
     """Rebuild ``names`` in ``workers`` processes; returns the events each one read."""

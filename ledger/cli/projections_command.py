@@ -14,7 +14,7 @@ import typer
 
 from ledger.application import HazardLedger
 from projections.base import CHINA_TIME
-from projections.follower import Follower
+from projections.follower import REBUILD_BATCH, Follower
 from projections.queries import ReadModelMissing, ReadModels, RegisterFilter
 from projections.registry import all_projections, discover_plugin_specs
 
@@ -142,7 +142,7 @@ def register(app: typer.Typer) -> None:
                 "ledger knew it at this moment (ISO 8601), into separate tables.",
             ),
         ] = None,
-        batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
+        batch_size: Annotated[int, typer.Option("--batch-size")] = REBUILD_BATCH,
         workers: Annotated[
             int,
             typer.Option(

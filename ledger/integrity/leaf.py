@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -94,6 +95,52 @@ def encode_leaf(header: LeafHeader, payload_hash: bytes) -> bytes:
             payload_hash,
         )
     )
+
+
+_LEAF_START = b"\x00" + LEAF_PREFIX  # RFC 9162's leaf prefix, then the encoding's own
+
+
+@lru_cache(maxsize=4096)
+def _packed(text: str) -> bytes:
+    """lp() of a value that repeats across events (versions, event types, actors)."""
+    return _lp(text)
+
+
+def leaf_hash_of(
+    seq: int,
+    aggregate_id: str,
+    version: int,
+    event_type: str,
+    recorded_at: str,
+    actor_id: str,
+    payload_hash: bytes,
+) -> bytes:
+    """The Merkle leaf hash of ``encode_leaf``'s bytes, from the header as plain values.
+
+    The write path, the import and ``verify`` run this once per event; it produces the
+    same bytes as ``merkle.leaf_hash(encode_leaf(...))`` (a test holds them equal)
+    without building a ``LeafHeader``, and packs repeating fields once.
+    """
+    seq_raw = str(seq).encode()
+    oid_raw = aggregate_id.encode()
+    rec_raw = recorded_at.encode()
+    return hashlib.sha256(
+        b"".join(
+            (
+                _LEAF_START,
+                _U32.pack(len(seq_raw)),
+                seq_raw,
+                _U32.pack(len(oid_raw)),
+                oid_raw,
+                _packed(str(version)),
+                _packed(event_type),
+                _U32.pack(len(rec_raw)),
+                rec_raw,
+                _packed(actor_id),
+                payload_hash,
+            )
+        )
+    ).digest()
 
 
 def payload_hash(state: bytes) -> bytes:

@@ -28,7 +28,7 @@ import orjson
 
 from ledger import merkle
 
-from .leaf import LeafHeader, encode_leaf, header_fields, payload_hash
+from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
 from .recompute import recompute_pages, uuid_text
 from .reports import ConsistencyProof, Failure, InclusionProof, VerifyReport
@@ -154,27 +154,30 @@ class IntegrityLog:
         previous = size
         rows = []
         completed: list[tuple[int, int, bytes]] = []
+        postgres = self.tables.postgres
         for stored, notification_id in zip(stored_events, notification_ids, strict=True):
             recorded_at, actor_id = header_fields(stored.state)
-            header = LeafHeader(
-                seq=size,
-                aggregate_id=UUID(str(stored.originator_id)),
-                version=stored.originator_version,
-                event_type=stored.topic,
-                recorded_at=recorded_at,
-                actor_id=actor_id,
-            )
+            aggregate_id = stored.originator_id
+            if not isinstance(aggregate_id, UUID):
+                aggregate_id = UUID(str(aggregate_id))
             p_hash = payload_hash(stored.state)
-            l_hash = merkle.leaf_hash(encode_leaf(header, p_hash))
+            l_hash = leaf_hash_of(
+                size,
+                str(aggregate_id),
+                stored.originator_version,
+                stored.topic,
+                recorded_at,
+                actor_id,
+                p_hash,
+            )
             frontier.append(l_hash, completed)
-            oid: Any = header.aggregate_id if self.tables.postgres else header.aggregate_id.hex
             rows.append(
                 (
                     size,
                     notification_id,
-                    oid,
-                    header.version,
-                    header.event_type,
+                    aggregate_id if postgres else aggregate_id.hex,
+                    stored.originator_version,
+                    stored.topic,
                     recorded_at,
                     actor_id,
                     p_hash,

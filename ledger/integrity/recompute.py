@@ -8,8 +8,7 @@ A page's result is small and plain (leaf hashes as one ``bytes``) so that it cro
 process boundary cheaply; the tree is built from the leaves by the caller, in order.
 
 This loop is the cost of verifying a ledger, so it is written for speed: the checks
-that compare identifiers run in SQL, length-prefixed fields that repeat (event types,
-actors, versions) are packed once, and only failures take the slow paths.
+that compare identifiers run in SQL, and only failures take the slow paths.
 """
 
 from __future__ import annotations
@@ -26,12 +25,9 @@ import orjson
 
 from ledger.store import Store
 
-from .leaf import LEAF_PREFIX
+from .leaf import leaf_hash_of
 from .reports import Failure
 from .tables import Tables
-
-_LEAF_START = b"\x00" + LEAF_PREFIX  # RFC 9162 leaf prefix, then the encoding's own
-_UUID_TEXT_PREFIX = (36).to_bytes(4, "big")
 
 
 @dataclass(slots=True)
@@ -98,19 +94,6 @@ def uuid_text(value: Any) -> str:
     return text.lower()
 
 
-def _lp(text: str) -> bytes:
-    raw = text.encode()
-    return len(raw).to_bytes(4, "big") + raw
-
-
-class _Packed(dict[str, bytes]):
-    """Length-prefixed encodings of values that repeat across events."""
-
-    def __missing__(self, key: str) -> bytes:
-        value = self[key] = _lp(key)
-        return value
-
-
 def recompute_page(
     tables: Tables, cur: Any, start: int, end: int, redacted: frozenset[int], query: str
 ) -> PageResult:
@@ -124,7 +107,6 @@ def recompute_page(
     keep = leaves.append
     sha = hashlib.sha256
     loads = orjson.loads
-    packed = _Packed()
     expected = rows[0][0] if rows else start
     result.first_seq = rows[0][0] if rows else None
     for seq, l_oid, l_ver, l_topic, l_rec, l_actor, l_ph, l_leaf, state, same in rows:
@@ -163,25 +145,7 @@ def recompute_page(
             if rec != l_rec or actor != l_actor:
                 detail = f"payload says recorded {rec} by {actor}"
                 fail(Failure("HEADER_MISMATCH", seq, oid_text, l_ver, detail))
-        seq_text = str(seq).encode()
-        rec_text = str(rec).encode()
-        recomputed = sha(
-            b"".join(
-                (
-                    _LEAF_START,
-                    len(seq_text).to_bytes(4, "big"),
-                    seq_text,
-                    _UUID_TEXT_PREFIX,
-                    oid_text.encode(),
-                    packed[str(l_ver)],
-                    packed[l_topic],
-                    len(rec_text).to_bytes(4, "big"),
-                    rec_text,
-                    packed[str(actor)],
-                    committed,
-                )
-            )
-        ).digest()
+        recomputed = leaf_hash_of(seq, oid_text, l_ver, l_topic, str(rec), str(actor), committed)
         if recomputed != logged_leaf and len(failures) == found_before:
             # Only when nothing above explains it: the log row itself changed.
             fail(Failure("LEAF_MISMATCH", seq, oid_text, l_ver))

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ledger import merkle
-from ledger.integrity.leaf import LeafHeader, encode_leaf, header_fields
+from ledger.integrity.leaf import LeafHeader, encode_leaf, header_fields, leaf_hash_of
 
 AGG = UUID("12345678-1234-5678-1234-567812345678")
 
@@ -62,3 +62,20 @@ def test_header_fields_come_from_the_payload() -> None:
     payload = b'{"actor":{"id":"dept-007","name":"x"},"timestamp":"2026-03-03T09:00:00+00:00"}'
     assert header_fields(payload) == ("2026-03-03T09:00:00+00:00", "dept-007")
     assert header_fields(b"{}") == ("", "")
+
+
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.uuids(),
+    st.integers(min_value=1, max_value=10**6),
+    st.text(max_size=80),
+    st.text(max_size=40),
+    st.text(max_size=40),
+    st.binary(min_size=32, max_size=32),
+)
+def test_the_fast_leaf_hash_equals_the_canonical_encoding(
+    seq: int, aggregate_id: UUID, version: int, topic: str, at: str, actor: str, ph: bytes
+) -> None:
+    header = LeafHeader(seq, aggregate_id, version, topic, at, actor)
+    expected = merkle.leaf_hash(encode_leaf(header, ph))
+    assert leaf_hash_of(seq, str(aggregate_id), version, topic, at, actor, ph) == expected
