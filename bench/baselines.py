@@ -5,6 +5,8 @@
 - ``compare --cases N``: whole hazard lives, one command per transaction, through the
   full ledger and through a bare eventsourcing ``Application`` holding the same
   aggregates (``bench/write_cases.py``), each on a fresh store;
+- ``bulk_compare --events N``: the generator's events, hundreds of aggregates per save,
+  through the full ledger and through the bare application;
 - ``raw --source STORE``: the storage engine's limit: the same stored-event rows,
   copied from ``STORE`` into a plain table of the same shape, one row per transaction
   and in batches of 1,000, with the ledger's durability settings;
@@ -31,7 +33,7 @@ import orjson
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from write_cases import EVENTS_PER_CASE, fresh_store, run  # noqa: E402
+from write_cases import EVENTS_PER_CASE, BareWriter, fresh_store, run  # noqa: E402
 
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.store import resolve_store  # noqa: E402
@@ -50,6 +52,30 @@ def step_compare(args: argparse.Namespace) -> dict[str, Any]:
         "bare_events_per_s": bare.events_per_second,
         "time_ratio": full.seconds / bare.seconds,
     }
+
+
+def step_bulk_compare(args: argparse.Namespace) -> dict[str, Any]:
+    """The generator's events (hundreds of aggregates per save) through the full ledger
+    and through the bare application: the bulk write path against the library."""
+    from rebuild import generate
+
+    result: dict[str, Any] = {}
+    for mode in ("ledger", "bare"):
+        with fresh_store(args.dsn or args.store or "bulk.db") as url:
+            if mode == "ledger":
+                app: Any = HazardLedger(url)
+            else:
+                app = BareWriter(url, register=False).app
+            try:
+                start = time.perf_counter()
+                made = generate(app, args.events)
+                seconds = time.perf_counter() - start
+            finally:
+                app.close()
+        result[f"{mode}_events_per_s"] = made / seconds
+        result["events"] = made
+    result["time_ratio"] = result["bare_events_per_s"] / result["ledger_events_per_s"]
+    return result
 
 
 def source_rows(source: str, limit: int) -> list[tuple[Any, ...]]:
@@ -166,7 +192,13 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
     return {"events": events, "seconds": seconds, "events_per_s": events / seconds}
 
 
-STEPS = {"compare": step_compare, "raw": step_raw, "export": step_export, "import": step_import}
+STEPS = {
+    "compare": step_compare,
+    "bulk_compare": step_bulk_compare,
+    "raw": step_raw,
+    "export": step_export,
+    "import": step_import,
+}
 
 
 def main() -> None:
@@ -178,6 +210,7 @@ def main() -> None:
     parser.add_argument("--file", default="", help="export/import: the transfer file")
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=100_000, help="bulk_compare: events")
     args = parser.parse_args()
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
     result = STEPS[args.step](args)

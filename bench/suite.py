@@ -120,6 +120,10 @@ class Run:
     def baselines(self, kind: str, store: str, fresh: list[str], work: Path) -> None:
         cases = str(self.args.write_cases)
         self.record([kind, "write_compare"], "baselines.py", "compare", "--cases", cases, *fresh)
+        bulk = str(self.args.bulk_events)
+        self.record(
+            [kind, "bulk_compare"], "baselines.py", "bulk_compare", "--events", bulk, *fresh
+        )
         if "http" not in self.args.skip and shutil.which("wrk"):
             self.figures.setdefault(kind, {})
             if "http" not in self.figures[kind] or self.args.again:
@@ -182,6 +186,7 @@ def main() -> None:
     run.add_argument("--out", default=str(RESULTS))
     run.add_argument("--samples", type=int, default=500, help="cases per latency figure")
     run.add_argument("--write-cases", type=int, default=300, help="cases per write figure")
+    run.add_argument("--bulk-events", type=int, default=100_000, help="events per bulk figure")
     run.add_argument("--skip", default="", help="steps not to run, e.g. http,rebuild")
     run.add_argument("--only", default="", help="measure only these steps (again), e.g. proofs")
     run.add_argument("--again", action="store_true", help="measure steps measured before")

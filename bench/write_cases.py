@@ -145,7 +145,7 @@ class BareLedger(Application[UUID]):
 class BareWriter:
     """Cases through a plain ``Application``: load, call the aggregate, save."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, register: bool = True) -> None:
         store = resolve_store(url)
         with setup_lock(store):  # creates the schema, which the library expects to exist
             pass
@@ -162,6 +162,8 @@ class BareWriter:
         else:
             env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": store.path}
         self.app = BareLedger(env=env)
+        if not register:
+            return
         enterprise = Enterprise.register(
             self._ctx(INSPECTOR),
             credit_code=CODE,

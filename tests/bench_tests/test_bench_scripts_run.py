@@ -6,11 +6,15 @@ prints the figure lines it promises.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from suite import SIZE_STEPS  # noqa: E402
 
 
 def run(tmp_path: Path, script: str, *args: str) -> str:
@@ -42,3 +46,21 @@ def test_rebuild(tmp_path: Path) -> None:
 def test_workbook_import(tmp_path: Path) -> None:
     out = run(tmp_path, "workbook_import.py", "--rows", "50")
     assert "workbook: 50 rows" in out and "peak RSS" in out
+
+
+def test_suite_measures_every_step_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    run(
+        tmp_path, "suite.py", "run", "--stores", "sqlite", "--sizes", "1500,3000",
+        "--samples", "5", "--write-cases", "3", "--bulk-events", "1500", "--skip", "http",
+        "--work", str(tmp_path / "work"), "--out", str(out),
+    )  # fmt: skip
+    figures = json.loads((out / "figures.json").read_text())["sqlite"]
+    for size in ("1500", "3000"):
+        steps = figures["sizes"][size]
+        assert set(steps) == {"grow", *SIZE_STEPS}
+        assert all(step["peak_rss_mib"] > 0 for step in steps.values())
+    assert {"write_compare", "bulk_compare", "raw", "export", "import"} <= set(figures)
+    report = (out / "README.md").read_text()
+    assert "## Targets" in report and "## SQLite: each path as the ledger grows" in report
+    assert (out / "cost-by-size.png").read_bytes().startswith(b"\x89PNG")
