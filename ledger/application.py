@@ -32,6 +32,7 @@ from .inspection import Inspection, InspectionType
 from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
 from .measure import Measure, MeasureCategory
+from .pg_statistics import analyse
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
 from .store import Store, eventsourcing_env, resolve_store, setup_lock
@@ -114,6 +115,12 @@ class HazardLedger(Application[UUID]):
                 )
         if self._integrity is not None:
             self.add_insert_listener(self._integrity.record)
+        analyse(self.store, self.own_tables(), only_if_never=True)
+
+    def own_tables(self) -> list[str]:
+        """The tables the ledger writes events and their leaves to (unqualified names)."""
+        events = getattr(self.recorder, "events_table_name", "stored_events")
+        return [events, "integrity_log", "integrity_nodes"] if self._integrity else [events]
 
     @property
     def integrity(self) -> IntegrityLog:

@@ -33,6 +33,7 @@ from eventsourcing.persistence import StoredEvent
 from .application import HazardLedger
 from .integrity.log import stored_events_by_seq
 from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
+from .pg_statistics import analyse
 
 FORMAT = "hazard-ledger/ledger-export-v1"
 BATCH = 1000
@@ -193,6 +194,7 @@ def import_ledger(
             progress(len(batch))
     if closing is None or closing.get("events") != report.events:
         raise TransferError("the file is truncated: its closing line is missing or disagrees")
+    analyse(ledger.store, ledger.own_tables())  # as after any bulk load (see the module)
     size, root = log.tree_head()
     report.tree_size, report.root = size, root.hex()
     if size != header["tree_size"] or root.hex() != header["root"]:
