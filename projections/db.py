@@ -76,13 +76,14 @@ class ReadStore:
     def try_lock(self, conn: Any, name: str) -> bool:
         """Take the projection's lock for this transaction; False if another worker has it.
 
-        SQLite needs none: ``BEGIN IMMEDIATE`` already excludes every other writer.
+        Advisory locks are database-wide, so the key names the schema: ledgers in other
+        schemas of the same database never hold this one. SQLite needs none: ``BEGIN
+        IMMEDIATE`` already excludes every other writer.
         """
         if self.dialect == "sqlite":
             return True
-        row = conn.execute(
-            "SELECT pg_try_advisory_xact_lock(hashtext(%s))", (f"projection:{name}",)
-        ).fetchone()
+        key = f"projection:{self.store.schema}:{name}"
+        row = conn.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", (key,)).fetchone()
         return bool(row[0])
 
     def table_exists(self, conn: Any, name: str) -> bool:
@@ -152,8 +153,10 @@ class ReadStore:
         staging = f"staging_{physical}"[:63]
         conn.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
-            f"(LIKE {physical} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            f"(LIKE {physical} INCLUDING DEFAULTS)"
         )
+        # Emptied before each use, not at commit: a write in autocommit mode would
+        # otherwise lose the copied rows before the INSERT reads them.
         conn.execute(f"TRUNCATE {staging}")
         with conn.cursor() as cur, cur.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
             for row in rows:

@@ -156,6 +156,7 @@ class Target:
 # A rebuild reads in larger batches than following does: a row touched by several events
 # of one batch is written once, and the batch's transaction commits once.
 REBUILD_BATCH = 20_000
+LOCK_RETRY_SECONDS = 0.05
 
 
 class Follower:
@@ -414,7 +415,11 @@ class Follower:
             if t.rows.size() > CACHE_LIMIT:
                 t.rows.reset()
                 t.committed = None
-        return len(decoded), len(decoded) < self.batch_size
+        if lost and not applied:
+            time.sleep(LOCK_RETRY_SECONDS)  # another worker holds them: let it finish
+        # A target that lost this batch has not reached the head: it goes round again
+        # (a build must never be swapped in without its last batch).
+        return len(decoded), len(decoded) < self.batch_size and not lost
 
     @staticmethod
     def _fold(t: Target, decoded: Batch, pos: int, plains: dict[int, PlainEvent]) -> None:
