@@ -103,11 +103,14 @@ def size_table(figures: dict[str, Any], kind: str) -> list[str]:
         "| disk bytes/event |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for _, at in sizes_of(figures, kind):
+    for size, at in sizes_of(figures, kind):
+        events = next(
+            (at[s]["ledger_events"] for s in ("grow", "decode", "reads") if s in at), size
+        )
         decode_s, rebuild_s = get(at, "decode", "seconds"), get(at, "rebuild", "seconds")
         rr = ratio(rebuild_s, decode_s)
         rows.append(
-            f"| {n(get(at, 'grow', 'ledger_events'))} "
+            f"| {n(events)} "
             f"| {n(get(at, 'grow', 'events_per_s'))} "
             f"| {n(get(at, 'decode', 'events_per_s'))} "
             f"| {n(get(at, 'rebuild', 'events_per_s'))} ({n(rr, 2)}×) "
