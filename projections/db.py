@@ -152,8 +152,7 @@ class ReadStore:
         names = ", ".join(table.column_names)
         staging = f"staging_{physical}"[:63]
         conn.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
-            f"(LIKE {physical} INCLUDING DEFAULTS)"
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {physical} INCLUDING DEFAULTS)"
         )
         # Emptied before each use, not at commit: a write in autocommit mode would
         # otherwise lose the copied rows before the INSERT reads them.
