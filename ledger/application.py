@@ -106,16 +106,18 @@ class HazardLedger(Application[UUID]):
             validators
         )
         self._integrity: IntegrityLog | None = None
-        with setup_lock(self.store):
+        with setup_lock(self.store) as setup:
             super().__init__(env={**eventsourcing_env(self.store), **(env or {})})
             if integrity:
                 self._integrity = IntegrityLog(
                     self.store,
                     events_table=getattr(self.recorder, "events_table_name", "stored_events"),
                 )
+            # Under the setup lock, on its connection: one process analyses, the others
+            # then find statistics and skip it.
+            analyse(self.store, self.own_tables(), only_if_never=True, conn=setup)
         if self._integrity is not None:
             self.add_insert_listener(self._integrity.record)
-        analyse(self.store, self.own_tables(), only_if_never=True)
 
     def own_tables(self) -> list[str]:
         """The tables the ledger writes events and their leaves to (unqualified names)."""

@@ -112,16 +112,17 @@ def eventsourcing_env(store: Store) -> dict[str, str]:
 
 
 @contextmanager
-def setup_lock(store: Store) -> Iterator[None]:
+def setup_lock(store: Store) -> Iterator[Any]:
     """Hold a store-wide lock while a process creates the ledger's schema and tables.
 
     Several API processes or workers starting at once on a new PostgreSQL schema would
     otherwise race on ``CREATE TYPE`` and ``CREATE TABLE``; a session advisory lock keyed
     by the schema makes them take turns. SQLite needs nothing (its DDL is serialised by
-    the file lock).
+    the file lock). Yields the PostgreSQL connection holding the lock (None on SQLite),
+    for setup work that belongs under it.
     """
     if not store.is_postgres:
-        yield
+        yield None
         return
     from psycopg import sql
 
@@ -133,6 +134,6 @@ def setup_lock(store: Store) -> Iterator[None]:
                 conn.execute(
                     sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(store.schema))
                 )
-            yield
+            yield conn
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))

@@ -84,6 +84,9 @@ class IntegrityLog:
             every = int(os.environ.get(CHECKPOINT_EVERY_ENV_VAR) or DEFAULT_CHECKPOINT_EVERY)
         self.checkpoint_every = every
         self._signing_key: SigningKey | None = None
+        # Blocks of 2**NODE_LEVEL leaves known to have their nodes stored: every writer
+        # stores them as it goes, so once complete they stay complete.
+        self._nodes_complete_to = 0
         self._local = threading.local()
         self._create_tables()
         self._insert_tree_sql = self.tables.sql(
@@ -252,15 +255,18 @@ class IntegrityLog:
     def store_missing_nodes(self, tree_size: int) -> int:
         """Store the subtree nodes a ledger written before they existed lacks.
 
-        Cheap when nothing is missing (one indexed count); otherwise one pass over the
-        leaf hashes, through the same ``Frontier`` the write path uses. Returns the
-        number of nodes written.
+        Free once this log has seen them complete (proof builders call it every time),
+        else one indexed count; when nodes are missing, one pass over the leaf hashes
+        through the same ``Frontier`` the write path uses. Returns the number written.
         """
         whole = tree_size >> NODE_LEVEL
+        if whole <= self._nodes_complete_to:
+            return 0
         have = self.tables.fetchall(
             f"SELECT COUNT(*) FROM {self.tables.nodes} WHERE level = ?", (NODE_LEVEL,)
         )
-        if not whole or int(have[0][0]) >= whole:
+        if int(have[0][0]) >= whole:
+            self._nodes_complete_to = whole
             return 0
         frontier = merkle.Frontier()
         written = 0
@@ -273,6 +279,7 @@ class IntegrityLog:
             with self.tables.write() as cur:
                 cur.executemany(self._insert_nodes_sql, nodes)
             written += len(nodes)
+        self._nodes_complete_to = whole
         return written
 
     def _entry_rows(self, where: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -549,11 +556,9 @@ class IntegrityLog:
         for page in pages:
             if page.first_seq is not None:
                 if page.first_seq != expected:
-                    detail = f"next logged seq is {page.first_seq}"
-                    failures.append(Failure("SEQ_GAP", expected, detail=detail))
+                    fail("SEQ_GAP", expected, detail=f"next logged seq is {page.first_seq}")
                 expected = page.next_seq
-            failures.extend(page.failures)
-            del failures[MAX_FAILURES:]
+            failures.extend(page.failures[: MAX_FAILURES - len(failures)])
             report.redacted.extend(page.redacted)
             leaves = page.leaves
             roots.extend([leaves[i : i + 32] for i in range(0, len(leaves), 32)])

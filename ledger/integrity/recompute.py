@@ -34,7 +34,6 @@ from .tables import Tables
 class PageResult:
     """What one page of the log showed."""
 
-    start: int
     leaves: bytes = b""  # 32 bytes per logged row, in seq order
     count: int = 0
     first_seq: int | None = None  # gaps before it are the caller's to report
@@ -100,7 +99,7 @@ def recompute_page(
     """Recompute the leaves of seq ``start``..``end - 1`` (see the module docstring)."""
     cur.execute(query, (start, end))
     rows = cur.fetchall()
-    result = PageResult(start=start, next_seq=start)
+    result = PageResult()
     failures = result.failures
     fail = failures.append
     leaves: list[bytes] = []
@@ -109,12 +108,11 @@ def recompute_page(
     loads = orjson.loads
     expected = rows[0][0] if rows else start
     result.first_seq = rows[0][0] if rows else None
-    for seq, l_oid, l_ver, l_topic, l_rec, l_actor, l_ph, l_leaf, state, same in rows:
+    for seq, oid_text, l_ver, l_topic, l_rec, l_actor, l_ph, l_leaf, state, same in rows:
         if seq != expected:
             fail(Failure("SEQ_GAP", expected, detail=f"next logged seq is {seq}"))
             expected = seq
         expected += 1
-        oid_text = l_oid
         logged_leaf = bytes(l_leaf)
         if state is None:
             fail(Failure("EVENT_MISSING", seq, oid_text, l_ver))
