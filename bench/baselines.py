@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sqlite3
 import sys
 import tempfile
@@ -28,11 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
+from scale import emit, throughput  # noqa: E402
 from write_cases import EVENTS_PER_CASE, BareWriter, fresh_store, run  # noqa: E402
 
 from ledger.application import HazardLedger  # noqa: E402
@@ -171,12 +169,7 @@ def step_export(args: argparse.Namespace) -> dict[str, Any]:
         events = ledger.recorder.max_notification_id() or 0
     finally:
         ledger.close()
-    return {
-        "events": events,
-        "seconds": seconds,
-        "events_per_s": events / seconds,
-        "file_bytes": Path(args.file).stat().st_size,
-    }
+    return {**throughput(events, seconds), "file_bytes": Path(args.file).stat().st_size}
 
 
 def step_import(args: argparse.Namespace) -> dict[str, Any]:
@@ -189,7 +182,7 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
             events = ledger.recorder.max_notification_id() or 0
         finally:
             ledger.close()
-    return {"events": events, "seconds": seconds, "events_per_s": events / seconds}
+    return throughput(events, seconds)
 
 
 STEPS = {
@@ -213,9 +206,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000, help="bulk_compare: events")
     args = parser.parse_args()
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
-    result = STEPS[args.step](args)
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    emit(STEPS[args.step](args))
 
 
 if __name__ == "__main__":

@@ -218,17 +218,14 @@ def plot(figures: dict[str, Any], path: Path) -> None:
                     marker="o",
                     label=f"{step} ({label})",
                 )
-        for path_, colour in (
-            (("reads", "timeline", "p99_ms"), "C4"),
-            (("reads", "state_as_of", "p99_ms"), "C5"),
-            (("proofs", "inclusion_proof", "p99_ms"), "C6"),
+        for path_, name, colour in (
+            (("reads", "timeline", "p99_ms"), "timeline", "C4"),
+            (("reads", "state_as_of", "p99_ms"), "state as of", "C5"),
+            (("proofs", "inclusion_proof", "p99_ms"), "inclusion proof", "C6"),
         ):
             pairs = [(x, get(at, *path_)) for x, (_, at) in zip(xs, points, strict=True)]
             pairs = [(x, y) for x, y in pairs if y]
             if pairs:
-                name = {"timeline": "timeline", "state_as_of": "state as of"}.get(
-                    path_[1], "inclusion proof"
-                )
                 latency.plot(
                     *zip(*pairs, strict=True),
                     styles[kind],
@@ -236,21 +233,11 @@ def plot(figures: dict[str, Any], path: Path) -> None:
                     marker="o",
                     label=f"{name} p99 ({label})",
                 )
-    cost.set(
-        xscale="log",
-        yscale="log",
-        xlabel="events in the ledger",
-        ylabel="µs per event",
-        title="Cost per event as the ledger grows",
-    )
-    latency.set(
-        xscale="log",
-        yscale="log",
-        xlabel="events in the ledger",
-        ylabel="ms (p99)",
-        title="Per-case read latency as the ledger grows",
-    )
-    for ax in (cost, latency):
+    for ax, unit, title in (
+        (cost, "µs per event", "Cost per event as the ledger grows"),
+        (latency, "ms (p99)", "Per-case read latency as the ledger grows"),
+    ):
+        ax.set(xscale="log", yscale="log", xlabel="events in the ledger", ylabel=unit, title=title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     fig.tight_layout()

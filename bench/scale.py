@@ -57,6 +57,16 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
     return {"p50_ms": statistics.median(ordered), "p99_ms": p99, "max_ms": ordered[-1]}
 
 
+def throughput(events: int, seconds: float) -> dict[str, Any]:
+    return {"events": events, "seconds": seconds, "events_per_s": events / seconds}
+
+
+def emit(result: dict[str, Any]) -> None:
+    """Print a step's figures, with the process's peak memory, as its last output line."""
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
@@ -98,8 +108,7 @@ def step_grow(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
 def step_decode(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     n = read_and_decode(app, BATCH)
-    seconds = time.perf_counter() - start
-    return {"events": n, "seconds": seconds, "events_per_s": n / seconds}
+    return throughput(n, time.perf_counter() - start)
 
 
 def step_rebuild(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
@@ -109,18 +118,14 @@ def step_rebuild(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     models = list(follower.projections)
     follower.close()
-    return {"events": n, "seconds": seconds, "events_per_s": n / seconds, "models": models}
+    return {**throughput(n, seconds), "models": models}
 
 
 def step_verify(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
     report = app.integrity.verify()
     if report.failures:
         raise SystemExit(f"verify found {len(report.failures)} failures: {report.failures[:3]}")
-    return {
-        "events": report.events_checked,
-        "seconds": report.seconds,
-        "events_per_s": report.events_checked / report.seconds,
-    }
+    return throughput(report.events_checked, report.seconds)
 
 
 def step_proofs(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
@@ -187,8 +192,7 @@ def step_write(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
         writer.write_case()
     seconds = time.perf_counter() - start
     writer.close()
-    events = args.samples * EVENTS_PER_CASE
-    return {"events": events, "seconds": seconds, "events_per_s": events / seconds}
+    return throughput(args.samples * EVENTS_PER_CASE, seconds)
 
 
 def step_disk(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
@@ -234,8 +238,7 @@ def main() -> None:
         result["ledger_events"] = total_events(app)
     finally:
         app.close()
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    sys.stdout.write(orjson.dumps(result).decode() + "\n")
+    emit(result)
 
 
 if __name__ == "__main__":

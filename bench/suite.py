@@ -46,8 +46,8 @@ def save(path: Path, figures: Figures) -> None:
     path.write_text(json.dumps(figures, indent=1, sort_keys=True))
 
 
-def measure(script: str, *args: str) -> dict[str, Any]:
-    """Run one step in its own process; its last output line is its figures."""
+def measure(script: str, *args: str) -> Any:
+    """Run one step in its own process; its last output line is its figures (JSON)."""
     command = [sys.executable, str(BENCH / script), *args]
     print("$", " ".join(command[1:]), flush=True)
     started = time.perf_counter()
@@ -55,8 +55,9 @@ def measure(script: str, *args: str) -> dict[str, Any]:
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
         raise SystemExit(f"step failed: {' '.join(command[1:])}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["wall_s"] = time.perf_counter() - started
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if isinstance(result, dict):
+        result["wall_s"] = time.perf_counter() - started
     print("  ", json.dumps(result)[:300], flush=True)
     return result
 
@@ -67,17 +68,19 @@ class Run:
         self.path = Path(args.out) / "figures.json"
         self.figures = load(self.path)
 
-    def record(self, keys: list[str], script: str, *args: str) -> dict[str, Any]:
+    def wanted(self, step: str) -> bool:
+        return step not in self.args.skip and (not self.args.only or step in self.args.only)
+
+    def record(self, keys: list[str], script: str, *args: str) -> None:
         node = self.figures
         for key in keys[:-1]:
             node = node.setdefault(key, {})
         if keys[-1] in node and not self.args.again:
             print("  (measured before:", "/".join(keys), ")")
-            return dict(node[keys[-1]])
+            return
         node[keys[-1]] = measure(script, *args)
         self.figures["machine"] = machine()
         save(self.path, self.figures)
-        return dict(node[keys[-1]])
 
     def store(self, kind: str) -> None:
         work = Path(self.args.work or tempfile.mkdtemp(prefix="ledger-suite-"))
@@ -93,14 +96,12 @@ class Run:
                 self.baselines(kind, store, fresh, work)
             for size in self.args.sizes:
                 at = [kind, "sizes", str(size)]
-                if not self.args.only or "grow" in self.args.only:
+                if self.wanted("grow"):
                     self.record(
                         [*at, "grow"], "scale.py", "grow", "--store", store, "--to", str(size)
                     )
                 for step in SIZE_STEPS:
-                    if step not in self.args.skip and (
-                        not self.args.only or step in self.args.only
-                    ):
+                    if self.wanted(step):
                         samples = self.args.write_cases if step == "write" else self.args.samples
                         self.record(
                             [*at, step],
@@ -124,11 +125,19 @@ class Run:
         self.record(
             [kind, "bulk_compare"], "baselines.py", "bulk_compare", "--events", bulk, *fresh
         )
-        if "http" not in self.args.skip and shutil.which("wrk"):
-            self.figures.setdefault(kind, {})
-            if "http" not in self.figures[kind] or self.args.again:
-                self.figures[kind]["http"] = http(kind, self.args.dsn)
-                save(self.path, self.figures)
+        if self.wanted("http") and shutil.which("wrk"):
+            server = "postgres" if kind == "postgres" else "sqlite"
+            self.record(
+                [kind, "http"],
+                "http_bench.py",
+                "--json",
+                "--seconds",
+                "8",
+                "--store",
+                server,
+                "--dsn",
+                self.args.dsn,
+            )
 
     def transfer(self, kind: str, store: str, fresh: list[str], work: Path) -> None:
         self.record([kind, "raw"], "baselines.py", "raw", "--source", store, *fresh)
@@ -136,15 +145,6 @@ class Run:
         self.record([kind, "export"], "baselines.py", "export", "--source", store, "--file", dump)
         self.record([kind, "import"], "baselines.py", "import", "--file", dump, *fresh)
         Path(dump).unlink(missing_ok=True)
-
-
-def http(kind: str, dsn: str) -> list[dict[str, Any]]:
-    command = [sys.executable, str(BENCH / "http_bench.py"), "--json", "--seconds", "8"]
-    command += ["--store", "postgres" if kind == "postgres" else "sqlite", "--dsn", dsn]
-    print("$", " ".join(command[1:]), flush=True)
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    rows: list[dict[str, Any]] = json.loads(out.strip().splitlines()[-1])
-    return rows
 
 
 def drop(kind: str, store: str, work: Path) -> None:
