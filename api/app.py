@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.application import Clock, HazardLedger, system_clock
-from plugins import Sectors, load_sectors
 
 from . import problems, web
+from .composition import Config, Ledger, open_ledger
 from .hot_reads import HotReads
 from .routes import (
     enforcement,
@@ -95,13 +95,16 @@ class Settings:
     plugins: tuple[str, ...] | None = None
     """Load only these sector plugins (default: all installed, or ``$LEDGER_PLUGINS``)."""
 
+    def config(self) -> Config:
+        """The composition root's view of these settings."""
+        return Config(
+            store=self.store, plugins=self.plugins, key_dir=self.key_dir, clock=self.clock
+        )
 
-def _follow(ledger: HazardLedger, sectors: Sectors, stop: threading.Event) -> None:
+
+def _follow(composed: Ledger, stop: threading.Event) -> None:
     """Apply new events to the read models about once a second until ``stop``."""
-    from projections.follower import Follower
-    from projections.registry import all_projections
-
-    follower = Follower(ledger, all_projections(sectors.read_models))
+    follower = composed.follower()
     try:
         while not stop.is_set():
             try:
@@ -122,16 +125,14 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
             yield
             app.state.services.close()
             return
-        loaded = load_sectors(settings.plugins)
-        the_ledger = HazardLedger(settings.store, clock=settings.clock, sectors=loaded)
-        if settings.key_dir:
-            the_ledger.integrity.use_key_directory(settings.key_dir)
-        app.state.services = Services.build(the_ledger)
+        composed = open_ledger(settings.config())
+        the_ledger = composed.ledger
+        app.state.services = Services.build(the_ledger, settings.config())
         stop = threading.Event()
         worker = None
         if settings.follow:
             worker = threading.Thread(
-                target=_follow, args=(the_ledger, loaded, stop), name="read-models", daemon=True
+                target=_follow, args=(composed, stop), name="read-models", daemon=True
             )
             worker.start()
         try:
@@ -150,7 +151,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         lifespan=lifespan,
     )
     if ledger is not None:
-        app.state.services = Services.build(ledger)
+        app.state.services = Services.build(ledger, settings.config())
     problems.install(app)
 
     app.add_middleware(HotReads)

@@ -1,4 +1,4 @@
-"""The composition root of the HTTP service: what one API process holds."""
+"""What one API process holds: the composed ledger plus the HTTP service's own parts."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from ledger.application import HazardLedger
 from ledger.sqlstore import SqlStore
-from plugins import Sectors, load_sectors
+from plugins import Sectors
 
+from .composition import Config, open_ledger
 from .hot_reads import VersionProbe
 from .idempotency import IdempotencyStore
 from .snapshots import SnapshotBuilder
-from .users import UserDirectory, directory_for
+from .users import UserDirectory
 
 
 @dataclass
@@ -52,15 +53,16 @@ class Services:
             self._probe = None
 
     @classmethod
-    def build(cls, ledger: HazardLedger) -> Services:
-        """Services around ``ledger``; its sectors, or (if it has none) the installed ones."""
+    def build(cls, ledger: HazardLedger, config: Config | None = None) -> Services:
+        """Services around ``ledger``, composed as ``api.composition`` composes every
+        entry point: its own sectors, or (if it has none) the configured ones."""
+        composed = open_ledger(config or Config(), ledger=ledger)
         sql = SqlStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
-        sectors = ledger.sectors if isinstance(ledger.sectors, Sectors) else load_sectors()
         return cls(
-            sectors=sectors,
-            snapshots=SnapshotBuilder(ledger, sectors),
+            sectors=composed.sectors,
+            snapshots=SnapshotBuilder(ledger, composed.sectors),
             ledger=ledger,
-            users=directory_for(ledger),
+            users=composed.users,
             idempotency=IdempotencyStore(sql),
             metrics=Metrics(),
         )

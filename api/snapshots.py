@@ -52,10 +52,11 @@ class SnapshotBuilder:
 
     def _build(self) -> None:
         from projections.follower import Follower
-        from projections.registry import all_projections
+
+        from .composition import read_models
 
         try:
-            follower = Follower(self.ledger, all_projections(self.sectors.read_models))
+            follower = Follower(self.ledger, read_models(self.sectors))
             try:
                 follower.rebuild(known_at=self.known_at)
             finally:

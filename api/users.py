@@ -19,6 +19,7 @@ from typing import Any
 from ledger.application import HazardLedger
 from ledger.errors import refuse
 from ledger.identity import Actor, Role
+from ledger.scope import Scope
 from ledger.sqlstore import SqlStore
 
 TOKEN_PREFIX = "hl_"
@@ -57,13 +58,20 @@ class User:
         org = self.enterprise_code if self.role is Role.ENTERPRISE else self.organisation
         return Actor(self.username, self.name, self.role, org)
 
+    @property
+    def scope(self) -> Scope:
+        """The user's jurisdiction, as every read and command takes it."""
+        return Scope(
+            region_prefix=self.region_prefix,
+            sectors=self.sectors,
+            enterprise_code=self.enterprise_code if self.role is Role.ENTERPRISE else "",
+        )
+
     def sees(self, *, region_code: str, sector: str, enterprise_code: str) -> bool:
         """Whether something in this region, sector and enterprise is in scope."""
-        if not region_code.startswith(self.region_prefix):
-            return False
-        if self.sectors and sector not in self.sectors:
-            return False
-        return not (self.role is Role.ENTERPRISE and enterprise_code != self.enterprise_code)
+        return self.scope.sees(
+            region_code=region_code, sector=sector, enterprise_code=enterprise_code
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from eventsourcing.application import AggregateNotFoundError
 
+from api.composition import projection_factory, read_models_for
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enforcement import EnforcementAction
@@ -39,7 +40,6 @@ from ledger.store import resolve_store
 from projections.follower import Follower
 from projections.parallel import rebuild_in_parallel
 from projections.queries import ReadModels, RegisterFilter
-from projections.registry import all_projections, discover_plugin_specs
 
 INSPECTOR = Actor("insp-1", "检查员", Role.INSPECTOR, "静宁县")
 DEPARTMENT = Actor("dept-1", "复查员", Role.DEPARTMENT, "县住建局")
@@ -231,7 +231,7 @@ def main() -> None:
     decode_s = time.perf_counter() - t0
     print(f"read and decode: {n:,} events in {decode_s:.1f}s = {n / decode_s:,.0f} events/s")
 
-    follower = Follower(app, all_projections(discover_plugin_specs()), batch_size=args.batch_size)
+    follower = Follower(app, read_models_for(None), batch_size=args.batch_size)
     t0 = time.perf_counter()
     n2 = follower.rebuild()
     rebuild_s = time.perf_counter() - t0
@@ -245,7 +245,13 @@ def main() -> None:
     follower.close()
     if args.workers:
         t0 = time.perf_counter()
-        rebuild_in_parallel(store, names, workers=args.workers, batch_size=args.batch_size)
+        rebuild_in_parallel(
+            store,
+            names,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            factory=projection_factory(None),
+        )
         parallel_s = time.perf_counter() - t0
         print(
             f"rebuild all read models, {args.workers} processes (ledger rebuild --workers "

@@ -40,13 +40,13 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from rebuild import generate, read_and_decode  # noqa: E402
 
+from api.composition import read_models_for  # noqa: E402
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.codes import make_credit_code  # noqa: E402
 from ledger.integrity.bundle import export_bundle  # noqa: E402
 from ledger.integrity.signing import create_keys, key_dir  # noqa: E402
 from ledger.views import event_row  # noqa: E402
 from projections.follower import REBUILD_BATCH, Follower  # noqa: E402
-from projections.registry import all_projections, discover_plugin_specs  # noqa: E402
 
 BATCH = REBUILD_BATCH  # what `ledger rebuild` reads per batch; decoding reads the same
 
@@ -112,7 +112,7 @@ def step_decode(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_rebuild(app: HazardLedger, args: argparse.Namespace) -> dict[str, Any]:
-    follower = Follower(app, all_projections(discover_plugin_specs()), batch_size=BATCH)
+    follower = Follower(app, read_models_for(None), batch_size=BATCH)
     start = time.perf_counter()
     n = follower.rebuild()
     seconds = time.perf_counter() - start

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook  # noqa: E402
 
+from api.workbook.columns import COLUMNS, SHEET  # noqa: E402
+from api.workbook.importer import WorkbookImporter  # noqa: E402
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.codes import make_credit_code  # noqa: E402
 from ledger.identity import Actor, Role  # noqa: E402
-from ledger.workbook.columns import COLUMNS, SHEET  # noqa: E402
-from ledger.workbook.importer import WorkbookImporter  # noqa: E402
 
 
 def write_workbook(path: Path, rows: int) -> None:

@@ -21,7 +21,7 @@ import pluggy
 from ledger.application import Command
 from ledger.audit.model import AuditRule
 from ledger.errors import PluginError, Violation
-from projections.plugin_adapter import ReadModelSpec
+from ledger.read_model_spec import ReadModelSpec
 
 from .catalogue import Catalogue, CompositeRule, Criterion
 from .manager import PluginInfo, build_plugin_manager

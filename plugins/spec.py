@@ -31,7 +31,7 @@ from .catalogue import Catalogue
 if TYPE_CHECKING:
     from ledger.application import Command
     from ledger.audit.model import AuditRule
-    from projections.plugin_adapter import ReadModelSpec
+    from ledger.read_model_spec import ReadModelSpec
 
 PROJECT = "hazard_ledger"
 ENTRY_POINT_GROUP = "hazard_ledger.sectors"

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from ledger.application import HazardLedger
-from ledger.views import plain
+from ledger.read_model_spec import PlainEvent
 
 from .base import Projection, Rows, Table, ts
 from .db import ReadStore
@@ -41,54 +41,6 @@ TRACKING = "projection_tracking"
 CACHE_LIMIT = 3_000_000
 Batch = list[tuple[int, Any]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
-
-
-class PlainEvent(Mapping[str, Any]):
-    """An event seen as a read-only plain mapping, converting each field when first read.
-
-    What plugin folds receive: the event's own fields as JSON values (``ledger.views.plain``),
-    ``aggregate_id`` and ``version`` for the originator's id and version, and ``type``,
-    ``topic`` and ``position``. A fold that looks only at ``type`` and ``aggregate_id``
-    (most events, for most models) costs no conversion of the rest.
-    """
-
-    __slots__ = ("_event", "_position", "_seen")
-    _RENAMED: ClassVar[dict[str, str]] = {
-        "aggregate_id": "originator_id",
-        "version": "originator_version",
-    }
-
-    def __init__(self, event: Any, position: int) -> None:
-        self._event = event
-        self._position = position
-        self._seen: dict[str, Any] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        seen = self._seen
-        if key in seen:
-            return seen[key]
-        cls = type(self._event)
-        if key == "type":
-            value: Any = cls.__qualname__
-        elif key == "topic":
-            value = f"{cls.__module__}:{cls.__qualname__}"
-        elif key == "position":
-            value = self._position
-        else:
-            field_name = self._RENAMED.get(key, key)
-            if key in self._RENAMED.values() or field_name not in vars(self._event):
-                raise KeyError(key)
-            value = plain(vars(self._event)[field_name])
-        seen[key] = value
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        back = {v: k for k, v in self._RENAMED.items()}
-        yield from (back.get(k, k) for k in vars(self._event))
-        yield from ("type", "topic", "position")
-
-    def __len__(self) -> int:
-        return len(vars(self._event)) + 3
 
 
 class _Waiter:

@@ -10,10 +10,16 @@ take turns at the file's write lock, one short batch transaction at a time.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing import get_context
+
+from .base import Projection
+
+#: Builds the read-model list inside a worker process; must be picklable (a module-level
+#: function or a ``functools.partial`` of one), since workers are spawned.
+ProjectionFactory = Callable[[], list[Projection]]
 
 #: Rough relative rebuild cost of the built-in read models, from rebuilding each alone
 #: on a 300,000-event store (register and statistics dominate); plugin models count 1.
@@ -37,16 +43,15 @@ def _rebuild_group(
     names: list[str],
     known_at: datetime | None,
     batch_size: int | None,
-    plugins: Collection[str] | None,
+    factory: ProjectionFactory,
 ) -> int:
     from ledger.application import HazardLedger
 
     from .follower import REBUILD_BATCH, Follower
-    from .registry import all_projections, discover_plugin_specs
 
     ledger = HazardLedger(store, integrity=False)
     try:
-        chosen = [p for p in all_projections(discover_plugin_specs(plugins)) if p.name in names]
+        chosen = [p for p in factory() if p.name in names]
         follower = Follower(ledger, chosen, batch_size=batch_size or REBUILD_BATCH)
         try:
             return follower.rebuild(known_at=known_at)
@@ -63,13 +68,13 @@ def rebuild_in_parallel(
     workers: int,
     known_at: datetime | None = None,
     batch_size: int | None = None,
-    plugins: Collection[str] | None = None,
+    factory: ProjectionFactory,
 ) -> int:
     """Rebuild ``names`` in ``workers`` processes; returns the events each one read."""
     groups = balanced_groups(names, workers)
     with ProcessPoolExecutor(len(groups), mp_context=get_context("spawn")) as pool:
         futures = [
-            pool.submit(_rebuild_group, store, group, known_at, batch_size, plugins)
+            pool.submit(_rebuild_group, store, group, known_at, batch_size, factory)
             for group in groups
         ]
         return max(f.result() for f in futures)

@@ -1,45 +1,13 @@
-"""Read models contributed by sector plugins, adapted to the projection contract.
-
-A plugin describes its read model as data plus one pure function, so that it needs
-nothing from this package to write one::
-
-    ReadModelSpec(name="gas_restaurants_open", version=1,
-                  columns=(("case_id", "TEXT"), ...), key=("case_id",),
-                  fold=lambda event, current: [...])
-
-``fold(event, current)`` receives a plain event mapping (``follower.PlainEvent``: "type"
-such as ``"HazardCase.Reported"``, "aggregate_id", "version", "position", "timestamp",
-"occurred_at", "actor" and the event's own fields, all JSON values) and
-``current(key) -> row | None`` to read the model's existing rows; it returns row
-changes: ``("upsert", row)`` or ``("delete", key)``. The plugin's table is named
-``plugin_<name>``.
-"""
+"""Read models contributed by sector plugins (``ledger.read_model_spec``), as projections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
+from ledger.read_model_spec import ReadModelSpec
+
 from .base import Key, Projection, Row, Rows, Table
-
-Change = tuple[str, Any]
-PluginFold = Callable[[Mapping[str, Any], Callable[[Key], Row | None]], Iterable[Change]]
-
-
-@dataclass(frozen=True)
-class ReadModelSpec:
-    """A plugin's read model: one table and a pure fold over plain events."""
-
-    name: str
-    version: int
-    columns: Sequence[tuple[str, str]]
-    key: Sequence[str]
-    fold: PluginFold
-    indexes: Sequence[Sequence[str]] = ()
-    events: Collection[str] = ()
-    """The event types the fold looks at (``"HazardCase.Reported"``); empty means all.
-    Naming them lets the follower skip converting every other event for this model."""
 
 
 class PluginProjection(Projection):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
+
+from ledger.read_model_spec import ReadModelSpec
 
 from .base import Projection
 from .enforcement import EnforcementRecords
 from .measures import MeasuresList
-from .plugin_adapter import ReadModelSpec, adapt
+from .plugin_adapter import adapt
 from .register import HazardRegister
 from .statistics import SectorStatistics
 
@@ -24,13 +26,3 @@ def all_projections(plugin_specs: Iterable[ReadModelSpec] = ()) -> list[Projecti
     if duplicates:
         raise ValueError(f"read model names used twice: {sorted(duplicates)}")
     return projections
-
-
-def discover_plugin_specs(plugins: Collection[str] | None = None) -> list[ReadModelSpec]:
-    """Read models contributed by the installed sector plugins (``ledger_read_models``).
-
-    ``plugins`` names the plugins to load, as ``--plugins`` does (default: all).
-    """
-    from plugins import load_sectors
-
-    return list(load_sectors(plugins).read_models)

@@ -16,8 +16,8 @@ import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from api.review.render import to_html, to_markdown
 from ledger.identity import Role
-from ledger.review.render import to_html, to_markdown
 from ledger.review.report import build_review
 
 from ..problems import Problem, language

@@ -13,7 +13,7 @@ DOMAIN.md ("Questions an accountability review must answer"):
 * the findings of the audit rules, each pointing at its events;
 
 and attaches an inclusion proof to every event it shows. The result is a plain dict
-(JSON-ready); ``ledger.review.render`` turns it into Markdown or HTML.
+(JSON-ready); ``api.review.render`` turns it into Markdown or HTML.
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from ledger.application import Command
 from ledger.errors import Violation
+from ledger.read_model_spec import ReadModelSpec
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, SectorSpec, Suggestion, hookimpl
-from projections.plugin_adapter import ReadModelSpec
 
 from .catalogues.city_gas import CITY_GAS_2023
 from .keywords import match_keywords

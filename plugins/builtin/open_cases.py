@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from projections.plugin_adapter import ReadModelSpec
+from ledger.read_model_spec import ReadModelSpec
 
 Current = Callable[[Any], dict[str, Any] | None]
 CLOSING = ("HazardCase.Closed", "HazardCase.RectifiedOnSpot")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from api.cli import app
+from api.demo.generator import CountyYear, Planted
 from ledger.application import HazardLedger
-from ledger.cli import app
-from ledger.demo.generator import CountyYear, Planted
 from ledger.hazard import Status
 
 
@@ -82,7 +82,7 @@ def test_ledger_demo_command(tmp_path: Path) -> None:
 
 
 def test_province_scale_runs_counties_side_by_side(tmp_path: Path) -> None:
-    from ledger.demo.generator import province
+    from api.demo.generator import province
 
     moment = [datetime(2024, 1, 1, tzinfo=UTC)]
     ledger = HazardLedger(str(tmp_path / "province.db"), clock=lambda: moment[0])

@@ -37,7 +37,7 @@ def offline_verify(path: Path, tmp_path: Path, *extra: str) -> subprocess.Comple
         [
             sys.executable,
             "-c",
-            "from ledger.cli import main; main()",
+            "from api.cli import main; main()",
             "--lang",
             "en",
             "verify-bundle",

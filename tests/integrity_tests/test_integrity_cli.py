@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 from typer.testing import CliRunner
 
+from api.cli import app as cli
 from ledger.application import HazardLedger
-from ledger.cli import app as cli
 from tests.conftest import FakeClock
 from tests.support import assigned_case
 

@@ -16,8 +16,9 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
+from api.cli import app as cli
+from api.composition import read_models_for
 from ledger.application import HazardLedger
-from ledger.cli import app as cli
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
 from ledger.errors import RuleViolated
@@ -25,7 +26,6 @@ from ledger.review.report import build_review
 from plugins import load_sectors
 from plugins.spec import ENTRY_POINT_GROUP
 from projections.follower import Follower
-from projections.registry import all_projections, discover_plugin_specs
 from tests.conftest import FakeClock
 from tests.support import DEPARTMENT, INSPECTOR
 
@@ -101,7 +101,7 @@ def test_validates_rebuilds_reviews_and_exports(
     app.grade_hazard(DEPARTMENT, clock.advance(minutes=1), case, grade="major", criteria=["AMM-01"])
     report("indirect")
 
-    projections = all_projections(discover_plugin_specs())
+    projections = read_models_for(None)
     assert "ammonia_charge_at_risk" in [p.name for p in projections]
     follower = Follower(app, projections, batch_size=2)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 from typer.testing import CliRunner
 
-from ledger.cli import app as cli
+from api.cli import app as cli
 
 BUILTIN = ["chemicals", "city_gas", "construction", "fire", "special_equipment"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from ledger.application import HazardLedger
 from ledger.errors import RuleViolated
-from projections.plugin_adapter import ReadModelSpec
+from ledger.read_model_spec import ReadModelSpec
 from projections.queries import ReadModels
 from projections.registry import all_projections
 from tests.conftest import FakeClock

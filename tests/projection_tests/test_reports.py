@@ -14,8 +14,8 @@ from uuid import UUID
 import orjson
 from typer.testing import CliRunner
 
+from api.cli import app as cli
 from ledger.application import HazardLedger
-from ledger.cli import app as cli
 from projections.queries import ReadModels, evaluation
 from tests.conftest import FakeClock
 from tests.support import (

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from api.cli import app as cli
+from api.review.render import to_html, to_markdown
 from ledger.application import HazardLedger
-from ledger.cli import app as cli
 from ledger.integrity.reports import InclusionProof
 from ledger.integrity.signing import create_keys
-from ledger.review.render import to_html, to_markdown
 from ledger.review.report import build_review
 
 from ..conftest import FakeClock

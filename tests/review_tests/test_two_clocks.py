@@ -14,8 +14,8 @@ from uuid import UUID
 
 from typer.testing import CliRunner
 
+from api.cli import app as cli
 from ledger.application import HazardLedger
-from ledger.cli import app as cli
 from ledger.review.report import build_review
 
 from ..conftest import FakeClock

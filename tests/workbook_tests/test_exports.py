@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from api.cli import app
 from ledger.application import HazardLedger
-from ledger.cli import app
 from projections.follower import Follower
 from projections.registry import all_projections
 from tests.conftest import FakeClock

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from api.workbook.columns import COLUMNS, SHEET
+from api.workbook.importer import ImportReport, WorkbookImporter, case_id_for
+from api.workbook.template import write_template
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.hazard import Status
 from ledger.identity import Actor, Role
-from ledger.workbook.columns import COLUMNS, SHEET
-from ledger.workbook.importer import ImportReport, WorkbookImporter, case_id_for
-from ledger.workbook.template import write_template
 from tests.conftest import FakeClock
 
 OPERATOR = Actor("clerk-01", "录入员", Role.ADMIN, "县应急管理局")

@@ -11,8 +11,8 @@ import orjson
 import pytest
 from openpyxl import load_workbook
 
+from api.workbook.template import DETAILS_SHEET, write_template
 from ledger.application import HazardLedger
-from ledger.workbook.template import DETAILS_SHEET, write_template
 from plugins import Sectors
 from tests.conftest import FakeClock
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from ledger.application import Command
 from ledger.audit.model import AuditRule
 from ledger.errors import Violation
+from ledger.read_model_spec import ReadModelSpec
 from plugins import (
     Catalogue,
     DetailField,
@@ -24,7 +25,6 @@ from plugins import (
     Suggestion,
     hookimpl,
 )
-from projections.plugin_adapter import ReadModelSpec
 
 from .audit import MajorAmmoniaHazardOpen
 from .catalogues import EDITION_2017, EDITION_2023

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from ..composition import load_configured_sectors
 from .common import emit, local_operator, open_ledger, options
 
 
@@ -21,10 +22,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write an empty hazard-ledger workbook (Chinese headers, drop-down lists, and a
         sheet of each loaded sector's detail fields)."""
-        from ledger.workbook.template import write_template
-        from plugins import load_sectors
+        from api.workbook.template import write_template
 
-        written = write_template(path, load_sectors(options(ctx).plugins))
+        written = write_template(path, load_configured_sectors(options(ctx).plugins))
         typer.echo(f"已生成台账模板 / template written: {written}")
 
     @app.command("import")
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import a hazard-ledger workbook: all rows pass the ledger's rules, or none is
         recorded; importing the same file again records nothing new."""
-        from ledger.workbook.importer import WorkbookImporter, count_rows
+        from api.workbook.importer import WorkbookImporter, count_rows
 
         opts = options(ctx)
         total = count_rows(path)
@@ -84,14 +84,13 @@ def register_exports(app: typer.Typer) -> None:
         status: Annotated[list[str] | None, typer.Option(help="Status (repeat).")] = None,
     ) -> None:
         """The hazard register (问题隐患清单) as an official would file it."""
+        from api.workbook.reports import register_headers, register_rows, write
         from ledger.store import resolve_store
-        from ledger.workbook.reports import register_headers, register_rows, write
-        from plugins import load_sectors
         from projections.queries import ReadModels, RegisterFilter
 
         columns = [
             c
-            for c in load_sectors(options(ctx).plugins).report_columns
+            for c in load_configured_sectors(options(ctx).plugins).report_columns
             if sector is None or c.sector == sector
         ]
         models = ReadModels(resolve_store(options(ctx).store))
@@ -115,8 +114,8 @@ def register_exports(app: typer.Typer) -> None:
         month: Annotated[str, typer.Option(help="YYYY-MM.")],
     ) -> None:
         """The monthly report per sector with totals and rates (月度报表)."""
+        from api.workbook.reports import FIGURES, monthly_rows, write
         from ledger.store import resolve_store
-        from ledger.workbook.reports import FIGURES, monthly_rows, write
         from projections.queries import ReadModels
 
         models = ReadModels(resolve_store(options(ctx).store))
@@ -140,8 +139,8 @@ def register_exports(app: typer.Typer) -> None:
         year: Annotated[int, typer.Option(help="The year.")],
     ) -> None:
         """Sector statistics month by month for a year (月度分行业统计)."""
+        from api.workbook.reports import FIGURES, statistics_rows, write
         from ledger.store import resolve_store
-        from ledger.workbook.reports import FIGURES, statistics_rows, write
         from projections.queries import ReadModels
 
         models = ReadModels(resolve_store(options(ctx).store))
@@ -163,8 +162,8 @@ def register_exports(app: typer.Typer) -> None:
         region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
     ) -> None:
         """The institutional measures list (制度措施清单)."""
+        from api.workbook.reports import MEASURE_COLUMNS, measure_rows, write
         from ledger.store import resolve_store
-        from ledger.workbook.reports import MEASURE_COLUMNS, measure_rows, write
         from projections.queries import ReadModels
 
         models = ReadModels(resolve_store(options(ctx).store))

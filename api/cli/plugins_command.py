@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from ledger.errors import PluginError
-from plugins import load_sectors
 
+from ..composition import load_configured_sectors
 from .common import emit, fail, options
 
 
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
         """List loaded sector plugins: versions, hooks, sectors and criterion catalogues."""
         opts = options(ctx)
         try:
-            described = load_sectors(opts.plugins).describe()
+            described = load_configured_sectors(opts.plugins).describe()
         except PluginError as e:
             fail(e, opts)
         if opts.json:

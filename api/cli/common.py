@@ -15,7 +15,9 @@ import typer
 from ledger.application import HazardLedger
 from ledger.errors import ConcurrentChange, LedgerError, NotFound, PluginError, RuleViolated
 from ledger.identity import Actor, Role
-from plugins import load_sectors
+
+from ..composition import Config
+from ..composition import open_ledger as compose
 
 
 @dataclass
@@ -31,6 +33,12 @@ def options(ctx: typer.Context) -> Options:
     return obj if isinstance(obj, Options) else Options()
 
 
+def config(ctx: typer.Context) -> Config:
+    """The composition root's configuration from the global options."""
+    opts = options(ctx)
+    return Config(store=opts.store, plugins=None if opts.plugins is None else tuple(opts.plugins))
+
+
 def local_operator() -> Actor:
     """The person at the terminal: CLI writes are recorded as the OS user."""
     user = getpass.getuser()
@@ -42,7 +50,7 @@ def open_ledger(ctx: typer.Context) -> Iterator[HazardLedger]:
     """Open the ledger named by ``--store`` and turn ledger errors into clear exits."""
     opts = options(ctx)
     try:
-        app = HazardLedger(opts.store, sectors=load_sectors(opts.plugins))
+        app = compose(config(ctx)).ledger
     except LedgerError as e:
         fail(e, opts)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,10 +10,13 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from .common import config
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
+        ctx: typer.Context,
         directory: Annotated[
             Path, typer.Option("--dir", help="Where the demo ledger lives (PATH/ledger.db).")
         ] = Path("."),
@@ -29,16 +33,13 @@ def register(app: typer.Typer) -> None:
         """Generate 静宁县's year of inspections, hazards, enforcement and sign-offs through
         the ledger's own commands; build the read models; verify integrity; print the
         monthly report and the accountability findings for the planted fire."""
-        from api.users import User, directory_for
-        from ledger.application import HazardLedger
-        from ledger.demo.generator import COUNTY, CST, CountyYear, province
+        from api.composition import open_ledger
+        from api.demo.generator import COUNTY, CST, CountyYear, province
+        from api.users import User
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
-        from plugins import load_sectors
-        from projections.follower import Follower
         from projections.queries import ReadModels
-        from projections.registry import all_projections
 
         from .projections_command import _print_figures
 
@@ -68,9 +69,10 @@ def register(app: typer.Typer) -> None:
             moment[0] = t
 
         until = min(datetime(year, 12, 28, 18, tzinfo=CST), real_now - timedelta(hours=1))
-        sectors = load_sectors()
-        ledger = HazardLedger(str(store), clock=clock, sectors=sectors)
-        ledger.integrity.use_key_directory(keys)
+        composed = open_ledger(
+            replace(config(ctx), store=str(store), key_dir=str(keys), clock=clock)
+        )
+        ledger = composed.ledger
         try:
             scale = counties > 1 or years > 1
             if scale:
@@ -123,7 +125,7 @@ def register(app: typer.Typer) -> None:
                 f"{tally.hazards} hazards ({tally.major} major), "
                 f"{tally.actions} enforcement actions"
             )
-            follower = Follower(ledger, all_projections(sectors.read_models))
+            follower = composed.follower()
             try:
                 follower.catch_up()
             finally:
@@ -171,7 +173,7 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"  [{finding['rule']}] {message}")
 
             token = (
-                directory_for(ledger).add(
+                composed.users.add(
                     User("demo-auditor", "演示审计员", Role.AUDITOR, "市纪委监委", ""),
                     now=real_now,
                     valid_for=timedelta(days=30),

@@ -26,13 +26,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 
-from ..application import HazardLedger
-from ..codes import make_credit_code
-from ..enterprise import Person
-from ..errors import RuleViolated
-from ..hazard import RectificationPlan
-from ..identity import Actor, Role
-from ..responsibility import Duty
+from ledger.application import HazardLedger
+from ledger.codes import make_credit_code
+from ledger.enterprise import Person
+from ledger.errors import RuleViolated
+from ledger.hazard import RectificationPlan
+from ledger.identity import Actor, Role
+from ledger.responsibility import Duty
 
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
 RECORDING_DELAY = timedelta(minutes=20)

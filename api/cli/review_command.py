@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import orjson
 import typer
 
+from api.review.export import export_review
+from api.review.render import to_html, to_markdown
 from ledger.application import HazardLedger
 from ledger.enforcement import EnforcementAction
 from ledger.enterprise import Enterprise
@@ -25,9 +27,7 @@ from ledger.hazard import STATUS_ZH, HazardCase, Status
 from ledger.inspection import Inspection
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import BundleError
-from ledger.review.export import export_review
 from ledger.review.index import enterprise_aggregates
-from ledger.review.render import to_html, to_markdown
 from ledger.review.report import build_review
 from ledger.views import is_late, plain
 

@@ -35,12 +35,13 @@ import orjson
 from eventsourcing.persistence import IntegrityError
 from openpyxl import load_workbook
 
-from ..application import HazardLedger
-from ..enterprise import Enterprise, Person
-from ..errors import ConcurrentChange, LedgerError, NotFound, RuleViolated
-from ..events import Context, LedgerAggregate
-from ..hazard import HazardCase, RectificationPlan, Status
-from ..identity import Actor, Role
+from ledger.application import HazardLedger
+from ledger.enterprise import Enterprise, Person
+from ledger.errors import ConcurrentChange, LedgerError, NotFound, RuleViolated
+from ledger.events import Context, LedgerAggregate
+from ledger.hazard import HazardCase, RectificationPlan, Status
+from ledger.identity import Actor, Role
+
 from .columns import (
     BY_HEADER,
     BY_KEY,
@@ -56,7 +57,7 @@ from .columns import (
     Column,
 )
 
-_NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger/workbook-case")
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-api/workbook-case")
 
 #: Which workbook column a violation's field refers to, for the report.
 FIELD_COLUMNS = {

@@ -12,12 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ledger.application import HazardLedger
 from projections.base import CHINA_TIME
 from projections.follower import REBUILD_BATCH, Follower
 from projections.queries import ReadModelMissing, ReadModels, RegisterFilter
-from projections.registry import all_projections, discover_plugin_specs
 
+from ..composition import Config, open_ledger, projection_factory, read_models_for
 from .common import Options, emit, options
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
@@ -38,18 +37,17 @@ def _moment(value: str | None, field: str) -> datetime | None:
 def _follower(
     store: str | None, batch_size: int = 2000, plugins: list[str] | None = None
 ) -> Iterator[Follower]:
-    ledger = HazardLedger(store)
-    projections = all_projections(discover_plugin_specs(plugins))
-    follower = Follower(ledger, projections, batch_size=batch_size)
+    opened = open_ledger(Config(store=store, plugins=None if plugins is None else tuple(plugins)))
+    follower = opened.follower(batch_size=batch_size)
     try:
         yield follower
     finally:
         follower.close()
-        ledger.close()
+        opened.close()
 
 
 def _check_names(names: list[str] | None, plugins: list[str] | None) -> list[str] | None:
-    known = [p.name for p in all_projections(discover_plugin_specs(plugins))]
+    known = [p.name for p in read_models_for(plugins)]
     for name in names or []:
         if name not in known:
             typer.echo(
@@ -93,9 +91,7 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         chosen = _check_names(names, opts.plugins)
         if follow and not once:
-            selected = chosen or [
-                p.name for p in all_projections(discover_plugin_specs(opts.plugins))
-            ]
+            selected = chosen or [p.name for p in read_models_for(opts.plugins)]
             procs = [
                 multiprocessing.get_context("spawn").Process(
                     target=_follow_worker,
@@ -160,14 +156,14 @@ def register(app: typer.Typer) -> None:
             from ledger.store import resolve_store
             from projections.parallel import rebuild_in_parallel
 
-            names = chosen or [p.name for p in all_projections(discover_plugin_specs(opts.plugins))]
+            names = chosen or [p.name for p in read_models_for(opts.plugins)]
             read = rebuild_in_parallel(
                 resolve_store(opts.store).url,
                 names,
                 workers=workers,
                 known_at=cut,
                 batch_size=batch_size,
-                plugins=opts.plugins,
+                factory=projection_factory(opts.plugins),
             )
         else:
             with _follower(opts.store, batch_size, opts.plugins) as follower:

@@ -1,0 +1,1 @@
+"""Entry-point side of the accountability review: rendering and writing files."""
