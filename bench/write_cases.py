@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from eventsourcing.application import Application  # noqa: E402
 from eventsourcing.persistence import JSONTranscoder, Transcoding  # noqa: E402
 
+from api.composition import load_configured_sectors  # noqa: E402
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.codes import make_credit_code  # noqa: E402
 from ledger.enterprise import Enterprise, Person, enterprise_id  # noqa: E402
@@ -44,7 +45,6 @@ from ledger.events import Context  # noqa: E402
 from ledger.hazard import HazardCase  # noqa: E402
 from ledger.identity import Actor, Role  # noqa: E402
 from ledger.store import resolve_store, setup_lock  # noqa: E402
-from plugins import load_sectors  # noqa: E402
 
 CODE = make_credit_code("92620826MA71BNCH0")
 INSPECTOR = Actor("insp-b", "检查员", Role.INSPECTOR, "静宁县应急管理局")
@@ -64,7 +64,7 @@ class LedgerWriter:
     """Cases through ``HazardLedger``: the product's own path."""
 
     def __init__(self, url: str, integrity: bool, plugins: bool = True, code: str = CODE) -> None:
-        sectors = load_sectors() if plugins else None
+        sectors = load_configured_sectors() if plugins else None
         self.app = HazardLedger(url, integrity=integrity, sectors=sectors)
         self.code = code
         self.enterprise = Actor("ent-b", "安全员", Role.ENTERPRISE, code)
