@@ -233,5 +233,8 @@ class CaseView(BaseModel):
 
 class Health(BaseModel):
     status: str
+    """"ok", or "degraded" when a read model has set events aside (see ``quarantined``)."""
     store: str
     events: int
+    quarantined: dict[str, int] = {}
+    """Events each read model could not apply and set aside (``ledger quarantine``)."""

@@ -24,22 +24,36 @@ recorded up to T into ``<table>__asof`` tables instead, leaving the live model a
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
+
+from eventsourcing.utils import resolve_topic
 
 from ledger.application import HazardLedger
 from ledger.read_model_spec import PlainEvent
 
 from .base import Projection, Rows, Table, ts
 from .db import ReadStore
+from .quarantine import (
+    QUARANTINE,
+    QUARANTINE_COLUMNS,
+    SetAside,
+    Undecodable,
+    ddl,
+    describe_error,
+    describe_event,
+    is_transient,
+)
 
 TRACKING = "projection_tracking"
 CACHE_LIMIT = 3_000_000
 Batch = list[tuple[int, Any]]
+Folded = tuple["Target", int, dict[str, tuple[list[Any], list[Any]]], dict[int, SetAside]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
 
 
@@ -105,6 +119,22 @@ class Target:
         return table.name + self.suffix
 
 
+class _FoldFailed(Exception):
+    """A fold raised for one event: carries what the quarantine records of it."""
+
+    def __init__(self, aside: SetAside) -> None:
+        super().__init__(aside.error)
+        self.aside = aside
+
+
+def _could_handle(event: Undecodable, handles: frozenset[type]) -> bool:
+    """Whether an event that no longer decodes is of a class the fold cares about."""
+    try:
+        return resolve_topic(event.topic) in handles
+    except Exception:  # the class itself is gone: it may well have been one
+        return True
+
+
 # A rebuild reads in larger batches than following does: a row touched by several events
 # of one batch is written once, and the batch's transaction commits once.
 REBUILD_BATCH = 20_000
@@ -143,6 +173,7 @@ class Follower:
                 f"position {self.db.column_type('INTEGER')} NOT NULL, version INTEGER NOT NULL, "
                 "known_at TEXT)"
             )
+            self.conn.execute(ddl(self.db.column_type("INTEGER")))
 
     def tracking(self, name: str) -> tuple[int, int, str | None] | None:
         """(position, version, known_at) of a tracking row, or None."""
@@ -150,6 +181,17 @@ class Follower:
             self.conn, f"SELECT position, version, known_at FROM {TRACKING} WHERE name = ?", (name,)
         ).fetchone()
         return None if row is None else (int(row[0]), int(row[1]), row[2])
+
+    def quarantined(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Events set aside (by one read model's tracking name, or all), in log order."""
+        where = "" if name is None else " WHERE name = ?"
+        cur = self.db.execute(
+            self.conn,
+            f"SELECT {', '.join(QUARANTINE_COLUMNS)} FROM {QUARANTINE}{where} "
+            "ORDER BY name, position",
+            () if name is None else (name,),
+        )
+        return [dict(zip(QUARANTINE_COLUMNS, r, strict=True)) for r in cur.fetchall()]
 
     def _bind(self, target: Target) -> Target:
         def load(table: Table, key: Any) -> Any:
@@ -167,6 +209,9 @@ class Follower:
                 self.db.create_table(self.conn, table, target.physical(table))
             self.db.execute(
                 self.conn, f"DELETE FROM {TRACKING} WHERE name = ?", (target.tracking_name,)
+            )
+            self.db.execute(
+                self.conn, f"DELETE FROM {QUARANTINE} WHERE name = ?", (target.tracking_name,)
             )
             self.db.execute(
                 self.conn,
@@ -249,7 +294,12 @@ class Follower:
         waiter = _Waiter(self.ledger, poll_interval)
         try:
             while not should_stop():
-                if self.catch_up(chosen) == 0:
+                try:
+                    read = self.catch_up(chosen)
+                except Exception:  # the store went away for a moment: try again later
+                    logging.getLogger(__name__).exception("read-model follower failed; retrying")
+                    read = 0
+                if read == 0:
                     waiter.wait()
         finally:
             waiter.close()
@@ -293,8 +343,15 @@ class Follower:
         notes = self.ledger.recorder.select_notifications(
             start, self.batch_size, inclusive_of_start=False
         )
-        mapper = self.ledger.mapper
-        return [(n.id, mapper.to_domain_event(n)) for n in notes]
+        to_domain = self.ledger.mapper.to_domain_event
+        batch: Batch = []
+        for n in notes:
+            try:
+                batch.append((n.id, to_domain(n)))
+            except Exception as error:  # still a position in the log: set aside, not stop
+                event_id = f"{n.originator_id}@{n.originator_version}"
+                batch.append((n.id, Undecodable(n.topic, event_id, describe_error(error))))
+        return batch
 
     def _batch_after(self, start: int) -> Batch:
         prefetched = self._prefetch
@@ -321,7 +378,9 @@ class Follower:
         # write lock, which other processes (a parallel rebuild, the API) must not wait
         # on while Python folds. The position each fold started from is checked again
         # inside the transaction; a batch somebody else applied meanwhile is discarded.
-        folded: list[tuple[Target, int, dict[str, tuple[list[Any], list[Any]]]]] = []
+        folded: list[Folded] = []
+        applied: list[Target] = []
+        lost: list[Target] = []
         try:
             for t in targets:
                 row = self.tracking(t.tracking_name)
@@ -333,27 +392,21 @@ class Follower:
                 if pos >= last:
                     t.committed = pos
                     continue
-                self._fold(t, decoded, pos, plains)
-                folded.append((t, pos, t.rows.take_changes()))
-            applied: list[Target] = []
-            lost: list[Target] = []
-            with self.db.write_transaction(self.conn):
-                for t, pos, changes in folded:
-                    row = self.tracking(t.tracking_name)
-                    if not self.db.try_lock(self.conn, t.tracking_name) or (
-                        (row[0] if row else 0) != pos
-                    ):
-                        lost.append(t)
-                        continue
-                    for table_name, (upserts, deletes) in changes.items():
-                        table = t.rows.tables[table_name]
-                        self.db.write_rows(self.conn, table, t.physical(table), upserts, deletes)
-                    self.db.execute(
-                        self.conn,
-                        f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
-                        (last, t.tracking_name),
-                    )
-                    applied.append(t)
+                aside = self._fold_setting_aside(t, decoded, pos, plains)
+                folded.append((t, pos, t.rows.take_changes(), aside))
+            try:
+                with self.db.write_transaction(self.conn):
+                    for t, pos, changes, aside in folded:
+                        (applied if self._write(t, pos, last, changes, aside) else lost).append(t)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                # A row the table cannot hold (a NUL in PostgreSQL text, an integer
+                # beyond 64 bits): find its event by applying the batch one at a time.
+                applied, lost = [], []
+                for t, pos, _, _ in folded:
+                    done = self._apply_singly(t, decoded, pos, last, plains)
+                    (applied if done else lost).append(t)
         except BaseException:
             for t in targets:
                 t.rows.reset()
@@ -373,27 +426,146 @@ class Follower:
         # (a build must never be swapped in without its last batch).
         return len(decoded), len(decoded) < self.batch_size and not lost
 
+    def _write(
+        self,
+        t: Target,
+        pos: int,
+        new_pos: int,
+        changes: dict[str, tuple[list[Any], list[Any]]],
+        aside: dict[int, SetAside],
+    ) -> bool:
+        """Inside a write transaction: ``t``'s rows, set-aside events and new position.
+
+        False (nothing written) if another worker holds ``t`` or moved it past ``pos``.
+        """
+        row = self.tracking(t.tracking_name)
+        if not self.db.try_lock(self.conn, t.tracking_name) or (row[0] if row else 0) != pos:
+            return False
+        for table_name, (upserts, deletes) in changes.items():
+            table = t.rows.tables[table_name]
+            self.db.write_rows(self.conn, table, t.physical(table), upserts, deletes)
+        if aside:
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            self.db.executemany(
+                self.conn,
+                f"INSERT INTO {QUARANTINE} (name, position, event_id, event_type, error, "
+                "version, set_aside_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (name, position) DO UPDATE SET error = excluded.error",
+                [
+                    (
+                        t.tracking_name,
+                        a.position,
+                        a.event_id,
+                        a.event_type,
+                        a.error,
+                        t.projection.version,
+                        now,
+                    )
+                    for a in aside.values()
+                ],
+            )
+        self.db.execute(
+            self.conn,
+            f"UPDATE {TRACKING} SET position = ? WHERE name = ?",
+            (new_pos, t.tracking_name),
+        )
+        return True
+
+    def _fold_setting_aside(
+        self, t: Target, decoded: Batch, pos: int, plains: dict[int, PlainEvent]
+    ) -> dict[int, SetAside]:
+        """Fold the batch into ``t``'s rows, setting aside every event whose fold raises.
+
+        A fold that raised may have changed cached rows half-way: the cache is dropped
+        and the batch folded again without that event (rare, so simple beats fast).
+        """
+        aside: dict[int, SetAside] = {}
+        while True:
+            try:
+                self._fold(t, decoded, pos, plains, aside)
+                return aside
+            except _FoldFailed as failed:
+                aside[failed.aside.position] = failed.aside
+                t.rows.reset()
+                t.rows.complete = pos == 0
+
+    def _apply_singly(
+        self, t: Target, decoded: Batch, pos: int, last: int, plains: dict[int, PlainEvent]
+    ) -> bool:
+        """Apply the batch to ``t`` one event per transaction; an event whose rows cannot
+        be written is set aside. False if another worker took ``t`` meanwhile."""
+        t.rows.reset()
+        t.rows.complete = pos == 0
+        for i, event in decoded:
+            if i <= pos:
+                continue
+            one = [(i, event)]
+            try:
+                aside = self._fold_setting_aside(t, one, pos, plains)
+                changes = t.rows.take_changes()
+                if not any(u or d for u, d in changes.values()) and not aside:
+                    continue  # nothing to write: the next write moves the position past it
+                with self.db.write_transaction(self.conn):
+                    if not self._write(t, pos, i, changes, aside):
+                        return False
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                t.rows.reset()
+                t.rows.complete = pos == 0
+                failed = {i: replace(describe_event(i, event), error=describe_error(error))}
+                with self.db.write_transaction(self.conn):
+                    if not self._write(t, pos, i, {}, failed):
+                        return False
+            pos = i
+        if pos < last:
+            with self.db.write_transaction(self.conn):
+                if not self._write(t, pos, last, {}, {}):
+                    return False
+        return True
+
     @staticmethod
-    def _fold(t: Target, decoded: Batch, pos: int, plains: dict[int, PlainEvent]) -> None:
-        """Apply the batch's events after ``pos`` to ``t``'s cached rows."""
+    def _fold(
+        t: Target,
+        decoded: Batch,
+        pos: int,
+        plains: dict[int, PlainEvent],
+        aside: dict[int, SetAside],
+    ) -> None:
+        """Apply the batch's events after ``pos`` (except those in ``aside``) to ``t``'s
+        cached rows; raises ``_FoldFailed`` for the first event that cannot be applied."""
         fold = t.projection.fold
         rows = t.rows
         cut = t.known_at
         plain = t.projection.wants_plain_events
         handles = t.projection.handles
         for i, event in decoded:
-            if i <= pos or (handles is not None and type(event) not in handles):
+            if i <= pos or i in aside:
+                continue
+            kind = type(event)
+            if kind is Undecodable:
+                if handles is None or _could_handle(event, handles):
+                    found = replace(describe_event(i, event), error=event.error)
+                    raise _FoldFailed(found)
+                continue
+            if handles is not None and kind not in handles:
                 continue
             if cut is not None and event.timestamp > cut:
                 continue
-            if plain:
-                # Shared by every plugin model in the batch; fields convert when read.
-                converted = plains.get(i)
-                if converted is None:
-                    converted = plains[i] = PlainEvent(event, i)
-                fold(converted, rows)
-            else:
-                fold(event, rows)
+            try:
+                if plain:
+                    # Shared by every plugin model in the batch; fields convert when read.
+                    converted = plains.get(i)
+                    if converted is None:
+                        converted = plains[i] = PlainEvent(event, i)
+                    fold(converted, rows)
+                else:
+                    fold(event, rows)
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                found = replace(describe_event(i, event), error=describe_error(error))
+                raise _FoldFailed(found) from error
 
     def _swap(self, build: Target) -> None:
         """Replace the destination tables with the finished build, in one transaction."""
@@ -414,6 +586,14 @@ class Follower:
                 self.conn,
                 f"DELETE FROM {TRACKING} WHERE name IN (?, ?)",
                 (build.tracking_name, dest.tracking_name),
+            )
+            self.db.execute(
+                self.conn, f"DELETE FROM {QUARANTINE} WHERE name = ?", (dest.tracking_name,)
+            )
+            self.db.execute(
+                self.conn,
+                f"UPDATE {QUARANTINE} SET name = ? WHERE name = ?",
+                (dest.tracking_name, build.tracking_name),
             )
             self.db.execute(
                 self.conn,

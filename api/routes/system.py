@@ -5,6 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
+from ledger.sqlstore import SqlStore
+from projections import quarantine
+
 from ..schemas import Health
 from ..security import CurrentUser
 from ..services import Services
@@ -15,12 +18,18 @@ router = APIRouter(tags=["system 系统"])
 
 @router.get("/health", response_model=Health)
 async def health(request: Request) -> Health:
-    """Liveness and store reachability (no authentication: load balancers call it)."""
+    """Liveness and store reachability (no authentication: load balancers call it).
+
+    "degraded" names the read models that set events aside: they are current, but
+    without those events, until their fold is fixed and they are rebuilt.
+    """
     services: Services = request.app.state.services
+    aside = quarantine.counts(SqlStore(services.ledger.recorder.datastore))  # type: ignore[attr-defined]
     return Health(
-        status="ok",
+        status="degraded" if aside else "ok",
         store=services.ledger.store.kind,
         events=services.ledger.recorder.max_notification_id() or 0,
+        quarantined=aside,
     )
 
 
