@@ -15,6 +15,7 @@ from . import (
     integrity_commands,
     plugins_command,
     projections_command,
+    quarantine_command,
     service_commands,
     store_commands,
     transfer_commands,
@@ -70,6 +71,7 @@ plugins_command.register(app)
 app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
 register_review(app)
 projections_command.register(app)
+quarantine_command.register(app)
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import signal
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from projections.queries import ReadModelMissing, ReadModels, RegisterFilter
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
 from .common import Options, emit, options
+from .quarantine_command import summary as quarantine_summary
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
 
@@ -113,11 +115,13 @@ def register(app: typer.Typer) -> None:
         with _follower(opts.store, batch_size, opts.plugins) as follower:
             read = follower.catch_up(chosen)
             status = {n: follower.tracking(n) for n in follower.projections}
+            aside = follower.quarantined()
         if opts.json:
             emit(
                 {
                     "events_read": read,
                     "positions": {k: v[0] if v else None for k, v in status.items()},
+                    "set_aside": Counter(str(e["name"]) for e in aside),
                 },
                 opts,
             )
@@ -125,6 +129,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"events read: {read}")
             for name, row in status.items():
                 typer.echo(f"  {name:<24} position {row[0] if row else '-'}")
+            for line in quarantine_summary(aside, opts):
+                typer.echo(line, err=True)
 
     @app.command("rebuild")
     def rebuild(
@@ -168,11 +174,15 @@ def register(app: typer.Typer) -> None:
         else:
             with _follower(opts.store, batch_size, opts.plugins) as follower:
                 read = follower.rebuild(chosen, known_at=cut)
+        with _follower(opts.store, batch_size, opts.plugins) as follower:
+            aside = follower.quarantined()
         seconds = (datetime.now(tz=UTC) - start).total_seconds()
         if opts.json:
             emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
         else:
             typer.echo(f"rebuilt from {read} events in {seconds:.1f}s")
+            for line in quarantine_summary(aside, opts):
+                typer.echo(line, err=True)
 
     @app.command("register")
     def register_command(
