@@ -906,6 +906,27 @@ class HazardLedger(Application[UUID]):
 
     # ---- queries -----------------------------------------------------------------------
 
+    def redact(
+        self,
+        aggregate_id: UUID,
+        version: int,
+        *,
+        fields: Sequence[str],
+        legal_basis: str,
+        actor: Actor,
+    ) -> int:
+        """Blank free-text fields of one recorded event by a logged, signed redaction
+        event (see ``ledger.integrity.redaction``); returns the event's sequence number."""
+        record = self.integrity.prepare_redaction(
+            aggregate_id,
+            version,
+            fields=fields,
+            legal_basis=legal_basis,
+            ctx=self._ctx(actor, self.clock(), None),
+        )
+        self._commit(record)
+        return record.target_seq
+
     def case(self, case_id: UUID) -> HazardCase:
         """The current state of a hazard case."""
         return self._load(HazardCase, case_id)

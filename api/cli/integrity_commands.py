@@ -215,23 +215,20 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         case_id: Annotated[UUID, typer.Argument(help="The case id.")],
         version: Annotated[int, typer.Argument(help="The event version to redact.")],
-        reason: Annotated[str, typer.Option("--reason", help="Why (kept with the redaction).")],
+        reason: Annotated[
+            str, typer.Option("--reason", help="The legal basis (logged with the redaction).")
+        ],
         field: Annotated[
             list[str], typer.Option("--field", help="Text field to blank (repeatable).")
         ],
     ) -> None:
-        """Blank text fields of one stored event (admin); its proofs keep verifying."""
+        """Blank free-text fields of one recorded event by a logged redaction event (admin);
+        its proofs keep verifying."""
         opts = options(ctx)
-        actor = local_operator()
         with open_ledger(ctx) as ledger:
             try:
-                seq = ledger.integrity.redact(
-                    case_id,
-                    version,
-                    fields=field,
-                    reason=reason,
-                    actor_id=actor.id,
-                    at=ledger.clock(),
+                seq = ledger.redact(
+                    case_id, version, fields=field, legal_basis=reason, actor=local_operator()
                 )
             except (ValueError, LookupError) as e:
                 typer.echo(str(e), err=True)

@@ -24,13 +24,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-import orjson
-
 from ledger import merkle
 
 from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
 from .recompute import recompute_pages, uuid_text
+from .redaction import (
+    REDACTED_TOPIC,
+    LoggedRedaction,
+    RedactionRecord,
+    RedactionRefused,
+    blank,
+    checked_fields,
+    logged_redaction,
+    merge,
+    new_record,
+)
 from .reports import ConsistencyProof, Failure, InclusionProof, VerifyReport
 from .signing import (
     Checkpoint,
@@ -46,12 +55,12 @@ from .tables import Tables, row_tuple
 if TYPE_CHECKING:
     from eventsourcing.persistence import StoredEvent
 
+    from ledger.events import Context
     from ledger.store import Store
 
 CHECKPOINT_EVERY_ENV_VAR = "LEDGER_CHECKPOINT_EVERY"
 ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
-REDACTED_TEXT = "[已遮蔽 redacted]"
 VERIFY_PAGE = 50_000
 PARALLEL_PAGES = 4  # logs this long are verified in several processes
 NODE_LEVEL = 8  # subtrees of 2**8 leaves and larger are stored (see tables.py)
@@ -193,6 +202,9 @@ class IntegrityLog:
         if nodes:
             cursor.executemany(self._insert_nodes_sql, nodes)
         cursor.execute(self._update_tree_sql, (size, frontier.to_bytes(), frontier.root()))
+        for seq, stored in enumerate(stored_events, start=previous):
+            if stored.topic == REDACTED_TOPIC:
+                self._apply_redaction(cursor, seq, stored.state)
         self._local.written = (previous, size)
 
     def after_commit(self) -> Checkpoint | None:
@@ -424,80 +436,127 @@ class IntegrityLog:
     # ---- verification ---------------------------------------------------------------------
 
     def redactions_for(self, seqs: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """Redaction records (reason, fields, who, when) of the given sequence numbers."""
+        """What the logged redaction events say of the given sequence numbers (legal
+        basis, fields, who, when, the payload hash after blanking, the event's seq)."""
         wanted = set(seqs)
-        rows = self.tables.fetchall(
-            f"SELECT seq, reason, fields, actor_id, redacted_at FROM {self.tables.redactions}"
-        )
         return {
-            int(r[0]): {
-                "reason": r[1],
-                "fields": r[2].split(","),
-                "actor_id": r[3],
-                "redacted_at": r[4],
+            seq: {
+                "reason": r.legal_basis,
+                "fields": list(r.fields),
+                "actor_id": r.actor_id,
+                "redacted_at": r.redacted_at,
+                "payload_hash": r.payload_hash.hex(),
+                "redaction_seq": r.event_seq,
             }
-            for r in rows
-            if int(r[0]) in wanted
+            for seq, r in self.logged_redactions().items()
+            if seq in wanted
         }
 
-    def redact(
+    def logged_redactions(self) -> dict[int, LoggedRedaction]:
+        """Every redaction the log records, by target seq (later ones merged in)."""
+        t = self.tables
+        join = "e.notification_id" if t.postgres else "e.rowid"
+        rows = self.tables.fetchall(
+            f"SELECT l.seq, e.state FROM {t.log} l JOIN {t.events} e "
+            f"ON {join} = l.notification_id WHERE l.topic = ? ORDER BY l.seq",
+            (REDACTED_TOPIC,),
+        )
+        found: dict[int, LoggedRedaction] = {}
+        for seq, state in rows:
+            logged = logged_redaction(int(seq), bytes(state))
+            if logged is not None:
+                found[logged.target_seq] = merge(found.get(logged.target_seq), logged)
+        return found
+
+    def prepare_redaction(
         self,
         aggregate_id: UUID,
         version: int,
         *,
         fields: Sequence[str],
-        reason: str,
-        actor_id: str,
-        at: datetime,
-    ) -> int:
-        """Blank the named text fields of one stored payload; returns its seq.
+        legal_basis: str,
+        ctx: Context,
+    ) -> RedactionRecord:
+        """The redaction event for blanking ``fields`` of one recorded event.
 
-        The leaf keeps the hash of the original payload, so every proof still verifies
-        and ``verify`` reports the event as redacted (with reason, who and when), not
-        as tampered. Only string fields outside the header can be blanked, so that the
-        event still replays.
+        Saving it (``HazardLedger.redact``) blanks the stored payload in the same
+        transaction (``record``). The leaf keeps the hash of the original payload, so
+        every proof still verifies, and ``verify`` accepts the blanked payload because
+        a logged, signed event committed to exactly its hash.
         """
-        if not reason.strip():
-            raise ValueError("reason: 遮蔽必须说明理由 / a redaction needs a reason")
-        chosen = [f for f in dict.fromkeys(fields) if f]
-        if not chosen:
-            raise ValueError("fields: 至少指定一个要遮蔽的字段 / name at least one field to redact")
-        protected = {"timestamp", "actor", "occurred_at", "originator_topic", "class_version"}
+        chosen = checked_fields(fields, legal_basis)
         rows = self._entry_rows(
             "originator_id = ? AND originator_version = ?", (self._oid_param(aggregate_id), version)
         )
         if not rows:
             raise LookupError(f"event {aggregate_id} v{version} is not in the log")
-        seq = int(rows[0][0])
+        seq, topic = int(rows[0][0]), str(rows[0][3])
+        if topic == REDACTED_TOPIC:
+            raise RedactionRefused("a redaction record cannot itself be redacted")
+        state = stored_events_by_seq(self, [seq]).get(seq)
+        if state is None:
+            raise LookupError(f"event {aggregate_id} v{version} is missing from the store")
+        blanked = blank(state, topic, chosen)
+        return new_record(
+            ctx,
+            target_id=aggregate_id,
+            target_version=version,
+            target_seq=seq,
+            fields=chosen,
+            legal_basis=legal_basis,
+            blanked=blanked,
+        )
+
+    def _apply_redaction(self, cursor: Any, redaction_seq: int, state: bytes) -> None:
+        """Blank the target of a ``Redacted`` event being stored, in its transaction."""
         t = self.tables
-        with t.write() as cur:
-            cur.execute(t.sql(f"SELECT notification_id FROM {t.log} WHERE seq = ?"), (seq,))
-            nid = cur.fetchone()[0]
-            cur.execute(t.sql(f"SELECT state FROM {t.events} WHERE {t.event_id} = ?"), (nid,))
-            found = cur.fetchone()
-            if found is None:
-                raise LookupError(f"event {aggregate_id} v{version} is missing from the store")
-            state = orjson.loads(bytes(found[0]))
-            for name in chosen:
-                if name in protected:
-                    raise ValueError(f"{name}: 头部字段不可遮蔽 / header fields cannot be redacted")
-                if not isinstance(state.get(name), str):
-                    raise ValueError(f"{name}: 只能遮蔽文本字段 / only text fields can be redacted")
-                state[name] = REDACTED_TEXT
-            blanked = orjson.dumps(state, option=orjson.OPT_SORT_KEYS)
-            cur.execute(
-                t.sql(f"UPDATE {t.events} SET state = ? WHERE {t.event_id} = ?"), (blanked, nid)
+        logged = logged_redaction(redaction_seq, state)
+        if logged is None:
+            raise RuntimeError("a redaction event that cannot be read")
+        cursor.execute(
+            t.sql(
+                f"SELECT e.{t.event_id}, e.state, e.topic FROM {t.log} l JOIN {t.events} e "
+                f"ON e.{t.event_id} = l.notification_id WHERE l.seq = ?"
+            ),
+            (logged.target_seq,),
+        )
+        found = cursor.fetchone()
+        if found is None:
+            raise RuntimeError(f"redaction of seq {logged.target_seq}: no such event")
+        nid, target_state, topic = row_tuple(found)
+        blanked = blank(bytes(target_state), str(topic), logged.fields)
+        if payload_hash(blanked) != logged.payload_hash:
+            raise RuntimeError(
+                f"redaction of seq {logged.target_seq}: the event changed since it was prepared"
             )
-            cur.execute(
-                t.sql(
-                    f"INSERT INTO {t.redactions} (seq, reason, fields, actor_id, redacted_at) "
-                    "VALUES (?,?,?,?,?) ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, "
-                    "fields = excluded.fields, actor_id = excluded.actor_id, "
-                    "redacted_at = excluded.redacted_at"
-                ),
-                (seq, reason, ",".join(chosen), actor_id, at.isoformat()),
-            )
-        return seq
+        cursor.execute(
+            t.sql(f"UPDATE {t.events} SET state = ? WHERE {t.event_id} = ?"), (blanked, nid)
+        )
+        cursor.execute(
+            t.sql(f"SELECT fields FROM {t.redactions} WHERE seq = ?"), (logged.target_seq,)
+        )
+        earlier = cursor.fetchone()
+        fields = logged.fields
+        if earlier is not None:
+            fields = tuple(dict.fromkeys((*str(row_tuple(earlier)[0]).split(","), *fields)))
+        row = LoggedRedaction(
+            logged.target_seq,
+            fields,
+            logged.legal_basis,
+            logged.actor_id,
+            logged.redacted_at,
+            logged.payload_hash,
+            redaction_seq,
+        ).row()
+        cursor.execute(
+            t.sql(
+                f"INSERT INTO {t.redactions} (seq, reason, fields, actor_id, redacted_at) "
+                "VALUES (?,?,?,?,?) ON CONFLICT (seq) DO UPDATE SET reason = excluded.reason, "
+                "fields = excluded.fields, actor_id = excluded.actor_id, "
+                "redacted_at = excluded.redacted_at"
+            ),
+            row,
+        )
 
     def redacted_seqs(self) -> set[int]:
         return {
@@ -510,6 +569,8 @@ class IntegrityLog:
         verifier: VerifierKey | None = None,
         *,
         workers: int | None = None,
+        keys: Sequence[VerifierKey] | None = None,
+        extra_sizes: Iterable[int] = (),
     ) -> VerifyReport:
         """Recompute every leaf from the stored events, then the tree, and compare.
 
@@ -522,16 +583,26 @@ class IntegrityLog:
 
         Leaves are recomputed in ``workers`` processes (default: up to four, for logs
         of ``PARALLEL_PAGES`` pages or more); the tree is built here, in order.
+
+        ``keys``: check checkpoint signatures with these keys (a trust root configured
+        outside the store) instead of the key directory's; checkpoints signed by none of
+        them are listed in ``report.untrusted``. ``extra_sizes``: also compute the roots
+        of these prefixes (checkpoints kept elsewhere), in ``report.prefix_roots``.
+
+        Passing proves internal consistency only: whoever can write the store can also
+        recompute it. ``ledger.integrity.trust`` judges the result against a trust root.
         """
         started = time.perf_counter()
         t = self.tables
         report = VerifyReport()
-        redacted = self.redacted_seqs()
+        redactions = self.logged_redactions()
+        redacted = {seq: r.payload_hash for seq, r in redactions.items()}
         checkpoints = self.checkpoints()
         stored_size, stored_root = self.tree_head()
         total = max(stored_size, self._count(t.log))
+        extra = list(extra_sizes)
         roots = PrefixRoots(
-            [stored_size, *(c.tree_size for c in checkpoints)], block_bits=NODE_LEVEL
+            [stored_size, *(c.tree_size for c in checkpoints), *extra], block_bits=NODE_LEVEL
         )
         failures = report.failures
 
@@ -550,9 +621,7 @@ class IntegrityLog:
         starts = range(0, last_seq + 1, VERIFY_PAGE)
         if workers is None:
             workers = min(os.cpu_count() or 1, 4) if len(starts) >= PARALLEL_PAGES else 1
-        pages = recompute_pages(
-            t, starts, VERIFY_PAGE, frozenset(redacted), workers, self.events_table
-        )
+        pages = recompute_pages(t, starts, VERIFY_PAGE, redacted, workers, self.events_table)
         for page in pages:
             if page.first_seq is not None:
                 if page.first_seq != expected:
@@ -567,7 +636,9 @@ class IntegrityLog:
                 progress(report.events_checked, total)
         with t.connect() as conn:
             self._check_unlogged(conn.cursor(), fail)
+        check_redaction_rows(self, redactions, fail)
         recomputed_roots = roots.finish()
+        report.prefix_roots = recomputed_roots
         self._check_nodes(roots.levels, fail)
         report.tree_size = roots.count
         report.root = recomputed_roots.get(roots.count, merkle.root([]))
@@ -583,11 +654,18 @@ class IntegrityLog:
                 None,
                 detail=f"stored {stored_root.hex()}, recomputed {report.root.hex()}",
             )
-        key = verifier or self.verifier_key()
+        if keys is None:
+            key = verifier or self.verifier_key()
+            known = [] if key is None else [key]
+        else:
+            known = list(keys)
         previous_good = 0
         for checkpoint in checkpoints:
             report.checkpoints_checked += 1
-            if key is not None and key.key_id == checkpoint.key_id:
+            key = next((k for k in known if k.key_id == checkpoint.key_id), None)
+            if key is None and keys is not None:
+                report.untrusted.append(checkpoint)
+            if key is not None:
                 report.signatures_checked += 1
                 if not checkpoint.verify(key):
                     fail(
@@ -647,9 +725,28 @@ class IntegrityLog:
             fail("UNLOGGED_EVENT", None, uuid_text(e_oid), int(e_ver))
 
 
-def _lp(text: str) -> bytes:
-    raw = text.encode()
-    return len(raw).to_bytes(4, "big") + raw
+def check_redaction_rows(
+    log: IntegrityLog, logged: dict[int, LoggedRedaction], fail: Callable[..., None]
+) -> None:
+    """The redactions table holds exactly what the logged redaction events derive."""
+    rows = log.tables.fetchall(
+        f"SELECT seq, reason, fields, actor_id, redacted_at FROM {log.tables.redactions}"
+    )
+    have = {int(r[0]): (int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows}
+    for seq in sorted(set(have) | set(logged)):
+        if seq not in logged:
+            fail("REDACTION_UNRECORDED", seq, detail="a redactions row without its logged event")
+        elif seq not in have:
+            fail(
+                "REDACTION_ROW_MISSING", seq, detail=f"redaction event seq {logged[seq].event_seq}"
+            )
+        elif have[seq] != logged[seq].row():
+            fail(
+                "REDACTION_ROW_CHANGED",
+                seq,
+                detail=f"row {have[seq][1:]}, event seq {logged[seq].event_seq} says "
+                f"{logged[seq].row()[1:]}",
+            )
 
 
 def stored_events_by_seq(log: IntegrityLog, seqs: Iterable[int]) -> dict[int, bytes]:

@@ -153,6 +153,30 @@ FAILURE_TEXT: dict[str, tuple[str, str]] = {
         "a signed checkpoint covers more events than the log now holds (tail deleted)",
     ),
     "CHECKPOINT_SIGNATURE_INVALID": ("检查点签名无效", "a checkpoint's signature does not verify"),
+    "REDACTION_UNRECORDED": (
+        "遮蔽记录没有对应的已登记遮蔽事件（伪造的遮蔽）",
+        "a redaction row has no logged redaction event (a forged redaction)",
+    ),
+    "REDACTION_ROW_MISSING": (
+        "已登记的遮蔽事件在遮蔽表中没有记录",
+        "a logged redaction event has no row in the redactions table",
+    ),
+    "REDACTION_ROW_CHANGED": (
+        "遮蔽表中的记录与已登记的遮蔽事件不符",
+        "a redactions row differs from its logged redaction event",
+    ),
+    "KEPT_CHECKPOINT_BEYOND_LOG": (
+        "外部保存的检查点覆盖的事件多于现存日志（事件被删除）",
+        "a checkpoint kept outside covers more events than the log now holds (events removed)",
+    ),
+    "KEPT_CHECKPOINT_MISMATCH": (
+        "重算的根哈希与外部保存的检查点不符（历史被改写）",
+        "the recomputed root differs from a checkpoint kept outside (history rewritten)",
+    ),
+    "KEPT_CHECKPOINT_INCONSISTENT": (
+        "现存日志与外部保存的检查点之间的一致性证明不成立",
+        "the consistency proof from a checkpoint kept outside to the log now does not verify",
+    ),
 }
 
 
@@ -202,6 +226,10 @@ class VerifyReport:
     redacted: list[int] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    # Roots recomputed from the events at every checkpoint's size (and any asked for).
+    prefix_roots: dict[int, bytes] = field(default_factory=dict)
+    # Stored checkpoints signed by a key outside the trust root the caller gave.
+    untrusted: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -222,8 +222,67 @@ def sign_checkpoint(
     )
 
 
-def parse_signed_note(note: str) -> Checkpoint:
-    """Read a signed checkpoint note (the first Ed25519 signature line is used)."""
+@dataclass(frozen=True, slots=True)
+class NoteSignature:
+    """One signature line of a signed note: ``— <name> base64(key id || signature)``."""
+
+    name: str
+    key_id: bytes
+    signature: bytes
+
+    def line(self) -> str:
+        blob = base64.b64encode(self.key_id + self.signature).decode()
+        return f"{SIGNATURE_DASH} {self.name} {blob}\n"
+
+    @classmethod
+    def from_line(cls, line: str) -> NoteSignature | None:
+        """The signature of ``line``, or None when it is not a well-formed one."""
+        parts = line.rstrip("\n").split(" ")
+        if len(parts) != 3 or parts[0] != SIGNATURE_DASH or not parts[1]:
+            return None
+        try:
+            blob = base64.b64decode(parts[2], validate=True)
+        except binascii.Error:
+            return None
+        if len(blob) <= 4:
+            return None
+        return cls(parts[1], blob[:4], blob[4:])
+
+
+@dataclass(frozen=True, slots=True)
+class SignedNote:
+    """A checkpoint note with every signature line it carries (log key, cosigners, others)."""
+
+    origin: str
+    tree_size: int
+    root: bytes
+    signatures: tuple[NoteSignature, ...]
+
+    @property
+    def body(self) -> str:
+        return checkpoint_body(self.origin, self.tree_size, self.root)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        """Each Ed25519-sized signature as a ``Checkpoint`` (cosignatures are longer)."""
+        return [
+            Checkpoint(self.origin, self.tree_size, self.root, s.name, s.key_id, s.signature)
+            for s in self.signatures
+            if len(s.signature) == 64
+        ]
+
+    def signed_by(self, key: VerifierKey) -> Checkpoint | None:
+        """The checkpoint as signed by ``key``, if one of the lines is its valid signature."""
+        for checkpoint in self.checkpoints():
+            if checkpoint.verify(key):
+                return checkpoint
+        return None
+
+    def text(self) -> str:
+        return self.body + "\n" + "".join(s.line() for s in self.signatures)
+
+
+def parse_note(note: str) -> SignedNote:
+    """Read a checkpoint note and all its signature lines (C2SP signed-note)."""
     body, sep, signatures = note.partition("\n\n")
     if not sep:
         raise CheckpointError("signed note has no blank line before its signatures")
@@ -231,7 +290,7 @@ def parse_signed_note(note: str) -> Checkpoint:
     if len(lines) < 3:
         raise CheckpointError("checkpoint needs origin, tree size and root lines")
     origin, size_text, root_text = lines[0], lines[1], lines[2]
-    if not size_text.isdigit():
+    if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
         raise CheckpointError(f"tree size is not a number: {size_text!r}")
     try:
         root = base64.b64decode(root_text, validate=True)
@@ -239,18 +298,15 @@ def parse_signed_note(note: str) -> Checkpoint:
         raise CheckpointError("root hash is not base64") from None
     if len(root) != 32:
         raise CheckpointError("root hash is not 32 bytes")
-    for line in signatures.splitlines():
-        parts = line.split(" ")
-        if len(parts) != 3 or parts[0] != SIGNATURE_DASH:
-            continue
-        try:
-            blob = base64.b64decode(parts[2], validate=True)
-        except binascii.Error:
-            continue
-        if len(blob) != 4 + 64:
-            continue
-        checkpoint = Checkpoint(origin, int(size_text), root, parts[1], blob[:4], blob[4:])
-        if checkpoint_body(origin, int(size_text), root) != body + "\n":
-            raise CheckpointError("checkpoint text is not in canonical form")
-        return checkpoint
-    raise CheckpointError("signed note carries no Ed25519 signature")
+    if checkpoint_body(origin, int(size_text), root) != body + "\n":
+        raise CheckpointError("checkpoint text is not in canonical form")
+    found = [NoteSignature.from_line(line) for line in signatures.splitlines()]
+    return SignedNote(origin, int(size_text), root, tuple(s for s in found if s is not None))
+
+
+def parse_signed_note(note: str) -> Checkpoint:
+    """Read a signed checkpoint note (the first Ed25519 signature line is used)."""
+    found = parse_note(note).checkpoints()
+    if not found:
+        raise CheckpointError("signed note carries no Ed25519 signature")
+    return found[0]

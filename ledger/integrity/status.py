@@ -86,8 +86,9 @@ def proof_statuses(log: IntegrityLog, aggregate_id: UUID) -> dict[int, ProofStat
             included = False
         if not included or payload is None:
             status = "tampered"
-        elif hashlib.sha256(payload).digest() != p_hash:
-            status = "redacted" if header.seq in redactions else "tampered"
+        elif (actual := hashlib.sha256(payload).hexdigest()) != p_hash.hex():
+            lawful = redactions.get(header.seq, {}).get("payload_hash") == actual
+            status = "redacted" if lawful else "tampered"
         else:
             status = "verified" if use_signed else "verified_unsigned"
         out[header.version] = ProofStatus(header.seq, status, where)
