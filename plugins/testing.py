@@ -1,6 +1,6 @@
 """A conformance test case for sector plugins: subclass it in one line.
 
-    from plugins.testing import SectorPluginConformance
+    from plugins.authoring import SectorPluginConformance
     import my_sector
 
     class TestMySector(SectorPluginConformance):
@@ -8,25 +8,20 @@
 
 It checks what the ledger relies on and cannot check at run time: that the catalogues
 are whole and consistent, that every refusal reads in Chinese and English and names
-its field, that the hooks are pure (same answer twice, no clock, no files, no network,
-no randomness), and that the plugin's read models rebuild to exactly what incremental
-processing built. Requires pytest (it is a test case, not runtime code).
+its field, that the hooks are pure (same answer twice; no clock, no randomness, no
+files, no network: ``plugins.purity``), and that the plugin's read models fold to the
+same tables all at once, in small batches and a second time (``plugins.memory_fold``).
+It stands on ``ledger`` alone, like the plugin it tests. Requires pytest (it is a test
+case, not runtime code).
 """
 
 from __future__ import annotations
 
-import builtins
 import itertools
-import random
 import re
-import socket
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
-from unittest import mock
 
 import pytest
 
@@ -37,6 +32,8 @@ from ledger.errors import RuleViolated, Violation
 from ledger.identity import Actor, Role
 
 from .catalogue import Catalogue
+from .memory_fold import Logged, fold_in_memory
+from .purity import watching
 from .sectors import HOOKS, Sectors
 from .spec import Facts, SectorSpec
 
@@ -46,26 +43,7 @@ OFFICIAL = Actor("conformance-official", "测试员", Role.ADMIN, "620826")
 
 
 class ImpureHook(AssertionError):
-    """A hook reached for the clock, a file, the network or randomness."""
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    def refuse(what: str) -> Any:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            raise ImpureHook(f"a hook called {what}; hooks must be pure")
-
-        return call
-
-    with (
-        mock.patch.object(builtins, "open", refuse("open()")),
-        mock.patch.object(socket, "socket", refuse("socket.socket()")),
-        mock.patch.object(time, "time", refuse("time.time()")),
-        mock.patch.object(time, "time_ns", refuse("time.time_ns()")),
-        mock.patch.object(random, "random", refuse("random.random()")),
-        mock.patch.object(random, "randint", refuse("random.randint()")),
-    ):
-        yield
+    """A hook reached for the clock, randomness, a file or the network."""
 
 
 def _shape(value: Any, depth: int = 0) -> Any:
@@ -120,15 +98,20 @@ class SectorPluginConformance:
             or getattr(cls.plugin, "__name__", type(cls.plugin).__name__).rsplit(".", 1)[-1]
         )
 
-    @pytest.fixture
-    def sectors(self) -> Sectors:
-        name = self.plugin_name()
-        builtin = getattr(self.plugin, "__name__", "") == f"plugins.builtin.{name}"
+    @classmethod
+    def sectors_under_test(cls) -> Sectors:
+        """The plugin loaded on its own: no other sector, no installed entry points."""
+        name = cls.plugin_name()
+        builtin = getattr(cls.plugin, "__name__", "") == f"plugins.builtin.{name}"
         return Sectors.load(
             only=[name],
             load_entry_points=False,
-            extra=() if builtin else [(name, self.plugin)],
+            extra=() if builtin else [(name, cls.plugin)],
         )
+
+    @pytest.fixture
+    def sectors(self) -> Sectors:
+        return self.sectors_under_test()
 
     def own_sectors(self, sectors: Sectors) -> list[SectorSpec]:
         return [s for code, s in sectors.specs.items() if sectors.owner[code] == self.plugin_name()]
@@ -211,6 +194,21 @@ class SectorPluginConformance:
             assert required <= missing, f"{spec.code}: missing details not all refused"
 
     def test_hooks_are_pure(self, sectors: Sectors) -> None:
+        self.check_hooks_are_pure(sectors)
+
+    def test_read_models_fold_identically(self, sectors: Sectors, tmp_path: Path) -> None:
+        if not sectors.read_models:
+            pytest.skip("the plugin contributes no read model")
+        self.check_read_models(sectors, tmp_path)
+
+    # ---- what the checks do, callable on their own ------------------------------------
+
+    def check_hooks_are_pure(self, sectors: Sectors) -> None:
+        """Call every hook of the plugin twice while watching what it calls.
+
+        Raises ``ImpureHook`` naming the hook, the call and its line; ``AssertionError``
+        when the two answers differ.
+        """
         name = self.plugin_name()
         calls: list[tuple[str, dict[str, Any]]] = [
             ("ledger_sectors", {}),
@@ -234,18 +232,20 @@ class SectorPluginConformance:
             for impl in getattr(sectors.pm.hook, hook).get_hookimpls():
                 if impl.plugin_name != name:
                     continue
-                with _pure():
+                with watching() as impure:
                     first = impl.function(**kwargs)
                     second = impl.function(**kwargs)
+                if impure:
+                    raise ImpureHook(
+                        f"hook {hook} called {impure[0]}; hooks must be pure "
+                        "(no clock, randomness, files or network)"
+                    )
                 assert _shape(first) == _shape(second), f"{hook} answered differently twice"
 
-    def test_read_models_rebuild_identically(self, sectors: Sectors, tmp_path: Path) -> None:
-        from projections.follower import Follower
-        from projections.plugin_adapter import adapt
-
-        models = [m for m in sectors.read_models]
-        if not models:
-            pytest.skip("the plugin contributes no read model")
+    def check_read_models(self, sectors: Sectors, tmp_path: Path) -> None:
+        """Record a sample history, then fold the plugin's read models over its events:
+        all at once, three events at a time, and all at once again must give the same
+        tables (``FoldProblem`` when a fold writes what its table cannot hold)."""
         start = datetime.now(tz=UTC) - timedelta(days=2)
         now = [start]
         ledger = HazardLedger(
@@ -253,17 +253,18 @@ class SectorPluginConformance:
         )
         try:
             self._record_sample(ledger, sectors, now)
-            projections = adapt(models)
-            incremental = Follower(ledger, projections, batch_size=3)
-            incremental.catch_up()
-            before = self._tables(incremental, projections)
-            incremental.rebuild()
-            after = self._tables(incremental, projections)
-            incremental.close()
-            assert before == after
-            assert any(before.values()), "the sample history left every plugin table empty"
+            events = self._events(ledger)
         finally:
             ledger.close()
+        models = sectors.read_models
+        at_once = fold_in_memory(models, events)
+        assert fold_in_memory(models, events) == at_once, (
+            "folding the same events a second time gave other tables (state kept between runs?)"
+        )
+        assert fold_in_memory(models, events, batch_size=3) == at_once, (
+            "folding in batches of 3 gave other tables than folding all events at once"
+        )
+        assert any(at_once.values()), "the sample history left every plugin table empty"
 
     # ---- sample commands and history --------------------------------------------------
 
@@ -333,10 +334,11 @@ class SectorPluginConformance:
         return False
 
     @staticmethod
-    def _tables(follower: Any, projections: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        for projection in projections:
-            for table in projection.tables:
-                rows = follower.conn.execute(f"SELECT * FROM {table.name}").fetchall()
-                out[table.name] = sorted(tuple(r) for r in rows)
-        return out
+    def _events(ledger: HazardLedger) -> list[Logged]:
+        """Every event of the ledger's log with its position, in order."""
+        found: list[Logged] = []
+        start = 0
+        while notes := ledger.recorder.select_notifications(start, 500, inclusive_of_start=False):
+            found += [(n.id, ledger.mapper.to_domain_event(n)) for n in notes]
+            start = notes[-1].id
+        return found

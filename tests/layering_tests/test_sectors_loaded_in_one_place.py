@@ -53,9 +53,8 @@ def _loader_calls(path: str, text: str) -> Iterator[tuple[int, str]]:
         elif isinstance(func, ast.Attribute):
             owner = func.value
             owner_name = owner.id if isinstance(owner, ast.Name) else getattr(owner, "attr", "")
-            if func.attr in LOADERS or func.attr in LOADER_CLASSES:
-                yield node.lineno, f"{ast.unparse(func)}()"
-            elif owner_name in LOADER_CLASSES and func.attr == "load":
+            loads = func.attr == "load" and owner_name in LOADER_CLASSES
+            if loads or func.attr in LOADERS or func.attr in LOADER_CLASSES:
                 yield node.lineno, f"{ast.unparse(func)}()"
 
 
