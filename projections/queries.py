@@ -1,9 +1,16 @@
 """Questions asked of the read models: filtered registers, boards, reports, rankings.
 
-Overdue is computed here, from the stored deadline and status and the moment ``at``
-(default: now; for a model rebuilt ``--known-at T``: T). Lists are ordered stably
-(newest found first, then case id) and paginated by an opaque cursor that encodes the
-last row's sort key, so pages neither skip nor repeat rows while new hazards arrive.
+Every question takes the viewer's ``scope`` (required) and narrows its SQL to it, so
+that filters, counts, sums and pages are computed inside the scope: a page is full after
+filtering, and a cursor is built from the last row the viewer may see. Transaction time
+(``known_at``) selects the snapshot tables a ``ReadModels`` reads; business time
+(``valid_at``, default: ``known_at``, else now) is the moment overdue is computed for.
+Lists are ordered stably (newest found first, then case id) and paginated by an opaque
+cursor that encodes the last row's sort key, so pages neither skip nor repeat rows while
+new hazards arrive.
+
+``projections.reads.Reads`` is the entry every caller uses; this module is its
+read-model half.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from ledger.scope import Scope
 from ledger.store import Store
 
 from .base import ts
@@ -29,6 +37,26 @@ OVERDUE_STATUSES = ("assigned", "reopened")  # as HazardCase.is_overdue
 
 class ReadModelMissing(LookupError):
     """The read model has not been built (run ``ledger project`` or ``ledger rebuild``)."""
+
+
+class NotForEnterprises(PermissionError):
+    """Figures summed over many enterprises are not answered to an enterprise's scope.
+
+    The statistics tables have no enterprise column, so they cannot be narrowed to one
+    enterprise; rather than answer with other enterprises' figures, they refuse.
+    """
+
+    message_zh = "统计报表面向监管部门"
+    message_en = "statistics are for supervising officials"
+
+    def __init__(self) -> None:
+        super().__init__(self.message_en)
+
+
+def officials_only(scope: Scope) -> None:
+    """Refuse an enterprise-bound scope (see ``NotForEnterprises``)."""
+    if scope.enterprise_code:
+        raise NotForEnterprises
 
 
 @dataclass(frozen=True)
@@ -90,8 +118,66 @@ def rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(numerator / denominator, 4)
 
 
+def checked_region(region: str | None) -> str:
+    """A requested region prefix ("" for none), refused unless it is 1 to 6 digits."""
+    if not region:
+        return ""
+    if not region.isdigit() or len(region) > 6:
+        raise ValueError(
+            "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
+        )
+    return region
+
+
+def check_month(month: str) -> None:
+    try:
+        datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        raise ValueError("month: 月份格式应为YYYY-MM / month must be YYYY-MM") from None
+
+
+def scope_where(
+    scope: Scope,
+    region: str | None = None,
+    *,
+    region_column: str = "region_code",
+    sector_column: str | None = "sector",
+    enterprise_column: str | None = "enterprise_code",
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions for "in the viewer's scope and in the requested region".
+
+    Both region prefixes apply (a request outside the scope finds nothing, exactly as a
+    region with no records); sectors and the enterprise narrow only tables that have
+    those columns — the callers of tables without them refuse enterprise scopes first.
+    """
+    where: list[str] = []
+    params: list[Any] = []
+    for prefix in dict.fromkeys((scope.region_prefix, checked_region(region))):
+        if prefix:
+            # A range, not LIKE: both stores can use an index on the region column.
+            where.append(f"{region_column} >= ? AND {region_column} < ?")
+            params += [prefix, prefix_end(prefix)]
+    if scope.sectors and sector_column is not None:
+        chosen = sorted(scope.sectors)
+        where.append(f"{sector_column} IN ({', '.join('?' for _ in chosen)})")
+        params += chosen
+    if scope.enterprise_code and enterprise_column is not None:
+        where.append(f"{enterprise_column} = ?")
+        params.append(scope.enterprise_code)
+    return where, params
+
+
+def _sql_where(where: list[str]) -> str:
+    return " WHERE " + " AND ".join(where) if where else ""
+
+
 class ReadModels:
-    """Read access to the read models of one store (live, or as known at a moment)."""
+    """Read access to the read models of one store (live, or as known at a moment).
+
+    ``known_at`` picks the snapshot tables built by ``ledger rebuild --known-at`` (or
+    ``POST /snapshots``); without a snapshot for exactly that moment every question
+    raises ``ReadModelMissing`` rather than answer from the live tables.
+    """
 
     def __init__(self, store: Store, *, known_at: datetime | None = None) -> None:
         self.db = ReadStore(store)
@@ -103,8 +189,8 @@ class ReadModels:
     def close(self) -> None:
         self.conn.close()
 
-    def _q(self, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        return list(self.db.execute(self.conn, text, params).fetchall())
+    def _q(self, text: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self.db.execute(self.conn, text, tuple(params)).fetchall())
 
     def _table(self, projection: str, table: str) -> str:
         """The physical table, after checking the projection is built (at known_at)."""
@@ -128,16 +214,19 @@ class ReadModels:
             self._checked.add(projection)
         return table + self.suffix
 
-    def moment(self, at: datetime | None) -> datetime:
-        if at is not None:
-            return at
+    def moment(self, valid_at: datetime | None) -> datetime:
+        """The business moment figures are computed for: ``valid_at``, else the
+        transaction time read (``known_at``), else now."""
+        if valid_at is not None:
+            return valid_at
         return self.known_at if self.known_at is not None else datetime.now(tz=UTC)
 
     # ---- the hazard register --------------------------------------------------------
 
-    def _register_where(self, f: RegisterFilter, at: datetime) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        params: list[Any] = []
+    def _register_where(
+        self, f: RegisterFilter, scope: Scope, at: datetime
+    ) -> tuple[list[str], list[Any]]:
+        where, params = scope_where(scope, f.region)
         for column, value in (
             ("sector", f.sector),
             ("enterprise_code", f.enterprise),
@@ -146,14 +235,6 @@ class ReadModels:
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if f.region:
-            if not f.region.isdigit() or len(f.region) > 6:
-                raise ValueError(
-                    "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
-                )
-            # A range, not LIKE: both stores can use an index on region_code for it.
-            where.append("region_code >= ? AND region_code < ?")
-            params += [f.region, prefix_end(f.region)]
         if f.status:
             where.append(f"status IN ({', '.join('?' for _ in f.status)})")
             params.extend(f.status)
@@ -180,16 +261,19 @@ class ReadModels:
         self,
         filters: RegisterFilter = RegisterFilter(),
         *,
-        at: datetime | None = None,
+        scope: Scope,
+        valid_at: datetime | None = None,
         limit: int = 50,
         cursor: str | None = None,
     ) -> Page:
-        """One page of the hazard register, newest found first, with overdue days at ``at``."""
+        """One page of the register inside ``scope``, newest found first, with overdue
+        days at ``valid_at``. Scope is part of the query, so pages are full and the
+        cursor is the last row the viewer sees."""
         if not 1 <= limit <= 1000:
             raise ValueError("limit: 每页条数应在1至1000之间 / limit must be 1..1000")
-        moment = self.moment(at)
+        moment = self.moment(valid_at)
         table = self._table("hazard_register", "hazard_register")
-        where, params = self._register_where(filters, moment)
+        where, params = self._register_where(filters, scope, moment)
         if cursor:
             found_at, case_id = decode_cursor(cursor)
             # A row value, not an OR: both stores then walk the (found_at, case_id) index
@@ -197,19 +281,16 @@ class ReadModels:
             where.append("(found_at, case_id) < (?, ?)")
             params += [found_at, case_id]
         sql = f"SELECT {', '.join(REGISTER.column_names)} FROM {table}"
-        if self.db.dialect == "sqlite" and not filters.enterprise and filters.listed is not True:
+        selective = filters.enterprise or scope.enterprise_code or filters.listed is True
+        if self.db.dialect == "sqlite" and not selective:
             # Newest first, one page: walking the found_at index backwards and filtering
             # stops after a page. SQLite's planner prefers the region index and sorts the
             # whole region instead (400 ms for a county at 1M events, against under 3 ms).
             # The exceptions are the filters selective enough to have an index of their own.
             sql += f" INDEXED BY ix_{table}_found_at_case_id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY found_at DESC, case_id DESC LIMIT ?"
+        sql += _sql_where(where) + " ORDER BY found_at DESC, case_id DESC LIMIT ?"
         params.append(limit + 1)
-        rows = [
-            dict(zip(REGISTER.column_names, r, strict=True)) for r in self._q(sql, tuple(params))
-        ]
+        rows = [dict(zip(REGISTER.column_names, r, strict=True)) for r in self._q(sql, params)]
         more = len(rows) > limit
         rows = rows[:limit]
         for row in rows:
@@ -220,42 +301,60 @@ class ReadModels:
         return Page(rows, next_cursor, moment.isoformat())
 
     def count(
-        self, filters: RegisterFilter = RegisterFilter(), *, at: datetime | None = None
+        self,
+        filters: RegisterFilter = RegisterFilter(),
+        *,
+        scope: Scope,
+        valid_at: datetime | None = None,
     ) -> int:
         table = self._table("hazard_register", "hazard_register")
-        where, params = self._register_where(filters, self.moment(at))
-        sql = f"SELECT COUNT(*) FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
-        return int(self._q(sql, tuple(params))[0][0])
+        where, params = self._register_where(filters, scope, self.moment(valid_at))
+        return int(self._q(f"SELECT COUNT(*) FROM {table}" + _sql_where(where), params)[0][0])
 
     def listed_board(
         self,
         region: str | None = None,
         *,
-        at: datetime | None = None,
+        scope: Scope,
+        valid_at: datetime | None = None,
         limit: int = 200,
         cursor: str | None = None,
     ) -> Page:
         """挂牌督办: major hazards listed for supervision and not yet de-listed."""
         return self.register(
-            RegisterFilter(region=region, listed=True), at=at, limit=limit, cursor=cursor
+            RegisterFilter(region=region, listed=True),
+            scope=scope,
+            valid_at=valid_at,
+            limit=limit,
+            cursor=cursor,
         )
 
     def overdue_list(
         self,
         region: str | None = None,
         *,
-        at: datetime | None = None,
+        scope: Scope,
+        valid_at: datetime | None = None,
         limit: int = 200,
         cursor: str | None = None,
     ) -> Page:
         return self.register(
-            RegisterFilter(region=region, overdue=True), at=at, limit=limit, cursor=cursor
+            RegisterFilter(region=region, overdue=True),
+            scope=scope,
+            valid_at=valid_at,
+            limit=limit,
+            cursor=cursor,
         )
 
     # ---- enterprise profile -------------------------------------------------------------
 
-    def enterprise_profile(self, credit_code: str, *, at: datetime | None = None) -> dict[str, Any]:
-        moment = self.moment(at)
+    def enterprise_profile(
+        self, credit_code: str, *, scope: Scope, valid_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """An enterprise with its hazard figures and enforcement, inside ``scope``: an
+        enterprise the scope cannot see is not found, and only the sectors the scope
+        sees are counted."""
+        moment = self.moment(valid_at)
         ent_t = self._table("enforcement", "enterprises")
         act_t = self._table("enforcement", "enforcement_actions")
         reg_t = self._table("hazard_register", "hazard_register")
@@ -271,23 +370,29 @@ class ReadModels:
         found = self._q(
             f"SELECT {', '.join(cols)} FROM {ent_t} WHERE credit_code = ?", (credit_code,)
         )
-        if not found:
+        profile: dict[str, Any] | None = dict(zip(cols, found[0], strict=True)) if found else None
+        if profile is None or not (
+            scope.sees_enterprise(region_code=profile["region_code"], enterprise_code=credit_code)
+            and any(scope.sees_sector(s) for s in str(profile["sectors"]).split(","))
+        ):
             raise LookupError(f"enterprise {credit_code} not in the read model")
-        profile: dict[str, Any] = dict(zip(cols, found[0], strict=True))
+        where, params = scope_where(scope)
+        where.append("enterprise_code = ?")
+        params.append(credit_code)
         stats = self._q(
             f"SELECT COUNT(*), "
             f"SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN status <> 'closed' AND grade = 'major' THEN 1 ELSE 0 END), "
             f"SUM(reopen_count), "
             f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? THEN 1 ELSE 0 END) "
-            f"FROM {reg_t} WHERE enterprise_code = ?",
-            (ts(moment), credit_code),
+            f"FROM {reg_t}" + _sql_where(where),
+            [ts(moment), *params],
         )[0]
         # Repeats: a hazard reopened after closure, or a second hazard at the same place.
         same_place = self._q(
-            f"SELECT COUNT(*) FROM (SELECT location FROM {reg_t} WHERE enterprise_code = ? "
+            f"SELECT COUNT(*) FROM (SELECT location FROM {reg_t}{_sql_where(where)} "
             f"GROUP BY location, sector HAVING COUNT(*) > 1) AS repeated",
-            (credit_code,),
+            params,
         )[0][0]
         profile.update(
             hazards_total=int(stats[0] or 0),
@@ -311,9 +416,9 @@ class ReadModels:
         actions = [
             dict(zip(acols, r, strict=True))
             for r in self._q(
-                f"SELECT {', '.join(acols)} FROM {act_t} WHERE enterprise_code = ? "
+                f"SELECT {', '.join(acols)} FROM {act_t}{_sql_where(where)} "
                 f"ORDER BY issued_at, action_id",
-                (credit_code,),
+                params,
             )
         ]
         for a in actions:
@@ -325,9 +430,17 @@ class ReadModels:
     # ---- measures list ---------------------------------------------------------------
 
     def measures(
-        self, region: str | None = None, *, status: str | None = None, at: datetime | None = None
+        self,
+        region: str | None = None,
+        *,
+        scope: Scope,
+        status: str | None = None,
+        valid_at: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        moment = self.moment(at)
+        """The measures list of the scope's region (measures belong to a region and an
+        owner department, not to a sector or an enterprise)."""
+        officials_only(scope)
+        moment = self.moment(valid_at)
         table = self._table("measures", "measures")
         cols = (
             "measure_id",
@@ -344,18 +457,12 @@ class ReadModels:
             "last_progress_at",
             "completed_at",
         )
-        where, params = [], []
-        if region:
-            where.append("region_code LIKE ?")
-            params.append(region + "%")
+        where, params = scope_where(scope, region, sector_column=None, enterprise_column=None)
         if status:
             where.append("status = ?")
             params.append(status)
-        sql = f"SELECT {', '.join(cols)} FROM {table}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY due, measure_id"
-        out = [dict(zip(cols, r, strict=True)) for r in self._q(sql, tuple(params))]
+        sql = f"SELECT {', '.join(cols)} FROM {table}{_sql_where(where)} ORDER BY due, measure_id"
+        out = [dict(zip(cols, r, strict=True)) for r in self._q(sql, params)]
         for m in out:
             due = datetime.fromisoformat(m["due"])
             m["overdue"] = m["status"] != "completed" and moment > due
@@ -364,49 +471,49 @@ class ReadModels:
     # ---- sector statistics: the monthly report -------------------------------------------
 
     def monthly_report(
-        self, region: str, month: str, *, at: datetime | None = None
+        self,
+        region: str | None,
+        month: str,
+        *,
+        scope: Scope,
+        valid_at: datetime | None = None,
     ) -> dict[str, Any]:
-        """The seed-style monthly summary for a region prefix, per sector and in total."""
-        if not region.isdigit() or len(region) > 6:
-            raise ValueError(
-                "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
-            )
-        try:
-            datetime.strptime(month, "%Y-%m")
-        except ValueError:
-            raise ValueError("month: 月份格式应为YYYY-MM / month must be YYYY-MM") from None
-        moment = self.moment(at)
+        """The seed-style monthly summary for a region prefix, per sector and in total,
+        counting only the sectors and region the scope sees."""
+        officials_only(scope)
+        check_month(month)
+        region = checked_region(region)
+        moment = self.moment(valid_at)
         stats_t = self._table("sector_statistics", "sector_stats")
         units_t = self._table("sector_statistics", "stats_units")
         reg_t = self._table("hazard_register", "hazard_register")
         sums = ", ".join(f"SUM({c})" for c in COUNTERS)
-        like = region + "%"
+        where, params = scope_where(scope, region, enterprise_column=None)
+        inside = _sql_where(["month = ?", *where])
         per_sector: dict[str, dict[str, Any]] = {}
         for r in self._q(
-            f"SELECT sector, {sums} FROM {stats_t} WHERE month = ? AND "
-            f"region_code LIKE ? GROUP BY sector ORDER BY sector",
-            (month, like),
+            f"SELECT sector, {sums} FROM {stats_t}{inside} GROUP BY sector ORDER BY sector",
+            [month, *params],
         ):
             per_sector[r[0]] = {c: int(v or 0) for c, v in zip(COUNTERS, r[1:], strict=True)}
         units = dict(
             self._q(
-                f"SELECT sector, COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
-                f"AND region_code LIKE ? GROUP BY sector",
-                (month, like),
+                f"SELECT sector, COUNT(DISTINCT enterprise_code) FROM {units_t}{inside} "
+                f"GROUP BY sector",
+                [month, *params],
             )
+        )
+        overdue_where = _sql_where(
+            ["found_month = ?", *where, "status IN ('assigned', 'reopened')", "deadline < ?"]
         )
         overdue = dict(
             self._q(
-                f"SELECT sector, COUNT(*) FROM {reg_t} "
-                f"WHERE found_month = ? AND region_code LIKE ? "
-                f"AND status IN ('assigned', 'reopened') AND deadline < ? GROUP BY sector",
-                (month, like, ts(moment)),
+                f"SELECT sector, COUNT(*) FROM {reg_t}{overdue_where} GROUP BY sector",
+                [month, *params, ts(moment)],
             )
         )
         total_units = self._q(
-            f"SELECT COUNT(DISTINCT enterprise_code) FROM {units_t} WHERE month = ? "
-            f"AND region_code LIKE ?",
-            (month, like),
+            f"SELECT COUNT(DISTINCT enterprise_code) FROM {units_t}{inside}", [month, *params]
         )[0][0]
         rows = []
         total = dict.fromkeys(COUNTERS, 0)
@@ -420,12 +527,55 @@ class ReadModels:
             )
         totals = self._figures("*", total, int(total_units or 0), sum(map(int, overdue.values())))
         return {
-            "region": region,
+            "region": region or scope.region_prefix,
             "month": month,
             "at": moment.isoformat(),
             "sectors": rows,
             "total": totals,
         }
+
+    def trend(
+        self,
+        region: str | None,
+        year: int | None = None,
+        *,
+        scope: Scope,
+        valid_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Hazards found and rectified per month of ``year`` (default: the moment's), up
+        to the business moment: the dashboard's chart, from the same figures as the
+        monthly report."""
+        officials_only(scope)
+        moment = self.moment(valid_at)
+        year = year or moment.year
+        months = []
+        for m in range(1, 13):
+            if datetime(year, m, 1, tzinfo=UTC) > moment:
+                break
+            label = f"{year}-{m:02d}"
+            total = self.monthly_report(region, label, scope=scope, valid_at=moment)["total"]
+            months.append(
+                {
+                    "month": label,
+                    "hazards_found": total["hazards_found"],
+                    "rectified": total["rectified"],
+                }
+            )
+        return {"year": year, "at": moment.isoformat(), "months": months}
+
+    def statistics(
+        self,
+        region: str | None,
+        year: int,
+        *,
+        scope: Scope,
+        valid_at: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """The monthly report for every month of ``year`` (月度分行业统计)."""
+        return [
+            self.monthly_report(region, f"{year}-{m:02d}", scope=scope, valid_at=valid_at)
+            for m in range(1, 13)
+        ]
 
     @staticmethod
     def _figures(sector: str, f: dict[str, int], units: int, overdue: int) -> dict[str, Any]:
@@ -453,19 +603,28 @@ class ReadModels:
     # ---- the monthly ranking (动态评价指数) --------------------------------------------------
 
     def ranking(
-        self, region: str, month: str, *, by: str = "region", at: datetime | None = None
+        self,
+        region: str | None,
+        month: str,
+        *,
+        scope: Scope,
+        by: str = "region",
+        valid_at: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Regions (or departments) ranked by the dynamic evaluation index for ``month``.
+        """Regions (or departments) ranked by the dynamic evaluation index for ``month``,
+        from the hazards and actions inside ``scope`` only.
 
         See ``docs/read-models.md`` for the formula; every component is returned too.
         """
         if by not in ("region", "department"):
             raise ValueError("by: 排名对象只能是region或department / by is region or department")
-        moment = self.moment(at)
+        officials_only(scope)
+        check_month(month)
+        moment = self.moment(valid_at)
         reg_t = self._table("hazard_register", "hazard_register")
         act_t = self._table("enforcement", "enforcement_actions")
+        where, params = scope_where(scope, region)
         unit = "region_code" if by == "region" else "assigned_department"
-        like = region + "%"
         hazards = self._q(
             f"SELECT {unit}, COUNT(*), "
             f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
@@ -475,16 +634,16 @@ class ReadModels:
             f"SUM(CASE WHEN closed_on_time IS NOT NULL THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN closed_on_time = 1 THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN grade = 'major' AND status <> 'closed' THEN 1 ELSE 0 END) "
-            f"FROM {reg_t} WHERE found_month = ? AND region_code LIKE ? "
-            f"AND {unit} IS NOT NULL GROUP BY {unit}",
-            (ts(moment), month, like),
+            f"FROM {reg_t}{_sql_where(['found_month = ?', *where, f'{unit} IS NOT NULL'])} "
+            f"GROUP BY {unit}",
+            [ts(moment), month, *params],
         )
         act_unit = "region_code" if by == "region" else "department"
         actions = dict(
             self._q(
-                f"SELECT {act_unit}, COUNT(*) FROM {act_t} WHERE issued_month = ? AND region_code "
-                f"LIKE ? AND status <> 'revoked' GROUP BY {act_unit}",
-                (month, like),
+                f"SELECT {act_unit}, COUNT(*) FROM {act_t}"
+                f"{_sql_where(['issued_month = ?', *where, 'status <> ?'])} GROUP BY {act_unit}",
+                [month, *params, "revoked"],
             )
         )
         out = []

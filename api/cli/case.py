@@ -7,13 +7,16 @@ from uuid import UUID
 
 import typer
 
-from ledger.errors import NotFound
-from ledger.views import case_summary, event_row
+from ledger.scope import Scope
+from projections.reads import Reads
 
 from .common import emit, open_ledger, options
 from .review_command import parse_moment
 
 app = typer.Typer(no_args_is_help=True)
+
+#: The person at the terminal reads everything: the store's file is theirs already.
+LOCAL_OPERATOR = Scope.everything()
 
 
 @app.command("show")
@@ -32,12 +35,10 @@ def show(
     known = parse_moment(known_at, "--known-at")
     valid = parse_moment(valid_at, "--valid-at")
     with open_ledger(ctx) as ledger:
-        case = ledger.case_at(case_id, known_at=known, valid_at=valid)
-        if case is None:
-            raise NotFound("HazardCase", f"{case_id} (nothing known or happened by then)")
-        history = ledger.history(case_id)[: case.version]
-        summary = case_summary(case, at=valid or known or ledger.clock())
-        rows = [event_row(e) for e in history]
+        reads = Reads(ledger)
+        summary = reads.case(case_id, scope=LOCAL_OPERATOR, known_at=known, valid_at=valid)
+        timeline = reads.timeline(case_id, scope=LOCAL_OPERATOR, known_at=known)
+        rows = timeline[: summary["version"]]
     if opts.json:
         emit({"case": summary, "history": rows, "known_at": known_at, "valid_at": valid_at}, opts)
         return

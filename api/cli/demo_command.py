@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
+        from ledger.scope import Scope
         from projections.queries import ReadModels
 
         from .projections_command import _print_figures
@@ -141,8 +142,11 @@ def register(app: typer.Typer) -> None:
             month = min(until, datetime(year, 10, 31, tzinfo=CST)).strftime("%Y-%m")
             models = ReadModels(ledger.store)
             try:
-                monthly = models.monthly_report(COUNTY, month, at=clock())
-                ranking = models.ranking(COUNTY, month, by="department", at=clock())
+                everything = Scope.everything()
+                monthly = models.monthly_report(COUNTY, month, scope=everything, valid_at=clock())
+                ranking = models.ranking(
+                    COUNTY, month, scope=everything, by="department", valid_at=clock()
+                )
             finally:
                 models.close()
             typer.echo("")
@@ -156,7 +160,9 @@ def register(app: typer.Typer) -> None:
             for row in ranking[:6]:
                 typer.echo(f"  {row['rank']}. {row['unit']}  {row['index']:.2f}")
 
-            review: dict[str, Any] = build_review(ledger, planted.factory_code, planted.incident_at)
+            review: dict[str, Any] = build_review(
+                ledger, planted.factory_code, planted.incident_at, scope=Scope.everything()
+            )
             typer.echo("")
             typer.echo(
                 f"{'Accountability review' if en else '事故责任倒查'}：{planted.factory_name} "
@@ -165,7 +171,7 @@ def register(app: typer.Typer) -> None:
             for finding in review["findings"]:
                 message = finding["message_en"] if en else finding["message_zh"]
                 typer.echo(f"  [{finding['rule']}] {message}")
-            elsewhere = build_review(ledger, planted.shop_code, clock())
+            elsewhere = build_review(ledger, planted.shop_code, clock(), scope=Scope.everything())
             typer.echo(("Also planted, at " if en else "另有埋点：") + f"{planted.shop_name}")
             for finding in elsewhere["findings"]:
                 if finding["rule"] == "AUD-CLOSURE-NO-MEASURES":

@@ -12,24 +12,31 @@ from uuid import UUID
 import typer
 
 from ledger.integrity.status import ProofStatus, proof_statuses
-from ledger.views import event_row
+from ledger.scope import Scope
+from projections.reads import Reads
 
 from .common import emit, open_ledger, options
+from .review_command import parse_moment
 
 
 def register(case_app: typer.Typer) -> None:
     @case_app.command("history")
     def history(
-        ctx: typer.Context, case_id: Annotated[UUID, typer.Argument(help="The case id.")]
+        ctx: typer.Context,
+        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+        known_at: Annotated[
+            str | None,
+            typer.Option("--known-at", help="Only events recorded by this moment (ISO 8601)."),
+        ] = None,
     ) -> None:
         """Full timeline: both clocks, actor, changes, late flag and proof status."""
         opts = options(ctx)
+        known = parse_moment(known_at, "--known-at")
         with open_ledger(ctx) as ledger:
-            events = ledger.history(case_id)
+            timeline = Reads(ledger).timeline(case_id, scope=Scope.everything(), known_at=known)
             statuses = proof_statuses(ledger.integrity, case_id)
         rows = []
-        for event in events:
-            row = event_row(event)
+        for row in timeline:
             status = statuses.get(row["version"]) or ProofStatus(None, "not_logged", "")
             row["seq"] = status.seq
             row["proof"] = status.as_dict()

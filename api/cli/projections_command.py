@@ -13,9 +13,11 @@ from typing import Annotated, Any
 
 import typer
 
+from ledger.scope import Scope
 from projections.base import CHINA_TIME
 from projections.follower import REBUILD_BATCH, Follower
-from projections.queries import ReadModelMissing, ReadModels, RegisterFilter
+from projections.queries import ReadModelMissing, RegisterFilter
+from projections.reads import Reads
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
 from .common import Options, emit, options
@@ -198,8 +200,12 @@ def register(app: typer.Typer) -> None:
         found_to: Annotated[str | None, typer.Option("--to", help="Found before.")] = None,
         overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
         listed: Annotated[bool | None, typer.Option("--listed/--not-listed")] = None,
-        at: Annotated[str | None, typer.Option(help="Moment for overdue (default now).")] = None,
-        known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+        valid_at: Annotated[
+            str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
+        ] = None,
+        known_at: Annotated[
+            str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
+        ] = None,
         limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
         cursor: Annotated[str | None, typer.Option(help="Cursor from the previous page.")] = None,
     ) -> None:
@@ -216,8 +222,15 @@ def register(app: typer.Typer) -> None:
             overdue=overdue,
             listed=listed,
         )
-        with _reader(opts, known_at) as models:
-            page = models.register(filters, at=_moment(at, "at"), limit=limit, cursor=cursor)
+        with _reads(opts) as reads:
+            page = reads.register(
+                filters,
+                scope=LOCAL_OPERATOR,
+                known_at=_moment(known_at, "known_at"),
+                valid_at=_moment(valid_at, "valid_at"),
+                limit=limit,
+                cursor=cursor,
+            )
         if opts.json:
             emit({"items": page.items, "next_cursor": page.next_cursor, "at": page.at}, opts)
             return
@@ -234,13 +247,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
 
 
-@contextmanager
-def _reader(opts: Options, known_at: str | None) -> Iterator[ReadModels]:
-    from ledger.store import resolve_store
+#: The person at the terminal reads everything: the store's file is theirs already.
+LOCAL_OPERATOR = Scope.everything()
 
-    models = ReadModels(resolve_store(opts.store), known_at=_moment(known_at, "known_at"))
+
+@contextmanager
+def _reads(opts: Options) -> Iterator[Reads]:
+    """The read layer over the configured ledger, with read errors as exit codes."""
+    opened = open_ledger(
+        Config(store=opts.store, plugins=None if opts.plugins is None else tuple(opts.plugins))
+    )
     try:
-        yield models
+        yield Reads(opened.ledger, audit_rules=opened.sectors.audit_rules)
     except ReadModelMissing as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(3) from None
@@ -248,7 +266,7 @@ def _reader(opts: Options, known_at: str | None) -> Iterator[ReadModels]:
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from None
     finally:
-        models.close()
+        opened.close()
 
 
 LABELS = {
@@ -288,14 +306,26 @@ def monthly(
     month: Annotated[str, typer.Option(help="YYYY-MM.")],
     json: Annotated[bool, typer.Option("--json")] = False,
     lang: Annotated[str | None, typer.Option("--lang")] = None,
-    at: Annotated[str | None, typer.Option(help="Moment of 'so far' figures.")] = None,
-    known_at: Annotated[str | None, typer.Option("--known-at")] = None,
+    valid_at: Annotated[
+        str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
+    ] = None,
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
+    ] = None,
 ) -> None:
     """The monthly summary in the shape of the county reports."""
     opts = options(ctx)
-    opts = Options(store=opts.store, json=json or opts.json, lang=lang or opts.lang)
-    with _reader(opts, known_at) as models:
-        report = models.monthly_report(region, month, at=_moment(at, "at"))
+    opts = Options(
+        store=opts.store, json=json or opts.json, lang=lang or opts.lang, plugins=opts.plugins
+    )
+    with _reads(opts) as reads:
+        report = reads.monthly_report(
+            region,
+            month,
+            scope=LOCAL_OPERATOR,
+            known_at=_moment(known_at, "known_at"),
+            valid_at=_moment(valid_at, "valid_at"),
+        )
     if opts.json:
         emit(report, opts)
         return
@@ -318,13 +348,25 @@ def ranking(
     month: Annotated[str, typer.Option(help="YYYY-MM.")],
     by: Annotated[str, typer.Option(help="region or department.")] = "region",
     json: Annotated[bool, typer.Option("--json")] = False,
-    at: Annotated[str | None, typer.Option()] = None,
+    valid_at: Annotated[
+        str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
+    ] = None,
+    known_at: Annotated[
+        str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
+    ] = None,
 ) -> None:
     """Monthly ranking by the dynamic evaluation index (动态评价指数)."""
     opts = options(ctx)
-    opts = Options(store=opts.store, json=json or opts.json, lang=opts.lang)
-    with _reader(opts, None) as models:
-        rows = models.ranking(region, month, by=by, at=_moment(at, "at"))
+    opts = Options(store=opts.store, json=json or opts.json, lang=opts.lang, plugins=opts.plugins)
+    with _reads(opts) as reads:
+        rows = reads.rankings(
+            region,
+            month,
+            scope=LOCAL_OPERATOR,
+            by=by,
+            known_at=_moment(known_at, "known_at"),
+            valid_at=_moment(valid_at, "valid_at"),
+        )
     if opts.json:
         emit(rows, opts)
         return

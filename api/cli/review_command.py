@@ -12,28 +12,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
 
 from api.review.export import export_review
 from api.review.render import to_html, to_markdown
-from ledger.application import HazardLedger
-from ledger.enforcement import EnforcementAction
-from ledger.enterprise import Enterprise
-from ledger.errors import NotFound
-from ledger.hazard import STATUS_ZH, HazardCase, Status
-from ledger.inspection import Inspection
+from ledger.hazard import STATUS_ZH, Status
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import BundleError
-from ledger.review.index import enterprise_aggregates
-from ledger.review.report import build_review
-from ledger.views import is_late, plain
+from ledger.scope import Scope
+from projections.reads import Reads
 
 from .common import emit, open_ledger, options
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+
+#: The person at the terminal reads everything: the store's file is theirs already.
+LOCAL_OPERATOR = Scope.everything()
 
 
 class ReportFormat(StrEnum):
@@ -74,6 +71,10 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
         ] = None,
+        known_at: Annotated[
+            str | None,
+            typer.Option("--known-at", help="Review the record as recorded by this moment."),
+        ] = None,
         bundle_dir: Annotated[
             Path | None,
             typer.Option(
@@ -88,8 +89,9 @@ def register(app: typer.Typer) -> None:
         language = lang or opts.lang
         moment = parse_moment(incident_at, "--incident-at")
         assert moment is not None
+        known = parse_moment(known_at, "--known-at")
         with open_ledger(ctx) as ledger:
-            report = build_review(ledger, enterprise, moment)
+            report = Reads(ledger).review(enterprise, moment, scope=LOCAL_OPERATOR, known_at=known)
             if bundle_dir is not None:
                 try:
                     written = export_review(ledger, report, bundle_dir, language)
@@ -138,7 +140,9 @@ def register(app: typer.Typer) -> None:
         known = parse_moment(known_at, "--known-at")
         valid = parse_moment(valid_at, "--valid-at")
         with open_ledger(ctx) as ledger:
-            data = enterprise_view(ledger, code, known_at=known, valid_at=valid)
+            data = Reads(ledger).enterprise(
+                code, scope=LOCAL_OPERATOR, known_at=known, valid_at=valid
+            )
         if opts.json:
             emit(data, opts)
             return
@@ -166,90 +170,3 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"  {i['inspected_at'][:10]}  {i['type']}  {'、'.join(i['team'])}{late}")
 
     app.add_typer(enterprise_app, name="enterprise", help="Look at enterprises (生产经营单位).")
-
-
-def enterprise_view(
-    ledger: HazardLedger,
-    code: str,
-    *,
-    known_at: datetime | None = None,
-    valid_at: datetime | None = None,
-) -> dict[str, Any]:
-    """The enterprise and its aggregates as they stood at the given cut, as plain values.
-
-    Aggregates nothing of which was known (or had happened) by the cut are left out;
-    ``late_entries`` counts the events in the cut recorded long after they happened.
-    """
-    enterprise_state = ledger.state_at(
-        ledger.enterprise(code).id, known_at=known_at, valid_at=valid_at
-    )
-    if not isinstance(enterprise_state, Enterprise):
-        raise NotFound("Enterprise", code)
-    at = valid_at or known_at or ledger.clock()
-    ids = enterprise_aggregates(ledger, code)
-
-    def cut(aggregate_id: Any) -> tuple[Any, int]:
-        state = ledger.state_at(aggregate_id, known_at=known_at, valid_at=valid_at)
-        if state is None:
-            return None, 0
-        late = sum(1 for e in ledger.history(aggregate_id)[: state.version] if is_late(e))
-        return state, late
-
-    cases, actions, inspections = [], [], []
-    for case_id in ids.cases:
-        case, late = cut(case_id)
-        if isinstance(case, HazardCase):
-            cases.append(
-                {
-                    "id": str(case.id),
-                    "found_at": case.found_at.isoformat(),
-                    "grade": case.grade.value if case.grade else None,
-                    "status": case.status.value,
-                    "overdue": case.is_overdue(at),
-                    "deadline": plain(case.deadline),
-                    "description": case.description,
-                    "version": case.version,
-                    "late_entries": late,
-                }
-            )
-    for action_id in ids.actions:
-        action, late = cut(action_id)
-        if isinstance(action, EnforcementAction):
-            actions.append(
-                {
-                    "id": str(action.id),
-                    "kind": action.kind.value,
-                    "document_number": action.document_number,
-                    "issued_at": action.issued_at.isoformat(),
-                    "status": action.status.value,
-                    "suspends_work": action.suspends_work_at(at),
-                    "late_entries": late,
-                }
-            )
-    for inspection_id in ids.inspections:
-        inspection, late = cut(inspection_id)
-        if isinstance(inspection, Inspection):
-            inspections.append(
-                {
-                    "id": str(inspection.id),
-                    "type": inspection.inspection_type.value,
-                    "inspected_at": inspection.inspected_at.isoformat(),
-                    "team": list(inspection.team),
-                    "hazards": [str(h) for h in inspection.hazard_ids],
-                    "late_entries": late,
-                }
-            )
-    return {
-        "known_at": plain(known_at),
-        "valid_at": plain(valid_at),
-        "enterprise": {
-            "credit_code": enterprise_state.credit_code,
-            "name": enterprise_state.name,
-            "region_code": enterprise_state.region_code,
-            "sectors": list(enterprise_state.sectors),
-            "principal": plain(enterprise_state.principal_on(at)),
-        },
-        "cases": cases,
-        "actions": actions,
-        "inspections": inspections,
-    }

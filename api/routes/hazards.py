@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ledger.hazard import HazardCase, RectificationPlan
-from ledger.views import case_summary, event_row
 
 from ..commanding import run_command, run_step
 from ..problems import Problem
@@ -38,6 +35,7 @@ from ..security import CurrentUser, in_scope
 from ..services import Services
 from ..users import User
 from .common import ERRORS, READ_ERRORS
+from .reading import KnownAt, ReadsDep, ValidAt, answering, json_response
 
 router = APIRouter(prefix="/hazards", tags=["hazards 隐患"])
 
@@ -60,58 +58,28 @@ def _case_in_scope(request: Request, user: User, case_id: UUID) -> HazardCase:
 
 @router.get("/{case_id}", response_model=CaseView, responses=READ_ERRORS)
 async def get_case(
-    request: Request,
+    reads: ReadsDep,
     case_id: UUID,
     user: CurrentUser,
-    known_at: Annotated[
-        datetime | None, Query(description="State as recorded by this moment (transaction time)")
-    ] = None,
-    valid_at: Annotated[
-        datetime | None, Query(description="State as it was in the world at this moment")
-    ] = None,
+    known_at: KnownAt = None,
+    valid_at: ValidAt = None,
 ) -> Response:
-    """A case's state now, or as known at / valid at a moment. Overdue is computed for
-    the moment asked about."""
-    current = _case_in_scope(request, user, case_id)
-    ledger = _services(request).ledger
-    case: HazardCase | None = current
-    if known_at is not None or valid_at is not None:
-        case = ledger.case_at(case_id, known_at=known_at, valid_at=valid_at)
-        if case is None:
-            raise Problem(404, "not-found", "该时点尚无此案卷", "nothing of this case by then")
-    assert case is not None
-    moment = valid_at or known_at or ledger.clock()
-    return Response(
-        orjson.dumps(case_summary(case, at=moment)),
-        media_type="application/json",
-        headers={"etag": f'"{case.version}"'},
-    )
+    """A case's state now, or as recorded by ``known_at`` / as it was at ``valid_at``.
+    Overdue is computed for the moment asked about."""
+    with answering(known_at, valid_at):
+        summary = reads.case(case_id, scope=user.scope, known_at=known_at, valid_at=valid_at)
+    return json_response(summary, etag=f'"{summary["version"]}"')
 
 
 @router.get("/{case_id}/timeline", response_model=list[TimelineEvent], responses=READ_ERRORS)
 async def timeline(
-    request: Request,
-    case_id: UUID,
-    user: CurrentUser,
-    known_at: Annotated[
-        datetime | None, Query(description="Only events recorded by this moment")
-    ] = None,
+    reads: ReadsDep, case_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
-    """Every event of the case with both clocks, actor and the change it made."""
-    events = _services(request).ledger.history(case_id)
-    reported = events[0]
-    if not isinstance(reported, HazardCase.Reported):
-        raise Problem(404, "not-found")
-    in_scope(
-        user,
-        region_code=reported.region_code,
-        sector=reported.sector,
-        enterprise_code=reported.enterprise_code,
-    )
-    if known_at is not None:
-        events = [e for e in events if e.timestamp <= known_at]
-    rows = [event_row(e) for e in events]
-    return Response(orjson.dumps(rows), media_type="application/json")
+    """Every event of the case recorded by ``known_at``, with both clocks, actor and the
+    change it made."""
+    with answering(known_at):
+        rows = reads.timeline(case_id, scope=user.scope, known_at=known_at)
+    return json_response(rows)
 
 
 @router.post("", status_code=201, response_model=CommandResult, responses=ERRORS)

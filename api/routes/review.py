@@ -12,22 +12,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.review.render import to_html, to_markdown
-from ledger.identity import Role
-from ledger.review.report import build_review
+from ledger.permissions import REVIEW
 
 from ..problems import Problem, language
 from ..security import CurrentUser
-from ..services import Services
 from .common import READ_ERRORS
+from .reading import KnownAt, ReadsDep, answering, json_response, permit
 
 router = APIRouter(tags=["review 事故责任倒查"])
-
-REVIEWERS = frozenset({Role.AUDITOR, Role.GOVERNMENT, Role.DEPARTMENT, Role.INSPECTOR, Role.ADMIN})
 
 
 class ReviewFormat(StrEnum):
@@ -39,20 +35,17 @@ class ReviewFormat(StrEnum):
 @router.get("/review", responses=READ_ERRORS)
 async def review(
     request: Request,
+    reads: ReadsDep,
     user: CurrentUser,
     enterprise: Annotated[str, Query(description="Unified social credit code")],
     incident_at: Annotated[datetime, Query(description="Moment of the incident, with zone")],
     format: Annotated[ReviewFormat, Query(description="json, md or html")] = ReviewFormat.JSON,
     lang: Annotated[str | None, Query(description="zh or en")] = None,
+    known_at: KnownAt = None,
 ) -> Response:
-    """Accountability review of an enterprise at the moment of an incident."""
-    if user.role not in REVIEWERS:
-        raise Problem(
-            403,
-            "forbidden",
-            f"角色“{user.role.value}”不能调阅事故责任倒查报告",
-            f"role {user.role.value!r} may not run an accountability review",
-        )
+    """Accountability review of an enterprise at the moment of an incident, of what the
+    user's scope sees, from the record as known at ``known_at`` (default: all of it)."""
+    permit(user, REVIEW)
     if incident_at.tzinfo is None:
         raise Problem(
             422,
@@ -60,17 +53,11 @@ async def review(
             "incident_at 必须带时区，例如 2026-05-01T14:00:00+08:00",
             "incident_at must carry a time zone, e.g. 2026-05-01T14:00:00+08:00",
         )
-    services: Services = request.app.state.services
-    found = services.ledger.enterprise(enterprise)
-    if not any(
-        user.sees(region_code=found.region_code, sector=s, enterprise_code=enterprise)
-        for s in found.sectors
-    ):
-        raise Problem(404, "not-found")
-    report = build_review(services.ledger, enterprise, incident_at)
+    with answering(known_at):
+        report = reads.review(enterprise, incident_at, scope=user.scope, known_at=known_at)
     chosen = lang or language(request)
     if format is ReviewFormat.HTML:
         return Response(to_html(report, chosen), media_type="text/html; charset=utf-8")
     if format is ReviewFormat.MD:
         return Response(to_markdown(report, chosen), media_type="text/markdown; charset=utf-8")
-    return Response(orjson.dumps(report), media_type="application/json")
+    return json_response(report)

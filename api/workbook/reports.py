@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from projections.queries import ReadModels, RegisterFilter
+from projections.queries import Page
 
 from .columns import GRADES_ZH, SECTORS_ZH, STATUSES_ZH, WORKBOOK_TZ
 
@@ -106,28 +106,19 @@ def register_headers(extra: Sequence[Any] = ()) -> list[str]:
     return [h for _, h in REGISTER_COLUMNS] + [c.title_zh for c in extra]
 
 
-def register_rows(
-    models: ReadModels,
-    filters: RegisterFilter,
-    at: datetime | None,
-    extra: Sequence[Any] = (),
-) -> Iterator[list[Any]]:
-    """The register, page by page, as rows of cells in ``register_headers`` order.
+def register_rows(pages: Iterable[Page], extra: Sequence[Any] = ()) -> Iterator[list[Any]]:
+    """The register's pages (``Reads.register_pages``, which took the scope and the
+    clocks) as rows of cells in ``register_headers`` order.
 
     ``extra`` holds sector report columns (``plugins.ReportColumn``): each fills its cell
     from the hazard's details when the hazard is of that column's sector.
     """
-    cursor: str | None = None
-    while True:
-        page = models.register(filters, at=at, limit=1000, cursor=cursor)
+    for page in pages:
         for item in page.items:
             details = item.get("details") or {}
             yield [_cell(key, item.get(key)) for key, _ in REGISTER_COLUMNS] + [
                 _detail(details.get(c.key)) if item.get("sector") == c.sector else "" for c in extra
             ]
-        if not page.next_cursor:
-            return
-        cursor = page.next_cursor
 
 
 def _detail(value: Any) -> Any:
@@ -157,15 +148,11 @@ def monthly_rows(report: dict[str, Any]) -> Iterator[list[Any]]:
         yield ["合计"] + [_cell(k, report["total"].get(k)) for k, _ in FIGURES]
 
 
-def statistics_rows(
-    models: ReadModels, region: str, year: int, at: datetime | None
-) -> Iterator[list[Any]]:
-    """Sector statistics month by month for a year (月度分行业统计)."""
-    for month in range(1, 13):
-        label = f"{year}-{month:02d}"
-        report = models.monthly_report(region, label, at=at)
+def statistics_rows(reports: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    """Sector statistics month by month (月度分行业统计), from ``Reads.statistics``."""
+    for report in reports:
         for row in monthly_rows(report):
-            yield [label, *row]
+            yield [report["month"], *row]
 
 
 def write(path: Path, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +33,7 @@ from ledger.events import LedgerAggregate
 from ledger.hazard import STATUS_ZH, HazardCase, Status
 from ledger.inspection import Inspection
 from ledger.responsibility import DUTY_ZH, Duty, ResponsibilityPost
+from ledger.scope import Scope
 from ledger.views import case_summary, event_row, is_late, plain
 
 from .index import enterprise_aggregates
@@ -57,17 +59,66 @@ COMPARED = (
 Event = LedgerAggregate.Event
 
 
-def build_dossier(ledger: HazardLedger, enterprise_code: str, incident_at: datetime) -> Dossier:
-    """Every event of the enterprise's record, as known now, for the audit rules."""
+def _cut(history: Sequence[Event], known_at: datetime | None) -> list[Event]:
+    """The events recorded by ``known_at`` (a prefix: versions follow recording order)."""
+    if known_at is None:
+        return list(history)
+    return list(takewhile(lambda e: e.timestamp <= known_at, history))
+
+
+def _seen(history: Sequence[Event], scope: Scope) -> bool:
+    first: Any = history[0]
+    return scope.sees(
+        region_code=first.region_code, sector=first.sector, enterprise_code=first.enterprise_code
+    )
+
+
+def visible_enterprise(
+    ledger: HazardLedger, enterprise_code: str, *, scope: Scope, known_at: datetime | None
+) -> Enterprise:
+    """The enterprise as known at ``known_at``, if the scope sees it in one of its sectors.
+
+    Not registered by then, or out of scope: ``NotFound``, the same as a code nobody
+    used, so an answer never tells the two apart.
+    """
     enterprise = ledger.enterprise(enterprise_code)
+    state = ledger.state_at(enterprise.id, known_at=known_at)
+    if not isinstance(state, Enterprise) or not any(
+        scope.sees(region_code=state.region_code, sector=s, enterprise_code=enterprise_code)
+        for s in state.sectors
+    ):
+        raise NotFound("Enterprise", enterprise_code)
+    return state
+
+
+def build_dossier(
+    ledger: HazardLedger,
+    enterprise_code: str,
+    incident_at: datetime,
+    *,
+    scope: Scope,
+    known_at: datetime | None = None,
+) -> Dossier:
+    """The enterprise's record for the audit rules: every event recorded by ``known_at``
+    (default: all) of the cases, actions and inspections the scope sees."""
+    enterprise = visible_enterprise(ledger, enterprise_code, scope=scope, known_at=known_at)
     ids = enterprise_aggregates(ledger, enterprise_code)
+
+    def histories(aggregate_ids: Sequence[UUID]) -> dict[UUID, Sequence[Event]]:
+        found: dict[UUID, Sequence[Event]] = {}
+        for i in aggregate_ids:
+            history = _cut(ledger.history(i), known_at)
+            if history and _seen(history, scope):
+                found[i] = history
+        return found
+
     return Dossier(
         enterprise_code=enterprise_code,
         incident_at=incident_at,
-        cases={i: ledger.history(i) for i in ids.cases},
-        actions={i: ledger.history(i) for i in ids.actions},
-        inspections={i: ledger.history(i) for i in ids.inspections},
-        enterprise=ledger.history(enterprise.id),
+        cases=histories(ids.cases),
+        actions=histories(ids.actions),
+        inspections=histories(ids.inspections),
+        enterprise=_cut(ledger.history(enterprise.id), known_at),
     )
 
 
@@ -76,9 +127,17 @@ def build_review(
     enterprise_code: str,
     incident_at: datetime,
     *,
+    scope: Scope,
+    known_at: datetime | None = None,
     rules: Sequence[AuditRule] | None = None,
 ) -> dict[str, Any]:
-    """The review of ``enterprise_code`` at ``incident_at`` as a plain dict."""
+    """The review of ``enterprise_code`` at ``incident_at`` as a plain dict.
+
+    Only what ``scope`` sees is reviewed (another sector's case at a shared enterprise
+    does not exist for a sector-limited reviewer), and only what was recorded by
+    ``known_at`` (default: everything recorded so far): the review as it could have
+    been written then.
+    """
     if incident_at.tzinfo is None:
         raise ValueError("incident_at must carry a time zone")
     if rules is None:
@@ -86,8 +145,8 @@ def build_review(
         rules = [*builtin_rules(), *(ledger.sectors.audit_rules if ledger.sectors else ())]
     rules = list(rules)
     check_registry(rules)
-    enterprise = ledger.enterprise(enterprise_code)
-    dossier = build_dossier(ledger, enterprise_code, incident_at)
+    enterprise = visible_enterprise(ledger, enterprise_code, scope=scope, known_at=known_at)
+    dossier = build_dossier(ledger, enterprise_code, incident_at, scope=scope, known_at=known_at)
     cases, actions, inspections = dossier.cases, dossier.actions, dossier.inspections
     enterprise_history = dossier.enterprise
     findings = run_rules(rules, dossier)
@@ -98,7 +157,7 @@ def build_review(
         return [_row(e, t, proofs) for e in history]
 
     hazards = [
-        _hazard(ledger, case_id, history, t, rows(history))
+        _hazard(ledger, case_id, history, t, known_at, rows(history))
         for case_id, history in cases.items()
         if history[0].occurred_at <= t
     ]
@@ -127,14 +186,14 @@ def build_review(
         "hazards": hazards,
         "hazards_found_after_incident": later_cases,
         "enforcement": [
-            _action(ledger, i, h, t, rows(h), findings)
+            _action(ledger, i, h, t, known_at, rows(h), findings)
             for i, h in actions.items()
             if h[0].occurred_at <= t
         ],
         "inspections": [
             _inspection(i, h, rows(h)) for i, h in inspections.items() if h[0].occurred_at <= t
         ],
-        "responsibility_chain": _chain(ledger, enterprise, cases, t, proofs),
+        "responsibility_chain": _chain(ledger, enterprise, cases, t, known_at, scope, proofs),
         "late_entries": late,
         "findings": finding_dicts,
         "rules": [
@@ -172,11 +231,12 @@ def _hazard(
     case_id: UUID,
     history: Sequence[Event],
     t: datetime,
+    known_at: datetime | None,
     rows: list[dict[str, Any]],
 ) -> dict[str, Any]:
     report = history[0]
-    as_was = ledger.case_at(case_id, valid_at=t)
-    as_known = ledger.case_at(case_id, valid_at=t, known_at=t)
+    as_was = ledger.case_at(case_id, valid_at=t, known_at=known_at)
+    as_known = ledger.case_at(case_id, valid_at=t, known_at=_earlier(t, known_at))
     state = _state(as_was, t)
     known = _state(as_known, t)
     assert state is not None and as_was is not None
@@ -260,10 +320,11 @@ def _action(
     action_id: UUID,
     history: Sequence[Event],
     t: datetime,
+    known_at: datetime | None,
     rows: list[dict[str, Any]],
     findings: Sequence[Any],
 ) -> dict[str, Any]:
-    action = ledger.state_at(action_id, valid_at=t)
+    action = ledger.state_at(action_id, valid_at=t, known_at=known_at)
     assert isinstance(action, EnforcementAction)
     kind = ActionKind(action.kind)
     suspending = kind in SUSPENDING_KINDS
@@ -320,12 +381,16 @@ def _chain(
     enterprise: Enterprise,
     cases: Mapping[UUID, Sequence[Event]],
     t: datetime,
+    known_at: datetime | None,
+    scope: Scope,
     proofs: ProofSource,
 ) -> list[dict[str, Any]]:
-    """Who held each link of the responsibility chain at ``t`` (and as known at ``t``)."""
+    """Who held each link of the responsibility chain at ``t`` (and as known at ``t``),
+    from what was recorded by ``known_at``, for the sectors the scope sees."""
     links: list[dict[str, Any]] = []
-    was = ledger.state_at(enterprise.id, valid_at=t)
-    known = ledger.state_at(enterprise.id, valid_at=t, known_at=t)
+    known_then = _earlier(t, known_at)
+    was = ledger.state_at(enterprise.id, valid_at=t, known_at=known_at)
+    known = ledger.state_at(enterprise.id, valid_at=t, known_at=known_then)
     principal = was.principal_on(t) if isinstance(was, Enterprise) else None
     principal_known = known.principal_on(t) if isinstance(known, Enterprise) else None
     links.append(
@@ -337,12 +402,16 @@ def _chain(
             "主要负责人",
             principal,
             principal_known,
-            ledger.history(enterprise.id),
+            _cut(ledger.history(enterprise.id), known_at),
             t,
             proofs,
         )
     )
-    sectors = list(dict.fromkeys([*enterprise.sectors, *(_sector(h) for h in cases.values())]))
+    sectors = [
+        s
+        for s in dict.fromkeys([*enterprise.sectors, *(_sector(h) for h in cases.values())])
+        if scope.sees_sector(s)
+    ]
     for region in _ancestors(enterprise.region_code):
         for duty, sector in [
             *((Duty.DEPARTMENT_OFFICIAL, s) for s in sectors),
@@ -352,8 +421,11 @@ def _chain(
                 post = ledger.post(duty, region, sector)
             except NotFound:
                 continue
-            was_post = ledger.state_at(post.id, valid_at=t)
-            known_post = ledger.state_at(post.id, valid_at=t, known_at=t)
+            post_history = _cut(ledger.history(post.id), known_at)
+            if not post_history:
+                continue  # not recorded by known_at
+            was_post = ledger.state_at(post.id, valid_at=t, known_at=known_at)
+            known_post = ledger.state_at(post.id, valid_at=t, known_at=known_then)
             links.append(
                 {
                     **_link(
@@ -366,7 +438,7 @@ def _chain(
                         known_post.holder_on(t)
                         if isinstance(known_post, ResponsibilityPost)
                         else None,
-                        ledger.history(post.id),
+                        post_history,
                         t,
                         proofs,
                     ),
@@ -375,6 +447,10 @@ def _chain(
                 }
             )
     return links
+
+
+def _earlier(t: datetime, known_at: datetime | None) -> datetime:
+    return t if known_at is None else min(t, known_at)
 
 
 def _sector(history: Sequence[Event]) -> str:
@@ -408,4 +484,4 @@ def _link(
     }
 
 
-__all__ = ["build_dossier", "build_review"]
+__all__ = ["build_dossier", "build_review", "visible_enterprise"]

@@ -23,6 +23,7 @@ from ledger.codes import make_credit_code
 from ledger.enterprise import Person
 from ledger.errors import RuleViolated
 from ledger.review.report import build_review
+from ledger.scope import Scope
 from plugins import load_sectors
 from plugins.spec import ENTRY_POINT_GROUP
 from projections.follower import Follower
@@ -114,7 +115,7 @@ def test_validates_rebuilds_reviews_and_exports(
     finally:
         follower.close()
 
-    review = build_review(app, COLD_STORE, clock.advance(days=1))
+    review = build_review(app, COLD_STORE, clock.advance(days=1), scope=Scope.everything())
     rules = {f["rule"] for f in review["findings"]}
     assert "AUD-AMMONIA-MAJOR-OPEN" in rules
 

@@ -7,10 +7,13 @@ import threading
 import time
 
 from ledger.application import HazardLedger
+from ledger.scope import Scope
 from projections.follower import Follower
 from projections.registry import builtin_projections
 from tests.conftest import FakeClock
 from tests.support import register_restaurant, report_case
+
+EVERYTHING = Scope.everything()
 
 LONG_POLL = 60.0
 
@@ -56,7 +59,7 @@ def ledger_rows(ledger: HazardLedger) -> set[str]:
 
     models = ReadModels(ledger.store)
     try:
-        return {item["case_id"] for item in models.register(limit=100).items}
+        return {item["case_id"] for item in models.register(limit=100, scope=EVERYTHING).items}
     finally:
         models.close()
 

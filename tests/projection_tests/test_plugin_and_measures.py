@@ -11,12 +11,15 @@ import pytest
 from ledger.application import HazardLedger
 from ledger.errors import RuleViolated
 from ledger.read_model_spec import ReadModelSpec
+from ledger.scope import Scope
 from projections.queries import ReadModels
 from projections.registry import all_projections
 from tests.conftest import FakeClock
 from tests.support import GOVERNMENT, INSPECTOR, register_restaurant, report_case
 
 from .helpers import HistoryWriter, dump, follower, random_ops
+
+EVERYTHING = Scope.everything()
 
 
 def gas_without_alarm(
@@ -111,10 +114,13 @@ def test_measures_list_with_derived_overdue(ledger: HazardLedger, clock: FakeClo
     f.catch_up()
     f.close()
     models = ReadModels(ledger.store)
-    rows = {r["measure_id"]: r for r in models.measures(at=due + timedelta(days=1))}
+    rows = {
+        r["measure_id"]: r
+        for r in models.measures(valid_at=due + timedelta(days=1), scope=EVERYTHING)
+    }
     assert rows[str(m1)]["status"] == "in_progress" and rows[str(m1)]["overdue"] is True
     assert rows[str(m2)]["status"] == "completed" and rows[str(m2)]["overdue"] is False
-    assert [r["measure_id"] for r in models.measures("620826")] == [str(m1)]
+    assert [r["measure_id"] for r in models.measures("620826", scope=EVERYTHING)] == [str(m1)]
     models.close()
 
 

@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from ledger.application import HazardLedger
+from ledger.scope import Scope
 from projections.queries import ReadModels, RegisterFilter, decode_cursor
 from tests.conftest import FakeClock
 
 from .helpers import HistoryWriter, follower, random_ops
+
+EVERYTHING = Scope.everything()
 
 
 def all_pages(
@@ -20,7 +23,7 @@ def all_pages(
     out: list[dict[str, Any]] = []
     cursor = None
     while True:
-        page = models.register(f, at=at, limit=limit, cursor=cursor)
+        page = models.register(f, valid_at=at, limit=limit, cursor=cursor, scope=EVERYTHING)
         out += page.items
         if page.next_cursor is None:
             return out
@@ -94,7 +97,7 @@ def test_filters_and_cursor_pages_match_a_plain_scan(
         for limit in (1, 3, 7):
             got = all_pages(models, f, at, limit)
             assert [r["case_id"] for r in got] == [r["case_id"] for r in expected], f
-        assert models.count(f, at=at) == len(expected)
+        assert models.count(f, valid_at=at, scope=EVERYTHING) == len(expected)
         if f.overdue:
             seen_overdue = bool(expected)
             assert all(r["overdue_days"] >= 0 and r["overdue"] for r in expected)
@@ -106,7 +109,7 @@ def test_pages_neither_skip_nor_repeat_while_hazards_arrive(
     ledger: HazardLedger, clock: FakeClock, history: HistoryWriter
 ) -> None:
     models = ReadModels(ledger.store)
-    first = models.register(limit=5)
+    first = models.register(limit=5, scope=EVERYTHING)
     assert first.next_cursor is not None
     history.play(("report", 0, 0))  # newer than everything: must not shift later pages
     f = follower(ledger)
@@ -122,7 +125,7 @@ def all_pages_from(models: ReadModels, cursor: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     next_cursor: str | None = cursor
     while next_cursor is not None:
-        page = models.register(limit=4, cursor=next_cursor)
+        page = models.register(limit=4, cursor=next_cursor, scope=EVERYTHING)
         out += page.items
         next_cursor = page.next_cursor
     return out
@@ -134,13 +137,13 @@ def test_bad_query_input_names_the_field(ledger: HazardLedger) -> None:
     f.close()
     models = ReadModels(ledger.store)
     with pytest.raises(ValueError, match="region"):
-        models.register(RegisterFilter(region="62-08"))
+        models.register(RegisterFilter(region="62-08"), scope=EVERYTHING)
     with pytest.raises(ValueError, match="limit"):
-        models.register(limit=0)
+        models.register(limit=0, scope=EVERYTHING)
     with pytest.raises(ValueError, match="cursor"):
-        models.register(cursor="not-a-cursor")
+        models.register(cursor="not-a-cursor", scope=EVERYTHING)
     with pytest.raises(ValueError, match="cursor"):
         decode_cursor("???")
     with pytest.raises(ValueError, match="month"):
-        models.monthly_report("620826", "2026-13")
+        models.monthly_report("620826", "2026-13", scope=EVERYTHING)
     models.close()

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from ledger.application import HazardLedger
+from ledger.scope import Scope
 from projections.base import Rows
 from projections.queries import ReadModels
 from projections.register import HazardRegister
@@ -14,6 +15,8 @@ from tests.conftest import FakeClock
 from tests.support import INSPECTOR, RESTAURANT_CODE, register_restaurant, report_case
 
 from .helpers import follower
+
+EVERYTHING = Scope.everything()
 
 
 def test_reader_sees_the_old_complete_model_until_the_swap(
@@ -25,17 +28,17 @@ def test_reader_sees_the_old_complete_model_until_the_swap(
     f = follower(ledger, batch_size=2)
     f.catch_up()
     reader = ReadModels(ledger.store)
-    assert reader.count() == 3
+    assert reader.count(scope=EVERYTHING) == 3
     for _ in range(4):
         report_case(ledger, clock.now)
     f.rebuild(["hazard_register"], max_batches=2)  # half-built: 4 of 11 events
     assert f.tracking("hazard_register__build") is not None
-    assert reader.count() == 3  # still the old, complete table
+    assert reader.count(scope=EVERYTHING) == 3  # still the old, complete table
     [(partial,)] = f.db.execute(f.conn, "SELECT COUNT(*) FROM hazard_register__build").fetchall()
     assert 0 < partial < 7
     f.rebuild(["hazard_register"], resume=True)
     assert f.tracking("hazard_register__build") is None
-    assert reader.count() == 7
+    assert reader.count(scope=EVERYTHING) == 7
     reader.close()
     f.close()
 
@@ -73,7 +76,7 @@ def test_a_version_bump_rebuilds_the_projection(ledger: HazardLedger, clock: Fak
     live = g.tracking("hazard_register")
     assert live is not None and live[1] == RegisterV2.version
     reader = ReadModels(ledger.store)
-    [row] = reader.register().items
+    [row] = reader.register(scope=EVERYTHING).items
     assert row["case_id"] == str(case_id) and row["location"] == "KITCHEN"
     reader.close()
     g.close()
@@ -92,12 +95,12 @@ def test_known_at_rebuild_leaves_the_live_model_alone(
     f.rebuild(["hazard_register"], known_at=cut)
     live = ReadModels(ledger.store)
     past = ReadModels(ledger.store, known_at=cut)
-    assert live.count() == 2
-    assert past.count() == 1
-    assert past.register().at == cut.isoformat()
+    assert live.count(scope=EVERYTHING) == 2
+    assert past.count(scope=EVERYTHING) == 1
+    assert past.register(scope=EVERYTHING).at == cut.isoformat()
     later = ReadModels(ledger.store, known_at=cut + timedelta(hours=1))
     try:
-        later.count()
+        later.count(scope=EVERYTHING)
         raise AssertionError("a snapshot for another moment must not be used")
     except LookupError as e:
         assert "rebuild --known-at" in str(e)

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from ledger.application import HazardLedger
+from ledger.scope import Scope
 from projections.queries import ReadModels, evaluation
 from tests.conftest import FakeClock
 from tests.support import (
@@ -30,6 +31,8 @@ from tests.support import (
 )
 
 from .helpers import follower
+
+EVERYTHING = Scope.everything()
 
 
 def catch_up(ledger: HazardLedger) -> None:
@@ -88,7 +91,7 @@ def test_scenario_one_monthly_report(ledger: HazardLedger, clock: FakeClock) -> 
     catch_up(ledger)
     models = ReadModels(ledger.store)
     for region in ("620826", "6208", "62"):
-        report = models.monthly_report(region, "2026-03")
+        report = models.monthly_report(region, "2026-03", scope=EVERYTHING)
         [gas] = report["sectors"]
         assert gas["sector"] == "city_gas"
         assert (gas["hazards_found"], gas["deadline_rectifications"], gas["rectified"]) == (1, 1, 1)
@@ -97,8 +100,10 @@ def test_scenario_one_monthly_report(ledger: HazardLedger, clock: FakeClock) -> 
         assert gas["units_inspected"] == 1 and gas["inspections"] == 1
         assert gas["major_open"] == 0 and gas["overdue"] == 0
         assert report["total"]["hazards_found"] == 1
-    assert models.monthly_report("620802", "2026-03")["sectors"] == []
-    assert models.monthly_report("620826", "2026-04")["total"]["hazards_found"] == 0
+    assert models.monthly_report("620802", "2026-03", scope=EVERYTHING)["sectors"] == []
+    assert (
+        models.monthly_report("620826", "2026-04", scope=EVERYTHING)["total"]["hazards_found"] == 0
+    )
     models.close()
 
 
@@ -110,9 +115,11 @@ def test_scenario_one_before_the_rectification_the_rate_is_zero(
     assigned_case_existing(ledger, clock.now)
     catch_up(ledger)
     models = ReadModels(ledger.store)
-    gas = models.monthly_report("620826", "2026-03", at=clock.now)["total"]
+    gas = models.monthly_report("620826", "2026-03", valid_at=clock.now, scope=EVERYTHING)["total"]
     assert (gas["hazards_found"], gas["rectified"], gas["rectification_rate"]) == (1, 0, 0.0)
-    late = models.monthly_report("620826", "2026-03", at=clock.now + timedelta(days=16))
+    late = models.monthly_report(
+        "620826", "2026-03", valid_at=clock.now + timedelta(days=16), scope=EVERYTHING
+    )
     assert late["total"]["overdue"] == 1
     models.close()
 
@@ -175,8 +182,8 @@ def test_scenario_two_major_open_goes_to_zero(ledger: HazardLedger, clock: FakeC
     )
     catch_up(ledger)
     models = ReadModels(ledger.store)
-    assert models.monthly_report("620826", "2026-04")["total"]["major_open"] == 1
-    [listed] = models.listed_board("620826").items
+    assert models.monthly_report("620826", "2026-04", scope=EVERYTHING)["total"]["major_open"] == 1
+    [listed] = models.listed_board("620826", scope=EVERYTHING).items
     assert listed["case_id"] == str(case_id) and listed["listing_level"] == "county"
     clock.now += timedelta(days=3)
     ledger.extend_deadline(
@@ -209,12 +216,12 @@ def test_scenario_two_major_open_goes_to_zero(ledger: HazardLedger, clock: FakeC
         fine_amount=Decimal("20000.50"),
     )
     catch_up(ledger)
-    report = models.monthly_report("620826", "2026-04")["total"]
+    report = models.monthly_report("620826", "2026-04", scope=EVERYTHING)["total"]
     assert (report["major_found"], report["major_rectified"], report["major_open"]) == (1, 1, 0)
-    may = models.monthly_report("620826", "2026-05")["total"]
+    may = models.monthly_report("620826", "2026-05", scope=EVERYTHING)["total"]
     assert (may["fines_count"], may["fines_amount"], may["documents_issued"]) == (1, "20000.5", 1)
-    assert models.listed_board("620826").items == []
-    profile = models.enterprise_profile(RESTAURANT_CODE)
+    assert models.listed_board("620826", scope=EVERYTHING).items == []
+    profile = models.enterprise_profile(RESTAURANT_CODE, scope=EVERYTHING)
     assert profile["hazards_total"] == 1 and profile["hazards_open"] == 0
     assert [a["document_number"] for a in profile["enforcement"]] == ["罚-1"]
     models.close()
@@ -226,7 +233,7 @@ def test_ranking_orders_by_the_documented_index(ledger: HazardLedger, clock: Fak
     catch_up(ledger)
     models = ReadModels(ledger.store)
     at = clock.now + timedelta(days=20)
-    [row] = models.ranking("62", "2026-03", at=at)
+    [row] = models.ranking("62", "2026-03", valid_at=at, scope=EVERYTHING)
     expected = evaluation(
         "620826",
         found=1,
@@ -240,7 +247,7 @@ def test_ranking_orders_by_the_documented_index(ledger: HazardLedger, clock: Fak
     )
     assert row["index"] == expected["index"] == 100 * (0.20 + 0.15)
     assert row["rank"] == 1
-    [dept] = models.ranking("62", "2026-03", by="department", at=at)
+    [dept] = models.ranking("62", "2026-03", by="department", valid_at=at, scope=EVERYTHING)
     assert dept["unit"] == "静宁县住房和城乡建设局"
     models.close()
 

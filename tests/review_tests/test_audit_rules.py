@@ -25,6 +25,7 @@ from ledger.audit.rules import (
 from ledger.hazard import HazardCase
 from ledger.identity import Actor, Role
 from ledger.review.report import build_dossier
+from ledger.scope import Scope
 
 from ..conftest import FakeClock
 from ..support import (
@@ -41,7 +42,7 @@ T0 = datetime.fromisoformat("2026-03-03T09:00:00+00:00")
 
 
 def findings(app: HazardLedger, incident_at: datetime, code: str) -> list[Finding]:
-    dossier = build_dossier(app, RESTAURANT_CODE, incident_at)
+    dossier = build_dossier(app, RESTAURANT_CODE, incident_at, scope=Scope.everything())
     return [f for f in run_rules(builtin_rules(), dossier) if f.rule == code]
 
 

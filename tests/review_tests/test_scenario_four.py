@@ -20,6 +20,7 @@ from ledger.application import HazardLedger
 from ledger.integrity.reports import InclusionProof
 from ledger.integrity.signing import create_keys
 from ledger.review.report import build_review
+from ledger.scope import Scope
 
 from ..conftest import FakeClock
 from . import scenario
@@ -37,7 +38,7 @@ def all_event_rows(report: dict) -> list[dict]:
 
 
 def test_review_answers_every_question(ledger: HazardLedger, factory: FactoryFire) -> None:
-    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT)
+    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT, scope=Scope.everything())
 
     # Which hazards were known before the fire, by whom, since when, graded how.
     [hazard] = report["hazards"]
@@ -103,7 +104,7 @@ def test_every_event_shown_carries_a_proof_that_verifies(
 ) -> None:
     create_keys(key_directory)
     ledger.integrity.issue_checkpoint()
-    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT)
+    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT, scope=Scope.everything())
     rows = all_event_rows(report) + [e for f in report["findings"] for e in f["events"]]
     assert rows and all(r["proof"]["status"] == "verified" for r in rows)
     # A reader re-checks a proof from the JSON alone, and a changed payload fails.
@@ -124,7 +125,7 @@ def test_without_the_integrity_log_the_report_says_proofs_are_unavailable(
     app = HazardLedger(store_url, clock=clock, integrity=False)
     try:
         scenario.build(app, clock)
-        report = build_review(app, FACTORY_CODE, INCIDENT_AT)
+        report = build_review(app, FACTORY_CODE, INCIDENT_AT, scope=Scope.everything())
     finally:
         app.close()
     assert report["integrity"]["available"] is False
@@ -140,7 +141,7 @@ def test_without_the_integrity_log_the_report_says_proofs_are_unavailable(
 def test_chinese_and_english_documents_carry_the_key_facts(
     ledger: HazardLedger, factory: FactoryFire
 ) -> None:
-    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT)
+    report = build_review(ledger, FACTORY_CODE, INCIDENT_AT, scope=Scope.everything())
     zh = to_markdown(report)
     for fact in (
         "事故责任倒查报告",
@@ -271,7 +272,11 @@ def test_extra_rules_join_the_review(ledger: HazardLedger, factory: FactoryFire)
     from ledger.audit import builtin_rules
 
     report = build_review(
-        ledger, FACTORY_CODE, INCIDENT_AT, rules=[*builtin_rules(), ClosedByPrincipalRule()]
+        ledger,
+        FACTORY_CODE,
+        INCIDENT_AT,
+        scope=Scope.everything(),
+        rules=[*builtin_rules(), ClosedByPrincipalRule()],
     )
     extra = [f for f in report["findings"] if f["rule"] == "FIRE-TEST-CLOSURE"]
     assert [e["version"] for e in extra[0]["events"]] == [10]

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from ledger.application import HazardLedger
 from ledger.review.report import build_review
+from ledger.scope import Scope
 
 from ..conftest import FakeClock
 from ..support import ENTERPRISE_USER, RESTAURANT_CODE, assigned_case
@@ -56,7 +57,7 @@ def test_state_as_it_was_and_as_it_was_known(ledger: HazardLedger, clock: FakeCl
 
 def test_review_shows_the_difference(ledger: HazardLedger, clock: FakeClock) -> None:
     case_id = late_rectification(ledger, clock)
-    report = build_review(ledger, RESTAURANT_CODE, INCIDENT)
+    report = build_review(ledger, RESTAURANT_CODE, INCIDENT, scope=Scope.everything())
     [hazard] = report["hazards"]
     assert hazard["id"] == str(case_id)
     assert hazard["state_at_incident"]["status"] == "rectification_reported"
