@@ -1,7 +1,8 @@
 """Sector plugins: the hook contract, the plugin manager and the built-in sectors.
 
-``Sectors.load()`` is the one entry point the ledger, the API and the CLI use; see
-``docs/plugins.md`` for writing a sector of your own.
+This package stands on ``ledger`` alone. Plugins are loaded in one place, the
+composition root (``api.composition.load_configured_sectors``); a sector of your own
+imports from ``plugins.authoring`` only (see ``docs/plugins.md``).
 """
 
 from .catalogue import Catalogue, CompositeRule, Criterion
