@@ -16,8 +16,18 @@ import typer
 
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import BundleError, export_bundle, verify_bundle, write_bundle
-from ledger.integrity.signing import create_keys, key_dir, load_verifier_key
+from ledger.integrity.cosignature import CosignerKey, WitnessPolicy
+from ledger.integrity.signing import (
+    CheckpointError,
+    create_keys,
+    key_dir,
+    load_signing_key,
+    load_verifier_key,
+)
+from ledger.integrity.trust import TrustRoot, prove, read_kept
+from ledger.integrity.witness import Witness
 
+from ..witness.server import make_server
 from . import history_command
 from .common import emit, local_operator, open_ledger, options
 
@@ -27,6 +37,31 @@ KeyDir = Annotated[
         "--key-dir",
         envvar="LEDGER_KEY_DIR",
         help="Directory of the signing key (default ~/.config/hazard-ledger/keys).",
+    ),
+]
+
+
+TrustedKeyFiles = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--trusted-key",
+        help="File of the log's public key(s) (C2SP vkey, optionally '<origin> <vkey>'); "
+        "repeatable; added to $LEDGER_TRUSTED_KEYS. Never taken from the store.",
+    ),
+]
+WitnessesFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--witnesses",
+        help="File of witnesses, '[url] <vkey>' per line (default $LEDGER_WITNESSES).",
+    ),
+]
+Quorum = Annotated[
+    int | None,
+    typer.Option(
+        "--quorum",
+        min=0,
+        help="How many witnesses must cosign (default $LEDGER_WITNESS_QUORUM, else all).",
     ),
 ]
 
@@ -106,6 +141,32 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def verify(
         ctx: typer.Context,
+        trusted_key: TrustedKeyFiles = None,
+        checkpoint_files: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--checkpoint",
+                help="A checkpoint kept outside the store (file or directory); repeatable.",
+            ),
+        ] = None,
+        checkpoint_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--checkpoint-dir",
+                envvar="LEDGER_CHECKPOINT_DIR",
+                help="The directory checkpoints are published to (compared like --checkpoint).",
+            ),
+        ] = None,
+        witnesses: WitnessesFile = None,
+        quorum: Quorum = None,
+        consistency_only: Annotated[
+            bool,
+            typer.Option(
+                "--consistency-only",
+                help="Only recompute and compare with the store "
+                "(proves internal consistency only).",
+            ),
+        ] = False,
         key_dir_opt: KeyDir = None,
         workers: Annotated[
             int | None,
@@ -116,31 +177,48 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """Recompute every leaf and root from the stored events; name the first difference."""
+        """Recompute every leaf and root, then prove them against keys, kept checkpoints and
+        witnesses configured outside the store. Exit 0 proven, 1 tampered, 3 not proven."""
         opts = options(ctx)
 
         def progress(done: int, total: int) -> None:
             if not opts.json and sys.stderr.isatty():
                 typer.echo(f"\r{done}/{total}", nl=False, err=True)
 
+        kept_paths = [*(checkpoint_files or []), *([checkpoint_dir] if checkpoint_dir else [])]
+        try:
+            root = TrustRoot.configured(trusted_key or [])
+            kept = read_kept([p for p in kept_paths if p.exists() or p in (checkpoint_files or [])])
+            policy = WitnessPolicy.configured(witnesses, quorum)
+        except (CheckpointError, OSError, ValueError) as e:
+            _say(f"信任配置无效：{e}", f"invalid trust configuration: {e}", opts.lang, err=True)
+            raise typer.Exit(2) from None
         with open_ledger(ctx) as ledger:
             log = ledger.integrity
             log.use_key_directory(key_dir_opt)
-            report = log.verify(progress=progress, workers=workers)
+            verdict = prove(
+                log,
+                root,
+                kept=kept,
+                policy=policy,
+                consistency_only=consistency_only,
+                progress=progress,
+                workers=workers,
+            )
+        report = verdict.report
         if opts.json:
-            emit(report.as_dict(), opts)
+            emit(verdict.as_dict(), opts)
         else:
-            typer.echo(report.summary(opts.lang))
-            for failure in report.failures[1:10]:
-                typer.echo(f"  - {failure.message(opts.lang)}")
+            for line in verdict.lines(opts.lang):
+                typer.echo(line)
             rate = report.events_checked / report.seconds if report.seconds else 0.0
             _say(
                 f"用时 {report.seconds:.2f} 秒（{rate:,.0f} 事件/秒）",
                 f"took {report.seconds:.2f} s ({rate:,.0f} events/s)",
                 opts.lang,
             )
-        if not report.ok:
-            raise typer.Exit(1)
+        if verdict.exit_code:
+            raise typer.Exit(verdict.exit_code)
 
     @app.command()
     def proof(
@@ -242,4 +320,56 @@ def register(app: typer.Typer) -> None:
                 opts.lang,
             )
 
+    @app.command()
+    def witness(
+        ctx: typer.Context,
+        state: Annotated[
+            Path, typer.Option("--state", help="Directory of the witness's state (its memory).")
+        ],
+        key: Annotated[
+            Path,
+            typer.Option("--key", help="Key directory of the witness (created when empty)."),
+        ],
+        trusted_key: TrustedKeyFiles = None,
+        name: Annotated[
+            str, typer.Option("--name", help="The witness's key name (when creating its key).")
+        ] = "hazard-ledger-witness",
+        host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 7380,
+    ) -> None:
+        """Run a witness (C2SP tlog-witness): cosign the trusted logs' checkpoints only when
+        they extend the last one it cosigned."""
+        opts = options(ctx)
+        try:
+            logs = TrustRoot.configured(trusted_key or [])
+            signing = load_signing_key(key) or create_keys(key, name)
+        except (CheckpointError, OSError, ValueError) as e:
+            _say(f"见证配置无效：{e}", f"invalid witness configuration: {e}", opts.lang, err=True)
+            raise typer.Exit(2) from None
+        if not logs.keys:
+            _say(
+                "未指定要见证的账本公钥（--trusted-key 或 LEDGER_TRUSTED_KEYS）",
+                "no log key to witness (--trusted-key or LEDGER_TRUSTED_KEYS)",
+                opts.lang,
+                err=True,
+            )
+            raise typer.Exit(2)
+        server = make_server(Witness(state, signing, logs), host, port)
+        bound_host, bound_port = server.server_address[:2]
+        _say("见证方公钥：", "witness key:", opts.lang)
+        typer.echo(CosignerKey.of(signing).to_text())
+        _say(
+            f"正在监听 http://{bound_host!s}:{bound_port}",
+            f"listening on http://{bound_host!s}:{bound_port}",
+            opts.lang,
+        )
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
     _ = (keys, checkpoint, verify, proof, export_bundle_command, verify_bundle_command, redact)
+    _ = (witness,)

@@ -15,6 +15,7 @@ the very same bytes to recompute the leaf.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -26,8 +27,10 @@ from uuid import UUID, uuid4
 
 from ledger import merkle
 
+from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
+from .publish import publish, submit
 from .recompute import recompute_pages, uuid_text
 from .redaction import (
     REDACTED_TOPIC,
@@ -43,6 +46,9 @@ from .redaction import (
 from .reports import ConsistencyProof, Failure, InclusionProof, VerifyReport
 from .signing import (
     Checkpoint,
+    CheckpointError,
+    NoteSignature,
+    SignedNote,
     SigningKey,
     VerifierKey,
     key_dir,
@@ -58,7 +64,9 @@ if TYPE_CHECKING:
     from ledger.events import Context
     from ledger.store import Store
 
+LOG = logging.getLogger(__name__)
 CHECKPOINT_EVERY_ENV_VAR = "LEDGER_CHECKPOINT_EVERY"
+CHECKPOINT_DIR_ENV_VAR = "LEDGER_CHECKPOINT_DIR"
 ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
 VERIFY_PAGE = 50_000
@@ -83,8 +91,12 @@ class IntegrityLog:
         events_table: str = "stored_events",
         key_directory: str | Path | None = None,
         checkpoint_every: int | None = None,
+        checkpoint_directory: str | Path | None = None,
     ) -> None:
         self.store = store
+        published = checkpoint_directory or os.environ.get(CHECKPOINT_DIR_ENV_VAR)
+        self.checkpoint_directory = Path(published).expanduser() if published else None
+        self._witness_policy: WitnessPolicy | None = None
         self.tables = Tables(store, events_table)
         self.events_table = events_table
         self.key_directory = key_dir(key_directory)
@@ -408,7 +420,89 @@ class IntegrityLog:
                     issued_at,
                 ),
             )
+        self.send_out(checkpoint)
         return checkpoint
+
+    @property
+    def witness_policy(self) -> WitnessPolicy:
+        """The witnesses checkpoints are submitted to (``$LEDGER_WITNESSES``)."""
+        if self._witness_policy is None:
+            self._witness_policy = WitnessPolicy.configured()
+        return self._witness_policy
+
+    def use_witnesses(self, policy: WitnessPolicy) -> None:
+        self._witness_policy = policy
+
+    def send_out(self, checkpoint: Checkpoint) -> SignedNote:
+        """Have ``checkpoint`` cosigned by the configured witnesses (cosignatures are
+        stored), then publish it with them to the checkpoint directory, if one is set."""
+        note = SignedNote(
+            checkpoint.origin,
+            checkpoint.tree_size,
+            checkpoint.root,
+            (NoteSignature(checkpoint.key_name, checkpoint.key_id, checkpoint.signature),),
+        )
+        try:
+            policy = self.witness_policy
+        except (CheckpointError, OSError, ValueError) as e:
+            LOG.warning("witnesses not configured correctly: %s", e)
+            policy = WitnessPolicy()
+        added = []
+        for witness in policy.witnesses:
+            if witness.url is None:
+                continue
+            old = self._last_cosigned(witness.key.key_id.hex(), checkpoint.tree_size)
+            cosignature = submit(
+                witness, note, old, lambda size: self.consistency_proof(size, note.tree_size).path
+            )
+            if cosignature is not None:
+                added.append(cosignature)
+        if added:
+            with self.tables.write() as cur:
+                cur.executemany(
+                    self.tables.sql(
+                        f"INSERT INTO {self.tables.cosignatures} (tree_size, key_id, line) "
+                        "VALUES (?,?,?) ON CONFLICT (tree_size, key_id) DO NOTHING"
+                    ),
+                    [(checkpoint.tree_size, c.key_id.hex(), c.line()) for c in added],
+                )
+        note = SignedNote(note.origin, note.tree_size, note.root, (*note.signatures, *added))
+        if self.checkpoint_directory is not None:
+            try:
+                publish(self.checkpoint_directory, note)
+            except OSError as e:
+                LOG.warning("checkpoint not published to %s: %s", self.checkpoint_directory, e)
+        return note
+
+    def _last_cosigned(self, key_id: str, below_or_at: int) -> int:
+        rows = self.tables.fetchall(
+            f"SELECT MAX(tree_size) FROM {self.tables.cosignatures} "
+            "WHERE key_id = ? AND tree_size <= ?",
+            (key_id, below_or_at),
+        )
+        return int(rows[0][0] or 0)
+
+    def cosignatures(self, tree_size: int) -> list[NoteSignature]:
+        """The witnesses' cosignature lines stored for the checkpoint of ``tree_size``."""
+        rows = self.tables.fetchall(
+            f"SELECT line FROM {self.tables.cosignatures} WHERE tree_size = ? ORDER BY key_id",
+            (tree_size,),
+        )
+        found = [NoteSignature.from_line(str(r[0])) for r in rows]
+        return [s for s in found if s is not None]
+
+    def latest_note(self) -> SignedNote | None:
+        """The latest checkpoint as a signed note with its stored cosignatures."""
+        checkpoint = self.latest_checkpoint()
+        if checkpoint is None:
+            return None
+        own = NoteSignature(checkpoint.key_name, checkpoint.key_id, checkpoint.signature)
+        return SignedNote(
+            checkpoint.origin,
+            checkpoint.tree_size,
+            checkpoint.root,
+            (own, *self.cosignatures(checkpoint.tree_size)),
+        )
 
     def checkpoints(self) -> list[Checkpoint]:
         """Every stored checkpoint, oldest (smallest tree) first."""

@@ -246,14 +246,15 @@ class VerifyReport:
         if self.ok:
             if lang == "zh":
                 return (
-                    f"完整性校验通过：{self.events_checked} 个事件逐一重算一致，"
-                    f"根哈希 {self.root.hex()}，核对已签名检查点 {self.checkpoints_checked} 个"
+                    f"重算一致：{self.events_checked} 个事件逐一重算，与库中保存的一致，"
+                    f"根哈希 {self.root.hex()}，核对库中检查点 {self.checkpoints_checked} 个"
                     f"（验签 {self.signatures_checked} 个），"
                     f"已依法遮蔽内容 {len(self.redacted)} 个。"
                 )
             return (
-                f"Integrity verified: {self.events_checked} events recomputed and consistent, "
-                f"root {self.root.hex()}, {self.checkpoints_checked} signed checkpoints matched "
+                f"Recomputed and consistent: {self.events_checked} events agree with what the "
+                f"store holds, root {self.root.hex()}, {self.checkpoints_checked} stored "
+                "checkpoints matched "
                 f"({self.signatures_checked} signatures checked), "
                 f"{len(self.redacted)} payloads redacted."
             )

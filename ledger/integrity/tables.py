@@ -1,6 +1,6 @@
 """The integrity log's tables, in SQLite and PostgreSQL dialects, and connections.
 
-Five tables live next to the events, in the same store (and, on PostgreSQL, the same
+Six tables live next to the events, in the same store (and, on PostgreSQL, the same
 schema):
 
 * ``integrity_log``: one row per event, keyed by the gapless ``seq`` (= leaf index):
@@ -11,6 +11,7 @@ schema):
   more, written as the leaf that completes it is appended, so that a proof reads
   O(log n) stored nodes and at most a few hundred leaves instead of the whole log.
 * ``integrity_checkpoints``: every signed checkpoint ever issued.
+* ``integrity_cosignatures``: witnesses' cosignature lines, by checkpoint tree size.
 * ``integrity_redactions``: payloads blanked on purpose, with who, when and why.
 
 Reads (verification, proofs, checkpoints) use connections of their own, with plain
@@ -51,6 +52,7 @@ class Tables:
         self.checkpoints = f"{prefix}integrity_checkpoints"
         self.redactions = f"{prefix}integrity_redactions"
         self.nodes = f"{prefix}integrity_nodes"
+        self.cosignatures = f"{prefix}integrity_cosignatures"
         if not _SAFE_NAME.match(events_table):
             raise ValueError(f"unsupported table name: {events_table!r}")
         self.events = f"{prefix}{events_table}"
@@ -104,6 +106,11 @@ class Tables:
             f"idx {big} NOT NULL, "
             f"hash {blob} NOT NULL, "
             "PRIMARY KEY (level, idx))",
+            f"CREATE TABLE IF NOT EXISTS {self.cosignatures} ("
+            f"tree_size {big} NOT NULL, "
+            "key_id TEXT NOT NULL, "
+            "line TEXT NOT NULL, "
+            "PRIMARY KEY (tree_size, key_id))",
             f"CREATE TABLE IF NOT EXISTS {self.redactions} ("
             f"seq {big} PRIMARY KEY, "
             "reason TEXT NOT NULL, "

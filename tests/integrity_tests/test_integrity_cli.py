@@ -30,13 +30,17 @@ def test_keys_checkpoint_verify_and_history(
     assert code == 1 and "ledger keys" in out
     code, out = run(store_url, "--lang", "en", "keys")
     assert code == 0 and "hazard-ledger+" in out
+    trusted = key_directory.parent / "trusted.vkey"  # the auditor keeps the public key
+    trusted.write_text(next(line for line in out.splitlines() if line.startswith("hazard-ledger+")))
     assert (key_directory / "ledger-signing.key").exists()
     code, out = run(store_url, "--lang", "en", "keys")
     assert code == 1 and "already exists" in out
     code, out = run(store_url, "checkpoint")
     assert code == 0 and out.splitlines()[1] == "4"
     code, out = run(store_url, "--lang", "en", "verify")
-    assert code == 0 and "Integrity verified: 4 events" in out
+    assert code == 3 and "NOT PROVEN" in out  # no trust root given
+    code, out = run(store_url, "--lang", "en", "verify", "--trusted-key", str(trusted))
+    assert code == 0 and "Recomputed and consistent: 4 events" in out and "PROVEN" in out
     code, out = run(store_url, "--json", "case", "history", str(case_id))
     assert code == 0
     timeline = orjson.loads(out)["timeline"]
