@@ -47,6 +47,19 @@ _NO_VECTORS = (
 )
 
 
+# CI sets this: there the vectors are required, as PostgreSQL and the browser are, and
+# their absence fails the run instead of skipping silently.
+_REQUIRED = os.environ.get("LEDGER_REQUIRE_VECTORS") == "1"
+
+
+def test_the_vectors_are_there_when_required() -> None:
+    if VECTORS is not None and any(VECTORS.rglob("*.json")):
+        return
+    if _REQUIRED:
+        pytest.fail(f"{_NO_VECTORS} (required: LEDGER_REQUIRE_VECTORS=1)")
+    pytest.skip(_NO_VECTORS)
+
+
 def _vector_params(kind: str, name: str = "*.json") -> list[Any]:
     if VECTORS is None:
         return [pytest.param(None, id=f"{kind}-missing", marks=pytest.mark.skip(_NO_VECTORS))]
