@@ -215,4 +215,5 @@ def _user(row: dict[str, Any]) -> User:
 
 def directory_for(ledger: HazardLedger) -> UserDirectory:
     """The user directory on ``ledger``'s store."""
-    return UserDirectory(SqlStore(ledger.recorder.datastore))  # type: ignore[attr-defined]
+    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    return UserDirectory(SqlStore(datastore, read_only=ledger.store.read_only))

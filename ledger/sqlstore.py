@@ -19,10 +19,13 @@ from eventsourcing.sqlite import SQLiteDatastore
 class SqlStore:
     """Runs SQL written with ``?`` placeholders and ``{schema}.`` table prefixes."""
 
-    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
+    def __init__(
+        self, datastore: SQLiteDatastore | PostgresDatastore, *, read_only: bool = False
+    ) -> None:
         self.datastore = datastore
         self.dialect = "postgres" if isinstance(datastore, PostgresDatastore) else "sqlite"
         self.schema = datastore.schema if isinstance(datastore, PostgresDatastore) else ""
+        self.read_only = read_only
 
     def sql(self, statement: str) -> str:
         if self.dialect == "postgres":
@@ -40,6 +43,12 @@ class SqlStore:
             c.execute(self.sql(statement), tuple(params))
 
     def script(self, statements: Sequence[str]) -> None:
+        """Run set-up statements (``CREATE ... IF NOT EXISTS``). On a store opened
+        read-only they are skipped: its tables are what they are, and a command that
+        only reads must still open it (a table it lacks then fails the read that needs
+        it, not the opening)."""
+        if self.read_only:
+            return
         with self.cursor(commit=True) as c:
             for statement in statements:
                 c.execute(self.sql(statement))

@@ -8,7 +8,6 @@ knows nothing about. SQL is written with ``?`` placeholders and translated for p
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,7 +30,9 @@ class ReadStore:
     def connect(self) -> Any:
         """A connection in autocommit mode; transactions are opened explicitly."""
         if self.dialect == "sqlite":
-            conn = sqlite3.connect(self.store.path, timeout=60, isolation_level=None)
+            conn = self.store.connect_sqlite(timeout=60, isolation_level=None)
+            if self.store.read_only:
+                return conn
             conn.execute("PRAGMA journal_mode=WAL")
             # Read models can be rebuilt and their position commits with their rows: losing
             # the last batches to a power cut only means applying them again (ADR 0010).

@@ -5,9 +5,13 @@ Each command group lives in its own module and is added here, so features stay a
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
+
+from ledger.errors import LedgerError
 
 from . import (
     case,
@@ -23,6 +27,7 @@ from . import (
 )
 from .common import Options
 from .review_command import register as register_review
+from .store_access import access_of
 
 app = typer.Typer(
     name="ledger",
@@ -57,7 +62,15 @@ def root(
     ] = None,
 ) -> None:
     chosen = [p.strip() for p in plugins.split(",") if p.strip()] if plugins else None
-    ctx.obj = Options(store=store, json=json, lang=lang, plugins=chosen)
+    # The store is checked when the command first asks for its options (``--help``
+    # never does): see api.cli.store_access.
+    ctx.obj = Options(
+        store=store,
+        json=json,
+        lang=lang,
+        plugins=chosen,
+        access=access_of(ctx.invoked_subcommand),
+    )
 
 
 demo_command.register(app)
@@ -75,4 +88,41 @@ quarantine_command.register(app)
 
 
 def main() -> None:
-    app()
+    """Run the CLI; an error nobody anticipated is one short line, never a traceback.
+
+    The message names the kind of error only (its text may hold SQL, paths or a DSN);
+    ``LEDGER_DEBUG=1`` shows the traceback to whoever is investigating.
+    """
+    try:
+        app()
+    except LedgerError as e:  # a refusal no command turned into its own message
+        message = getattr(e, "message", None)
+        text = message(_say(sys.argv, "zh", "en")) if callable(message) else str(e)
+        sys.stderr.write(f"{text}\n")
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.stderr.write(_say(sys.argv, "已中断\n", "interrupted\n"))
+        sys.exit(130)
+    except Exception as e:
+        if os.environ.get("LEDGER_DEBUG") == "1":
+            raise
+        kind = type(e).__name__
+        sys.stderr.write(
+            _say(
+                sys.argv,
+                f"内部错误（{kind}），命令未完成；设置 LEDGER_DEBUG=1 可查看详情\n",
+                f"internal error ({kind}); the command did not finish; "
+                "set LEDGER_DEBUG=1 for details\n",
+            )
+        )
+        sys.exit(70)  # EX_SOFTWARE
+
+
+def _say(argv: list[str], zh: str, en: str) -> str:
+    """The message in the language ``--lang`` asked for (the options are gone here)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang=") and arg.removeprefix("--lang=").startswith("en"):
+            return en
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1].startswith("en"):
+            return en
+    return zh

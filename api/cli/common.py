@@ -15,9 +15,11 @@ import typer
 from ledger.application import HazardLedger
 from ledger.errors import ConcurrentChange, LedgerError, NotFound, PluginError, RuleViolated
 from ledger.identity import Actor, Role
+from ledger.store import StoreUnusable
 
 from ..composition import Config
 from ..composition import open_ledger as compose
+from .store_access import Access, checked_store
 
 
 @dataclass
@@ -26,11 +28,25 @@ class Options:
     json: bool = False
     lang: str = "zh"
     plugins: list[str] | None = None
+    access: Access = Access.NONE
+    """What the command does with the store; checked once, on the first ``options``."""
 
 
 def options(ctx: typer.Context) -> Options:
+    """The global options, with the store checked for the command's access: a store
+    that cannot serve it ends the command with a clear message (``fail``)."""
     obj = ctx.find_root().obj
-    return obj if isinstance(obj, Options) else Options()
+    if not isinstance(obj, Options):
+        return Options()
+    if obj.access is not Access.NONE:
+        access, obj.access = obj.access, Access.NONE
+        try:
+            checked = checked_store(obj.store, access)
+        except StoreUnusable as e:
+            fail(e, obj)
+        if checked is not None:
+            obj.store = checked.url
+    return obj
 
 
 def config(ctx: typer.Context) -> Config:
@@ -87,6 +103,19 @@ def fail(error: LedgerError, opts: Options) -> NoReturn:
     if isinstance(error, PluginError):
         typer.echo(error.message(opts.lang), err=True)
         raise typer.Exit(5)
+    if isinstance(error, StoreUnusable):
+        if opts.json:
+            emit(
+                {
+                    "error": error.code,
+                    "message_zh": error.message_zh,
+                    "message_en": error.message_en,
+                },
+                opts,
+            )
+        else:
+            typer.echo(error.message(opts.lang), err=True)
+        raise typer.Exit(6)
     typer.echo(str(error), err=True)
     raise typer.Exit(1)
 

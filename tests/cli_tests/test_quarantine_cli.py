@@ -14,6 +14,7 @@ from tests.conftest import FakeClock
 from tests.support import register_restaurant, report_case
 
 runner = CliRunner()
+PLUGINS = ["--plugins", "city_gas,fire"]  # the built-in sectors: no installed extras
 
 
 def _set_state(ledger: HazardLedger, case_id: UUID, state: bytes | None) -> bytes:
@@ -47,22 +48,24 @@ def test_the_cli_reports_set_aside_events_and_retry_takes_them_back(
     report_case(ledger, clock.now)
     good = _set_state(ledger, broken, b"not json")
 
-    project = runner.invoke(cli, ["--store", store_url, "project"])
+    project = runner.invoke(cli, [*PLUGINS, "--store", store_url, "project"])
     assert project.exit_code == 0, project.output
     assert "hazard_register" in project.output and "搁置" in project.output
 
-    listed = runner.invoke(cli, ["--store", store_url, "--lang", "en", "quarantine"])
+    listed = runner.invoke(cli, [*PLUGINS, "--store", store_url, "--lang", "en", "quarantine"])
     assert listed.exit_code == 0
     assert f"{broken}@1" in listed.output
 
-    rebuilt = runner.invoke(cli, ["--store", store_url, "--lang", "en", "rebuild"])
+    rebuilt = runner.invoke(cli, [*PLUGINS, "--store", store_url, "--lang", "en", "rebuild"])
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "set aside" in rebuilt.output
 
-    still = runner.invoke(cli, ["--store", store_url, "quarantine", "--retry"])
+    still = runner.invoke(cli, [*PLUGINS, "--store", store_url, "quarantine", "--retry"])
     assert still.exit_code == 1  # the event still does not decode
 
     _set_state(ledger, broken, good)  # the fix
-    fixed = runner.invoke(cli, ["--store", store_url, "--lang", "en", "quarantine", "--retry"])
+    fixed = runner.invoke(
+        cli, [*PLUGINS, "--store", store_url, "--lang", "en", "quarantine", "--retry"]
+    )
     assert fixed.exit_code == 0, fixed.output
     assert "no events set aside" in fixed.output
