@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from ledger.scope import Scope
+from projections.queries import ReadModelMissing
+from projections.reads import Reads
+
 from ..composition import load_configured_sectors
 from .common import emit, local_operator, open_ledger, options
+from .review_command import parse_moment
 from .workbook_files import BLANK_WORKBOOK, UNREADABLE_WORKBOOK, workbook_problem
+
+#: The person at the terminal reads everything: the store's file is theirs already.
+LOCAL_OPERATOR = Scope.everything()
 
 
 def register(app: typer.Typer) -> None:
@@ -88,6 +99,30 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
 
 
+KnownAtOption = Annotated[
+    str | None,
+    typer.Option("--known-at", help="As recorded by this moment (needs a snapshot)."),
+]
+
+
+def known(text: str | None) -> datetime | None:
+    return parse_moment(text, "--known-at")
+
+
+@contextmanager
+def _reads(ctx: typer.Context) -> Iterator[Reads]:
+    """The read layer over the configured ledger, with read errors as exit codes."""
+    with open_ledger(ctx) as ledger:
+        try:
+            yield Reads(ledger)
+        except ReadModelMissing as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(3) from None
+        except ValueError as e:
+            typer.echo(str(e), err=True)
+            raise typer.Exit(2) from None
+
+
 def register_exports(app: typer.Typer) -> None:
     export_app = typer.Typer(no_args_is_help=True)
 
@@ -98,28 +133,28 @@ def register_exports(app: typer.Typer) -> None:
         region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
         sector: Annotated[str | None, typer.Option(help="Sector code.")] = None,
         status: Annotated[list[str] | None, typer.Option(help="Status (repeat).")] = None,
+        known_at: KnownAtOption = None,
     ) -> None:
         """The hazard register (问题隐患清单) as an official would file it."""
         from api.workbook.reports import register_headers, register_rows, write
-        from ledger.store import resolve_store
-        from projections.queries import ReadModels, RegisterFilter
+        from projections.queries import RegisterFilter
 
         columns = [
             c
             for c in load_configured_sectors(options(ctx).plugins).report_columns
             if sector is None or c.sector == sector
         ]
-        models = ReadModels(resolve_store(options(ctx).store))
-        try:
-            filters = RegisterFilter(sector=sector, region=region, status=tuple(status or ()))
+        filters = RegisterFilter(sector=sector, region=region, status=tuple(status or ()))
+        with _reads(ctx) as reads:
             n = write(
                 output,
                 "问题隐患清单",
                 register_headers(columns),
-                register_rows(models, filters, None, columns),
+                register_rows(
+                    reads.register_pages(filters, scope=LOCAL_OPERATOR, known_at=known(known_at)),
+                    columns,
+                ),
             )
-        finally:
-            models.close()
         typer.echo(f"已导出问题隐患清单 {n} 条 / exported {n} rows: {output}")
 
     @export_app.command("monthly")
@@ -128,23 +163,21 @@ def register_exports(app: typer.Typer) -> None:
         output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
         region: Annotated[str, typer.Option(help="Region code prefix.")],
         month: Annotated[str, typer.Option(help="YYYY-MM.")],
+        known_at: KnownAtOption = None,
     ) -> None:
         """The monthly report per sector with totals and rates (月度报表)."""
         from api.workbook.reports import FIGURES, monthly_rows, write
-        from ledger.store import resolve_store
-        from projections.queries import ReadModels
 
-        models = ReadModels(resolve_store(options(ctx).store))
-        try:
-            report = models.monthly_report(region, month)
-            n = write(
-                output,
-                f"{month}月度报表",
-                ["行业领域", *[h for _, h in FIGURES]],
-                monthly_rows(report),
+        with _reads(ctx) as reads:
+            report = reads.monthly_report(
+                region, month, scope=LOCAL_OPERATOR, known_at=known(known_at)
             )
-        finally:
-            models.close()
+        n = write(
+            output,
+            f"{month}月度报表",
+            ["行业领域", *[h for _, h in FIGURES]],
+            monthly_rows(report),
+        )
         typer.echo(f"已导出月度报表 / exported: {output} ({n} rows)")
 
     @export_app.command("statistics")
@@ -153,22 +186,19 @@ def register_exports(app: typer.Typer) -> None:
         output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
         region: Annotated[str, typer.Option(help="Region code prefix.")],
         year: Annotated[int, typer.Option(help="The year.")],
+        known_at: KnownAtOption = None,
     ) -> None:
         """Sector statistics month by month for a year (月度分行业统计)."""
         from api.workbook.reports import FIGURES, statistics_rows, write
-        from ledger.store import resolve_store
-        from projections.queries import ReadModels
 
-        models = ReadModels(resolve_store(options(ctx).store))
-        try:
-            n = write(
-                output,
-                f"{year}年分行业统计",
-                ["月份", "行业领域", *[h for _, h in FIGURES]],
-                statistics_rows(models, region, year, None),
-            )
-        finally:
-            models.close()
+        with _reads(ctx) as reads:
+            reports = reads.statistics(region, year, scope=LOCAL_OPERATOR, known_at=known(known_at))
+        n = write(
+            output,
+            f"{year}年分行业统计",
+            ["月份", "行业领域", *[h for _, h in FIGURES]],
+            statistics_rows(reports),
+        )
         typer.echo(f"已导出分行业统计 / exported: {output} ({n} rows)")
 
     @export_app.command("measures")
@@ -176,22 +206,14 @@ def register_exports(app: typer.Typer) -> None:
         ctx: typer.Context,
         output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
         region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
+        known_at: KnownAtOption = None,
     ) -> None:
         """The institutional measures list (制度措施清单)."""
         from api.workbook.reports import MEASURE_COLUMNS, measure_rows, write
-        from ledger.store import resolve_store
-        from projections.queries import ReadModels
 
-        models = ReadModels(resolve_store(options(ctx).store))
-        try:
-            n = write(
-                output,
-                "制度措施清单",
-                [h for _, h in MEASURE_COLUMNS],
-                measure_rows(models.measures(region)),
-            )
-        finally:
-            models.close()
+        with _reads(ctx) as reads:
+            rows = reads.measures(region, scope=LOCAL_OPERATOR, known_at=known(known_at))
+        n = write(output, "制度措施清单", [h for _, h in MEASURE_COLUMNS], measure_rows(rows))
         typer.echo(f"已导出制度措施清单 {n} 条 / exported {n} rows: {output}")
 
     app.add_typer(export_app, name="export", help="Export the lists and reports (XLSX/CSV).")
