@@ -7,7 +7,7 @@ from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from ledger.hazard import HazardCase
 from ledger.integrity import NoSigningKey
@@ -92,10 +92,44 @@ async def checkpoints(request: Request, user: CurrentUser) -> Response:
     return _json([c.as_dict() for c in _services(request).ledger.integrity.checkpoints()])
 
 
+def _no_checkpoint() -> Problem:
+    return Problem(404, "not-found", "尚未签发检查点", "no checkpoint has been issued yet")
+
+
 @router.get("/checkpoints/latest", responses=READ_ERRORS)
 async def latest_checkpoint(request: Request, user: CurrentUser) -> Response:
-    """The latest signed checkpoint (404 when none has been issued)."""
-    checkpoint = _services(request).ledger.integrity.latest_checkpoint()
-    if checkpoint is None:
-        raise Problem(404, "not-found", "尚未签发检查点", "no checkpoint has been issued yet")
-    return _json(checkpoint.as_dict())
+    """The latest signed checkpoint (404 when none has been issued), with the witnesses
+    that cosigned it and whether the configured ``K of N`` witness policy holds."""
+    log = _services(request).ledger.integrity
+    checkpoint = log.latest_checkpoint()
+    note = log.latest_note()
+    if checkpoint is None or note is None:
+        raise _no_checkpoint()
+    policy = log.witness_policy
+    cosigned_by = policy.cosigners(note.body, note.signatures)
+    return _json(
+        {
+            **checkpoint.as_dict(),
+            "note": note.text(),
+            "cosigned_by": cosigned_by,
+            "witness_policy": {
+                "quorum": policy.quorum,
+                "witnesses": [w.key.name for w in policy.witnesses],
+                "met": len(cosigned_by) >= policy.quorum,
+            },
+        }
+    )
+
+
+@router.get(
+    "/checkpoint",
+    response_class=PlainTextResponse,
+    responses={404: {"description": "No checkpoint issued yet"}},
+)
+async def checkpoint_note(request: Request) -> Response:
+    """The latest checkpoint in C2SP tlog-checkpoint form (signed note with the witnesses'
+    cosignatures), public like any transparency log's: it reveals a size and a hash."""
+    note = _services(request).ledger.integrity.latest_note()
+    if note is None:
+        raise _no_checkpoint()
+    return PlainTextResponse(note.text(), media_type="text/plain; charset=utf-8")
