@@ -32,7 +32,7 @@ from ledger.audit import AuditRule, builtin_rules
 from ledger.review.report import build_review
 from ledger.scope import Scope
 
-from . import case_reads, enterprise_reads
+from . import case_reads, enterprise_reads, record_reads
 from .queries import Page, ReadModels, RegisterFilter
 
 __all__ = ["Reads"]
@@ -130,6 +130,22 @@ class Reads:
         )
 
     def enterprise(
+        self, credit_code: str, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """An enterprise with its principal persons over time."""
+        return record_reads.enterprise(self.ledger, credit_code, scope=scope, known_at=known_at)
+
+    def inspection(
+        self, inspection_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        return record_reads.inspection(self.ledger, inspection_id, scope=scope, known_at=known_at)
+
+    def action(
+        self, action_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        return record_reads.action(self.ledger, action_id, scope=scope, known_at=known_at)
+
+    def enterprise_record(
         self,
         credit_code: str,
         *,

@@ -140,7 +140,7 @@ def register(app: typer.Typer) -> None:
         known = parse_moment(known_at, "--known-at")
         valid = parse_moment(valid_at, "--valid-at")
         with open_ledger(ctx) as ledger:
-            data = Reads(ledger).enterprise(
+            data = Reads(ledger).enterprise_record(
                 code, scope=LOCAL_OPERATOR, known_at=known, valid_at=valid
             )
         if opts.json:

@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
-
-from ledger.views import plain
 
 from ..commanding import run_command, run_step
 from ..schemas import CommandResult, EndAction, ExecuteAction, IssueAction
@@ -17,6 +14,7 @@ from ..security import CurrentUser, in_scope
 from ..services import Services
 from ..users import User
 from .common import ERRORS, READ_ERRORS
+from .reading import KnownAt, ReadsDep, answering, json_response
 
 router = APIRouter(prefix="/enforcement", tags=["enforcement 执法"])
 
@@ -100,25 +98,10 @@ async def revoke(request: Request, action_id: UUID, body: EndAction, user: Curre
 
 
 @router.get("/{action_id}", responses=READ_ERRORS)
-async def get_action(request: Request, action_id: UUID, user: CurrentUser) -> Response:
-    """An enforcement action's current state."""
-    a = _action_in_scope(request, user, action_id)
-    fields = (
-        "kind",
-        "document_number",
-        "enterprise_code",
-        "region_code",
-        "sector",
-        "department",
-        "case_ids",
-        "legal_basis",
-        "fine_amount",
-        "description",
-        "issued_at",
-        "status",
-        "executed_at",
-        "amount_paid",
-        "ended_at",
-    )
-    body = {"id": str(a.id), "version": a.version, **{f: plain(getattr(a, f)) for f in fields}}
-    return Response(orjson.dumps(body), media_type="application/json")
+async def get_action(
+    reads: ReadsDep, action_id: UUID, user: CurrentUser, known_at: KnownAt = None
+) -> Response:
+    """An enforcement action's state, as recorded by ``known_at``."""
+    with answering(known_at):
+        body = reads.action(action_id, scope=user.scope, known_at=known_at)
+    return json_response(body)

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from ledger.enterprise import Person
-from ledger.views import plain
 
 from ..commanding import run_command
 from ..schemas import (
@@ -23,6 +21,7 @@ from ..schemas import (
 from ..security import CurrentUser, in_scope
 from ..services import Services
 from .common import ERRORS, READ_ERRORS
+from .reading import KnownAt, ReadsDep, answering, json_response
 
 router = APIRouter(tags=["registry 基础信息"])
 
@@ -71,19 +70,13 @@ def _enterprise_in_scope(request: Request, user: Any, code: str) -> Any:
 
 
 @router.get("/enterprises/{credit_code}", responses=READ_ERRORS)
-async def get_enterprise(request: Request, credit_code: str, user: CurrentUser) -> Response:
-    """An enterprise with its principal persons over time."""
-    e = _enterprise_in_scope(request, user, credit_code)
-    body = {
-        "credit_code": e.credit_code,
-        "name": e.name,
-        "region_code": e.region_code,
-        "sectors": list(e.sectors),
-        "address": e.address,
-        "principals": plain(e.principals),
-        "version": e.version,
-    }
-    return Response(orjson.dumps(body), media_type="application/json")
+async def get_enterprise(
+    reads: ReadsDep, credit_code: str, user: CurrentUser, known_at: KnownAt = None
+) -> Response:
+    """An enterprise with its principal persons over time, as recorded by ``known_at``."""
+    with answering(known_at):
+        body = reads.enterprise(credit_code, scope=user.scope, known_at=known_at)
+    return json_response(body)
 
 
 @router.post("/enterprises/{credit_code}/principal", response_model=CommandResult, responses=ERRORS)
@@ -160,21 +153,10 @@ async def record_inspection(
 
 
 @router.get("/inspections/{inspection_id}", responses=READ_ERRORS)
-async def get_inspection(request: Request, inspection_id: UUID, user: CurrentUser) -> Response:
-    """An inspection with the hazards it found."""
-    i = _ledger(request).inspection(inspection_id)
-    in_scope(user, region_code=i.region_code, sector=i.sector, enterprise_code=i.enterprise_code)
-    body = {
-        "id": str(i.id),
-        "enterprise_code": i.enterprise_code,
-        "region_code": i.region_code,
-        "sector": i.sector,
-        "inspection_type": i.inspection_type.value,
-        "team": list(i.team),
-        "location": i.location,
-        "devices_checked": i.devices_checked,
-        "inspected_at": i.inspected_at.isoformat(),
-        "hazard_ids": [str(h) for h in i.hazard_ids],
-        "version": i.version,
-    }
-    return Response(orjson.dumps(body), media_type="application/json")
+async def get_inspection(
+    reads: ReadsDep, inspection_id: UUID, user: CurrentUser, known_at: KnownAt = None
+) -> Response:
+    """An inspection with the hazards it found, as recorded by ``known_at``."""
+    with answering(known_at):
+        body = reads.inspection(inspection_id, scope=user.scope, known_at=known_at)
+    return json_response(body)
