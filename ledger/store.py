@@ -301,6 +301,22 @@ def eventsourcing_env(store: Store) -> dict[str, str]:
     }
 
 
+def _create_private(store: Store) -> None:
+    """Create a new SQLite file readable by its owner only (0600) before SQLite does.
+
+    The ledger holds personal data (names, phone numbers in details): a store made with
+    the default umask would be world-readable. SQLite gives its ``-wal`` and ``-shm``
+    files the database file's permissions, so they follow.
+    """
+    if store.read_only or store.path in ("", ":memory:") or "mode=memory" in store.path:
+        return
+    try:
+        fd = os.open(store.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except (FileExistsError, FileNotFoundError, IsADirectoryError):
+        return  # there already, or nowhere to put it: opening says what is wrong
+    os.close(fd)
+
+
 @contextmanager
 def setup_lock(store: Store) -> Iterator[Any]:
     """Hold a store-wide lock while a process creates the ledger's schema and tables.
@@ -308,10 +324,12 @@ def setup_lock(store: Store) -> Iterator[Any]:
     Several API processes or workers starting at once on a new PostgreSQL schema would
     otherwise race on ``CREATE TYPE`` and ``CREATE TABLE``; a session advisory lock keyed
     by the schema makes them take turns. SQLite needs nothing (its DDL is serialised by
-    the file lock). Yields the PostgreSQL connection holding the lock (None on SQLite),
-    for setup work that belongs under it.
+    the file lock), but a new SQLite file is created here, private to its owner.
+    Yields the PostgreSQL connection holding the lock (None on SQLite), for setup work
+    that belongs under it.
     """
     if not store.is_postgres:
+        _create_private(store)
         yield None
         return
     from psycopg import sql

@@ -9,6 +9,7 @@ import typer
 
 from api.users import User, directory_for
 from ledger.identity import Role
+from ledger.store import resolve_store
 
 from .common import emit, open_ledger, options
 
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
         os.environ["LEDGER_FOLLOW"] = "1" if follow else "0"
         if opts.plugins:  # the worker processes build their own plugin managers from it
             os.environ["LEDGER_PLUGINS"] = ",".join(opts.plugins)
-        where = opts.store or os.environ.get("LEDGER_STORE", "ledger.db")
+        where = resolve_store(opts.store).describe()  # never with the password
         typer.echo(f"http://{host}:{port}/  (API: /docs; store: {where})")
         uvicorn.run(
             "api.app:create_app",
