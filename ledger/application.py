@@ -1,18 +1,22 @@
-"""The ledger application: one method per command, and the queries auditors need.
+"""The ledger application: one command path, and the queries auditors need.
 
-Every command follows the same path: build a ``Context`` (actor from the caller's
-authenticated identity, business time from the caller, recording time from the
-ledger's clock), load the aggregate, refuse a stale ``expected_version``, run the
-sector validators, call the aggregate's command method (which enforces the state
-machine), and save. Anything refused raises before ``save``: nothing is half-applied.
-A concurrent writer that saved first makes our save fail on the store's uniqueness of
-(aggregate, version); that becomes ``ConcurrentChange``, never a lost update.
+Every command is an object of ``ledger.commands`` and takes one path,
+``HazardLedger.execute(command, actor, scope)``: permission, scope on every record it
+names, the sector rules, the aggregates' own rules, and one save (see
+``ledger.unit_of_work``). Anything refused raises before the save: nothing is
+half-applied. A concurrent writer that saved first makes our save fail on the store's
+uniqueness of (aggregate, version); that becomes ``ConcurrentChange``, never a lost
+update. ``batch()`` runs many commands as one unit: each judged against the state the
+earlier ones left, all saved together. The named methods (``report_hazard`` and the
+rest) are thin wrappers that build the command and take the same path for in-process
+callers that script a history (tests, the demo generator); they vouch for their actors'
+roles, so the permission table is not consulted there, and their scope is unlimited.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import takewhile
@@ -22,20 +26,23 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
 
+from . import commands as c
 from .enforcement import ActionKind, EnforcementAction
 from .enterprise import Enterprise, Person, enterprise_id
-from .errors import ConcurrentChange, NotFound, RuleViolated, Violation
+from .errors import ConcurrentChange, NotFound, Violation
 from .events import Context, LedgerAggregate
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
 from .identity import Actor
 from .inspection import Inspection, InspectionType
 from .integrity import IntegrityLog
 from .mapper import OrjsonMapper
-from .measure import Measure, MeasureCategory
+from .measure import MeasureCategory
 from .pg_statistics import analyse
 from .recorders import InsertListener, ListenerMixin
 from .responsibility import Duty, ResponsibilityPost, post_id
+from .scope import Scope
 from .store import Store, eventsourcing_env, resolve_store, setup_lock
+from .unit_of_work import EVERYTHING, Recorded, UnitOfWork
 
 A = TypeVar("A", bound=LedgerAggregate)
 Clock = Callable[[], datetime]
@@ -45,29 +52,22 @@ def system_clock() -> datetime:
     return datetime.now(tz=UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
-    """What a validator sees: the command's name, its fields and the current subject.
+class Validator(Protocol):
+    """A check of commands (pure: no I/O, no clock; it judges only what it is given)."""
 
-    Validators are pure (no I/O, no clock): they judge only what is given here.
-    """
-
-    name: str
-    sector: str
-    fields: Mapping[str, Any]
-    subject: LedgerAggregate | None = None
-    occurred_at: datetime | None = None
-    """The command's business time: criteria are judged by the catalogue in force then."""
-
-
-Validator = Callable[[Command], Iterable[Violation]]
+    def __call__(
+        self, command: c.Command, *, sector: str, subject: LedgerAggregate | None
+    ) -> Iterable[Violation]: ...
 
 
 class SectorRules(Protocol):
     """What the ledger needs of its sectors (``plugins.Sectors`` provides it)."""
 
-    def validate(self, command: Command) -> Iterable[Violation]:
-        """Violations of the sector's rules by ``command``."""
+    def validate(
+        self, command: c.Command, *, sector: str, subject: LedgerAggregate | None
+    ) -> Iterable[Violation]:
+        """Violations of ``sector``'s rules by ``command`` (on ``subject``, if it acts on
+        an existing record)."""
 
     def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
         """The catalogue edition in force on ``on`` that holds ``criteria``."""
@@ -150,50 +150,53 @@ class HazardLedger(Application[UUID]):
         assert isinstance(self.recorder, ListenerMixin)
         self.recorder.listeners.append(listener)
 
-    # ---- plumbing ---------------------------------------------------------------------
+    # ---- the command path ---------------------------------------------------------------
+
+    def execute(self, command: c.Command, actor: Actor, scope: Scope = EVERYTHING) -> Recorded:
+        """Judge ``command`` for ``actor`` acting in ``scope`` and record it, or refuse it
+        and record nothing (``ledger.unit_of_work`` describes the path)."""
+        with self.batch() as work:
+            return work.execute(command, actor, scope)
+
+    def _scripted(self, command: c.Command, actor: Actor) -> Recorded:
+        """The named methods' path: ``execute`` with no scope limit, and with the actor's
+        role vouched for by the in-process caller (a test's or the demo's scripted
+        history) instead of the permission table."""
+        with self.batch() as work:
+            return work.execute(command, actor, EVERYTHING, check_permission=False)
+
+    @contextmanager
+    def batch(self, *, dry_run: bool = False) -> Iterator[UnitOfWork]:
+        """Many commands as one unit: each judged against the state the earlier ones left,
+        all saved in one transaction when the block ends (nothing if it raises, nothing
+        at all for a ``dry_run``)."""
+        work = UnitOfWork(self)
+        yield work
+        if not dry_run:
+            work.commit()
+
+    def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
+        """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
+        if self.sectors is None or not criteria:
+            return None
+        return self.sectors.edition_for(sector, tuple(criteria), on)
 
     def _ctx(self, actor: Actor, occurred_at: datetime, justification: str | None) -> Context:
-        ctx = Context(
+        return Context(
             actor=actor,
             occurred_at=occurred_at,
             recorded_at=self.clock(),
             justification=justification,
         )
-        if occurred_at.tzinfo is None:
-            # Refuse by rule now: the command's own checks compare occurred_at with
-            # aware datetimes, which would fail with a bare TypeError.
-            ctx.check_clocks()
-        return ctx
 
-    def _validate(
-        self,
-        name: str,
-        sector: str,
-        fields: Mapping[str, Any],
-        subject: LedgerAggregate | None,
-        occurred_at: datetime | None = None,
-    ) -> None:
-        command = Command(
-            name=name, sector=sector, fields=fields, subject=subject, occurred_at=occurred_at
-        )
-        violations = [v for validate in self.validators for v in validate(command)]
-        if violations:
-            raise RuleViolated(violations)
-
-    def validate_command(
-        self,
-        name: str,
-        sector: str,
-        fields: Mapping[str, Any],
-        subject: LedgerAggregate | None,
-        occurred_at: datetime | None = None,
-    ) -> None:
-        """Run the sector validators on a command without recording anything.
-
-        For callers that drive aggregates themselves, such as the workbook importer's
-        check pass; raises ``RuleViolated`` like any command would.
-        """
-        self._validate(name, sector, fields, subject, occurred_at)
+    def _commit(self, *aggregates: LedgerAggregate) -> None:
+        """Save records outside the command path (a redaction); a racing writer's save
+        becomes ``ConcurrentChange``."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError as e:
+            first = aggregates[0]
+            raise ConcurrentChange(type(first).__name__, first.id, str(e)) from None
 
     def _load(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         try:
@@ -210,30 +213,6 @@ class HazardLedger(Application[UUID]):
             )
         return aggregate
 
-    def _commit(self, *aggregates: LedgerAggregate, **kwargs: Any) -> None:
-        try:
-            self.save(*aggregates, **kwargs)
-        except IntegrityError as e:
-            first = aggregates[0]
-            raise ConcurrentChange(type(first).__name__, first.id, str(e)) from None
-
-    def _case_command(
-        self,
-        name: str,
-        case_id: UUID,
-        actor: Actor,
-        occurred_at: datetime,
-        expected_version: int | None,
-        justification: str | None,
-        fields: Mapping[str, Any],
-        act: Callable[[HazardCase, Context], None],
-    ) -> int:
-        case = self._load(HazardCase, case_id, expected_version)
-        self._validate(name, case.sector, fields, case, occurred_at)
-        act(case, self._ctx(actor, occurred_at, justification))
-        self._commit(case)
-        return case.version
-
     # ---- enterprises and responsibility ------------------------------------------------
 
     def register_enterprise(
@@ -249,39 +228,17 @@ class HazardLedger(Application[UUID]):
         address: str = "",
         justification: str | None = None,
     ) -> UUID:
-        fields = {
-            "credit_code": credit_code,
-            "name": name,
-            "region_code": region_code,
-            "sectors": tuple(sectors),
-            "address": address,
-            "principal": principal,
-        }
-        for sector in sectors:
-            self._validate("register_enterprise", sector, fields, None, occurred_at)
-        enterprise = Enterprise.register(
-            self._ctx(actor, occurred_at, justification),
+        command = c.RegisterEnterprise(
+            occurred_at=occurred_at,
+            justification=justification,
             credit_code=credit_code,
             name=name,
             region_code=region_code,
             sectors=tuple(sectors),
-            address=address,
             principal=principal,
+            address=address,
         )
-        try:
-            self.save(enterprise)
-        except IntegrityError:
-            raise RuleViolated(
-                [
-                    Violation(
-                        "ENTERPRISE_EXISTS",
-                        "credit_code",
-                        f"统一社会信用代码{credit_code}已登记",
-                        f"an enterprise with credit code {credit_code} is already registered",
-                    )
-                ]
-            ) from None
-        return enterprise.id
+        return self._scripted(command, actor).id
 
     def change_principal(
         self,
@@ -293,12 +250,14 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        enterprise = self.enterprise(credit_code, expected_version=expected_version)
-        enterprise.change_principal(
-            self._ctx(actor, occurred_at, justification), principal=principal
+        command = c.ChangePrincipal(
+            occurred_at=occurred_at,
+            justification=justification,
+            credit_code=credit_code,
+            principal=principal,
+            expected_version=expected_version,
         )
-        self._commit(enterprise)
-        return enterprise.version
+        return self._step(command, actor)
 
     def assign_responsibility(
         self,
@@ -314,24 +273,17 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> UUID:
         """Put ``holder`` in the post for this duty and scope (establishing it if new)."""
-        ctx = self._ctx(actor, occurred_at, justification)
-        pid = post_id(duty, region_code, sector)
-        try:
-            post = self._load(ResponsibilityPost, pid)
-        except NotFound:
-            post = ResponsibilityPost.establish(
-                ctx,
-                duty=duty,
-                region_code=region_code,
-                sector=sector,
-                organisation=organisation,
-                title=title,
-                holder=holder,
-            )
-        else:
-            post.hand_over(ctx, holder=holder)
-        self._commit(post)
-        return post.id
+        command = c.AssignResponsibility(
+            occurred_at=occurred_at,
+            justification=justification,
+            duty=duty,
+            region_code=region_code,
+            sector=sector,
+            organisation=organisation,
+            title=title,
+            holder=holder,
+        )
+        return self._scripted(command, actor).id
 
     # ---- inspections and hazards ---------------------------------------------------------
 
@@ -350,19 +302,10 @@ class HazardLedger(Application[UUID]):
         inspection_id: UUID | None = None,
         justification: str | None = None,
     ) -> UUID:
-        enterprise = self.enterprise(enterprise_code)
-        fields = {
-            "enterprise_code": enterprise_code,
-            "inspection_type": inspection_type,
-            "team": tuple(team),
-            "location": location,
-            "devices_checked": devices_checked,
-        }
-        self._validate("record_inspection", sector, fields, None, occurred_at)
-        inspection = Inspection.record(
-            self._ctx(actor, occurred_at, justification),
+        command = c.RecordInspection(
+            occurred_at=occurred_at,
+            justification=justification,
             enterprise_code=enterprise_code,
-            region_code=enterprise.region_code,
             sector=sector,
             inspection_type=inspection_type,
             team=tuple(team),
@@ -371,8 +314,7 @@ class HazardLedger(Application[UUID]):
             summary=summary,
             inspection_id=inspection_id,
         )
-        self._commit(inspection)
-        return inspection.id
+        return self._scripted(command, actor).id
 
     def report_hazard(
         self,
@@ -392,22 +334,10 @@ class HazardLedger(Application[UUID]):
         justification: str | None = None,
     ) -> UUID:
         """Record a hazard as found (排查发现); link it to its inspection atomically."""
-        enterprise = self.enterprise(enterprise_code)
-        fields = {
-            "enterprise_code": enterprise_code,
-            "location": location,
-            "description": description,
-            "source": source,
-            "details": dict(details or {}),
-            "evidence": tuple(evidence),
-        }
-        self._validate("report_hazard", sector, fields, None, occurred_at)
-        ctx = self._ctx(actor, occurred_at, justification)
-        case = HazardCase.report(
-            ctx,
+        command = c.ReportHazard(
+            occurred_at=occurred_at,
+            justification=justification,
             enterprise_code=enterprise_code,
-            enterprise_name=enterprise.name,
-            region_code=enterprise.region_code,
             sector=sector,
             location=location,
             description=description,
@@ -418,13 +348,10 @@ class HazardLedger(Application[UUID]):
             details=dict(details or {}),
             case_id=case_id,
         )
-        to_save: list[LedgerAggregate] = [case]
-        if inspection_id is not None:
-            inspection = self._load(Inspection, inspection_id)
-            inspection.record_hazard(ctx, case_id=case.id)
-            to_save.append(inspection)
-        self._commit(*to_save)
-        return case.id
+        return self._scripted(command, actor).id
+
+    def _step(self, command: c.OnRecord | c.ChangePrincipal, actor: Actor) -> int:
+        return self._scripted(command, actor).version
 
     def grade_hazard(
         self,
@@ -438,28 +365,18 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "grade_hazard",
-            case_id,
-            actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"grade": grade, "criteria": tuple(criteria), "catalogue_edition": catalogue_edition},
-            lambda case, ctx: case.grade_as(
-                ctx,
+        return self._step(
+            c.GradeHazard(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
                 grade=grade,
                 criteria=tuple(criteria),
-                catalogue_edition=catalogue_edition
-                or self.edition_for(case.sector, criteria, occurred_at),
+                catalogue_edition=catalogue_edition,
             ),
+            actor,
         )
-
-    def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
-        """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
-        if self.sectors is None or not criteria:
-            return None
-        return self.sectors.edition_for(sector, tuple(criteria), on)
 
     def rectify_on_spot(
         self,
@@ -472,17 +389,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "rectify_on_spot",
-            case_id,
-            actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"measures": measures, "evidence": tuple(evidence)},
-            lambda case, ctx: case.rectify_on_spot(
-                ctx, measures=measures, evidence=tuple(evidence)
+        return self._step(
+            c.RectifyOnSpot(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                measures=measures,
+                evidence=tuple(evidence),
             ),
+            actor,
         )
 
     def assign_rectification(
@@ -497,17 +413,17 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "assign_rectification",
-            case_id,
-            actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"department": department, "deadline": deadline, "requirements": requirements},
-            lambda case, ctx: case.assign(
-                ctx, department=department, deadline=deadline, requirements=requirements
+        return self._step(
+            c.AssignRectification(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                department=department,
+                deadline=deadline,
+                requirements=requirements,
             ),
+            actor,
         )
 
     def file_plan(
@@ -520,15 +436,15 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "file_plan",
-            case_id,
+        return self._step(
+            c.FilePlan(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                plan=plan,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"plan": plan},
-            lambda case, ctx: case.file_plan(ctx, plan=plan),
         )
 
     def record_interim_controls(
@@ -541,15 +457,15 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "record_interim_controls",
-            case_id,
+        return self._step(
+            c.RecordInterimControls(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                controls=controls,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"controls": controls},
-            lambda case, ctx: case.record_interim_controls(ctx, controls=controls),
         )
 
     def extend_deadline(
@@ -564,17 +480,17 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "extend_deadline",
-            case_id,
-            actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"new_deadline": new_deadline, "reason": reason, "approver": approver},
-            lambda case, ctx: case.extend_deadline(
-                ctx, new_deadline=new_deadline, reason=reason, approver=approver
+        return self._step(
+            c.ExtendDeadline(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                new_deadline=new_deadline,
+                reason=reason,
+                approver=approver,
             ),
+            actor,
         )
 
     def list_for_supervision(
@@ -588,15 +504,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "list_for_supervision",
-            case_id,
+        return self._step(
+            c.ListForSupervision(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                level=level,
+                authority=authority,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"level": level, "authority": authority},
-            lambda case, ctx: case.list_for_supervision(ctx, level=level, authority=authority),
         )
 
     def delist(
@@ -608,15 +525,14 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "delist",
-            case_id,
+        return self._step(
+            c.Delist(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {},
-            lambda case, ctx: case.delist(ctx),
         )
 
     def escalate(
@@ -630,15 +546,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "escalate",
-            case_id,
+        return self._step(
+            c.Escalate(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                level=level,
+                reason=reason,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"level": level, "reason": reason},
-            lambda case, ctx: case.escalate(ctx, level=level, reason=reason),
         )
 
     def report_rectification(
@@ -653,17 +570,17 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "report_rectification",
-            case_id,
-            actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"measures": measures, "completed_at": completed_at, "evidence": tuple(evidence)},
-            lambda case, ctx: case.report_rectification(
-                ctx, measures=measures, completed_at=completed_at, evidence=tuple(evidence)
+        return self._step(
+            c.ReportRectification(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                measures=measures,
+                completed_at=completed_at,
+                evidence=tuple(evidence),
             ),
+            actor,
         )
 
     def file_assessment(
@@ -676,15 +593,15 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "file_assessment",
-            case_id,
+        return self._step(
+            c.FileAssessment(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                summary=summary,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"summary": summary},
-            lambda case, ctx: case.file_assessment(ctx, summary=summary),
         )
 
     def verify_rectification(
@@ -698,15 +615,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "verify_rectification",
-            case_id,
+        return self._step(
+            c.VerifyRectification(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                accepted=accepted,
+                opinion=opinion,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"accepted": accepted, "opinion": opinion},
-            lambda case, ctx: case.verify(ctx, accepted=accepted, opinion=opinion),
         )
 
     def close_hazard(
@@ -718,15 +636,14 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "close_hazard",
-            case_id,
+        return self._step(
+            c.CloseHazard(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {},
-            lambda case, ctx: case.close(ctx),
         )
 
     def reopen_hazard(
@@ -739,15 +656,15 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        return self._case_command(
-            "reopen_hazard",
-            case_id,
+        return self._step(
+            c.ReopenHazard(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                reason=reason,
+            ),
             actor,
-            occurred_at,
-            expected_version,
-            justification,
-            {"reason": reason},
-            lambda case, ctx: case.reopen(ctx, reason=reason),
         )
 
     # ---- enforcement -------------------------------------------------------------------
@@ -769,23 +686,12 @@ class HazardLedger(Application[UUID]):
         action_id: UUID | None = None,
         justification: str | None = None,
     ) -> UUID:
-        enterprise = self.enterprise(enterprise_code)
-        for case_id in case_ids:
-            self._load(HazardCase, case_id)
-        fields = {
-            "kind": kind,
-            "document_number": document_number,
-            "legal_basis": legal_basis,
-            "fine_amount": fine_amount,
-            "case_ids": tuple(case_ids),
-        }
-        self._validate("issue_action", sector, fields, None, occurred_at)
-        action = EnforcementAction.issue(
-            self._ctx(actor, occurred_at, justification),
+        command = c.IssueAction(
+            occurred_at=occurred_at,
+            justification=justification,
             kind=kind,
             document_number=document_number,
             enterprise_code=enterprise_code,
-            region_code=enterprise.region_code,
             sector=sector,
             department=department,
             legal_basis=legal_basis,
@@ -794,8 +700,7 @@ class HazardLedger(Application[UUID]):
             description=description,
             action_id=action_id,
         )
-        self._commit(action)
-        return action.id
+        return self._scripted(command, actor).id
 
     def execute_action(
         self,
@@ -808,12 +713,17 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        action = self._load(EnforcementAction, action_id, expected_version)
-        action.execute(
-            self._ctx(actor, occurred_at, justification), amount_paid=amount_paid, note=note
+        return self._step(
+            c.ExecuteAction(
+                occurred_at=occurred_at,
+                justification=justification,
+                action_id=action_id,
+                expected_version=expected_version,
+                amount_paid=amount_paid,
+                note=note,
+            ),
+            actor,
         )
-        self._commit(action)
-        return action.version
 
     def lift_action(
         self,
@@ -825,10 +735,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        action = self._load(EnforcementAction, action_id, expected_version)
-        action.lift(self._ctx(actor, occurred_at, justification), reason=reason)
-        self._commit(action)
-        return action.version
+        return self._step(
+            c.LiftAction(
+                occurred_at=occurred_at,
+                justification=justification,
+                action_id=action_id,
+                expected_version=expected_version,
+                reason=reason,
+            ),
+            actor,
+        )
 
     def revoke_action(
         self,
@@ -840,10 +756,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        action = self._load(EnforcementAction, action_id, expected_version)
-        action.revoke(self._ctx(actor, occurred_at, justification), reason=reason)
-        self._commit(action)
-        return action.version
+        return self._step(
+            c.RevokeAction(
+                occurred_at=occurred_at,
+                justification=justification,
+                action_id=action_id,
+                expected_version=expected_version,
+                reason=reason,
+            ),
+            actor,
+        )
 
     # ---- institutional measures (制度措施清单) ------------------------------------------
 
@@ -861,8 +783,9 @@ class HazardLedger(Application[UUID]):
         measure_id: UUID | None = None,
         justification: str | None = None,
     ) -> UUID:
-        measure = Measure.add(
-            self._ctx(actor, occurred_at, justification),
+        command = c.AddMeasure(
+            occurred_at=occurred_at,
+            justification=justification,
             title=title,
             category=category,
             owner_department=owner_department,
@@ -871,8 +794,7 @@ class HazardLedger(Application[UUID]):
             timetable=timetable,
             measure_id=measure_id,
         )
-        self._commit(measure)
-        return measure.id
+        return self._scripted(command, actor).id
 
     def report_measure_progress(
         self,
@@ -884,10 +806,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        measure = self._load(Measure, measure_id, expected_version)
-        measure.report_progress(self._ctx(actor, occurred_at, justification), note=note)
-        self._commit(measure)
-        return measure.version
+        return self._step(
+            c.ReportMeasureProgress(
+                occurred_at=occurred_at,
+                justification=justification,
+                measure_id=measure_id,
+                expected_version=expected_version,
+                note=note,
+            ),
+            actor,
+        )
 
     def complete_measure(
         self,
@@ -899,10 +827,16 @@ class HazardLedger(Application[UUID]):
         expected_version: int | None = None,
         justification: str | None = None,
     ) -> int:
-        measure = self._load(Measure, measure_id, expected_version)
-        measure.complete(self._ctx(actor, occurred_at, justification), summary=summary)
-        self._commit(measure)
-        return measure.version
+        return self._step(
+            c.CompleteMeasure(
+                occurred_at=occurred_at,
+                justification=justification,
+                measure_id=measure_id,
+                expected_version=expected_version,
+                summary=summary,
+            ),
+            actor,
+        )
 
     # ---- queries -----------------------------------------------------------------------
 

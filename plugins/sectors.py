@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import pluggy
 
-from ledger.application import Command
 from ledger.audit.model import AuditRule
+from ledger.commands import Command, GradeHazard, ReportHazard
 from ledger.errors import PluginError, Violation
+from ledger.events import LedgerAggregate
 from ledger.read_model_spec import ReadModelSpec
 
 from .catalogue import Catalogue, CompositeRule, Criterion
@@ -119,7 +120,7 @@ class Sectors:
         self.read_models: tuple[ReadModelSpec, ...] = ()
         self.report_columns: tuple[ReportColumn, ...] = ()
         self.hooks: dict[str, list[str]] = {name: [] for name in self.infos}
-        self._validate: dict[str, Callable[..., Any]] = {}
+        self._validate: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {}
         self._suggest: dict[str, Callable[..., Any]] = {}
         self._collect()
 
@@ -179,7 +180,10 @@ class Sectors:
                 self._own(plugin, column.sector, "ledger_report_columns")
                 columns.append(column)
         self.report_columns = tuple(columns)
-        self._validate = dict(self._impls("ledger_validate"))
+        self._validate = {
+            impl.plugin_name: (impl.function, tuple(impl.argnames))
+            for impl in self.pm.hook.ledger_validate.get_hookimpls()
+        }
         self._suggest = dict(self._impls("ledger_suggest_criteria"))
 
     def _add_sector(self, plugin: str, spec: SectorSpec) -> None:
@@ -232,13 +236,20 @@ class Sectors:
 
     # ---- judging commands -------------------------------------------------------------
 
-    def validate(self, command: Command) -> list[Violation]:
-        """Every violation of the shared sector rules and of the owning plugin's rules."""
-        if not command.sector:
+    def validate(
+        self, command: Command, *, sector: str, subject: LedgerAggregate | None = None
+    ) -> list[Violation]:
+        """Every violation of the shared sector rules and of the owning plugin's rules.
+
+        ``sector`` is the sector whose rules judge the command; ``subject`` the record it
+        acts on (None for a command that creates one). The plugin's hook is given the
+        arguments it declares of ``command``, ``sector`` and ``subject``.
+        """
+        if not sector:
             return []
-        spec = self.specs.get(command.sector)
+        spec = self.specs.get(sector)
         if spec is None:
-            if command.subject is not None:
+            if subject is not None:
                 # A case recorded under a sector whose plugin is not loaded here: its
                 # history stays workable; only new records need a known sector.
                 return []
@@ -246,20 +257,25 @@ class Sectors:
                 _violation(
                     "SECTOR_UNKNOWN",
                     "sector",
-                    f"行业领域“{command.sector}”未登记；已登记：{', '.join(sorted(self.specs))}",
-                    f"sector {command.sector!r} is not registered; known: "
-                    f"{', '.join(sorted(self.specs))}",
+                    f"行业领域“{sector}”未登记；已登记：{', '.join(sorted(self.specs))}",
+                    f"sector {sector!r} is not registered; known: {', '.join(sorted(self.specs))}",
                 )
             ]
         violations: list[Violation] = []
-        if command.name == "report_hazard":
-            violations += self._check_details(spec, command.fields.get("details") or {})
-        if command.name == "grade_hazard":
-            violations += self._check_criteria(command)
-        plugin = self.owner[command.sector]
-        function = self._validate.get(plugin)
-        if function is not None:
-            result = _call(plugin, "ledger_validate", function, command=command)
+        if isinstance(command, ReportHazard):
+            violations += self._check_details(spec, command.details)
+        if isinstance(command, GradeHazard):
+            violations += self._check_criteria(command, sector)
+        plugin = self.owner[sector]
+        if plugin in self._validate:
+            function, argnames = self._validate[plugin]
+            given = {"command": command, "sector": sector, "subject": subject}
+            result = _call(
+                plugin,
+                "ledger_validate",
+                function,
+                **{name: given[name] for name in argnames if name in given},
+            )
             violations += _items(plugin, "ledger_validate", result, Violation)
         return violations
 
@@ -284,13 +300,13 @@ class Sectors:
                 found.append(_violation(problem[0], where, problem[1], problem[2]))
         return found
 
-    def _check_criteria(self, command: Command) -> list[Violation]:
-        codes = tuple(c.strip() for c in command.fields.get("criteria") or () if c.strip())
+    def _check_criteria(self, command: GradeHazard, sector: str) -> list[Violation]:
+        codes = tuple(c.strip() for c in command.criteria if c.strip())
         if not codes:
             return []  # the hazard's own state machine refuses a major grade without any
         day = business_day(command.occurred_at)
-        edition = command.fields.get("catalogue_edition")
-        candidates, refusal = self._candidates(command.sector, edition, day)
+        edition = command.catalogue_edition
+        candidates, refusal = self._candidates(sector, edition, day)
         if refusal is not None:
             return [refusal]
         known: dict[str, Criterion | CompositeRule] = {}
@@ -310,7 +326,7 @@ class Sectors:
                     f"criteria {', '.join(unknown)} are not items of {en}",
                 )
             ]
-        if command.fields.get("grade") != "major":
+        if command.grade != "major":
             return []
         rules = [known[c] for c in codes if isinstance(known[c], CompositeRule)]
         direct = [c for c in codes if any(c == x.code for cat in candidates for x in cat.criteria)]

@@ -29,7 +29,8 @@ from ledger.errors import Violation
 from .catalogue import Catalogue
 
 if TYPE_CHECKING:
-    from ledger.application import Command
+    from ledger.commands import Command
+    from ledger.events import LedgerAggregate
     from ledger.audit.model import AuditRule
     from ledger.read_model_spec import ReadModelSpec
 
@@ -141,14 +142,19 @@ class SectorHooks:
         return ()
 
     @hookspec
-    def ledger_validate(self, command: Command) -> Sequence[Violation]:
+    def ledger_validate(
+        self, command: Command, sector: str, subject: LedgerAggregate | None
+    ) -> Sequence[Violation]:
         """Judge a command of one of this plugin's sectors before it is recorded.
 
         Why: each sector has identifiers and facts of its own (a special-equipment
-        hazard names its device, a construction hazard its permit). Return the
-        violations, each naming the field and the rule in Chinese and English; an
-        empty sequence accepts. Any violation refuses the whole command and nothing
-        is recorded.
+        hazard names its device, a construction hazard its permit). ``command`` is one
+        of the command classes of ``ledger.commands`` (tell them apart by type:
+        ``isinstance(command, ReportHazard)``); ``sector`` is the sector judging it and
+        ``subject`` the record it acts on (None when it creates one). Declare only the
+        arguments you use. Return the violations, each naming the field and the rule in
+        Chinese and English; an empty sequence accepts. Any violation refuses the whole
+        command and nothing is recorded.
         """
         return ()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ledger.application import Command
+from ledger.commands import Command, ReportHazard
 from ledger.errors import Violation
 from ledger.read_model_spec import ReadModelSpec
 from plugins.catalogue import Catalogue
@@ -77,9 +77,9 @@ def ledger_catalogues() -> Sequence[Catalogue]:
 
 @hookimpl
 def ledger_validate(command: Command) -> Sequence[Violation]:
-    if command.name != "report_hazard":
+    if not isinstance(command, ReportHazard):
         return ()
-    details = command.fields.get("details") or {}
+    details = command.details
     if details.get("premises") == "restaurant" and "leak_alarm_installed" not in details:
         return (
             Violation(

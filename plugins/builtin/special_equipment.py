@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ledger.application import Command
+from ledger.commands import Command, GradeHazard
 from ledger.errors import Violation
+from ledger.events import LedgerAggregate
 from ledger.read_model_spec import ReadModelSpec
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, ReportColumn, SectorSpec, Suggestion, hookimpl
@@ -96,18 +97,14 @@ def ledger_catalogues() -> Sequence[Catalogue]:
 
 
 @hookimpl
-def ledger_validate(command: Command) -> Sequence[Violation]:
-    if command.name != "grade_hazard" or command.subject is None:
+def ledger_validate(command: Command, subject: LedgerAggregate | None) -> Sequence[Violation]:
+    if not isinstance(command, GradeHazard) or subject is None:
         return ()
-    device = getattr(command.subject, "details", {}).get("device_type")
+    device = getattr(subject, "details", {}).get("device_type")
     if device not in DEVICE_TYPES:
         return ()
     name_zh, prefixes = DEVICE_TYPES[device]
-    wrong = [
-        code
-        for code in command.fields.get("criteria") or ()
-        if not code.startswith((GENERAL, *prefixes))
-    ]
+    wrong = [code for code in command.criteria if not code.startswith((GENERAL, *prefixes))]
     if not wrong:
         return ()
     return (

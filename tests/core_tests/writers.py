@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ledger.application import Command, HazardLedger
+from ledger.application import HazardLedger
+from ledger.commands import Command
 from ledger.errors import ConcurrentChange, Violation
 from ledger.identity import Actor, Role
 
@@ -23,7 +24,7 @@ class WaitForOthers:
     def __init__(self, barrier: Any) -> None:
         self.barrier = barrier
 
-    def __call__(self, command: Command) -> Iterable[Violation]:
+    def __call__(self, command: Command, *, sector: str, subject: Any) -> Iterable[Violation]:
         self.barrier.wait(timeout=60)
         return ()
 

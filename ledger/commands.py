@@ -1,0 +1,482 @@
+"""The commands the ledger accepts: one typed, frozen class per command.
+
+Every entry point (HTTP, the workbook importer, the demo generator, tests) builds one of
+these and hands it to ``HazardLedger.execute``; the sector validators receive the same
+object and tell commands apart by their type. A command carries its business time
+(``occurred_at``) and ``justification``; a command on an existing record carries that
+record's id and the ``expected_version`` the caller acted on.
+
+A command also says which records it names (``names``) and where the records it creates
+will live (``creates``), so that the core checks the caller's scope on all of them in one
+place: an id in any field that the caller may not see is refused exactly like an id that
+does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+from uuid import UUID
+
+from .enforcement import ActionKind, EnforcementAction
+from .enterprise import Enterprise, Person
+from .events import LedgerAggregate
+from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
+from .inspection import Inspection, InspectionType
+from .measure import Measure, MeasureCategory
+from .responsibility import Duty
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A record a command names: its kind and its key (an id, or a credit code)."""
+
+    kind: type[LedgerAggregate]
+    key: UUID | str
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a record a command creates will live; ``sector=None`` means no sector
+    (a measure, an enterprise-wide fact)."""
+
+    region_code: str
+    sector: str | None
+    enterprise_code: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """Base of every command: business time and the reason for a late entry."""
+
+    #: The stable name of the command type (messages, metrics, the workbook's columns).
+    type_name: ClassVar[str] = ""
+
+    occurred_at: datetime
+    justification: str | None = None
+
+    def __post_init__(self) -> None:
+        # Sequences are stored as tuples, so a command cannot change after it is built.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                object.__setattr__(self, f.name, tuple(value))
+
+    @property
+    def subject(self) -> Ref | None:
+        """The existing record the command acts on (``expected_version`` applies to it)."""
+        return None
+
+    def names(self) -> tuple[Ref, ...]:
+        """Every existing record the command names, its subject first."""
+        return (self.subject,) if self.subject is not None else ()
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        """Where the records this command creates will live (``named``: the records it
+        names, loaded)."""
+        return ()
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        """The sectors whose rules judge this command."""
+        sector = getattr(subject, "sector", "")
+        return (sector,) if sector else ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OnRecord(Command):
+    """A command on an existing record: its id and the version the caller acted on."""
+
+    record_kind: ClassVar[type[LedgerAggregate]] = LedgerAggregate
+    expected_version: int | None = None
+
+    @property
+    def record_id(self) -> UUID:
+        raise NotImplementedError
+
+    @property
+    def subject(self) -> Ref:
+        return Ref(self.record_kind, self.record_id)
+
+
+def _at_enterprise(named: Mapping[Ref, LedgerAggregate], code: str, sector: str) -> Place:
+    enterprise = named[Ref(Enterprise, code)]
+    assert isinstance(enterprise, Enterprise)
+    return Place(enterprise.region_code, sector, code)
+
+
+# ---- enterprises and responsibility ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterEnterprise(Command):
+    type_name: ClassVar[str] = "register_enterprise"
+
+    credit_code: str
+    name: str
+    region_code: str
+    sectors: tuple[str, ...]
+    principal: Person
+    address: str = ""
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return tuple(Place(self.region_code, s, self.credit_code) for s in self.sectors)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return self.sectors
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangePrincipal(Command):
+    type_name: ClassVar[str] = "change_principal"
+
+    credit_code: str
+    principal: Person
+    expected_version: int | None = None
+
+    @property
+    def subject(self) -> Ref:
+        return Ref(Enterprise, self.credit_code)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignResponsibility(Command):
+    """Put ``holder`` in the post for this duty and scope (establishing it if new)."""
+
+    type_name: ClassVar[str] = "assign_responsibility"
+
+    duty: Duty | str
+    region_code: str
+    sector: str = ""
+    organisation: str
+    title: str = ""
+    holder: Person
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (Place(self.region_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return ()
+
+
+# ---- inspections and hazards -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordInspection(Command):
+    type_name: ClassVar[str] = "record_inspection"
+
+    enterprise_code: str
+    sector: str
+    inspection_type: InspectionType | str
+    team: tuple[str, ...]
+    location: str = ""
+    devices_checked: int = 0
+    summary: str = ""
+    inspection_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        return (Ref(Enterprise, self.enterprise_code),)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportHazard(Command):
+    """Record a hazard as found (排查发现); linked to its inspection atomically."""
+
+    type_name: ClassVar[str] = "report_hazard"
+
+    enterprise_code: str
+    sector: str
+    location: str
+    description: str
+    source: Source | str
+    found_by: str = ""
+    inspection_id: UUID | None = None
+    evidence: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+    case_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        enterprise = Ref(Enterprise, self.enterprise_code)
+        if self.inspection_id is None:
+            return (enterprise,)
+        return (enterprise, Ref(Inspection, self.inspection_id))
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseCommand(OnRecord):
+    """A step in the life of an existing hazard case."""
+
+    record_kind: ClassVar[type[LedgerAggregate]] = HazardCase
+    case_id: UUID
+
+    @property
+    def record_id(self) -> UUID:
+        return self.case_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GradeHazard(CaseCommand):
+    """Grade as general or major (定级); a major hazard cites criteria."""
+
+    type_name: ClassVar[str] = "grade_hazard"
+
+    grade: Grade | str
+    criteria: tuple[str, ...] = ()
+    catalogue_edition: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RectifyOnSpot(CaseCommand):
+    type_name: ClassVar[str] = "rectify_on_spot"
+
+    measures: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignRectification(CaseCommand):
+    type_name: ClassVar[str] = "assign_rectification"
+
+    department: str
+    deadline: datetime
+    requirements: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FilePlan(CaseCommand):
+    type_name: ClassVar[str] = "file_plan"
+
+    plan: RectificationPlan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordInterimControls(CaseCommand):
+    type_name: ClassVar[str] = "record_interim_controls"
+
+    controls: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtendDeadline(CaseCommand):
+    type_name: ClassVar[str] = "extend_deadline"
+
+    new_deadline: datetime
+    reason: str
+    approver: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListForSupervision(CaseCommand):
+    type_name: ClassVar[str] = "list_for_supervision"
+
+    level: ListingLevel | str
+    authority: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delist(CaseCommand):
+    type_name: ClassVar[str] = "delist"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalate(CaseCommand):
+    type_name: ClassVar[str] = "escalate"
+
+    level: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportRectification(CaseCommand):
+    type_name: ClassVar[str] = "report_rectification"
+
+    measures: str | None
+    completed_at: datetime | None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FileAssessment(CaseCommand):
+    type_name: ClassVar[str] = "file_assessment"
+
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyRectification(CaseCommand):
+    type_name: ClassVar[str] = "verify_rectification"
+
+    accepted: bool
+    opinion: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseHazard(CaseCommand):
+    type_name: ClassVar[str] = "close_hazard"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReopenHazard(CaseCommand):
+    type_name: ClassVar[str] = "reopen_hazard"
+
+    reason: str
+
+
+# ---- enforcement -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueAction(Command):
+    """Issue an enforcement document (penalty, stop-work notice, warning letter, ...)."""
+
+    type_name: ClassVar[str] = "issue_action"
+
+    kind: ActionKind | str
+    document_number: str
+    enterprise_code: str
+    sector: str
+    department: str
+    legal_basis: str
+    case_ids: tuple[UUID, ...] = ()
+    fine_amount: Decimal | None = None
+    description: str = ""
+    action_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        cases = tuple(Ref(HazardCase, case_id) for case_id in self.case_ids)
+        return (Ref(Enterprise, self.enterprise_code), *cases)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionCommand(OnRecord):
+    """A step of an issued enforcement action."""
+
+    record_kind: ClassVar[type[LedgerAggregate]] = EnforcementAction
+    action_id: UUID
+
+    @property
+    def record_id(self) -> UUID:
+        return self.action_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExecuteAction(ActionCommand):
+    type_name: ClassVar[str] = "execute_action"
+
+    amount_paid: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LiftAction(ActionCommand):
+    type_name: ClassVar[str] = "lift_action"
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeAction(ActionCommand):
+    type_name: ClassVar[str] = "revoke_action"
+
+    reason: str
+
+
+# ---- institutional measures (制度措施清单) --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddMeasure(Command):
+    type_name: ClassVar[str] = "add_measure"
+
+    title: str
+    category: MeasureCategory | str
+    owner_department: str
+    region_code: str
+    due: datetime
+    timetable: str
+    measure_id: UUID | None = None
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (Place(self.region_code, None),)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasureCommand(OnRecord):
+    record_kind: ClassVar[type[LedgerAggregate]] = Measure
+    measure_id: UUID
+
+    @property
+    def record_id(self) -> UUID:
+        return self.measure_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportMeasureProgress(MeasureCommand):
+    type_name: ClassVar[str] = "report_measure_progress"
+
+    note: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompleteMeasure(MeasureCommand):
+    type_name: ClassVar[str] = "complete_measure"
+
+    summary: str
+
+
+#: Every command type, by name.
+COMMANDS: dict[str, type[Command]] = {
+    cls.type_name: cls
+    for cls in (
+        RegisterEnterprise,
+        ChangePrincipal,
+        AssignResponsibility,
+        RecordInspection,
+        ReportHazard,
+        GradeHazard,
+        RectifyOnSpot,
+        AssignRectification,
+        FilePlan,
+        RecordInterimControls,
+        ExtendDeadline,
+        ListForSupervision,
+        Delist,
+        Escalate,
+        ReportRectification,
+        FileAssessment,
+        VerifyRectification,
+        CloseHazard,
+        ReopenHazard,
+        IssueAction,
+        ExecuteAction,
+        LiftAction,
+        RevokeAction,
+        AddMeasure,
+        ReportMeasureProgress,
+        CompleteMeasure,
+    )
+}

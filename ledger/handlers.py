@@ -1,0 +1,319 @@
+"""What each command does to the records: one handler per command type.
+
+A handler runs after the command was permitted, its named records found in the caller's
+scope and its sector rules passed. It calls the aggregates' command methods (which
+enforce the state machine) and returns the records it changed, the command's own record
+first. Each aggregate method checks its rules before it triggers its one event, and a
+handler changes at most one record that already existed, as its last step; so a refused
+command leaves every record as it was, also inside a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol, TypeVar, cast
+from uuid import UUID
+
+from . import commands as c
+from .commands import Ref
+from .enforcement import EnforcementAction
+from .enterprise import Enterprise, enterprise_id
+from .errors import refuse
+from .events import Context, LedgerAggregate
+from .hazard import HazardCase
+from .inspection import Inspection
+from .measure import Measure
+from .responsibility import ResponsibilityPost, post_id
+
+A = TypeVar("A", bound=LedgerAggregate)
+C = TypeVar("C", bound=c.Command)
+
+
+class Work(Protocol):
+    """What a handler may ask of the unit of work it runs in."""
+
+    named: Mapping[Ref, LedgerAggregate]
+    """The records the command names, loaded and found in scope."""
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """A record as it stands in this unit of work, or None."""
+
+    def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
+        """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
+
+
+Changed = tuple[LedgerAggregate, ...]
+Handler = Callable[[Any, Work, Context], Changed]
+HANDLERS: dict[type[c.Command], Handler] = {}
+
+
+def handles(command_type: type[C]) -> Callable[[Callable[[C, Work, Context], Changed]], Handler]:
+    def register(function: Callable[[C, Work, Context], Changed]) -> Handler:
+        HANDLERS[command_type] = function
+        return function
+
+    return register
+
+
+def _subject(command: c.OnRecord | c.ChangePrincipal, work: Work, cls: type[A]) -> A:
+    subject = command.subject
+    assert subject is not None
+    return cast(A, work.named[subject])
+
+
+def _enterprise(work: Work, code: str) -> Enterprise:
+    return cast(Enterprise, work.named[Ref(Enterprise, code)])
+
+
+# ---- enterprises and responsibility ------------------------------------------------------
+
+
+@handles(c.RegisterEnterprise)
+def _register(command: c.RegisterEnterprise, work: Work, ctx: Context) -> Changed:
+    if work.find(Enterprise, enterprise_id(command.credit_code)) is not None:
+        raise enterprise_exists(command.credit_code)
+    return (
+        Enterprise.register(
+            ctx,
+            credit_code=command.credit_code,
+            name=command.name,
+            region_code=command.region_code,
+            sectors=command.sectors,
+            address=command.address,
+            principal=command.principal,
+        ),
+    )
+
+
+def enterprise_exists(credit_code: str) -> Exception:
+    return refuse(
+        "ENTERPRISE_EXISTS",
+        "credit_code",
+        f"统一社会信用代码{credit_code}已登记",
+        f"an enterprise with credit code {credit_code} is already registered",
+    )
+
+
+@handles(c.ChangePrincipal)
+def _change_principal(command: c.ChangePrincipal, work: Work, ctx: Context) -> Changed:
+    enterprise = _subject(command, work, Enterprise)
+    enterprise.change_principal(ctx, principal=command.principal)
+    return (enterprise,)
+
+
+@handles(c.AssignResponsibility)
+def _assign_responsibility(command: c.AssignResponsibility, work: Work, ctx: Context) -> Changed:
+    pid = post_id(command.duty, command.region_code, command.sector)
+    post = work.find(ResponsibilityPost, pid)
+    if post is None:
+        post = ResponsibilityPost.establish(
+            ctx,
+            duty=command.duty,
+            region_code=command.region_code,
+            sector=command.sector,
+            organisation=command.organisation,
+            title=command.title,
+            holder=command.holder,
+        )
+    else:
+        post.hand_over(ctx, holder=command.holder)
+    return (post,)
+
+
+# ---- inspections and hazards -----------------------------------------------------------
+
+
+@handles(c.RecordInspection)
+def _record_inspection(command: c.RecordInspection, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    return (
+        Inspection.record(
+            ctx,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            inspection_type=command.inspection_type,
+            team=command.team,
+            location=command.location,
+            devices_checked=command.devices_checked,
+            summary=command.summary,
+            inspection_id=command.inspection_id,
+        ),
+    )
+
+
+@handles(c.ReportHazard)
+def _report_hazard(command: c.ReportHazard, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    case = HazardCase.report(
+        ctx,
+        enterprise_code=command.enterprise_code,
+        enterprise_name=enterprise.name,
+        region_code=enterprise.region_code,
+        sector=command.sector,
+        location=command.location,
+        description=command.description,
+        source=command.source,
+        found_by=command.found_by,
+        inspection_id=command.inspection_id,
+        evidence=command.evidence,
+        details=dict(command.details),
+        case_id=command.case_id,
+    )
+    if command.inspection_id is None:
+        return (case,)
+    inspection = cast(Inspection, work.named[Ref(Inspection, command.inspection_id)])
+    inspection.record_hazard(ctx, case_id=case.id)
+    return (case, inspection)
+
+
+def _case_step(command_type: type[C], act: Callable[[HazardCase, C, Work, Context], None]) -> None:
+    def handle(command: C, work: Work, ctx: Context) -> Changed:
+        case = cast(HazardCase, work.named[Ref(HazardCase, cast(c.CaseCommand, command).case_id)])
+        act(case, command, work, ctx)
+        return (case,)
+
+    HANDLERS[command_type] = handle
+
+
+def _grade(case: HazardCase, command: c.GradeHazard, work: Work, ctx: Context) -> None:
+    case.grade_as(
+        ctx,
+        grade=command.grade,
+        criteria=command.criteria,
+        catalogue_edition=command.catalogue_edition
+        or work.edition_for(case.sector, command.criteria, command.occurred_at),
+    )
+
+
+_case_step(c.GradeHazard, _grade)
+_case_step(
+    c.RectifyOnSpot,
+    lambda case, cmd, _, ctx: case.rectify_on_spot(
+        ctx, measures=cmd.measures, evidence=cmd.evidence
+    ),
+)
+_case_step(
+    c.AssignRectification,
+    lambda case, cmd, _, ctx: case.assign(
+        ctx, department=cmd.department, deadline=cmd.deadline, requirements=cmd.requirements
+    ),
+)
+_case_step(c.FilePlan, lambda case, cmd, _, ctx: case.file_plan(ctx, plan=cmd.plan))
+_case_step(
+    c.RecordInterimControls,
+    lambda case, cmd, _, ctx: case.record_interim_controls(ctx, controls=cmd.controls),
+)
+_case_step(
+    c.ExtendDeadline,
+    lambda case, cmd, _, ctx: case.extend_deadline(
+        ctx, new_deadline=cmd.new_deadline, reason=cmd.reason, approver=cmd.approver
+    ),
+)
+_case_step(
+    c.ListForSupervision,
+    lambda case, cmd, _, ctx: case.list_for_supervision(
+        ctx, level=cmd.level, authority=cmd.authority
+    ),
+)
+_case_step(c.Delist, lambda case, _cmd, _, ctx: case.delist(ctx))
+_case_step(
+    c.Escalate, lambda case, cmd, _, ctx: case.escalate(ctx, level=cmd.level, reason=cmd.reason)
+)
+_case_step(
+    c.ReportRectification,
+    lambda case, cmd, _, ctx: case.report_rectification(
+        ctx, measures=cmd.measures, completed_at=cmd.completed_at, evidence=cmd.evidence
+    ),
+)
+_case_step(
+    c.FileAssessment, lambda case, cmd, _, ctx: case.file_assessment(ctx, summary=cmd.summary)
+)
+_case_step(
+    c.VerifyRectification,
+    lambda case, cmd, _, ctx: case.verify(ctx, accepted=cmd.accepted, opinion=cmd.opinion),
+)
+_case_step(c.CloseHazard, lambda case, _cmd, _, ctx: case.close(ctx))
+_case_step(c.ReopenHazard, lambda case, cmd, _, ctx: case.reopen(ctx, reason=cmd.reason))
+
+
+# ---- enforcement -----------------------------------------------------------------------
+
+
+@handles(c.IssueAction)
+def _issue_action(command: c.IssueAction, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    return (
+        EnforcementAction.issue(
+            ctx,
+            kind=command.kind,
+            document_number=command.document_number,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            department=command.department,
+            legal_basis=command.legal_basis,
+            case_ids=command.case_ids,
+            fine_amount=command.fine_amount,
+            description=command.description,
+            action_id=command.action_id,
+        ),
+    )
+
+
+@handles(c.ExecuteAction)
+def _execute_action(command: c.ExecuteAction, work: Work, ctx: Context) -> Changed:
+    action = _subject(command, work, EnforcementAction)
+    action.execute(ctx, amount_paid=command.amount_paid, note=command.note)
+    return (action,)
+
+
+@handles(c.LiftAction)
+def _lift_action(command: c.LiftAction, work: Work, ctx: Context) -> Changed:
+    action = _subject(command, work, EnforcementAction)
+    action.lift(ctx, reason=command.reason)
+    return (action,)
+
+
+@handles(c.RevokeAction)
+def _revoke_action(command: c.RevokeAction, work: Work, ctx: Context) -> Changed:
+    action = _subject(command, work, EnforcementAction)
+    action.revoke(ctx, reason=command.reason)
+    return (action,)
+
+
+# ---- institutional measures ------------------------------------------------------------
+
+
+@handles(c.AddMeasure)
+def _add_measure(command: c.AddMeasure, work: Work, ctx: Context) -> Changed:
+    return (
+        Measure.add(
+            ctx,
+            title=command.title,
+            category=command.category,
+            owner_department=command.owner_department,
+            region_code=command.region_code,
+            due=command.due,
+            timetable=command.timetable,
+            measure_id=command.measure_id,
+        ),
+    )
+
+
+@handles(c.ReportMeasureProgress)
+def _report_measure_progress(command: c.ReportMeasureProgress, work: Work, ctx: Context) -> Changed:
+    measure = _subject(command, work, Measure)
+    measure.report_progress(ctx, note=command.note)
+    return (measure,)
+
+
+@handles(c.CompleteMeasure)
+def _complete_measure(command: c.CompleteMeasure, work: Work, ctx: Context) -> Changed:
+    measure = _subject(command, work, Measure)
+    measure.complete(ctx, summary=command.summary)
+    return (measure,)
+
+
+assert set(HANDLERS) == set(c.COMMANDS.values()), "every command type needs its handler"

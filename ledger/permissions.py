@@ -1,0 +1,148 @@
+"""Who may do what: the one permission table, keyed by command type.
+
+``HazardLedger.execute`` asks ``check`` before anything else, so every entry point (the
+API, the CLI, the workbook importer, the demo) obeys the same table; the API reads it
+for the few actions that are not commands (``BUILD_SNAPSHOT``, ``REVIEW``,
+``READ_STATISTICS``). Auditors only read; admins manage reference data and users but do
+not perform inspections or sign-offs in anyone's name; ``system`` is the role of
+imported identities (a workbook's 发现人, 复查人, ...), always recorded with the
+operator who ran the import.
+
+Besides the table, a few rules depend on what the command says, not only on its type:
+an enterprise reports hazards from its own self-inspection only, and records only its
+own self-inspections (a county verification or an unannounced inspection is made by the
+authorities, never by the enterprise inspected).
+"""
+
+from __future__ import annotations
+
+from .commands import (
+    AddMeasure,
+    AssignRectification,
+    AssignResponsibility,
+    ChangePrincipal,
+    CloseHazard,
+    Command,
+    CompleteMeasure,
+    Delist,
+    Escalate,
+    ExecuteAction,
+    ExtendDeadline,
+    FileAssessment,
+    FilePlan,
+    GradeHazard,
+    IssueAction,
+    LiftAction,
+    ListForSupervision,
+    RecordInspection,
+    RecordInterimControls,
+    RectifyOnSpot,
+    RegisterEnterprise,
+    ReopenHazard,
+    ReportHazard,
+    ReportMeasureProgress,
+    ReportRectification,
+    RevokeAction,
+    VerifyRectification,
+)
+from .errors import LedgerError
+from .hazard import Source
+from .identity import Actor, Role
+from .inspection import InspectionType
+
+#: Actions that are not commands but are permitted by the same table.
+BUILD_SNAPSHOT = "build_snapshot"
+REVIEW = "review"
+READ_STATISTICS = "read_statistics"
+
+Action = type[Command] | str
+
+R = Role
+_OFFICIALS = frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.AUDITOR, R.ADMIN})
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    RegisterEnterprise: frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.ADMIN, R.SYSTEM}),
+    ChangePrincipal: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.ENTERPRISE, R.ADMIN}),
+    AssignResponsibility: frozenset({R.GOVERNMENT, R.ADMIN}),
+    RecordInspection: frozenset({R.INSPECTOR, R.DEPARTMENT, R.ENTERPRISE}),
+    ReportHazard: frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.ENTERPRISE, R.SYSTEM}),
+    GradeHazard: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM}),
+    RectifyOnSpot: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM}),
+    AssignRectification: frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
+    FilePlan: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.SYSTEM}),
+    RecordInterimControls: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR}),
+    ExtendDeadline: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    ListForSupervision: frozenset({R.GOVERNMENT}),
+    Delist: frozenset({R.GOVERNMENT}),
+    Escalate: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    ReportRectification: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR, R.SYSTEM}),
+    FileAssessment: frozenset({R.ENTERPRISE}),
+    VerifyRectification: frozenset({R.DEPARTMENT, R.INSPECTOR, R.SYSTEM}),
+    CloseHazard: frozenset({R.DEPARTMENT, R.SYSTEM}),
+    ReopenHazard: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
+    IssueAction: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
+    ExecuteAction: frozenset({R.DEPARTMENT, R.INSPECTOR}),
+    LiftAction: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    RevokeAction: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    AddMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    ReportMeasureProgress: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    CompleteMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    # A snapshot replaces the store's one "as known at" slot and takes minutes to build:
+    # for those who review the past, not for every reader.
+    BUILD_SNAPSHOT: frozenset({R.AUDITOR, R.GOVERNMENT, R.DEPARTMENT, R.ADMIN}),
+    REVIEW: _OFFICIALS,
+    READ_STATISTICS: _OFFICIALS,
+}
+
+
+class NotPermitted(LedgerError):
+    """The actor's role may not do this; nothing was recorded."""
+
+    def __init__(self, action: str, message_zh: str, message_en: str) -> None:
+        self.action = action
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(message_en)
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
+
+
+def action_name(action: Action) -> str:
+    return action if isinstance(action, str) else action.type_name
+
+
+def allowed(role: Role, action: Action) -> bool:
+    """Whether ``role`` may perform ``action`` at all (by the table alone)."""
+    return role in PERMISSIONS.get(action, frozenset())
+
+
+def require(role: Role, action: Action) -> None:
+    """Refuse unless the table lets ``role`` perform ``action``."""
+    if not allowed(role, action):
+        name = action_name(action)
+        raise NotPermitted(
+            name, f"角色“{role.value}”不能执行“{name}”", f"role {role.value!r} may not {name}"
+        )
+
+
+def check(actor: Actor, command: Command) -> None:
+    """The table, then the rules that depend on what an actor's command says."""
+    require(actor.role, type(command))
+    if actor.role is not Role.ENTERPRISE:
+        return
+    if isinstance(command, ReportHazard) and command.source != Source.SELF_INSPECTION:
+        raise NotPermitted(
+            command.type_name,
+            "企业用户只能上报自查发现的隐患",
+            "an enterprise user reports hazards from its own self-inspection only",
+        )
+    if (
+        isinstance(command, RecordInspection)
+        and command.inspection_type != InspectionType.SELF_INSPECTION
+    ):
+        raise NotPermitted(
+            command.type_name,
+            "企业用户只能登记本单位的自查",
+            "an enterprise user records its own self-inspections only",
+        )

@@ -1,0 +1,233 @@
+"""The one path every command takes, and batches of commands committed together.
+
+``UnitOfWork.execute`` judges one command, in this order:
+
+1. **Permission** — the actor's role may issue this command type, and the rules that
+   depend on what the command says (``ledger.permissions``).
+2. **Scope** — every record the command names is loaded and must be inside the caller's
+   scope, and so must every record it creates. Out of scope raises exactly the
+   ``NotFound`` an id nobody ever used raises, from the same place, so no answer tells
+   one from the other. Only then is ``expected_version`` compared (a stale version on a
+   record the caller may not see would otherwise reveal that it exists).
+3. **Validation** — the sector rules (``SectorRules.validate``) receive the command
+   object itself, with its sector and the record it acts on.
+4. **Apply** — the command's handler (``ledger.handlers``) calls the aggregates.
+
+The changed records stay in the unit of work, so a later command of the same batch is
+judged against the state the earlier ones left; ``commit`` saves all of them in one
+transaction. A refused command changes nothing (see ``ledger.handlers``), and nothing
+of a batch is recorded unless it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from . import permissions
+from .commands import Command, Place, Ref
+from .enterprise import Enterprise, enterprise_id
+from .errors import ConcurrentChange, NotFound, RuleViolated, Violation
+from .events import Context, LedgerAggregate
+from .handlers import HANDLERS, enterprise_exists
+from .identity import Actor
+from .measure import Measure
+from .scope import Scope
+
+if TYPE_CHECKING:
+    from .application import HazardLedger
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+#: No limit: the local operator at the terminal, a system job (the default scope).
+EVERYTHING = Scope.everything()
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a command recorded: its record's id and that record's new version."""
+
+    id: UUID
+    version: int
+
+
+def visible(scope: Scope, record: LedgerAggregate) -> bool:
+    """Whether ``record`` is inside ``scope`` (the one rule for records commands name)."""
+    if scope.unlimited:
+        return True
+    if isinstance(record, Enterprise):
+        return any(
+            scope.sees(region_code=record.region_code, sector=s, enterprise_code=record.credit_code)
+            for s in record.sectors
+        )
+    if isinstance(record, Measure):
+        return scope.sees_enterprise(region_code=record.region_code, enterprise_code="")
+    return scope.sees(
+        region_code=getattr(record, "region_code", ""),
+        sector=getattr(record, "sector", ""),
+        enterprise_code=getattr(record, "enterprise_code", ""),
+    )
+
+
+def place_visible(scope: Scope, place: Place) -> bool:
+    """Whether a record created at ``place`` would be inside ``scope``."""
+    if place.sector is None:
+        return scope.sees_enterprise(
+            region_code=place.region_code, enterprise_code=place.enterprise_code
+        )
+    return scope.sees(
+        region_code=place.region_code, sector=place.sector, enterprise_code=place.enterprise_code
+    )
+
+
+def _not_found(ref: Ref) -> NotFound:
+    return NotFound(ref.kind.__name__, ref.key)
+
+
+class UnitOfWork:
+    """Commands judged one by one against the state so far, committed together."""
+
+    def __init__(self, ledger: HazardLedger) -> None:
+        self._ledger = ledger
+        self._records: dict[UUID, LedgerAggregate | None] = {}
+        self._changed: dict[UUID, LedgerAggregate] = {}
+        self.named: Mapping[Ref, LedgerAggregate] = {}
+
+    # ---- reading the state so far ------------------------------------------------------
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The record as it stands in this unit of work (None if there is none)."""
+        if aggregate_id not in self._records:
+            try:
+                self._records[aggregate_id] = self._ledger.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                self._records[aggregate_id] = None
+        record = self._records[aggregate_id]
+        return record if isinstance(record, cls) else None
+
+    def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
+        return self._ledger.edition_for(sector, criteria, on)
+
+    def forget(self, aggregate_id: UUID) -> None:
+        """Drop a record this unit holds, with its unsaved changes (a dry run over a
+        long stream keeps its memory bounded this way)."""
+        self._records.pop(aggregate_id, None)
+        self._changed.pop(aggregate_id, None)
+
+    @property
+    def pending_events(self) -> int:
+        return sum(len(r.pending_events) for r in self._changed.values())
+
+    # ---- the command path --------------------------------------------------------------
+
+    def execute(
+        self,
+        command: Command,
+        actor: Actor,
+        scope: Scope = EVERYTHING,
+        *,
+        check_permission: bool = True,
+    ) -> Recorded:
+        """Judge ``command`` and apply it to this unit's state (see the module docstring).
+
+        ``check_permission=False`` is for in-process callers that script a history and
+        vouch for its actors themselves (``HazardLedger``'s named methods, used by tests
+        and the demo generator); every entry point a person reaches checks it.
+        """
+        if check_permission:
+            permissions.check(actor, command)
+        named = self._in_scope(command, scope)
+        subject_ref = command.subject
+        subject = named[subject_ref] if subject_ref is not None else None
+        expected = getattr(command, "expected_version", None)
+        if subject is not None and expected is not None and subject.version != expected:
+            assert subject_ref is not None
+            raise ConcurrentChange(
+                subject_ref.kind.__name__,
+                subject.id,
+                f"expected version {expected}, current {subject.version}",
+            )
+        self._validate(command, subject)
+        ctx = Context(
+            actor=actor,
+            occurred_at=command.occurred_at,
+            recorded_at=self._ledger.clock(),
+            justification=command.justification,
+        )
+        if command.occurred_at.tzinfo is None:
+            # Refuse by rule now: the aggregates compare occurred_at with aware datetimes,
+            # which would fail with a bare TypeError.
+            ctx.check_clocks()
+        self.named = named
+        try:
+            changed = HANDLERS[type(command)](command, self, ctx)
+        finally:
+            self.named = {}
+        for record in changed:
+            self._records[record.id] = record
+            self._changed[record.id] = record
+        return Recorded(changed[0].id, changed[0].version)
+
+    def _in_scope(self, command: Command, scope: Scope) -> dict[Ref, LedgerAggregate]:
+        named: dict[Ref, LedgerAggregate] = {}
+        for ref in command.names():
+            key = enterprise_id(str(ref.key)) if ref.kind is Enterprise else ref.key
+            assert isinstance(key, UUID)
+            record = self.find(ref.kind, key)
+            if record is None or not visible(scope, record):
+                raise _not_found(ref)
+            named[ref] = record
+        for place in command.creates(named):
+            if not place_visible(scope, place):
+                raise NotFound("Enterprise", place.enterprise_code or place.region_code)
+        return named
+
+    def _validate(self, command: Command, subject: LedgerAggregate | None) -> None:
+        validators = self._ledger.validators
+        violations: list[Violation] = [
+            v
+            for sector in command.judging_sectors(subject)
+            for validate in validators
+            for v in validate(command, sector=sector, subject=subject)
+        ]
+        if violations:
+            raise RuleViolated(violations)
+
+    # ---- committing --------------------------------------------------------------------
+
+    def commit(self, **kwargs: Any) -> int:
+        """Save every changed record in one transaction; the number of events saved.
+
+        Afterwards the unit holds nothing in memory: later commands read the store again.
+        """
+        changed = list(self._changed.values())
+        count = self.pending_events
+        self._changed.clear()
+        self._records.clear()
+        if not changed:
+            return 0
+        registered = [
+            r for r in changed if isinstance(r, Enterprise) and r.version == len(r.pending_events)
+        ]
+        try:
+            self._ledger.save(*changed, **kwargs)
+        except IntegrityError as e:
+            for record in registered:
+                if self._exists(record.id):
+                    raise enterprise_exists(record.credit_code) from None
+            first = changed[0]
+            raise ConcurrentChange(type(first).__name__, first.id, str(e)) from None
+        return count
+
+    def _exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self._ledger.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
