@@ -55,6 +55,26 @@ def known_events(
     return events
 
 
+def visible_case(
+    ledger: HazardLedger,
+    case_id: UUID,
+    *,
+    scope: Scope,
+    known_at: datetime | None = None,
+    valid_at: datetime | None = None,
+) -> HazardCase:
+    """The case as recorded by ``known_at`` and as it was at ``valid_at``, if in scope."""
+    try:
+        case = ledger.case_at(case_id, known_at=known_at, valid_at=valid_at)
+    except NotFound:
+        case = None
+    if case is None or not scope.sees(
+        region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
+    ):
+        raise NotFound("HazardCase", case_id)
+    return case
+
+
 def case_state(
     ledger: HazardLedger,
     case_id: UUID,
@@ -65,14 +85,7 @@ def case_state(
 ) -> dict[str, Any]:
     """The case as recorded by ``known_at`` and as it was at ``valid_at``; overdue is
     computed for ``valid_at``, else ``known_at``, else now."""
-    try:
-        case = ledger.case_at(case_id, known_at=known_at, valid_at=valid_at)
-    except NotFound:
-        case = None
-    if case is None or not scope.sees(
-        region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
-    ):
-        raise NotFound("HazardCase", case_id)
+    case = visible_case(ledger, case_id, scope=scope, known_at=known_at, valid_at=valid_at)
     return case_summary(case, at=valid_at or known_at or ledger.clock())
 
 

@@ -29,6 +29,7 @@ from uuid import UUID
 
 from ledger.application import HazardLedger
 from ledger.audit import AuditRule, builtin_rules
+from ledger.hazard import HazardCase
 from ledger.review.report import build_review
 from ledger.scope import Scope
 
@@ -81,6 +82,13 @@ class Reads:
         return case_reads.case_state(
             self.ledger, case_id, scope=scope, known_at=known_at, valid_at=valid_at
         )
+
+    def hazard(
+        self, case_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> HazardCase:
+        """The case aggregate as recorded by ``known_at`` (for advice computed above this
+        layer, such as grading suggestions)."""
+        return case_reads.visible_case(self.ledger, case_id, scope=scope, known_at=known_at)
 
     def timeline(
         self, case_id: UUID, *, scope: Scope, known_at: datetime | None = None

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 
 from plugins import Facts
 
-from ..security import CurrentUser, in_scope
+from ..security import CurrentUser
 from ..services import Services
 from .common import READ_ERRORS
+from .reading import KnownAt, ReadsDep, answering
 
 router = APIRouter(tags=["sectors 行业领域"])
 
@@ -28,18 +29,19 @@ async def plugins(request: Request, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/hazards/{case_id}/suggestions", responses=READ_ERRORS)
-async def suggestions(request: Request, case_id: UUID, user: CurrentUser) -> dict[str, Any]:
-    """Criteria of the catalogue in force that the hazard's facts appear to match.
+async def suggestions(
+    request: Request, reads: ReadsDep, case_id: UUID, user: CurrentUser, known_at: KnownAt = None
+) -> dict[str, Any]:
+    """Criteria of the catalogue in force that the hazard's facts appear to match, from
+    the case as recorded by ``known_at`` and the catalogue in force then.
 
     Advice to the grader only: nothing is recorded, and the grade stays the grader's.
     """
     services = _services(request)
-    case = services.ledger.case(case_id)
-    in_scope(
-        user, region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
-    )
+    with answering(known_at):
+        case = reads.hazard(case_id, scope=user.scope, known_at=known_at)
     facts = Facts(case.sector, case.location, case.description, dict(case.details))
-    found = services.sectors.suggest(facts, on=services.ledger.clock())
+    found = services.sectors.suggest(facts, on=known_at or services.ledger.clock())
     catalogues = services.sectors.catalogues.get(case.sector, ())
 
     def text(code: str) -> tuple[str, str]:
