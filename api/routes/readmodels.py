@@ -165,7 +165,7 @@ async def measures(
     return json_response({"items": rows})
 
 
-@router.get("/hazards/{case_id}/actions", responses=READ_MODEL_ERRORS)
+@router.get("/hazards/{case_id}/actions", responses=READ_ERRORS)
 async def case_actions(
     reads: ReadsDep, case_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
@@ -175,7 +175,7 @@ async def case_actions(
     return json_response(linked)
 
 
-@router.get("/hazards/{case_id}/findings", responses=READ_MODEL_ERRORS)
+@router.get("/hazards/{case_id}/findings", responses=READ_ERRORS)
 async def case_findings(
     reads: ReadsDep,
     case_id: UUID,
