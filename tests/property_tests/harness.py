@@ -129,6 +129,7 @@ class World:
     stack: ExitStack
     copies: dict[datetime, Served] = field(default_factory=dict)
     snapshot: datetime | None = None
+    copy_snapshots: set[datetime] = field(default_factory=set)
 
     def __repr__(self) -> str:  # hypothesis prints the arguments of a failing example
         return f"World({self.served.url!r}, {len(self.history.steps)} steps)"
@@ -184,6 +185,21 @@ class World:
             assert time.monotonic() < deadline, f"snapshot not ready: {state}"
             time.sleep(0.02)
         self.snapshot = moment
+
+    def copy_snapshot_at(self, moment: datetime) -> Served:
+        """The copy at ``moment`` with its own read-model snapshot at ``moment`` (for
+        commands that must be asked ``--known-at`` on both sides: the CLI has no clock
+        to stand at T)."""
+        copy = self.copy_at(moment)
+        if moment not in self.copy_snapshots:
+            config = Config(store=copy.url, plugins=PLUGINS)
+            follower = open_ledger(config, ledger=copy.ledger).follower()
+            try:
+                follower.rebuild(known_at=moment)
+            finally:
+                follower.close()
+            self.copy_snapshots.add(moment)
+        return copy
 
     def cli(self, url: str, *args: str) -> tuple[int, Any]:
         """Run ``ledger --store url --json ARGS``; the exit code and the parsed JSON
