@@ -29,9 +29,9 @@ from ledger.errors import Violation
 from .catalogue import Catalogue
 
 if TYPE_CHECKING:
+    from ledger.audit.model import AuditRule
     from ledger.commands import Command
     from ledger.events import LedgerAggregate
-    from ledger.audit.model import AuditRule
     from ledger.read_model_spec import ReadModelSpec
 
 PROJECT = "hazard_ledger"

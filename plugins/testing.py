@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
+from uuid import UUID
 
 import pytest
 
-from ledger.application import Command, HazardLedger
+from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
+from ledger.commands import Command, GradeHazard, ReportHazard
 from ledger.enterprise import Person
 from ledger.errors import RuleViolated, Violation
 from ledger.identity import Actor, Role
@@ -39,7 +42,21 @@ from .spec import Facts, SectorSpec
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 RULE = re.compile(r"^[A-Z][A-Z0-9_]+$")
-OFFICIAL = Actor("conformance-official", "测试员", Role.ADMIN, "620826")
+OFFICIAL = Actor("conformance-official", "测试员", Role.INSPECTOR, "620826")
+
+
+class SampleClock:
+    """The sample ledger's recording clock: stands still until ``tick`` moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self) -> datetime:
+        self.now += timedelta(minutes=5)
+        return self.now
 
 
 class ImpureHook(AssertionError):
@@ -173,24 +190,24 @@ class SectorPluginConformance:
 
     def test_example_details_are_accepted(self, sectors: Sectors) -> None:
         for spec in self.own_sectors(sectors):
-            command = self._report(spec, self.example_details(spec))
-            assert sectors.validate(command) == [], spec.code
+            command = self.report_command(spec, self.example_details(spec))
+            assert self.judge(sectors, command, spec.code) == [], spec.code
 
     def test_refusals_name_field_and_rule_in_both_languages(self, sectors: Sectors) -> None:
         for spec in self.own_sectors(sectors):
             probes = [
-                self._report(spec, {}),
-                self._report(spec, {d.name: 12345 for d in spec.details}),
-                self._grade(spec, ("NO-SUCH-CRITERION",)),
+                self.report_command(spec, {}),
+                self.report_command(spec, {d.name: 12345 for d in spec.details}),
+                self.grade_command(spec, ("NO-SUCH-CRITERION",)),
             ]
             found: list[Violation] = []
             for probe in probes:
-                found += sectors.validate(probe)
+                found += self.judge(sectors, probe, spec.code)
             assert found, f"{spec.code}: a criterion that does not exist was accepted"
             problems = [p for v in found for p in _bilingual(v)]
             assert not problems, problems
             required = {f"details.{d.name}" for d in spec.details if d.required}
-            missing = {v.field for v in sectors.validate(probes[0])}
+            missing = {v.field for v in self.judge(sectors, probes[0], spec.code)}
             assert required <= missing, f"{spec.code}: missing details not all refused"
 
     def test_hooks_are_pure(self, sectors: Sectors) -> None:
@@ -220,8 +237,8 @@ class SectorPluginConformance:
         for spec in self.own_sectors(sectors):
             details = self.example_details(spec)
             calls += [
-                ("ledger_validate", {"command": self._report(spec, details)}),
-                ("ledger_validate", {"command": self._report(spec, {})}),
+                ("ledger_validate", self._judged(spec, self.report_command(spec, details))),
+                ("ledger_validate", self._judged(spec, self.report_command(spec, {}))),
                 (
                     "ledger_suggest_criteria",
                     {"facts": Facts(spec.code, "现场", "安全出口堵塞，报警装置失效", details)},
@@ -232,9 +249,10 @@ class SectorPluginConformance:
             for impl in getattr(sectors.pm.hook, hook).get_hookimpls():
                 if impl.plugin_name != name:
                     continue
+                given = {k: v for k, v in kwargs.items() if k in impl.argnames}
                 with watching() as impure:
-                    first = impl.function(**kwargs)
-                    second = impl.function(**kwargs)
+                    first = impl.function(**given)
+                    second = impl.function(**given)
                 if impure:
                     raise ImpureHook(
                         f"hook {hook} called {impure[0]}; hooks must be pure "
@@ -244,15 +262,11 @@ class SectorPluginConformance:
 
     def check_read_models(self, sectors: Sectors, tmp_path: Path) -> None:
         """Record a sample history, then fold the plugin's read models over its events:
-        all at once, three events at a time, and all at once again must give the same
-        tables (``FoldProblem`` when a fold writes what its table cannot hold)."""
-        start = datetime.now(tz=UTC) - timedelta(days=2)
-        now = [start]
-        ledger = HazardLedger(
-            str(tmp_path / "conformance.db"), clock=lambda: now[0], sectors=sectors
-        )
+        all at once, again, and three events at a time must give the same tables
+        (``FoldProblem`` when a fold writes what its table cannot hold)."""
+        ledger = self.open_ledger(sectors, tmp_path / "conformance.db")
         try:
-            self._record_sample(ledger, sectors, now)
+            self.record_sample(ledger, sectors)
             events = self._events(ledger)
         finally:
             ledger.close()
@@ -266,72 +280,142 @@ class SectorPluginConformance:
         )
         assert any(at_once.values()), "the sample history left every plugin table empty"
 
-    # ---- sample commands and history --------------------------------------------------
+    # ---- for a plugin's own tests: a ledger, an enterprise, commands ------------------
+
+    official: ClassVar[Actor] = OFFICIAL
+    """Who records the sample history: an inspector of county 620826 (the permission
+    table lets inspectors register enterprises, report and grade)."""
+
+    @pytest.fixture
+    def ledger(self, sectors: Sectors, tmp_path: Path) -> Iterator[HazardLedger]:
+        """A new ledger (SQLite, in the test's directory) knowing only this plugin."""
+        ledger = self.open_ledger(sectors, tmp_path / "ledger.db")
+        yield ledger
+        ledger.close()
 
     @staticmethod
-    def _report(spec: SectorSpec, details: dict[str, Any]) -> Command:
-        fields = {
-            "enterprise_code": "",
-            "location": "现场",
-            "description": "安全出口堵塞",
-            "source": "routine_inspection",
-            "details": details,
-            "evidence": (),
-        }
-        return Command("report_hazard", spec.code, fields, None, datetime.now(tz=UTC))
+    def open_ledger(sectors: Sectors, path: Path) -> HazardLedger:
+        """A ledger at ``path`` whose clock stands two days back and moves by ``tick``."""
+        clock = SampleClock(datetime.now(tz=UTC) - timedelta(days=2))
+        return HazardLedger(str(path), clock=clock, sectors=sectors)
 
     @staticmethod
-    def _grade(spec: SectorSpec, criteria: tuple[str, ...]) -> Command:
-        fields = {"grade": "major", "criteria": criteria, "catalogue_edition": None}
-        return Command("grade_hazard", spec.code, fields, None, datetime.now(tz=UTC))
+    def tick(ledger: HazardLedger) -> datetime:
+        """Move the sample ledger's clock five minutes on; the new business time."""
+        clock = ledger.clock
+        assert isinstance(clock, SampleClock), "tick() needs a ledger from open_ledger()"
+        return clock.tick()
 
-    def _record_sample(self, ledger: HazardLedger, sectors: Sectors, now: list[datetime]) -> None:
-        def tick() -> datetime:
-            now[0] += timedelta(minutes=5)
-            return now[0]
+    def sample_enterprise(self, ledger: HazardLedger, sector: str, n: int = 0) -> str:
+        """Register enterprise number ``n`` of ``sector``; its credit code."""
+        code = make_credit_code(f"91620826MA7{n:06d}"[:17])
+        ledger.register_enterprise(
+            self.official,
+            self.tick(ledger),
+            credit_code=code,
+            name=f"{sector}样本单位{n}",
+            region_code="620826",
+            sectors=[sector],
+            principal=Person("p-1", "王五"),
+        )
+        return code
 
+    def report(
+        self,
+        ledger: HazardLedger,
+        enterprise_code: str,
+        sector: str,
+        details: Mapping[str, Any],
+        *,
+        location: str = "现场",
+        description: str = "样本隐患",
+    ) -> UUID:
+        """Report a hazard of ``sector`` at the enterprise; the new case's id."""
+        return ledger.report_hazard(
+            self.official,
+            self.tick(ledger),
+            enterprise_code=enterprise_code,
+            sector=sector,
+            location=location,
+            description=description,
+            source="routine_inspection",
+            details=dict(details),
+        )
+
+    def grade(
+        self, ledger: HazardLedger, case: UUID, grade: str, criteria: Sequence[str] = ()
+    ) -> None:
+        """Grade the case (``major`` needs criteria of the catalogue in force)."""
+        ledger.grade_hazard(
+            self.official, self.tick(ledger), case, grade=grade, criteria=list(criteria)
+        )
+
+    def record_sample(self, ledger: HazardLedger, sectors: Sectors) -> None:
+        """Per sector of the plugin: an enterprise and three hazards with its example
+        details, the first graded major where a criterion in force accepts it."""
         for n, spec in enumerate(self.own_sectors(sectors)):
-            code = make_credit_code(f"91620826MA7{n:06d}"[:17])
-            ledger.register_enterprise(
-                OFFICIAL,
-                tick(),
-                credit_code=code,
-                name=f"{spec.name_zh}样本单位",
-                region_code="620826",
-                sectors=[spec.code],
-                principal=Person("p-1", "王五"),
-            )
+            code = self.sample_enterprise(ledger, spec.code, n)
             for i in range(3):
-                at = tick()
-                case = ledger.report_hazard(
-                    OFFICIAL,
-                    at,
-                    enterprise_code=code,
-                    sector=spec.code,
-                    location=f"现场{i}",
-                    description="样本隐患",
-                    source="routine_inspection",
-                    details=self.example_details(spec),
+                case = self.report(
+                    ledger, code, spec.code, self.example_details(spec), location=f"现场{i}"
                 )
-                catalogue = self.in_force(sectors, spec.code, at)
-                if (
-                    i == 0
-                    and catalogue is not None
-                    and self._grade_major(ledger, case, catalogue, tick())
-                ):
+                catalogue = self.in_force(sectors, spec.code, ledger.clock())
+                if i == 0 and catalogue is not None and self._grade_major(ledger, case, catalogue):
                     continue
-                ledger.grade_hazard(OFFICIAL, tick(), case, grade="general")
+                self.grade(ledger, case, "general")
 
-    @staticmethod
-    def _grade_major(ledger: HazardLedger, case: Any, catalogue: Catalogue, at: datetime) -> bool:
+    def _grade_major(self, ledger: HazardLedger, case: UUID, catalogue: Catalogue) -> bool:
         """Grade ``case`` major under the first criterion the plugin accepts for it."""
         for criterion in catalogue.criteria:
             try:
-                ledger.grade_hazard(OFFICIAL, at, case, grade="major", criteria=[criterion.code])
+                self.grade(ledger, case, "major", [criterion.code])
             except RuleViolated:
                 continue
             return True
         return False
+
+    # ---- commands as a validator sees them --------------------------------------------
+
+    @staticmethod
+    def judge(sectors: Sectors, command: Command, sector: str) -> list[Violation]:
+        """Every violation of ``command`` by ``sector``'s rules: the checks all sectors
+        share and the plugin's own."""
+        return list(sectors.validate(command, sector=sector))
+
+    @staticmethod
+    def report_command(spec: SectorSpec, details: Mapping[str, Any]) -> Command:
+        """A new hazard report of the sector, as ``ledger_validate`` receives it."""
+        return ReportHazard(
+            occurred_at=datetime.now(tz=UTC),
+            enterprise_code="",
+            sector=spec.code,
+            location="现场",
+            description="安全出口堵塞",
+            source="routine_inspection",
+            details=dict(details),
+        )
+
+    @staticmethod
+    def grade_command(
+        spec: SectorSpec,
+        criteria: Sequence[str],
+        *,
+        edition: str | None = None,
+        on: datetime | None = None,
+    ) -> Command:
+        """A major grade citing ``criteria`` (under ``edition``, on ``on``: default now)."""
+        return GradeHazard(
+            occurred_at=on or datetime.now(tz=UTC),
+            case_id=UUID(int=0),
+            grade="major",
+            criteria=tuple(criteria),
+            catalogue_edition=edition,
+        )
+
+    @staticmethod
+    def _judged(spec: SectorSpec, command: Command) -> dict[str, Any]:
+        """The arguments ``ledger_validate`` is given for a new record of the sector."""
+        return {"command": command, "sector": spec.code, "subject": None}
 
     @staticmethod
     def _events(ledger: HazardLedger) -> list[Logged]:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from ledger.application import Command, HazardLedger
+from ledger.application import HazardLedger
+from ledger.commands import Command
 from ledger.errors import PluginError, Violation
 from plugins import Sectors, SectorSpec, hookimpl
 from plugins.spec import DetailField
@@ -207,8 +208,8 @@ def test_a_plugin_is_only_asked_about_its_own_sectors(
     app, behaviour = mining_ledger
     seen: list[str] = []
 
-    def refuse_everything(command: Command) -> Sequence[Violation]:
-        seen.append(command.sector)
+    def refuse_everything(command: Command, sector: str) -> Sequence[Violation]:
+        seen.append(sector)
         return (Violation("NO", "sector", "一律拒绝", "refuses everything"),)
 
     behaviour[0] = refuse_everything

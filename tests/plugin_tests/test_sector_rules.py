@@ -169,13 +169,19 @@ def test_a_general_grade_needs_no_criterion(app: HazardLedger, clock: FakeClock)
 def test_construction_before_its_first_encoded_edition_cannot_cite_items(
     sectors: Sectors,
 ) -> None:
-    from ledger.application import Command
+    from uuid import uuid4
 
-    fields = {"grade": "major", "criteria": ("CONS-7-2",), "catalogue_edition": None}
-    before = Command("grade_hazard", "construction", fields, None, datetime(2024, 6, 1, tzinfo=UTC))
-    after = Command("grade_hazard", "construction", fields, None, datetime(2025, 1, 1, tzinfo=UTC))
-    assert [v.rule for v in sectors.validate(before)] == ["CRITERION_UNKNOWN"]
-    assert sectors.validate(after) == []
+    from ledger.commands import GradeHazard
+
+    def grade(on: datetime) -> GradeHazard:
+        return GradeHazard(occurred_at=on, case_id=uuid4(), grade="major", criteria=("CONS-7-2",))
+
+    before = grade(datetime(2024, 6, 1, tzinfo=UTC))
+    after = grade(datetime(2025, 1, 1, tzinfo=UTC))
+    assert [v.rule for v in sectors.validate(before, sector="construction")] == [
+        "CRITERION_UNKNOWN"
+    ]
+    assert sectors.validate(after, sector="construction") == []
 
 
 @pytest.mark.parametrize(

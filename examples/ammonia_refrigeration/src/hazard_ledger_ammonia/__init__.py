@@ -3,26 +3,29 @@
 Liquid ammonia is the refrigerant of most cold stores and meat plants; its leaks and
 explosions (吉林宝源丰 2013, 121 dead; 上海翁牌 2013, 15 dead) are why the industry-and-
 trade standard lists two ammonia items as major hazards. This package is a complete
-third-party plugin: it imports only the public plugin API (``plugins``,
-``plugins.spec``, ``projections.plugin_adapter``, ``ledger.audit.model``) and is found
-by the ledger through its entry point in ``hazard_ledger.sectors``.
+third-party plugin: it imports from the plugin author's module (``plugins.authoring``)
+and nothing else of the ledger, and is found through its entry point in
+``hazard_ledger.sectors``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ledger.application import Command
-from ledger.audit.model import AuditRule
-from ledger.errors import Violation
-from ledger.read_model_spec import ReadModelSpec
-from plugins import (
+from plugins.authoring import (
+    AuditRule,
     Catalogue,
+    Command,
     DetailField,
     Facts,
+    GradeHazard,
+    LedgerAggregate,
+    ReadModelSpec,
     ReportColumn,
+    ReportHazard,
     SectorSpec,
     Suggestion,
+    Violation,
     hookimpl,
 )
 
@@ -71,10 +74,10 @@ def ledger_catalogues() -> Sequence[Catalogue]:
 
 
 @hookimpl
-def ledger_validate(command: Command) -> Sequence[Violation]:
+def ledger_validate(command: Command, subject: LedgerAggregate | None) -> Sequence[Violation]:
     found: list[Violation] = []
-    if command.name == "report_hazard":
-        charge = (command.fields.get("details") or {}).get("ammonia_charge_kg")
+    if isinstance(command, ReportHazard):
+        charge = command.details.get("ammonia_charge_kg")
         if isinstance(charge, int | float) and not isinstance(charge, bool) and charge < 0:
             found.append(
                 Violation(
@@ -84,11 +87,9 @@ def ledger_validate(command: Command) -> Sequence[Violation]:
                     "the ammonia charge cannot be negative",
                 )
             )
-    if command.name == "grade_hazard" and command.subject is not None:
-        system = getattr(command.subject, "details", {}).get("system")
-        if DIRECT_EVAPORATION_ITEM in (command.fields.get("criteria") or ()) and system == (
-            "indirect"
-        ):
+    if isinstance(command, GradeHazard) and subject is not None:
+        system = getattr(subject, "details", {}).get("system")
+        if DIRECT_EVAPORATION_ITEM in command.criteria and system == "indirect":
             found.append(
                 Violation(
                     "CRITERION_CONTRADICTS_RECORD",

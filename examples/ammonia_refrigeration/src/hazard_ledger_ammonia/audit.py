@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from ledger.audit.model import Dossier, EventRef, Finding, Parameter, Severity
+from plugins.authoring import Dossier, EventRef, Finding, Parameter, Severity
 
 SECTOR = "ammonia_refrigeration"
 

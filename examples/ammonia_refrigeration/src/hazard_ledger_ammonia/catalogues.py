@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from plugins import Catalogue, Criterion
+from plugins.authoring import Catalogue, Criterion
 
 EDITION_2017 = Catalogue(
     sector="ammonia_refrigeration",

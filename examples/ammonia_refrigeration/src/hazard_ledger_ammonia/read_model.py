@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ledger.read_model_spec import ReadModelSpec
+from plugins.authoring import ReadModelSpec
 
 SECTOR = "ammonia_refrigeration"
 
