@@ -7,6 +7,7 @@ hand out or check an offline evidence bundle. ``verify-bundle`` never opens a st
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +25,7 @@ from ledger.integrity.signing import (
     load_signing_key,
     load_verifier_key,
 )
-from ledger.integrity.trust import TrustRoot, prove, read_kept
+from ledger.integrity.trust import TRUSTED_KEYS_ENV_VAR, TrustRoot, prove, read_kept
 from ledger.integrity.witness import Witness
 
 from ..witness.server import make_server
@@ -107,6 +108,9 @@ def register(app: typer.Typer) -> None:
                     err=True,
                 )
                 raise typer.Exit(1) from None
+        if show and not opts.json:
+            typer.echo(verifier.to_text())  # alone, so that it can be kept in a file
+            return
         if opts.json:
             emit(
                 {
@@ -271,15 +275,22 @@ def register(app: typer.Typer) -> None:
         public_key: Annotated[
             str | None, typer.Option("--public-key", help="Only trust this verifier key.")
         ] = None,
+        trusted_key: TrustedKeyFiles = None,
+        witnesses: WitnessesFile = None,
+        quorum: Quorum = None,
     ) -> None:
         """Check a bundle offline (no store, no network) and say what it proves."""
         opts = options(ctx)
         try:
             data = file.read_bytes()
-        except OSError as e:
-            _say(f"无法读取文件：{e}", f"cannot read the file: {e}", opts.lang, err=True)
+            keys = [public_key or "", *(f.read_text() for f in trusted_key or [])]
+            keys.append(os.environ.get(TRUSTED_KEYS_ENV_VAR, ""))
+            policy = WitnessPolicy.configured(witnesses, quorum)
+        except (OSError, CheckpointError, ValueError) as e:
+            _say(f"无法读取：{e}", f"cannot read: {e}", opts.lang, err=True)
             raise typer.Exit(2) from None
-        outcome = verify_bundle(data, trusted_key=public_key)
+        pinned = "\n".join(k for k in keys if k.strip()) or None
+        outcome = verify_bundle(data, trusted_key=pinned, policy=policy)
         if opts.json:
             emit(outcome.as_dict(), opts)
         else:

@@ -25,8 +25,17 @@ import orjson
 
 from ledger import merkle
 
+from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, encode_leaf, header_fields
-from .signing import CheckpointError, VerifierKey, parse_signed_note
+from .signing import (
+    CheckpointError,
+    NoteSignature,
+    SignedNote,
+    VerifierKey,
+    parse_note,
+    parse_signed_note,
+)
+from .trust import TrustRoot
 
 if TYPE_CHECKING:
     from .log import IntegrityLog
@@ -51,11 +60,13 @@ def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
         raise BundleError(f"no logged events for {case_id}")
     last_seq = max(header.seq for header, _, _ in entries)
     checkpoint = log.latest_checkpoint()
-    if checkpoint is None or checkpoint.tree_size <= last_seq:
-        checkpoint = log.issue_checkpoint()
     key = log.verifier_key()
     if key is None:
         raise BundleError("no public key to put in the bundle; run `ledger keys`")
+    if checkpoint is None or checkpoint.tree_size <= last_seq or not checkpoint.verify(key):
+        # The bundle carries the key that signed its checkpoint: when the configured
+        # key did not sign the latest one (another key directory), sign a new one.
+        checkpoint = log.issue_checkpoint()
     builder = log.proof_builder(checkpoint.tree_size)
     if builder.root(checkpoint.tree_size) != checkpoint.root:
         raise BundleError(
@@ -85,7 +96,15 @@ def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
         "format": BUNDLE_FORMAT,
         "case_id": str(case_id),
         "exported_at": datetime.now(tz=UTC).isoformat(),
-        "checkpoint": checkpoint.signed_note(),
+        "checkpoint": SignedNote(
+            checkpoint.origin,
+            checkpoint.tree_size,
+            checkpoint.root,
+            (
+                NoteSignature(checkpoint.key_name, checkpoint.key_id, checkpoint.signature),
+                *log.cosignatures(checkpoint.tree_size),
+            ),
+        ).text(),
         "public_key": key.to_text(),
         "events": events,
     }
@@ -136,8 +155,14 @@ class BundleOutcome:
         }
 
 
-def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
-    """Check a bundle offline: signature, every payload, every header, every proof."""
+def verify_bundle(
+    data: bytes, trusted_key: str | None = None, policy: WitnessPolicy | None = None
+) -> BundleOutcome:
+    """Check a bundle offline: signature, every payload, every header, every proof.
+
+    ``trusted_key``: the log keys to trust (vkeys, as ``TrustRoot.parse`` reads them);
+    ``policy``: how many of which witnesses must have cosigned the bundle's checkpoint.
+    """
     out = BundleOutcome()
     try:
         bundle = orjson.loads(data)
@@ -147,19 +172,20 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
             )
             return out
         out.case_id = str(UUID(bundle["case_id"]))
-        checkpoint = parse_signed_note(bundle["checkpoint"])
+        note = parse_note(bundle["checkpoint"])
         key = VerifierKey.from_text(bundle["public_key"])
+        checkpoint = note.signed_by(key) or parse_signed_note(bundle["checkpoint"])
         events = bundle["events"]
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as e:
         out.problem(f"证据包无法读取：{e}", f"the bundle cannot be read: {e}")
         return out
     if trusted_key is not None:
         try:
-            pinned = VerifierKey.from_text(trusted_key)
+            pinned = TrustRoot.parse(trusted_key)
         except CheckpointError as e:
             out.problem(f"给定的公钥无效：{e}", f"the given public key is invalid: {e}")
             return out
-        if pinned != key:
+        if pinned.signer(checkpoint) is None:
             out.problem(
                 "证据包中的公钥不是您指定信任的公钥",
                 "the bundle's public key is not the key you said to trust",
@@ -172,6 +198,17 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
             "or it was not signed by this key",
         )
         return out
+    cosigners: list[str] = []
+    if policy is not None and policy.quorum > 0:
+        cosigners = policy.cosigners(note.body, note.signatures)
+        if len(cosigners) < policy.quorum:
+            out.problem(
+                f"见证策略（{policy.quorum}/{len(policy.witnesses)}）未满足：检查点只有 "
+                f"{len(cosigners)} 个所列见证方的有效联署",
+                f"the witness policy ({policy.describe()}) is not met: the checkpoint carries "
+                f"valid cosignatures of {len(cosigners)} of the listed witnesses",
+            )
+            return out
     versions: list[int] = []
     redacted = 0
     for i, event in enumerate(events):
@@ -268,17 +305,32 @@ def verify_bundle(data: bytes, trusted_key: str | None = None) -> BundleOutcome:
             f"注意：版本号不连续（{versions}），证据包未包含全部步骤。",
             f"Note: versions are not contiguous ({versions}); the bundle omits some steps.",
         )
+    if cosigners:
+        out.say(
+            f"见证方 {', '.join(cosigners)} 联署了该检查点（策略 {policy.quorum if policy else 0}"
+            f"/{len(policy.witnesses) if policy else 0}）：它们确认该状态是此前所见历史的追加。",
+            f"Witnesses {', '.join(cosigners)} cosigned the checkpoint (policy "
+            f"{policy.describe() if policy else ''}): they saw it extend, append-only, the "
+            "history they had seen before.",
+        )
     if redacted:
         out.say(
             f"其中 {redacted} 个事件的内容已依法遮蔽：其头部与内容哈希仍被证明，内容本身不可见。",
             f"{redacted} of them have redacted content: their header and content hash are "
             "still proven, the content itself is gone.",
         )
-    out.say(
-        "未证明：签名密钥确属该账本运营方——请将上面的密钥标识与其公布的公钥核对；"
-        "也未证明检查点之后没有新增事件。",
-        "Not proven: that the signing key belongs to the ledger's operator — compare the "
-        "key id above with the key they publish; nor that no events were added after "
-        "the checkpoint.",
-    )
+    if trusted_key is None:
+        out.say(
+            "未证明：签名密钥确属该账本运营方——请将上面的密钥标识与其公布的公钥核对"
+            "（或用 --trusted-key 指定）；也未证明检查点之后没有新增事件。",
+            "Not proven: that the signing key belongs to the ledger's operator — compare the "
+            "key id above with the key they publish (or give it with --trusted-key); nor that "
+            "no events were added after the checkpoint.",
+        )
+    else:
+        out.say(
+            "签名密钥是您指定信任的公钥。未证明：检查点之后没有新增事件。",
+            "The signing key is one you said to trust. Not proven: that no events were added "
+            "after the checkpoint.",
+        )
     return out
