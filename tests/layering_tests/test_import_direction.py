@@ -5,8 +5,10 @@ import wherever it stands."""
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +16,7 @@ from .graph import (
     ALLOWED,
     PACKAGES,
     against_the_layers,
+    commit_sources,
     cross_package_imports,
     cycles,
     imports_in,
@@ -107,3 +110,23 @@ def test_cycles_are_found_and_a_layered_graph_has_none() -> None:
     tangled = {**layered, "ledger": ["plugins"], "projections": ["ledger", "plugins"]}
     assert cycles(tangled) == [["ledger", "plugins"]]
     assert cycles({"api": ["api"]}) == [["api"]]
+
+
+#: The last commit before the layers were redrawn (issue 14): its tangle is known.
+BEFORE = "d171b17^"
+
+
+def test_the_tree_before_the_redesign_is_caught() -> None:
+    try:
+        imports = cross_package_imports(commit_sources(BEFORE))
+    except subprocess.CalledProcessError:
+        pytest.skip(f"{BEFORE} is not in this clone's history")
+    wrong = {(i.source_package, i.target_package) for i in against_the_layers(imports)}
+    assert wrong == {
+        ("ledger", "plugins"),
+        ("ledger", "projections"),
+        ("ledger", "api"),
+        ("plugins", "projections"),
+        ("projections", "plugins"),
+    }
+    assert cycles(package_graph(imports)) == [sorted(PACKAGES)]
