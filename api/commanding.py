@@ -1,25 +1,35 @@
-"""The one path every command route takes: permission, idempotency, one ledger call.
+"""The one path every command route takes: body to command, idempotency, one ledger call.
 
-Routes stay thin: they parse the body, then hand ``run_command`` a closure that makes a
-single call into the application with the authenticated actor.
+A route parses its body (a schema of ``api.schemas`` whose fields are the command's)
+and hands ``run_command`` the command type, the body and the ids its path names. Here
+the command object is built (``to_command``), ``If-Match`` decides its expected version,
+and ``HazardLedger.execute`` judges it with the user's actor and scope: permission,
+scope on every id it names, the sector rules, the state machine. A refusal maps to its
+problem (403, 404, 409/412, 422) and records nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 import orjson
 from fastapi import Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
+from ledger.commands import ChangePrincipal, Command, OnRecord
+from ledger.enterprise import Person
 from ledger.errors import LedgerError
+from ledger.hazard import RectificationPlan
+from ledger.permissions import NotPermitted
 
 from .problems import Problem
-from .security import require
+from .schemas import PersonBody, PlanBody
 from .services import Services
 from .users import User
+
+#: Nested bodies and the domain values they stand for.
+_VALUES: dict[type[BaseModel], type[Any]] = {PersonBody: Person, PlanBody: RectificationPlan}
 
 
 def expected_version(request: Request, body_value: int | None) -> int | None:
@@ -38,16 +48,47 @@ def expected_version(request: Request, body_value: int | None) -> int | None:
     return body_value
 
 
+def _value(value: Any) -> Any:
+    if isinstance(value, BaseModel) and type(value) in _VALUES:
+        return _VALUES[type(value)](**value.model_dump())
+    return value
+
+
+def to_command(
+    request: Request, command_type: type[Command], body: BaseModel, **ids: Any
+) -> Command:
+    """The command ``body`` asks for: its fields are the command's, the path adds the
+    ids, and ``If-Match`` (on a command that acts on an existing record) its version.
+
+    A command that creates a record has no current version to match: ``If-Match``
+    there (other than ``*``) is a precondition that cannot hold, so it is refused (412).
+    """
+    values = {name: _value(getattr(body, name)) for name in type(body).model_fields}
+    if issubclass(command_type, OnRecord | ChangePrincipal):
+        values["expected_version"] = expected_version(request, values.get("expected_version"))
+    elif request.headers.get("if-match", "*").strip() != "*":
+        raise Problem(
+            412,
+            "precondition-failed",
+            "该命令新建记录，没有可匹配的版本（If-Match）",
+            "this command creates a record: there is no version for If-Match to match",
+        )
+    return command_type(**values, **ids)
+
+
 async def run_command(
     request: Request,
+    services: Services,
     user: User,
-    action: str,
-    call: Callable[[], dict[str, Any]],
+    command_type: type[Command],
+    body: BaseModel,
     *,
     status: int = 200,
+    **ids: Any,
 ) -> Response:
-    services: Services = request.app.state.services
-    require(user, action)
+    """Record the command ``body`` (and the path's ``ids``) asks for, as ``user``, in the
+    user's scope; answer ``{"id", "version"}`` with the new version as ETag."""
+    command = to_command(request, command_type, body, **ids)
     key = request.headers.get("idempotency-key")
     if key:
         fingerprint = services.idempotency.fingerprint(
@@ -71,45 +112,22 @@ async def run_command(
                 headers={"idempotent-replay": "true"},
             )
     try:
-        result = call()
+        recorded = services.ledger.execute(command, user.actor, user.scope)
     except Exception as error:
         if isinstance(error, LedgerError | Problem):
             services.metrics.commands_refused += 1
         if key:
             services.idempotency.release(user.username, key)
+        if isinstance(error, NotPermitted):
+            raise Problem(403, "forbidden", error.message("zh"), error.message("en")) from None
         raise
     services.metrics.commands_recorded += 1
+    result = {"id": str(recorded.id), "version": recorded.version}
     if key:
         services.idempotency.complete(user.username, key, status, result)
-    headers = {"etag": f'"{result["version"]}"'} if "version" in result else {}
     return Response(
-        orjson.dumps(result), status_code=status, media_type="application/json", headers=headers
+        orjson.dumps(result),
+        status_code=status,
+        media_type="application/json",
+        headers={"etag": f'"{recorded.version}"'},
     )
-
-
-async def run_step(
-    request: Request,
-    user: User,
-    action: str,
-    aggregate_id: UUID,
-    body: Any,
-    **fields: Any,
-) -> Response:
-    """A command on an existing aggregate: the ledger method named ``action`` is called
-    with the actor, the body's business time, expected version and justification."""
-    services: Services = request.app.state.services
-    method = getattr(services.ledger, action)
-    version = expected_version(request, body.expected_version)
-
-    def call() -> dict[str, Any]:
-        new_version = method(
-            user.actor,
-            body.occurred_at,
-            aggregate_id,
-            expected_version=version,
-            justification=body.justification,
-            **fields,
-        )
-        return {"id": str(aggregate_id), "version": new_version}
-
-    return await run_command(request, user, action, call, status=200)

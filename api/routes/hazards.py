@@ -8,10 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from ledger.hazard import HazardCase, RectificationPlan
+from ledger import commands as c
 
-from ..commanding import run_command, run_step
-from ..problems import Problem
+from ..commanding import run_command
+from ..deps import ServicesDep
 from ..schemas import (
     AssignRectification,
     CaseView,
@@ -31,26 +31,11 @@ from ..schemas import (
     Verify,
     Versioned,
 )
-from ..security import CurrentUser, in_scope
-from ..services import Services
-from ..users import User
+from ..security import CurrentUser
 from .common import ERRORS, READ_ERRORS
 from .reading import KnownAt, ReadsDep, ValidAt, answering, json_response
 
 router = APIRouter(prefix="/hazards", tags=["hazards 隐患"])
-
-
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-def _case_in_scope(request: Request, user: User, case_id: UUID) -> HazardCase:
-    case = _services(request).ledger.case(case_id)
-    in_scope(
-        user, region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
-    )
-    return case
 
 
 # Reads first: routes are matched in order, and reads are the hot path.
@@ -83,223 +68,137 @@ async def timeline(
 
 
 @router.post("", status_code=201, response_model=CommandResult, responses=ERRORS)
-async def report_hazard(request: Request, body: ReportHazard, user: CurrentUser) -> Response:
-    """Record a hazard as found (排查发现)."""
-    ledger = _services(request).ledger
-    enterprise = ledger.enterprise(body.enterprise_code)
-    in_scope(
-        user,
-        region_code=enterprise.region_code,
-        sector=body.sector,
-        enterprise_code=body.enterprise_code,
-    )
-    if user.enterprise_code and body.source.value != "self_inspection":
-        raise Problem(
-            403,
-            "forbidden",
-            "企业用户只能上报自查发现的隐患",
-            "an enterprise user reports hazards from its own self-inspection only",
-        )
-
-    def call() -> dict[str, Any]:
-        case_id = ledger.report_hazard(
-            user.actor,
-            body.occurred_at,
-            enterprise_code=body.enterprise_code,
-            sector=body.sector,
-            location=body.location,
-            description=body.description,
-            source=body.source,
-            found_by=body.found_by,
-            inspection_id=body.inspection_id,
-            evidence=body.evidence,
-            details=body.details,
-            justification=body.justification,
-        )
-        return {"id": str(case_id), "version": 1}
-
-    return await run_command(request, user, "report_hazard", call, status=201)
-
-
-async def _step(
-    request: Request,
-    user: User,
-    case_id: UUID,
-    action: str,
-    body: Versioned,
-    **fields: Any,
+async def report_hazard(
+    request: Request, services: ServicesDep, body: ReportHazard, user: CurrentUser
 ) -> Response:
-    _case_in_scope(request, user, case_id)
-    return await run_step(request, user, action, case_id, body, **fields)
+    """Record a hazard as found (排查发现); linked to its inspection when it names one."""
+    return await run_command(request, services, user, c.ReportHazard, body, status=201)
 
 
 _STEP: dict[str, Any] = {"response_model": CommandResult, "responses": ERRORS}
 
 
 @router.post("/{case_id}/grade", **_STEP)
-async def grade(request: Request, case_id: UUID, body: GradeHazard, user: CurrentUser) -> Response:
+async def grade(
+    request: Request, services: ServicesDep, case_id: UUID, body: GradeHazard, user: CurrentUser
+) -> Response:
     """Grade as general or major (定级); a major hazard cites criteria."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "grade_hazard",
-        body,
-        grade=body.grade,
-        criteria=body.criteria,
-        catalogue_edition=body.catalogue_edition,
-    )
+    return await run_command(request, services, user, c.GradeHazard, body, case_id=case_id)
 
 
 @router.post("/{case_id}/rectify-on-spot", **_STEP)
 async def rectify_on_spot(
-    request: Request, case_id: UUID, body: RectifyOnSpot, user: CurrentUser
+    request: Request, services: ServicesDep, case_id: UUID, body: RectifyOnSpot, user: CurrentUser
 ) -> Response:
     """Rectified on the spot (立查立改), general hazards only."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "rectify_on_spot",
-        body,
-        measures=body.measures,
-        evidence=body.evidence,
-    )
+    return await run_command(request, services, user, c.RectifyOnSpot, body, case_id=case_id)
 
 
 @router.post("/{case_id}/assign", **_STEP)
 async def assign(
-    request: Request, case_id: UUID, body: AssignRectification, user: CurrentUser
+    request: Request,
+    services: ServicesDep,
+    case_id: UUID,
+    body: AssignRectification,
+    user: CurrentUser,
 ) -> Response:
     """Assign deadline rectification to the enterprise and department at once (双重交办)."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "assign_rectification",
-        body,
-        department=body.department,
-        deadline=body.deadline,
-        requirements=body.requirements,
-    )
+    return await run_command(request, services, user, c.AssignRectification, body, case_id=case_id)
 
 
 @router.post("/{case_id}/plan", **_STEP)
-async def file_plan(request: Request, case_id: UUID, body: FilePlan, user: CurrentUser) -> Response:
+async def file_plan(
+    request: Request, services: ServicesDep, case_id: UUID, body: FilePlan, user: CurrentUser
+) -> Response:
     """File the rectification plan (治理方案) with its six parts."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "file_plan",
-        body,
-        plan=RectificationPlan(**body.plan.model_dump()),
-    )
+    return await run_command(request, services, user, c.FilePlan, body, case_id=case_id)
 
 
 @router.post("/{case_id}/interim-controls", **_STEP)
 async def interim_controls(
-    request: Request, case_id: UUID, body: InterimControls, user: CurrentUser
+    request: Request, services: ServicesDep, case_id: UUID, body: InterimControls, user: CurrentUser
 ) -> Response:
     """Record interim controls while the hazard cannot be removed (监控防范措施)."""
-    return await _step(
-        request, user, case_id, "record_interim_controls", body, controls=body.controls
+    return await run_command(
+        request, services, user, c.RecordInterimControls, body, case_id=case_id
     )
 
 
 @router.post("/{case_id}/extend", **_STEP)
 async def extend(
-    request: Request, case_id: UUID, body: ExtendDeadline, user: CurrentUser
+    request: Request, services: ServicesDep, case_id: UUID, body: ExtendDeadline, user: CurrentUser
 ) -> Response:
     """Extend the deadline, with reason and approver (延期)."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "extend_deadline",
-        body,
-        new_deadline=body.new_deadline,
-        reason=body.reason,
-        approver=body.approver,
-    )
+    return await run_command(request, services, user, c.ExtendDeadline, body, case_id=case_id)
 
 
 @router.post("/{case_id}/list", **_STEP)
 async def list_case(
-    request: Request, case_id: UUID, body: ListForSupervision, user: CurrentUser
+    request: Request,
+    services: ServicesDep,
+    case_id: UUID,
+    body: ListForSupervision,
+    user: CurrentUser,
 ) -> Response:
     """List a major hazard for supervision (挂牌督办)."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "list_for_supervision",
-        body,
-        level=body.level,
-        authority=body.authority,
-    )
+    return await run_command(request, services, user, c.ListForSupervision, body, case_id=case_id)
 
 
 @router.post("/{case_id}/delist", **_STEP)
-async def delist(request: Request, case_id: UUID, body: Versioned, user: CurrentUser) -> Response:
+async def delist(
+    request: Request, services: ServicesDep, case_id: UUID, body: Versioned, user: CurrentUser
+) -> Response:
     """De-list a closed hazard (摘牌)."""
-    return await _step(request, user, case_id, "delist", body)
+    return await run_command(request, services, user, c.Delist, body, case_id=case_id)
 
 
 @router.post("/{case_id}/escalate", **_STEP)
-async def escalate(request: Request, case_id: UUID, body: Escalate, user: CurrentUser) -> Response:
+async def escalate(
+    request: Request, services: ServicesDep, case_id: UUID, body: Escalate, user: CurrentUser
+) -> Response:
     """Escalate supervision to a higher level."""
-    return await _step(
-        request, user, case_id, "escalate", body, level=body.level, reason=body.reason
-    )
+    return await run_command(request, services, user, c.Escalate, body, case_id=case_id)
 
 
 @router.post("/{case_id}/rectification", **_STEP)
 async def report_rectification(
-    request: Request, case_id: UUID, body: ReportRectification, user: CurrentUser
+    request: Request,
+    services: ServicesDep,
+    case_id: UUID,
+    body: ReportRectification,
+    user: CurrentUser,
 ) -> Response:
     """Report the rectification done: measures and completion time are mandatory."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "report_rectification",
-        body,
-        measures=body.measures,
-        completed_at=body.completed_at,
-        evidence=body.evidence,
-    )
+    return await run_command(request, services, user, c.ReportRectification, body, case_id=case_id)
 
 
 @router.post("/{case_id}/assessment", **_STEP)
 async def file_assessment(
-    request: Request, case_id: UUID, body: FileAssessment, user: CurrentUser
+    request: Request, services: ServicesDep, case_id: UUID, body: FileAssessment, user: CurrentUser
 ) -> Response:
     """The enterprise's own assessment, applying for acceptance (评估)."""
-    return await _step(request, user, case_id, "file_assessment", body, summary=body.summary)
+    return await run_command(request, services, user, c.FileAssessment, body, case_id=case_id)
 
 
 @router.post("/{case_id}/verify", **_STEP)
-async def verify(request: Request, case_id: UUID, body: Verify, user: CurrentUser) -> Response:
+async def verify(
+    request: Request, services: ServicesDep, case_id: UUID, body: Verify, user: CurrentUser
+) -> Response:
     """Verify the rectification (整改复查 / 验收): accepted or rejected."""
-    return await _step(
-        request,
-        user,
-        case_id,
-        "verify_rectification",
-        body,
-        accepted=body.accepted,
-        opinion=body.opinion,
-    )
+    return await run_command(request, services, user, c.VerifyRectification, body, case_id=case_id)
 
 
 @router.post("/{case_id}/close", **_STEP)
-async def close(request: Request, case_id: UUID, body: Versioned, user: CurrentUser) -> Response:
+async def close(
+    request: Request, services: ServicesDep, case_id: UUID, body: Versioned, user: CurrentUser
+) -> Response:
     """Close the case (销号) after an accepted verification."""
-    return await _step(request, user, case_id, "close_hazard", body)
+    return await run_command(request, services, user, c.CloseHazard, body, case_id=case_id)
 
 
 @router.post("/{case_id}/reopen", **_STEP)
-async def reopen(request: Request, case_id: UUID, body: Reopen, user: CurrentUser) -> Response:
+async def reopen(
+    request: Request, services: ServicesDep, case_id: UUID, body: Reopen, user: CurrentUser
+) -> Response:
     """Reopen a closed case when the hazard recurs."""
-    return await _step(request, user, case_id, "reopen_hazard", body, reason=body.reason)
+    return await run_command(request, services, user, c.ReopenHazard, body, case_id=case_id)

@@ -19,11 +19,11 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from ledger.identity import Role
-from ledger.permissions import READ_STATISTICS
+from ledger.permissions import BUILD_SNAPSHOT, READ_STATISTICS
 from projections.queries import RegisterFilter
 
 from ..problems import Problem
-from ..security import CurrentUser
+from ..security import CurrentUser, require
 from ..services import Services
 from ..users import User
 from .common import ERRORS, READ_ERRORS
@@ -200,8 +200,9 @@ async def build_snapshot(request: Request, user: CurrentUser, body: SnapshotRequ
 
     Answers 202 while the build runs in the background; ``GET /snapshots`` tells when
     it is ready. One snapshot slot per store: a new build replaces the previous one.
+    Only the roles the permission table gives ``build_snapshot`` may start one.
     """
-    _officials_only(user)
+    require(user, BUILD_SNAPSHOT)
     known_at = body.known_at
     if known_at.tzinfo is None:
         raise Problem(422, "invalid-request", "known_at 须带时区", "known_at needs a time zone")
