@@ -3,13 +3,15 @@
 Two passes over the file, both streaming (openpyxl's read-only mode), so a 100,000-row
 workbook imports in bounded memory:
 
-1. **Check.** Every row is turned into the same commands any other input would make —
-   register the enterprise if it is new, report, grade, rectify on the spot or assign,
-   file the plan, report the rectification, verify, close — and run against the case
-   in memory, with the sector plugins' validators. Nothing is written. Any problem is
-   reported by sheet, row, column and rule, and the file is refused as a whole.
-2. **Record.** Only if the check found nothing, the same commands run again and their
-   events are saved, a batch of rows per transaction.
+1. **Check.** Every row is turned into the same command objects any other input makes
+   (``ledger.commands``) — register the enterprise if it is new, report, grade, rectify
+   on the spot or assign, file the plan, report the rectification, verify, close — and
+   executed in a dry-run batch of the ledger (``HazardLedger.batch``), so each is judged
+   by the one command path against the state the earlier rows left. Nothing is written.
+   Any problem is reported by sheet, row, column and rule, and the file is refused as a
+   whole.
+2. **Record.** Only if the check found nothing, the same commands run again in a batch
+   that is committed every ``batch_rows`` rows, each commit one transaction.
 
 A case's id derives from the enterprise's credit code and the workbook's hazard number
 (隐患编号), so importing the same file again records nothing new, and a row that describes
@@ -32,15 +34,15 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
-from eventsourcing.persistence import IntegrityError
 from openpyxl import load_workbook
 
+from ledger import commands as c
 from ledger.application import HazardLedger
-from ledger.enterprise import Enterprise, Person
-from ledger.errors import ConcurrentChange, LedgerError, NotFound, RuleViolated
-from ledger.events import Context, LedgerAggregate
+from ledger.enterprise import Enterprise, Person, enterprise_id
+from ledger.errors import LedgerError, RuleViolated
 from ledger.hazard import HazardCase, RectificationPlan, Status
 from ledger.identity import Actor, Role
+from ledger.unit_of_work import UnitOfWork
 
 from .columns import (
     BY_HEADER,
@@ -290,7 +292,7 @@ class WorkbookImporter:
         self.justification = f"由台账导入：{source_name}（导入人：{operator.name}）"
         self.sector_codes = sector_codes(ledger)
 
-    # ---- identities and contexts ---------------------------------------------------
+    # ---- identities ---------------------------------------------------
 
     def _actor(self, person: str | None, fallback: str) -> Actor:
         name = (person or "").strip() or fallback
@@ -301,15 +303,10 @@ class WorkbookImporter:
             f"台账导入（{self.operator.name}）",
         )
 
-    def _ctx(self, actor: Actor, occurred_at: datetime) -> Context:
-        return Context(actor, occurred_at, self.ledger.clock(), self.justification)
-
     # ---- one row -------------------------------------------------------------------
 
-    def _row_commands(
-        self, row: Row, enterprises: dict[str, Enterprise]
-    ) -> tuple[list[LedgerAggregate], bool, int]:
-        """Run the row's commands in memory; return (aggregates, new case?, steps run)."""
+    def _row(self, work: UnitOfWork, row: Row) -> tuple[bool, int]:
+        """Execute the row's commands in ``work``; return (new case?, steps run)."""
         code = row.get("credit_code")
         sector = self.sector_codes.get(row.get("sector") or "")
         if sector is None:
@@ -323,61 +320,41 @@ class WorkbookImporter:
                     )
                 ]
             )
-        to_save: list[LedgerAggregate] = []
-        enterprise = enterprises.get(code)
-        if enterprise is None:
-            try:
-                enterprise = self.ledger.enterprise(code)
-            except NotFound:
-                principal = row.get("principal")
-                if not principal:
-                    raise RowError(
-                        [
-                            (
-                                "principal",
-                                "PRINCIPAL_REQUIRED",
-                                "企业尚未登记，须填写“主要负责人”",
-                                "the enterprise is not registered: name its principal",
-                            )
-                        ]
-                    ) from None
-                fields = {
-                    "credit_code": code,
-                    "name": row.get("enterprise_name"),
-                    "region_code": row.get("region_code"),
-                    "sectors": (sector,),
-                    "principal": principal,
-                }
-                self.ledger.validate_command(
-                    "register_enterprise", sector, fields, None, row.get("found_at")
+        if work.find(Enterprise, enterprise_id(code)) is None:
+            principal = row.get("principal")
+            if not principal:
+                raise RowError(
+                    [
+                        (
+                            "principal",
+                            "PRINCIPAL_REQUIRED",
+                            "企业尚未登记，须填写“主要负责人”",
+                            "the enterprise is not registered: name its principal",
+                        )
+                    ]
                 )
-                enterprise = Enterprise.register(
-                    self._ctx(self._actor(None, self.operator.name), row.get("found_at")),
-                    credit_code=code,
-                    name=row.get("enterprise_name"),
-                    region_code=row.get("region_code"),
-                    sectors=(sector,),
-                    address="",
-                    principal=Person(f"import:{code}:{principal}", principal),
-                )
-                to_save.append(enterprise)
-            enterprises[code] = enterprise
+            register = c.RegisterEnterprise(
+                occurred_at=row.get("found_at"),
+                justification=self.justification,
+                credit_code=code,
+                name=row.get("enterprise_name"),
+                region_code=row.get("region_code"),
+                sectors=(sector,),
+                principal=Person(f"import:{code}:{principal}", principal),
+            )
+            work.execute(register, self._actor(None, self.operator.name))
+        enterprise = work.find(Enterprise, enterprise_id(code))
+        assert enterprise is not None
         case_id = case_id_for(code, row.get("ref"))
-        try:
-            case = self.ledger.case(case_id)
-            done = [type(e).__name__ for e in self.ledger.history(case_id)]
-            new = False
-        except NotFound:
-            case, done, new = None, [], True
-        steps = self._steps(row, sector)
+        existing = work.find(HazardCase, case_id)
+        done = existing.version if existing is not None else 0
         ran = 0
-        for index, (_name, run) in enumerate(steps):
-            if index < len(done):
+        for index, step in enumerate(self._steps(row, sector, enterprise, case_id)):
+            if index < done:
                 continue  # already recorded by an earlier import
-            case = run(case, enterprise)
+            work.execute(*step())
             ran += 1
-        if ran and case is not None:
-            to_save.append(case)
+        case = work.find(HazardCase, case_id)
         expected = row.get("status")
         if expected and case is not None and case.status.value != STATUSES_ZH[expected]:
             raise RowError(
@@ -390,102 +367,67 @@ class WorkbookImporter:
                     )
                 ]
             )
-        return to_save, new, ran
+        return existing is None, ran
 
     def _steps(
-        self, row: Row, sector: str
-    ) -> list[tuple[str, Callable[[HazardCase | None, Enterprise], HazardCase]]]:
-        """The row's steps in order, each a function of the case so far."""
+        self, row: Row, sector: str, enterprise: Enterprise, case_id: UUID
+    ) -> list[Callable[[], tuple[c.Command, Actor]]]:
+        """The row's commands in order, each with the imported identity that gave it
+        (built when its turn comes, so a step's own refusal names its row)."""
         g = row.get
-        ledger = self.ledger
-        steps: list[tuple[str, Callable[[HazardCase | None, Enterprise], HazardCase]]] = []
+        why = self.justification
         found_at: datetime = g("found_at")
         finder = self._actor(g("found_by"), "发现人")
-        details = g("details") or {}
-        source = SOURCES_ZH[g("source")]
 
-        def report(_: HazardCase | None, enterprise: Enterprise) -> HazardCase:
-            fields = {
-                "enterprise_code": enterprise.credit_code,
-                "location": g("location"),
-                "description": g("description"),
-                "source": source,
-                "details": details,
-                "evidence": (),
-            }
-            ledger.validate_command("report_hazard", sector, fields, None, found_at)
-            return HazardCase.report(
-                self._ctx(finder, found_at),
+        def report() -> tuple[c.Command, Actor]:
+            command = c.ReportHazard(
+                occurred_at=found_at,
+                justification=why,
                 enterprise_code=enterprise.credit_code,
-                enterprise_name=enterprise.name,
-                region_code=enterprise.region_code,
                 sector=sector,
                 location=g("location"),
                 description=g("description"),
-                source=source,
-                found_by=g("found_by"),
-                details=details,
-                case_id=case_id_for(enterprise.credit_code, g("ref")),
+                source=SOURCES_ZH[g("source")],
+                found_by=g("found_by") or "",
+                details=g("details") or {},
+                case_id=case_id,
             )
+            return command, finder
 
-        steps.append(("report", report))
-
-        def on(
-            case: HazardCase | None,
-            name: str,
-            fields: dict[str, Any],
-            at: datetime | None = None,
-        ) -> HazardCase:
-            assert case is not None
-            ledger.validate_command(name, sector, {**fields}, case, at)
-            return case
-
+        steps: list[Callable[[], tuple[c.Command, Actor]]] = [report]
         if g("grade"):
-            grade = GRADES_ZH[g("grade")]
-            criteria = g("criteria") or ()
 
-            def do_grade(case: HazardCase | None, _: Enterprise) -> HazardCase:
-                case = on(
-                    case,
-                    "grade_hazard",
-                    {"grade": grade, "criteria": criteria, "catalogue_edition": None},
-                    found_at,
+            def grade() -> tuple[c.Command, Actor]:
+                command = c.GradeHazard(
+                    occurred_at=found_at,
+                    grade=GRADES_ZH[g("grade")],
+                    criteria=g("criteria") or (),
+                    justification=why,
+                    case_id=case_id,
                 )
-                case.grade_as(
-                    self._ctx(finder, found_at),
-                    grade=grade,
-                    criteria=criteria,
-                    catalogue_edition=ledger.edition_for(sector, criteria, found_at),
-                )
-                return case
+                return command, finder
 
-            steps.append(("grade", do_grade))
+            steps.append(grade)
         mode = MODES_ZH.get(g("mode") or "")
         if mode == "on_spot":
-            moment = g("completed_at") or found_at
 
-            def do_on_spot(case: HazardCase | None, _: Enterprise) -> HazardCase:
-                case = on(case, "rectify_on_spot", {"measures": g("measures"), "evidence": ()})
-                case.rectify_on_spot(self._ctx(finder, moment), measures=g("measures") or "")
-                return case
+            def on_spot() -> tuple[c.Command, Actor]:
+                moment = g("completed_at") or found_at
+                command = c.RectifyOnSpot(
+                    occurred_at=moment,
+                    measures=g("measures") or "",
+                    justification=why,
+                    case_id=case_id,
+                )
+                return command, finder
 
-            steps.append(("rectify_on_spot", do_on_spot))
+            steps.append(on_spot)
             return steps
         if mode != "deadline":
             return steps
         assigned_at = g("assigned_at") or found_at
-        assigner = self._actor(g("department"), "责任部门")
 
-        def do_assign(case: HazardCase | None, _: Enterprise) -> HazardCase:
-            case = on(
-                case,
-                "assign_rectification",
-                {
-                    "department": g("department"),
-                    "deadline": g("deadline"),
-                    "requirements": g("requirements"),
-                },
-            )
+        def assign() -> tuple[c.Command, Actor]:
             if g("deadline") is None:
                 raise RowError(
                     [
@@ -497,15 +439,17 @@ class WorkbookImporter:
                         )
                     ]
                 )
-            case.assign(
-                self._ctx(assigner, assigned_at),
+            command = c.AssignRectification(
+                occurred_at=assigned_at,
                 department=g("department") or "",
                 deadline=g("deadline"),
                 requirements=g("requirements") or "",
+                justification=why,
+                case_id=case_id,
             )
-            return case
+            return command, self._actor(g("department"), "责任部门")
 
-        steps.append(("assign", do_assign))
+        steps.append(assign)
         plan_keys = (
             "plan_goal",
             "plan_methods",
@@ -515,56 +459,52 @@ class WorkbookImporter:
             "plan_safety",
         )
         if any(g(k) for k in plan_keys):
-            plan = RectificationPlan(*(g(k) or "" for k in plan_keys))
 
-            def do_plan(case: HazardCase | None, enterprise: Enterprise) -> HazardCase:
-                case = on(case, "file_plan", {"plan": plan})
-                case.file_plan(
-                    self._ctx(self._actor(None, enterprise.name), assigned_at), plan=plan
+            def plan() -> tuple[c.Command, Actor]:
+                filed = RectificationPlan(*(g(k) or "" for k in plan_keys))
+                command = c.FilePlan(
+                    occurred_at=assigned_at, plan=filed, justification=why, case_id=case_id
                 )
-                return case
+                return command, self._actor(None, enterprise.name)
 
-            steps.append(("plan", do_plan))
+            steps.append(plan)
         if g("measures") or g("completed_at"):
-            completed: datetime | None = g("completed_at")
 
-            def do_report(case: HazardCase | None, enterprise: Enterprise) -> HazardCase:
-                case = on(
-                    case,
-                    "report_rectification",
-                    {"measures": g("measures"), "completed_at": completed, "evidence": ()},
-                )
-                reporter = self._actor(g("reported_by"), enterprise.name)
-                case.report_rectification(
-                    self._ctx(reporter, completed or assigned_at),
+            def rectified() -> tuple[c.Command, Actor]:
+                completed: datetime | None = g("completed_at")
+                command = c.ReportRectification(
+                    occurred_at=completed or assigned_at,
                     measures=g("measures"),
                     completed_at=completed,
+                    justification=why,
+                    case_id=case_id,
                 )
-                return case
+                return command, self._actor(g("reported_by"), enterprise.name)
 
-            steps.append(("report_rectification", do_report))
+            steps.append(rectified)
         if g("verified_at"):
 
-            def do_verify(case: HazardCase | None, _: Enterprise) -> HazardCase:
+            def verify() -> tuple[c.Command, Actor]:
                 accepted = OUTCOMES_ZH.get(g("outcome") or "", False)
-                opinion = g("opinion") or g("outcome") or ""
-                case = on(case, "verify_rectification", {"accepted": accepted, "opinion": opinion})
-                case.verify(
-                    self._ctx(self._actor(g("verifier"), "复查人"), g("verified_at")),
+                command = c.VerifyRectification(
+                    occurred_at=g("verified_at"),
                     accepted=accepted,
-                    opinion=opinion,
+                    opinion=g("opinion") or g("outcome") or "",
+                    justification=why,
+                    case_id=case_id,
                 )
-                return case
+                return command, self._actor(g("verifier"), "复查人")
 
-            steps.append(("verify", do_verify))
+            steps.append(verify)
         if g("closed_at"):
 
-            def do_close(case: HazardCase | None, _: Enterprise) -> HazardCase:
-                case = on(case, "close_hazard", {})
-                case.close(self._ctx(self._actor(g("closer"), "销号人"), g("closed_at")))
-                return case
+            def close() -> tuple[c.Command, Actor]:
+                command = c.CloseHazard(
+                    occurred_at=g("closed_at"), justification=why, case_id=case_id
+                )
+                return command, self._actor(g("closer"), "销号人")
 
-            steps.append(("close", do_close))
+            steps.append(close)
         return steps
 
     # ---- the two passes --------------------------------------------------------------
@@ -611,60 +551,51 @@ class WorkbookImporter:
         batch_rows: int,
         progress: Callable[[int], None] | None,
     ) -> ImportReport:
+        """One pass over the file through one unit of work: every row's commands judged
+        against the state so far; saved every ``batch_rows`` rows when ``save``."""
         report = ImportReport()
         seen: set[str] = set()
-        enterprises: dict[str, Enterprise] = {}
-        pending: dict[int, LedgerAggregate] = {}
         pending_rows = 0
-        for item in read_rows(path):
-            report.rows += 1
-            if progress is not None:
-                progress(1)
-            if isinstance(item, RowError):
-                number = item.args[0] if item.args and isinstance(item.args[0], int) else 1
-                report.problems += self._problems(number, item)
-                continue
-            ref = f"{item.get('credit_code')}|{item.get('ref')}"
-            if ref in seen:
-                report.problems.append(
-                    RowProblem(
-                        SHEET,
-                        item.number,
-                        "隐患编号",
-                        "DUPLICATE_REF",
-                        "同一企业的隐患编号在本文件中重复",
-                        "the hazard number repeats for this enterprise in the file",
+        with self.ledger.batch(dry_run=not save) as work:
+            for item in read_rows(path):
+                report.rows += 1
+                if progress is not None:
+                    progress(1)
+                if isinstance(item, RowError):
+                    number = item.args[0] if item.args and isinstance(item.args[0], int) else 1
+                    report.problems += self._problems(number, item)
+                    continue
+                ref = f"{item.get('credit_code')}|{item.get('ref')}"
+                if ref in seen:
+                    report.problems.append(
+                        RowProblem(
+                            SHEET,
+                            item.number,
+                            "隐患编号",
+                            "DUPLICATE_REF",
+                            "同一企业的隐患编号在本文件中重复",
+                            "the hazard number repeats for this enterprise in the file",
+                        )
                     )
-                )
-                continue
-            seen.add(ref)
-            try:
-                aggregates, new, ran = self._row_commands(item, enterprises)
-            except (LedgerError, RowError) as error:
-                report.problems += self._problems(item.number, error)
-                continue
-            report.cases_created += int(new)
-            report.rows_already_recorded += int(ran == 0)
-            if not save:
-                continue
-            for aggregate in aggregates:
-                pending[id(aggregate)] = aggregate
-            pending_rows += 1
-            if pending_rows >= batch_rows:
-                report.events_recorded += self._save(list(pending.values()))
-                pending, pending_rows = {}, 0
-                enterprises.clear()
-        if save and pending:
-            report.events_recorded += self._save(list(pending.values()))
+                    continue
+                seen.add(ref)
+                try:
+                    new, ran = self._row(work, item)
+                except (LedgerError, RowError) as error:
+                    report.problems += self._problems(item.number, error)
+                    continue
+                finally:
+                    if not save:  # a dry run keeps only the enterprises in memory
+                        work.forget(case_id_for(item.get("credit_code"), item.get("ref")))
+                report.cases_created += int(new)
+                report.rows_already_recorded += int(ran == 0)
+                pending_rows += 1
+                if save and pending_rows >= batch_rows:
+                    report.events_recorded += work.commit()
+                    pending_rows = 0
+            if save:
+                report.events_recorded += work.commit()
         return report
-
-    def _save(self, aggregates: list[LedgerAggregate]) -> int:
-        count = sum(len(a.pending_events) for a in aggregates)
-        try:
-            self.ledger.save(*aggregates)
-        except IntegrityError as e:
-            raise ConcurrentChange("workbook import", "batch", str(e)) from None
-        return count
 
 
 def _status_zh(status: Status) -> str:
