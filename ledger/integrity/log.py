@@ -27,6 +27,7 @@ from uuid import UUID, uuid4
 
 from ledger import merkle
 
+from .as_of import LogAt, issued_by, size_at
 from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
@@ -77,6 +78,10 @@ MAX_FAILURES = 100
 Progress = Callable[[int, int], None]
 
 
+def wall_clock() -> datetime:
+    return datetime.now(tz=UTC)
+
+
 class NoSigningKey(RuntimeError):
     """A checkpoint was asked for but no signing key is configured."""
 
@@ -92,8 +97,12 @@ class IntegrityLog:
         key_directory: str | Path | None = None,
         checkpoint_every: int | None = None,
         checkpoint_directory: str | Path | None = None,
+        clock: Callable[[], datetime] = wall_clock,
     ) -> None:
+        """``clock`` stamps the checkpoints issued: the ledger's recording clock, so that
+        "issued by T" means what "recorded by T" means for events."""
         self.store = store
+        self.clock = clock
         published = checkpoint_directory or os.environ.get(CHECKPOINT_DIR_ENV_VAR)
         self.checkpoint_directory = Path(published).expanduser() if published else None
         self._witness_policy: WitnessPolicy | None = None
@@ -245,6 +254,21 @@ class IntegrityLog:
         """(size, root) of the tree as the store holds it now."""
         rows = self.tables.fetchall(f"SELECT tree_size, root FROM {self.tables.tree} WHERE id = 1")
         return int(rows[0][0]), bytes(rows[0][1])
+
+    def size_at(self, known_at: datetime) -> int:
+        """The size of the tree as known at ``known_at`` (see ``ledger.integrity.as_of``)."""
+        return size_at(self.tables, known_at)
+
+    def as_of(self, known_at: datetime | None = None) -> LogAt:
+        """The log as it stood at ``known_at`` (default: now): its size and root, and the
+        signed checkpoints issued by then. The same for a given moment however much the
+        log has grown since, so a record as known at T proves against the log of T."""
+        if known_at is None:
+            size, root = self.tree_head()
+            return LogAt(size, root, tuple(self.checkpoints()))
+        size = self.size_at(known_at)
+        root = self.proof_builder(size).root(size)
+        return LogAt(size, root, issued_by(self.checkpoints(), known_at, size))
 
     def leaf_hashes(self, start: int, end: int) -> list[bytes]:
         rows = self.tables.fetchall(
@@ -400,7 +424,7 @@ class IntegrityLog:
                 "run `ledger keys` first"
             )
         size, root = self.tree_head()
-        issued_at = datetime.now(tz=UTC).isoformat()
+        issued_at = self.clock().isoformat()
         checkpoint = sign_checkpoint(key, self.origin, size, root, issued_at)
         upsert = "ON CONFLICT (tree_size, key_id) DO NOTHING"
         with self.tables.write() as cur:

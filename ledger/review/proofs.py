@@ -9,8 +9,12 @@ report then says plainly that proofs are unavailable.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+from ledger.integrity.as_of import LogAt
+from ledger.integrity.signing import Checkpoint
 
 
 def integrity_log_of(ledger: object) -> Any | None:
@@ -22,15 +26,23 @@ def integrity_log_of(ledger: object) -> Any | None:
 
 
 class ProofSource:
-    """Proofs against one tree head, so every proof in a report shares one root."""
+    """Proofs against one tree head, so every proof in a report shares one root.
 
-    def __init__(self, ledger: object) -> None:
+    With ``known_at`` the head is the log as it stood then (``IntegrityLog.as_of``): the
+    tree of the events recorded by ``known_at`` and the checkpoints issued by then, so a
+    review as known at T carries the proofs a review written at T would have carried.
+    """
+
+    def __init__(self, ledger: object, known_at: datetime | None = None) -> None:
         self.log = integrity_log_of(ledger)
         self.tree_size: int | None = None
         self.root: bytes | None = None
+        self.checkpoint: Checkpoint | None = None
         self._builder: Any = None
         if self.log is not None:
-            self.tree_size, self.root = self.log.tree_head()
+            head: LogAt = self.log.as_of(known_at)
+            self.tree_size, self.root = head.tree_size, head.root
+            self.checkpoint = head.latest_checkpoint
             if self.tree_size:
                 self._builder = self.log.proof_builder(self.tree_size)
 
@@ -52,7 +64,8 @@ class ProofSource:
         return {"status": "verified" if ok else "failed", "proof": proof.as_dict()}
 
     def summary(self) -> dict[str, Any]:
-        """Tree head, latest signed checkpoint, and the consistency proof between them."""
+        """Tree head, latest signed checkpoint (of those issued by ``known_at``), and the
+        consistency proof between them."""
         if self.log is None:
             return {
                 "available": False,
@@ -65,7 +78,7 @@ class ProofSource:
             "root": self.root.hex() if self.root else None,
             "checkpoint": None,
         }
-        checkpoint = self.log.latest_checkpoint()
+        checkpoint = self.checkpoint
         if checkpoint is not None:
             out["checkpoint"] = {
                 "origin": checkpoint.origin,

@@ -12,7 +12,8 @@ DOMAIN.md ("Questions an accountability review must answer"):
 * what was recorded after the fact with an earlier business date;
 * the findings of the audit rules, each pointing at its events;
 
-and attaches an inclusion proof to every event it shows. The result is a plain dict
+and attaches an inclusion proof to every event it shows, against the integrity log as
+it stood at ``known_at`` when the review is asked as known then. The result is a plain dict
 (JSON-ready); ``api.review.render`` turns it into Markdown or HTML.
 """
 
@@ -150,7 +151,7 @@ def build_review(
     cases, actions, inspections = dossier.cases, dossier.actions, dossier.inspections
     enterprise_history = dossier.enterprise
     findings = run_rules(rules, dossier)
-    proofs = ProofSource(ledger)
+    proofs = ProofSource(ledger, known_at)  # the log as it stood at known_at
     t = incident_at
 
     def rows(history: Sequence[Event]) -> list[dict[str, Any]]:
