@@ -36,6 +36,7 @@ from ledger.events import Context, LedgerAggregate
 from ledger.hazard import HazardCase
 from ledger.identity import Actor, Role
 from ledger.inspection import Inspection
+from ledger.scope import Scope
 from ledger.store import resolve_store
 from projections.follower import Follower
 from projections.parallel import rebuild_in_parallel
@@ -169,12 +170,15 @@ def read_and_decode(app: HazardLedger, batch: int) -> int:
         position = notes[-1].id
 
 
+EVERYTHING = Scope.everything()
+
+
 def query_latency(store: str, total: int, queries: int) -> None:
     """p50/p99 of filtered register pages (half of them followed by a second page)."""
     models = ReadModels(resolve_store(store))
     rng = random.Random(2)
     at = datetime(2026, 11, 1, tzinfo=UTC)
-    print(f"register rows: {models.count():,}")
+    print(f"register rows: {models.count(scope=EVERYTHING):,}")
     latencies = []
     for _ in range(queries):
         f = RegisterFilter(
@@ -185,9 +189,9 @@ def query_latency(store: str, total: int, queries: int) -> None:
             overdue=rng.choice([None, True]),
         )
         t0 = time.perf_counter()
-        page = models.register(f, at=at, limit=50)
+        page = models.register(f, scope=EVERYTHING, valid_at=at, limit=50)
         if page.next_cursor and rng.random() < 0.5:
-            models.register(f, at=at, limit=50, cursor=page.next_cursor)
+            models.register(f, scope=EVERYTHING, valid_at=at, limit=50, cursor=page.next_cursor)
         latencies.append((time.perf_counter() - t0) * 1000)
     latencies.sort()
     p99 = latencies[max(0, int(len(latencies) * 0.99) - 1)]

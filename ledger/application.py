@@ -112,6 +112,7 @@ class HazardLedger(Application[UUID]):
                 self._integrity = IntegrityLog(
                     self.store,
                     events_table=getattr(self.recorder, "events_table_name", "stored_events"),
+                    clock=clock,
                 )
             # Under the setup lock, on its connection: one process analyses, the others
             # then find statistics and skip it.

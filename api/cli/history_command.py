@@ -34,7 +34,7 @@ def register(case_app: typer.Typer) -> None:
         known = parse_moment(known_at, "--known-at")
         with open_ledger(ctx) as ledger:
             timeline = Reads(ledger).timeline(case_id, scope=Scope.everything(), known_at=known)
-            statuses = proof_statuses(ledger.integrity, case_id)
+            statuses = proof_statuses(ledger.integrity, case_id, known_at=known)
         rows = []
         for row in timeline:
             status = statuses.get(row["version"]) or ProofStatus(None, "not_logged", "")

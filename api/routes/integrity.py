@@ -19,6 +19,7 @@ from ..security import CurrentUser, in_scope
 from ..services import Services
 from ..users import User
 from .common import READ_ERRORS
+from .reading import KnownAt, ReadsDep, answering
 
 router = APIRouter(tags=["integrity 存证"])
 
@@ -41,10 +42,14 @@ def _json(body: Any, **headers: str) -> Response:
 
 
 @router.get("/hazards/{case_id}/proofs", responses=READ_ERRORS)
-async def proofs(request: Request, case_id: UUID, user: CurrentUser) -> Response:
-    """Proof status of each event of the case, against the latest signed checkpoint."""
-    _case_in_scope(request, user, case_id)
-    statuses = proof_statuses(_services(request).ledger.integrity, case_id)
+async def proofs(
+    request: Request, case_id: UUID, user: CurrentUser, reads: ReadsDep, known_at: KnownAt = None
+) -> Response:
+    """Proof status of each event of the case, against the latest signed checkpoint (as
+    the log stood at ``known_at``, when given)."""
+    with answering(known_at):
+        reads.case(case_id, scope=user.scope, known_at=known_at)
+    statuses = proof_statuses(_services(request).ledger.integrity, case_id, known_at=known_at)
     events = [
         {
             "version": version,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -53,21 +54,28 @@ class ProofStatus:
         }
 
 
-def proof_statuses(log: IntegrityLog, aggregate_id: UUID) -> dict[int, ProofStatus]:
-    """Proof status of every logged event of ``aggregate_id``, keyed by version."""
-    entries = log.entries(aggregate_id)
+def proof_statuses(
+    log: IntegrityLog, aggregate_id: UUID, *, known_at: datetime | None = None
+) -> dict[int, ProofStatus]:
+    """Proof status of every logged event of ``aggregate_id``, keyed by version.
+
+    ``known_at``: as the log stood then (its size, root and the checkpoints issued by
+    then), so a timeline as known at T carries the proofs that could be given at T.
+    """
+    stood = log.as_of(known_at)
+    entries = [e for e in log.entries(aggregate_id) if e[0].seq < stood.tree_size]
     if not entries:
         return {}
-    checkpoint = log.latest_checkpoint()
+    checkpoint = stood.latest_checkpoint
     key = log.verifier_key()
-    size, root = log.tree_head()
+    size, root = stood.tree_size, stood.root
     signed = False
     if checkpoint is not None and (key is None or checkpoint.verify(key)):
         size, root, signed = checkpoint.tree_size, checkpoint.root, True
         against = f"checkpoint {checkpoint.tree_size} (key id {checkpoint.key_id.hex()})"
     else:
         against = f"current root at {size} events (not yet signed)"
-    current_size, current_root = log.tree_head()
+    current_size, current_root = stood.tree_size, stood.root
     builder = log.proof_builder(max(size, current_size))
     payloads = stored_events_by_seq(log, (h.seq for h, _, _ in entries))
     redactions = log.redactions_for(h.seq for h, _, _ in entries)
