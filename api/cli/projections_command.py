@@ -20,6 +20,7 @@ from projections.queries import ReadModelMissing, RegisterFilter
 from projections.reads import Reads
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
+from ..rates import format_rate
 from .common import Options, emit, options
 from .quarantine_command import summary as quarantine_summary
 
@@ -295,7 +296,7 @@ def _print_figures(figures: dict[str, Any], lang: str) -> None:
         if key == "devices_checked" and not value:
             continue  # only sectors with devices (special equipment) report this line
         if key == "rectification_rate":
-            value = "-" if value is None else f"{value * 100:.1f}%"
+            value = format_rate(value)
         typer.echo(f"  {en if lang.startswith('en') else zh:<24} {value}")
 
 

@@ -154,6 +154,7 @@ def register_exports(app: typer.Typer) -> None:
                     reads.register_pages(filters, scope=LOCAL_OPERATOR, known_at=known(known_at)),
                     columns,
                 ),
+                heading=f"{region or '全部'} 问题隐患清单",
             )
         typer.echo(f"已导出问题隐患清单 {n} 条 / exported {n} rows: {output}")
 
@@ -166,7 +167,7 @@ def register_exports(app: typer.Typer) -> None:
         known_at: KnownAtOption = None,
     ) -> None:
         """The monthly report per sector with totals and rates (月度报表)."""
-        from api.workbook.reports import FIGURES, monthly_rows, write
+        from api.workbook.reports import monthly_columns, monthly_rows, write
 
         with _reads(ctx) as reads:
             report = reads.monthly_report(
@@ -175,8 +176,9 @@ def register_exports(app: typer.Typer) -> None:
         n = write(
             output,
             f"{month}月度报表",
-            ["行业领域", *[h for _, h in FIGURES]],
+            monthly_columns(),
             monthly_rows(report),
+            heading=f"{region} {month} 月度报表",
         )
         typer.echo(f"已导出月度报表 / exported: {output} ({n} rows)")
 
@@ -189,15 +191,16 @@ def register_exports(app: typer.Typer) -> None:
         known_at: KnownAtOption = None,
     ) -> None:
         """Sector statistics month by month for a year (月度分行业统计)."""
-        from api.workbook.reports import FIGURES, statistics_rows, write
+        from api.workbook.reports import statistics_columns, statistics_rows, write
 
         with _reads(ctx) as reads:
             reports = reads.statistics(region, year, scope=LOCAL_OPERATOR, known_at=known(known_at))
         n = write(
             output,
             f"{year}年分行业统计",
-            ["月份", "行业领域", *[h for _, h in FIGURES]],
+            statistics_columns(),
             statistics_rows(reports),
+            heading=f"{region} {year}年 分行业统计",
         )
         typer.echo(f"已导出分行业统计 / exported: {output} ({n} rows)")
 
@@ -213,7 +216,13 @@ def register_exports(app: typer.Typer) -> None:
 
         with _reads(ctx) as reads:
             rows = reads.measures(region, scope=LOCAL_OPERATOR, known_at=known(known_at))
-        n = write(output, "制度措施清单", [h for _, h in MEASURE_COLUMNS], measure_rows(rows))
+        n = write(
+            output,
+            "制度措施清单",
+            MEASURE_COLUMNS,
+            measure_rows(rows),
+            heading=f"{region or '全部'} 制度措施清单",
+        )
         typer.echo(f"已导出制度措施清单 {n} 条 / exported {n} rows: {output}")
 
     app.add_typer(export_app, name="export", help="Export the lists and reports (XLSX/CSV).")

@@ -47,10 +47,11 @@ def test_register_and_monthly_report_exports(
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     wb.close()
-    assert rows[0][:4] == ("企业名称", "统一社会信用代码", "行政区划代码", "行业领域")
-    assert len(rows) == 3
-    assert {r[3] for r in rows[1:]} == {"城镇燃气"}
-    assert {r[10] for r in rows[1:]} == {"已销号", "待定级"}
+    assert rows[0][0] == "全部 问题隐患清单"  # the title line names region and list
+    assert rows[1][:4] == ("企业名称", "统一社会信用代码", "行政区划代码", "行业领域")
+    assert len(rows) == 4
+    assert {r[3] for r in rows[2:]} == {"城镇燃气"}
+    assert {r[10] for r in rows[2:]} == {"已销号", "待定级"}
 
     month = clock.now.strftime("%Y-%m")
     out = tmp_path / "monthly.csv"
