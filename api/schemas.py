@@ -49,7 +49,9 @@ class PersonBody(Body):
 class RegisterEnterprise(Timed):
     credit_code: str = Field(description="统一社会信用代码 (GB 32100)", min_length=1, max_length=32)
     name: str = Field(min_length=1, max_length=200)
-    region_code: str = Field(description="6-digit administrative division code", max_length=6)
+    region_code: str = Field(
+        description="Division code: 6 digits (county), 9 (township) or 12 (village)", max_length=12
+    )
     sectors: list[str] = Field(min_length=1, max_length=10)
     principal: PersonBody
     address: str = Field("", max_length=500)
@@ -62,7 +64,7 @@ class ChangePrincipal(Timed):
 
 class AssignResponsibility(Timed):
     duty: Duty
-    region_code: str = Field(max_length=6)
+    region_code: str = Field(max_length=12)
     sector: str = Field("", max_length=64)
     organisation: str = Field(min_length=1, max_length=200)
     title: str = Field("", max_length=200)

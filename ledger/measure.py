@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from .codes import region_code_violations
 from .errors import RuleViolated, Violation, refuse
 from .events import Context, LedgerAggregate
 
@@ -111,15 +112,7 @@ class Measure(LedgerAggregate):
             )
             if not value.strip()
         ]
-        if len(region_code) != 6 or not region_code.isdigit():
-            violations.append(
-                Violation(
-                    "REGION_CODE_FORMAT",
-                    "region_code",
-                    "行政区划代码应为6位数字",
-                    "region_code must be a 6-digit administrative division code",
-                )
-            )
+        violations += region_code_violations(region_code)
         try:
             category = MeasureCategory(category)
         except ValueError:

@@ -6,6 +6,12 @@ department's official in charge of the sector in the region, and the local gover
 leader in charge of the region. Each post is an aggregate keyed by its duty and scope;
 handing it over is an event, so "who held this duty on the day of the incident" is a
 replay, not a guess.
+
+A post is keyed on the exact division code it answers for: the county's leader in charge
+(620826), a township's (620826100 城关镇) and a village's are three posts, so appointing
+one never replaces another. The review names every post whose jurisdiction covers the
+enterprise's place (``ledger.codes.jurisdictions``): the village's, the township's, the
+county's and above.
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from .codes import region_code_violations
 from .enterprise import Person, Tenure
-from .errors import refuse
+from .errors import RuleViolated, refuse
 from .events import Context, LedgerAggregate
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger/responsibility")
@@ -87,6 +94,9 @@ class ResponsibilityPost(LedgerAggregate):
         holder: Person,
     ) -> ResponsibilityPost:
         duty = Duty(duty)
+        violations = region_code_violations(region_code)
+        if violations:
+            raise RuleViolated(violations)
         if duty is Duty.DEPARTMENT_OFFICIAL and not sector:
             raise refuse(
                 "SECTOR_REQUIRED",

@@ -27,6 +27,7 @@ from uuid import UUID
 
 from ledger.application import HazardLedger
 from ledger.audit import AuditRule, Dossier, builtin_rules, check_registry, run_rules
+from ledger.codes import jurisdictions
 from ledger.enforcement import KIND_ZH, SUSPENDING_KINDS, ActionKind, EnforcementAction
 from ledger.enterprise import Enterprise
 from ledger.errors import NotFound
@@ -371,12 +372,6 @@ def _inspection(
     }
 
 
-def _ancestors(region_code: str) -> list[str]:
-    """The region and the city and province above it (GB/T 2260)."""
-    codes = [region_code, region_code[:4] + "00", region_code[:2] + "0000"]
-    return list(dict.fromkeys(codes))
-
-
 def _chain(
     ledger: HazardLedger,
     enterprise: Enterprise,
@@ -413,7 +408,7 @@ def _chain(
         for s in dict.fromkeys([*enterprise.sectors, *(_sector(h) for h in cases.values())])
         if scope.sees_sector(s)
     ]
-    for region in _ancestors(enterprise.region_code):
+    for region in jurisdictions(enterprise.region_code):
         for duty, sector in [
             *((Duty.DEPARTMENT_OFFICIAL, s) for s in sectors),
             (Duty.GOVERNMENT_LEADER, ""),
