@@ -27,7 +27,9 @@ from .events import LedgerAggregate
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
 from .inspection import Inspection, InspectionType
 from .measure import Measure, MeasureCategory
+from .public_report import Channel, PublicReport
 from .responsibility import Duty
+from .risk import RiskLevel, RiskPoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +450,185 @@ class CompleteMeasure(MeasureCommand):
     summary: str
 
 
+# ---- risk points (双重预防) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterRiskPoint(Command):
+    """Register a risk point at an enterprise with its level and controls; a major hazard
+    source (重大危险源) gives its level (1-4) and its three 包保责任人."""
+
+    type_name: ClassVar[str] = "register_risk_point"
+
+    enterprise_code: str
+    sector: str
+    name: str
+    location: str
+    level: RiskLevel | str
+    controls: tuple[str, ...]
+    hazard_source_level: int | None = None
+    responsible_principal: Person | None = None
+    responsible_technical: Person | None = None
+    responsible_operational: Person | None = None
+    risk_point_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        return (Ref(Enterprise, self.enterprise_code),)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskPointCommand(OnRecord):
+    record_kind: ClassVar[type[LedgerAggregate]] = RiskPoint
+    risk_point_id: UUID
+
+    @property
+    def record_id(self) -> UUID:
+        return self.risk_point_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReassessRiskPoint(RiskPointCommand):
+    type_name: ClassVar[str] = "reassess_risk_point"
+
+    level: RiskLevel | str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddControl(RiskPointCommand):
+    type_name: ClassVar[str] = "add_control"
+
+    description: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetireControl(RiskPointCommand):
+    type_name: ClassVar[str] = "retire_control"
+
+    control_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CiteFailedControl(RiskPointCommand):
+    """Link a hazard case to the control of this risk point that failed."""
+
+    type_name: ClassVar[str] = "cite_failed_control"
+
+    control_id: str
+    case_id: UUID
+
+    def names(self) -> tuple[Ref, ...]:
+        return (self.subject, Ref(HazardCase, self.case_id))
+
+
+# ---- public reports (群众举报) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceivePublicReport(Command):
+    """Receive (受理) a report from the public; the reporter's fields are sealed at once
+    (all empty: an anonymous report)."""
+
+    type_name: ClassVar[str] = "receive_public_report"
+
+    enterprise_code: str
+    sector: str
+    channel: Channel | str
+    content: str
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_id_number: str = ""
+    reporter_contact: str = ""
+    report_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        return (Ref(Enterprise, self.enterprise_code),)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicReportCommand(OnRecord):
+    record_kind: ClassVar[type[LedgerAggregate]] = PublicReport
+    report_id: UUID
+
+    @property
+    def record_id(self) -> UUID:
+        return self.report_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyPublicReport(PublicReportCommand):
+    type_name: ClassVar[str] = "verify_public_report"
+
+    findings: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindReportFounded(PublicReportCommand):
+    """属实: opens a hazard case (source public_report, naming the report) in the same
+    unit of work; the report names the case."""
+
+    type_name: ClassVar[str] = "find_report_founded"
+
+    reasons: str
+    location: str
+    description: str
+    found_by: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    case_id: UUID | None = None
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        report = named[self.subject]
+        assert isinstance(report, PublicReport)
+        return (Place(report.region_code, report.sector, report.enterprise_code),)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FindReportUnfounded(PublicReportCommand):
+    """不属实: the report is dismissed with its reasons."""
+
+    type_name: ClassVar[str] = "find_report_unfounded"
+
+    reasons: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RewardReporter(PublicReportCommand):
+    type_name: ClassVar[str] = "reward_reporter"
+
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevealReporterIdentity(PublicReportCommand):
+    """Open the reporter's identity for a stated purpose; the opening is recorded."""
+
+    type_name: ClassVar[str] = "reveal_reporter_identity"
+
+    purpose: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EraseReporterIdentity(PublicReportCommand):
+    """Destroy the key of the reporter's identity (crypto-shredding) at their request."""
+
+    type_name: ClassVar[str] = "erase_reporter_identity"
+
+    reason: str
+
+
 #: Every command type, by name.
 COMMANDS: dict[str, type[Command]] = {
     cls.type_name: cls
@@ -478,5 +659,17 @@ COMMANDS: dict[str, type[Command]] = {
         AddMeasure,
         ReportMeasureProgress,
         CompleteMeasure,
+        RegisterRiskPoint,
+        ReassessRiskPoint,
+        AddControl,
+        RetireControl,
+        CiteFailedControl,
+        ReceivePublicReport,
+        VerifyPublicReport,
+        FindReportFounded,
+        FindReportUnfounded,
+        RewardReporter,
+        RevealReporterIdentity,
+        EraseReporterIdentity,
     )
 }

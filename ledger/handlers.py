@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from . import commands as c
 from .commands import Ref
 from .enforcement import EnforcementAction
-from .enterprise import Enterprise, enterprise_id
+from .enterprise import Enterprise, Person, enterprise_id
 from .errors import refuse
 from .events import Context, LedgerAggregate
-from .hazard import HazardCase
+from .hazard import HazardCase, Source
 from .inspection import Inspection
 from .measure import Measure
+from .public_report import PublicReport, ReporterIdentity
 from .responsibility import ResponsibilityPost, post_id
+from .risk import HazardSource, RiskPoint
+from .sealed import Vault
 
 A = TypeVar("A", bound=LedgerAggregate)
 C = TypeVar("C", bound=c.Command)
@@ -41,6 +44,9 @@ class Work(Protocol):
 
     def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
         """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
+
+    def sealer(self) -> Vault:
+        """The vault that seals reporters' identities (``ledger.sealed``)."""
 
 
 Changed = tuple[LedgerAggregate, ...]
@@ -314,6 +320,166 @@ def _complete_measure(command: c.CompleteMeasure, work: Work, ctx: Context) -> C
     measure = _subject(command, work, Measure)
     measure.complete(ctx, summary=command.summary)
     return (measure,)
+
+
+# ---- risk points (双重预防) ------------------------------------------------------------------
+
+
+@handles(c.RegisterRiskPoint)
+def _register_risk_point(command: c.RegisterRiskPoint, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    people = (
+        command.responsible_principal,
+        command.responsible_technical,
+        command.responsible_operational,
+    )
+    source = None
+    if command.hazard_source_level is not None or any(p is not None for p in people):
+        blank = Person("", "")
+        principal, technical, operational = (p or blank for p in people)
+        source = HazardSource(
+            level=command.hazard_source_level or 0,
+            principal=principal,
+            technical=technical,
+            operational=operational,
+        )
+    return (
+        RiskPoint.register(
+            ctx,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            name=command.name,
+            location=command.location,
+            level=command.level,
+            controls=command.controls,
+            hazard_source=source,
+            risk_point_id=command.risk_point_id,
+        ),
+    )
+
+
+@handles(c.ReassessRiskPoint)
+def _reassess_risk_point(command: c.ReassessRiskPoint, work: Work, ctx: Context) -> Changed:
+    point = _subject(command, work, RiskPoint)
+    point.reassess(ctx, level=command.level, reason=command.reason)
+    return (point,)
+
+
+@handles(c.AddControl)
+def _add_control(command: c.AddControl, work: Work, ctx: Context) -> Changed:
+    point = _subject(command, work, RiskPoint)
+    point.add_control(ctx, description=command.description)
+    return (point,)
+
+
+@handles(c.RetireControl)
+def _retire_control(command: c.RetireControl, work: Work, ctx: Context) -> Changed:
+    point = _subject(command, work, RiskPoint)
+    point.retire_control(ctx, control_id=command.control_id, reason=command.reason)
+    return (point,)
+
+
+@handles(c.CiteFailedControl)
+def _cite_failed_control(command: c.CiteFailedControl, work: Work, ctx: Context) -> Changed:
+    point = _subject(command, work, RiskPoint)
+    case = cast(HazardCase, work.named[Ref(HazardCase, command.case_id)])
+    point.cite_failed_control(
+        ctx,
+        case_id=command.case_id,
+        control_id=command.control_id,
+        case_enterprise=case.enterprise_code,
+    )
+    return (point,)
+
+
+# ---- public reports (群众举报) ---------------------------------------------------------------
+
+
+@handles(c.ReceivePublicReport)
+def _receive_public_report(command: c.ReceivePublicReport, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    report_id = command.report_id or uuid4()
+    identity = ReporterIdentity(
+        name=command.reporter_name.strip(),
+        phone=command.reporter_phone.strip(),
+        id_number=command.reporter_id_number.strip(),
+        contact=command.reporter_contact.strip(),
+    )
+    sealed = None if identity.anonymous else work.sealer().seal(report_id, identity.to_bytes())
+    return (
+        PublicReport.receive(
+            ctx,
+            report_id=report_id,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            channel=command.channel,
+            content=command.content,
+            identity=sealed,
+        ),
+    )
+
+
+@handles(c.VerifyPublicReport)
+def _verify_public_report(command: c.VerifyPublicReport, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    report.verify(ctx, findings=command.findings)
+    return (report,)
+
+
+@handles(c.FindReportFounded)
+def _find_report_founded(command: c.FindReportFounded, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    report.check_concludable(command.reasons)
+    enterprise = work.find(Enterprise, enterprise_id(report.enterprise_code))
+    assert enterprise is not None
+    case = HazardCase.report(
+        ctx,
+        enterprise_code=report.enterprise_code,
+        enterprise_name=enterprise.name,
+        region_code=report.region_code,
+        sector=report.sector,
+        location=command.location,
+        description=command.description,
+        source=Source.PUBLIC_REPORT,
+        found_by=command.found_by,
+        inspection_id=None,
+        evidence=(),
+        details={**command.details, "public_report_id": str(report.id)},
+        case_id=command.case_id,
+    )
+    report.find_founded(ctx, reasons=command.reasons, case_id=case.id)
+    return (report, case)
+
+
+@handles(c.FindReportUnfounded)
+def _find_report_unfounded(command: c.FindReportUnfounded, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    report.find_unfounded(ctx, reasons=command.reasons)
+    return (report,)
+
+
+@handles(c.RewardReporter)
+def _reward_reporter(command: c.RewardReporter, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    report.reward(ctx, amount=command.amount)
+    return (report,)
+
+
+@handles(c.RevealReporterIdentity)
+def _reveal_identity(command: c.RevealReporterIdentity, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    report.reveal_identity(ctx, purpose=command.purpose)
+    return (report,)
+
+
+@handles(c.EraseReporterIdentity)
+def _erase_identity(command: c.EraseReporterIdentity, work: Work, ctx: Context) -> Changed:
+    report = _subject(command, work, PublicReport)
+    work.sealer()  # its listener destroys the key in the transaction that records this
+    report.erase_identity(ctx, reason=command.reason)
+    return (report,)
 
 
 assert set(HANDLERS) == set(c.COMMANDS.values()), "every command type needs its handler"

@@ -17,32 +17,44 @@ authorities, never by the enterprise inspected).
 from __future__ import annotations
 
 from .commands import (
+    AddControl,
     AddMeasure,
     AssignRectification,
     AssignResponsibility,
     ChangePrincipal,
+    CiteFailedControl,
     CloseHazard,
     Command,
     CompleteMeasure,
     Delist,
+    EraseReporterIdentity,
     Escalate,
     ExecuteAction,
     ExtendDeadline,
     FileAssessment,
     FilePlan,
+    FindReportFounded,
+    FindReportUnfounded,
     GradeHazard,
     IssueAction,
     LiftAction,
     ListForSupervision,
+    ReassessRiskPoint,
+    ReceivePublicReport,
     RecordInspection,
     RecordInterimControls,
     RectifyOnSpot,
     RegisterEnterprise,
+    RegisterRiskPoint,
     ReopenHazard,
     ReportHazard,
     ReportMeasureProgress,
     ReportRectification,
+    RetireControl,
+    RevealReporterIdentity,
     RevokeAction,
+    RewardReporter,
+    VerifyPublicReport,
     VerifyRectification,
 )
 from .errors import LedgerError
@@ -87,6 +99,25 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     AddMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     ReportMeasureProgress: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     CompleteMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    # Risk points (双重预防): the enterprise identifies and controls its own risks; the
+    # departments and inspectors keep them as they find them.
+    RegisterRiskPoint: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR}),
+    ReassessRiskPoint: frozenset({R.ENTERPRISE, R.DEPARTMENT}),
+    AddControl: frozenset({R.ENTERPRISE, R.DEPARTMENT}),
+    RetireControl: frozenset({R.ENTERPRISE, R.DEPARTMENT}),
+    CiteFailedControl: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR}),
+    # Public reports are received and concluded by the departments and the safety
+    # committee office (12350); a hotline import comes in as ``system``.
+    ReceivePublicReport: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
+    VerifyPublicReport: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.INSPECTOR}),
+    FindReportFounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    FindReportUnfounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    RewardReporter: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    # The reporter's identity (安全生产法 Art. 73-74, 举报人保密): only those who receive
+    # and handle reports open it, each opening recorded; inspectors, auditors, enterprises
+    # and administrators never see it. Erasure on request is decided by the same roles.
+    RevealReporterIdentity: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    EraseReporterIdentity: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     # A snapshot replaces the store's one "as known at" slot and takes minutes to build:
     # for those who review the past, not for every reader.
     BUILD_SNAPSHOT: frozenset({R.AUDITOR, R.GOVERNMENT, R.DEPARTMENT, R.ADMIN}),

@@ -38,7 +38,9 @@ from .events import Context, LedgerAggregate
 from .handlers import HANDLERS, enterprise_exists
 from .identity import Actor
 from .measure import Measure
+from .public_report import reporter_vault
 from .scope import Scope
+from .sealed import Vault
 
 if TYPE_CHECKING:
     from .application import HazardLedger
@@ -113,6 +115,10 @@ class UnitOfWork:
 
     def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
         return self._ledger.edition_for(sector, criteria, on)
+
+    def sealer(self) -> Vault:
+        """The vault that seals reporters' identities on this ledger's store."""
+        return reporter_vault(self._ledger)
 
     def forget(self, aggregate_id: UUID) -> None:
         """Drop a record this unit holds, with its unsaved changes (a dry run over a
