@@ -9,7 +9,7 @@ under an old edition keeps the edition it was graded under, so every catalogue i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +30,8 @@ class Criterion:
     group: str = ""
     verified: bool = True
     """False where the text comes from a secondary copy not checked against the official one."""
+    premises: tuple[str, ...] = ()
+    """The kinds of premises the item applies to (GB 35181-2025 5.2-5.5); empty: any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,49 @@ class CompositeRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """A term the standard defines (术语和定义): what its premises kinds mean."""
+
+    clause: str
+    name_zh: str
+    name_en: str
+    definition_zh: str
+    note_zh: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """Normative text that is not cited as a hazard: a step of the judging order, an annex rule."""
+
+    clause: str
+    text_zh: str
+    gist_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A situation the standard says must not be judged major (GB 35181-2025 4.2).
+
+    It applies when the hazard's declared detail ``detail`` is true, unless the detail
+    ``unless`` is true too (4.2 a: a revised technical standard, save where the law says
+    otherwise). A situation no declared detail can express has ``detail=""`` and is
+    carried for its text only.
+    """
+
+    clause: str
+    text_zh: str
+    gist_en: str
+    detail: str = ""
+    unless: str = ""
+
+    def applies(self, details: Mapping[str, object]) -> bool:
+        """True when the declared details put the hazard in this situation."""
+        if not self.detail or details.get(self.detail) is not True:
+            return False
+        return not (self.unless and details.get(self.unless) is True)
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     """One edition of one sector's determination standard."""
 
@@ -70,6 +115,20 @@ class Catalogue:
     """Elements that are not major hazards alone but count towards a composite rule."""
     source: str = ""
     """Where the text was taken from, and what of it is unverified."""
+    findings: tuple[Criterion, ...] = field(default=())
+    """Findings that decide whether a criterion's condition holds (GB 35181-2025 Annex A):
+    cited beside the criterion, never a major hazard alone."""
+    terms: tuple[Term, ...] = field(default=())
+    provisions: tuple[Provision, ...] = field(default=())
+    exclusions: tuple[Exclusion, ...] = field(default=())
+    series: str = ""
+    """The standard's number without its year (``GB 35181``). Editions of one series
+    replace one another even when the title changes; empty means the document title."""
+
+    @property
+    def lineage(self) -> str:
+        """What successive editions share: the series, or else the document title."""
+        return self.series or self.document
 
     def codes(self) -> frozenset[str]:
         """Every citable code: direct criteria and composite rules."""
@@ -78,14 +137,18 @@ class Catalogue:
         )
 
     def items(self) -> tuple[Criterion | CompositeRule, ...]:
-        """Every entry: direct criteria, composite rules and composite elements."""
-        return (*self.criteria, *self.composite_rules, *self.elements)
+        """Every citable entry: direct criteria, composite rules, elements and findings."""
+        return (*self.criteria, *self.composite_rules, *self.elements, *self.findings)
 
     def get(self, code: str) -> Criterion | CompositeRule | None:
         for item in self.items():
             if item.code == code:
                 return item
         return None
+
+    def excluded_by(self, details: Mapping[str, object]) -> Exclusion | None:
+        """The first exclusion the declared details put the hazard in, if any."""
+        return next((e for e in self.exclusions if e.applies(details)), None)
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (

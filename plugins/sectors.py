@@ -63,13 +63,13 @@ def applicable(catalogues: Iterable[Catalogue], day: date | None) -> list[Catalo
     if day is None:
         return catalogues
     chosen = [c for c in catalogues if c.in_force_on(day)]
-    covered = {c.document for c in chosen}
+    covered = {c.lineage for c in chosen}
     latest: dict[str, Catalogue] = {}
     for c in catalogues:
-        if c.document in covered or c.effective_to is None or c.effective_to >= day:
+        if c.lineage in covered or c.effective_to is None or c.effective_to >= day:
             continue
-        if c.document not in latest or c.effective_to > latest[c.document].effective_to:  # type: ignore[operator]
-            latest[c.document] = c
+        if c.lineage not in latest or c.effective_to > latest[c.lineage].effective_to:  # type: ignore[operator]
+            latest[c.lineage] = c
     return chosen + list(latest.values())
 
 
@@ -318,12 +318,13 @@ class Sectors:
             named = dict.fromkeys((c.standard, c.edition) for c in candidates)
             zh = "、".join(f"{s}（{e}）" for s, e in named) or "任何判定标准"
             en = ", ".join(f"{s} ({e})" for s, e in named) or "any catalogue"
+            other = _other_editions(self.catalogues.get(sector, ()), candidates, unknown)
             return [
                 _violation(
                     "CRITERION_UNKNOWN",
                     "criteria",
-                    f"判定依据 {', '.join(unknown)} 不在{zh}中",
-                    f"criteria {', '.join(unknown)} are not items of {en}",
+                    f"判定依据 {', '.join(unknown)} 不在{zh}中{other[0]}",
+                    f"criteria {', '.join(unknown)} are not items of {en}{other[1]}",
                 )
             ]
         if command.grade != "major":
@@ -468,6 +469,29 @@ def load_sectors(only: Collection[str] | None = None) -> Sectors:
     if only is None and (named := os.environ.get("LEDGER_PLUGINS", "").strip()):
         only = [n.strip() for n in named.split(",") if n.strip()]
     return Sectors.load(only=only)
+
+
+def _other_editions(
+    catalogues: Iterable[Catalogue], candidates: Sequence[Catalogue], codes: Sequence[str]
+) -> tuple[str, str]:
+    """Where cited codes unknown to the applicable editions come from, and when that
+    edition was in force: a grader citing a replaced standard learns why it is refused."""
+    zh: list[str] = []
+    en: list[str] = []
+    for c in catalogues:
+        if c in candidates:
+            continue
+        held = ", ".join(code for code in codes if c.get(code) is not None)
+        if held:
+            until = c.effective_to.isoformat() if c.effective_to else ""
+            zh.append(f"{held} 属于 {c.standard}（施行期 {c.effective_from} 至 {until or '今'}）")
+            en.append(f"{held} belong to {c.standard} ({c.effective_from} to {until or 'now'})")
+    if not zh:
+        return "", ""
+    return (
+        "；" + "；".join(zh) + "，不适用于该业务时间",
+        "; " + "; ".join(en) + ", not in force at that business time",
+    )
 
 
 def _describe_catalogue(c: Catalogue) -> dict[str, Any]:

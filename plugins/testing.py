@@ -181,7 +181,7 @@ class SectorPluginConformance:
         for spec in self.own_sectors(sectors):
             by_document: dict[str, list[Catalogue]] = {}
             for c in sectors.catalogues.get(spec.code, ()):
-                by_document.setdefault(c.document, []).append(c)
+                by_document.setdefault(c.lineage, []).append(c)
             for editions in by_document.values():
                 editions.sort(key=lambda c: c.effective_from)
                 for older, newer in itertools.pairwise(editions):

@@ -1,19 +1,44 @@
 """Fire safety (消防): GB 35181 重大火灾隐患判定, regulated by the fire and rescue service.
 
-Fire's composite elements (综合判定要素) are not major hazards alone; the catalogue's
-composite rules say how many must coincide at which kind of premises, and the ledger
-refuses a major grade that cites elements without a rule they meet.
+Two editions: GB 35181-2017 for business times before 2025-11-01, GB 35181-2025 from
+then on (the core picks the edition in force; decision 0024). What the core cannot know
+about fire, this plugin judges for grades under the 2025 edition, from the catalogue's
+own data and the hazard's declared details:
+
+- 4.1 a): the kind of premises comes first — a direct element of 5.2-5.5 applies only to
+  the kinds its clause names;
+- 4.2: a hazard in an excluded situation is not judged major (the clause text is in the
+  refusal);
+- Annex A: findings cited for "不能正常运行" go with a criterion that refers to Annex A,
+  and must meet A.4 for the number of systems the premises must have.
+
+Composite elements are not major hazards alone; the catalogue's composite rule (4.1 c:
+6 or more at once) is judged by the core like any sector's count rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from plugins.catalogue import Catalogue
+from ledger.commands import Command, GradeHazard, ReportHazard
+from ledger.errors import Violation
+from ledger.events import LedgerAggregate
+from plugins.catalogue import Catalogue, Criterion
 from plugins.spec import DetailField, Facts, SectorSpec, Suggestion, hookimpl
 
-from .catalogues.fire import FIRE_2017
+from .catalogues.fire import (
+    ANNEX_A_CRITERIA,
+    FIRE_2017,
+    FIRE_2025,
+    PREMISES_KINDS,
+    annex_a_met,
+)
 from .keywords import match_keywords
+
+#: The detail that says how many of the three systems (hydrants, automatic
+#: extinguishing, fire alarm) the premises must have: the A.4 rule depends on it.
+REQUIRED_SYSTEMS = "required_fire_systems"
 
 SECTOR = SectorSpec(
     code="fire",
@@ -28,8 +53,48 @@ SECTOR = SectorSpec(
             "kind of premises",
             kind="choice",
             required=False,
-            choices=("人员密集场所", "易燃易爆危险品场所", "重要场所", "其他场所"),
+            choices=PREMISES_KINDS,
             example="人员密集场所",
+        ),
+        DetailField(
+            REQUIRED_SYSTEMS,
+            "按标准应设置的消火栓系统、自动灭火系统、火灾自动报警系统种数",
+            "how many of hydrants, automatic extinguishing and fire alarm the premises must have",
+            kind="number",
+            required=False,
+            example=2,
+        ),
+        DetailField(
+            "standard_revision_only",
+            "仅因消防技术标准修订引起",
+            "arises only from a revision of the fire technical standards",
+            kind="bool",
+            required=False,
+            example=False,
+        ),
+        DetailField(
+            "required_by_law",
+            "法律法规对此有明确规定",
+            "the law explicitly requires it",
+            kind="bool",
+            required=False,
+            example=False,
+        ),
+        DetailField(
+            "stopped_no_fire_risk",
+            "已停产停业或停止使用且经现场检查确认无现实火灾风险",
+            "premises stopped or out of use, no real fire risk confirmed on site",
+            kind="bool",
+            required=False,
+            example=False,
+        ),
+        DetailField(
+            "rectified_on_the_spot",
+            "能立即整改消除且已当场整改完毕",
+            "rectifiable at once and rectified on the spot",
+            kind="bool",
+            required=False,
+            example=False,
         ),
     ),
     general_deadline_days=30,
@@ -37,7 +102,10 @@ SECTOR = SectorSpec(
 )
 
 #: (keywords, criterion): a hazard description naming one of these matches the criterion.
+#: Both editions are listed; the core keeps only the codes in force on the business day,
+#: and ``ledger_suggest_criteria`` drops 2025 items of other kinds of premises.
 KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    # GB 35181-2017
     (("安全出口",), "FIRE-D05"),
     (("自动喷水", "火灾自动报警", "喷淋"), "FIRE-D06"),
     (("储罐", "可燃气体浓度报警"), "FIRE-D07"),
@@ -45,6 +113,32 @@ KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("幼儿园", "托儿所", "老年人"), "FIRE-D09"),
     (("彩钢", "夹芯板"), "FIRE-D10"),
     (("地下室", "半地下"), "FIRE-D04"),
+    # GB 35181-2025
+    (("地下室", "半地下"), "FIRE-5.1-a"),
+    (("栅栏", "卷帘门"), "FIRE-5.1-c"),
+    (("夹芯板", "彩钢"), "FIRE-5.1-f"),
+    (("冷库",), "FIRE-5.1-h"),
+    (("储能电站", "电池"), "FIRE-5.1-j"),
+    (("安全出口",), "FIRE-5.2-c"),
+    (("安全出口",), "FIRE-5.3-b"),
+    (("自动喷水", "火灾自动报警", "喷淋", "固定灭火"), "FIRE-5.2-d"),
+    (("自动喷水", "火灾自动报警", "喷淋", "固定灭火"), "FIRE-5.3-e"),
+    (("自动喷水", "火灾自动报警", "喷淋", "固定灭火"), "FIRE-5.4-d"),
+    (("消防救援口",), "FIRE-5.2-e"),
+    (("消防救援口",), "FIRE-5.3-f"),
+    (("幼儿园", "托儿所", "老年人", "儿童"), "FIRE-5.3-a"),
+    (("避难间",), "FIRE-5.3-c"),
+    (("员工宿舍", "宿舍"), "FIRE-5.4-a"),
+    (("易燃易爆",), "FIRE-5.5-d"),
+    (("消防车道", "登高操作场地"), "FIRE-6.1.1"),
+    (("防火门", "防火卷帘"), "FIRE-6.2.4"),
+    (("电动自行车",), "FIRE-6.2.3"),
+    (("安全出口",), "FIRE-6.3.2"),
+    (("应急照明", "疏散指示"), "FIRE-6.3.5"),
+    (("消火栓",), "FIRE-6.4.2"),
+    (("火灾自动报警",), "FIRE-6.4.5"),
+    (("烧蚀", "炭化", "熔融"), "FIRE-6.5.5"),
+    (("动火",), "FIRE-6.6.6"),
 )
 
 
@@ -55,9 +149,123 @@ def ledger_sectors() -> Sequence[SectorSpec]:
 
 @hookimpl
 def ledger_catalogues() -> Sequence[Catalogue]:
-    return (FIRE_2017,)
+    return (FIRE_2017, FIRE_2025)
+
+
+@hookimpl
+def ledger_validate(command: Command, subject: LedgerAggregate | None) -> Sequence[Violation]:
+    if isinstance(command, ReportHazard):
+        return _check_required_systems(command.details)
+    if not isinstance(command, GradeHazard) or subject is None:
+        return ()
+    codes = tuple(c.strip() for c in command.criteria if c.strip())
+    if not any(FIRE_2025.get(c) is not None for c in codes):
+        return ()  # not judged by the 2025 edition
+    details: Mapping[str, Any] = getattr(subject, "details", {}) or {}
+    found = [*_check_premises(codes, details), *_check_annex_a(codes, details)]
+    if command.grade == "major":
+        found += _check_exclusions(details)
+    return found
+
+
+def _check_required_systems(details: Mapping[str, Any]) -> list[Violation]:
+    value = details.get(REQUIRED_SYSTEMS)
+    if value is None or (type(value) is int and 0 <= value <= 3):
+        return []
+    return [
+        Violation(
+            "DETAIL_RANGE",
+            f"details.{REQUIRED_SYSTEMS}",
+            "应设置的系统种数只能是 0、1、2 或 3（消火栓系统、自动灭火系统、火灾自动报警系统）",
+            "the number of required systems must be 0, 1, 2 or 3 (hydrants, automatic "
+            "extinguishing, fire alarm)",
+        )
+    ]
+
+
+def _check_premises(codes: Sequence[str], details: Mapping[str, Any]) -> list[Violation]:
+    """4.1 a): a 5.2-5.5 element applies only to the kinds of premises its clause names."""
+    kind = details.get("premises_kind")
+    if not kind:
+        return []
+    found = []
+    for code in codes:
+        item = FIRE_2025.get(code)
+        if not isinstance(item, Criterion) or not item.premises or kind in item.premises:
+            continue
+        premises = item.premises
+        found.append(
+            Violation(
+                "CRITERION_PREMISES_MISMATCH",
+                "criteria",
+                f"判定依据 {code}（GB 35181-2025 {item.clause}）适用于"
+                f"{'、'.join(premises)}，本隐患的场所类别为“{kind}”。条文：{item.group}",
+                f"criterion {code} (GB 35181-2025 {item.clause}) applies to "
+                f"{', '.join(premises)}; this hazard's premises are {kind!r}",
+            )
+        )
+    return found
+
+
+def _check_annex_a(codes: Sequence[str], details: Mapping[str, Any]) -> list[Violation]:
+    """Annex A findings support a criterion's "不能正常运行" branch and must meet A.4."""
+    findings = [c for c in codes if any(c == f.code for f in FIRE_2025.findings)]
+    if not findings:
+        return []
+    if not any(c in ANNEX_A_CRITERIA for c in codes):
+        return [
+            Violation(
+                "ANNEX_A_NEEDS_CRITERION",
+                "criteria",
+                f"附录A 情形 {', '.join(findings)} 用于判定火灾自动报警系统和固定灭火设施"
+                f"不能正常运行，须与其对应的判定要素（{'、'.join(ANNEX_A_CRITERIA)}）一并引用",
+                f"Annex A findings {', '.join(findings)} decide whether the systems are out "
+                f"of operation; cite them with the element they support "
+                f"({', '.join(ANNEX_A_CRITERIA)})",
+            )
+        ]
+    required = details.get(REQUIRED_SYSTEMS)
+    if type(required) is not int or not 1 <= required <= 3:
+        return []  # the report did not say how many systems are required: A.4 a) at least
+    if annex_a_met(findings, required):
+        return []
+    rule = next(p for p in FIRE_2025.provisions if p.clause == f"A.4 {'abc'[required - 1]})")
+    return [
+        Violation(
+            "ANNEX_A_NOT_MET",
+            "criteria",
+            f"引用的附录A 情形不足以判定为不能正常运行"
+            f"（GB 35181-2025 {rule.clause}）：{rule.text_zh}",
+            f"the Annex A findings cited do not make the systems out of operation "
+            f"(GB 35181-2025 {rule.clause}: {rule.gist_en})",
+        )
+    ]
+
+
+def _check_exclusions(details: Mapping[str, Any]) -> list[Violation]:
+    """4.2: situations that must not be judged a major fire hazard."""
+    exclusion = FIRE_2025.excluded_by(details)
+    if exclusion is None:
+        return []
+    return [
+        Violation(
+            "EXCLUDED_FROM_MAJOR",
+            "grade",
+            f"依据 GB 35181-2025 {exclusion.clause}，下列情形不应判定为重大火灾隐患："
+            f"{exclusion.text_zh}",
+            f"GB 35181-2025 {exclusion.clause}: not to be judged a major fire hazard — "
+            f"{exclusion.gist_en}",
+        )
+    ]
 
 
 @hookimpl
 def ledger_suggest_criteria(facts: Facts) -> Sequence[Suggestion]:
-    return match_keywords(KEYWORDS, facts)
+    kind = facts.details.get("premises_kind")
+    found = []
+    for suggestion in match_keywords(KEYWORDS, facts):
+        premises = getattr(FIRE_2025.get(suggestion.code), "premises", ())
+        if kind and premises and kind not in premises:
+            continue
+        found.append(suggestion)
+    return found

@@ -130,26 +130,27 @@ def test_a_named_edition_must_be_the_sectors(app: HazardLedger, clock: FakeClock
     assert app.case(case).catalogue_edition == "2023"
 
 
-def test_fire_grades_under_the_superseded_edition_until_its_successor_is_installed(
-    app: HazardLedger, clock: FakeClock
-) -> None:
+def test_fire_grades_under_the_edition_in_force(app: HazardLedger, clock: FakeClock) -> None:
     assert clock() > datetime(2025, 11, 1, tzinfo=UTC)
     case = report(app, clock, "fire", {}, description="安全出口被货物堵塞")
-    grade(app, clock, case, "FIRE-D05")
-    assert app.case(case).catalogue_edition == "GB 35181-2017"
+    assert refused(lambda: grade(app, clock, case, "FIRE-D05"), app) == [
+        ("CRITERION_UNKNOWN", "criteria")
+    ]
+    grade(app, clock, case, "FIRE-5.2-c")
+    assert app.case(case).catalogue_edition == "GB 35181-2025"
 
 
 def test_fire_composite_elements_need_a_rule_they_meet(app: HazardLedger, clock: FakeClock) -> None:
     case = report(app, clock, "fire", {})
-    two = ("FIRE-E-7.3.1", "FIRE-E-7.3.2")
-    assert refused(lambda: grade(app, clock, case, *two), app) == [
+    five = ("FIRE-6.3.1", "FIRE-6.3.2", "FIRE-6.3.3", "FIRE-6.3.4", "FIRE-6.3.5")
+    assert refused(lambda: grade(app, clock, case, *five), app) == [
         ("COMPOSITE_RULE_REQUIRED", "criteria")
     ]
-    assert refused(lambda: grade(app, clock, case, "FIRE-C-A", *two), app) == [
+    assert refused(lambda: grade(app, clock, case, "FIRE-4.1-c", *five), app) == [
         ("COMPOSITE_NOT_MET", "criteria")
     ]
-    grade(app, clock, case, "FIRE-C-A", *two, "FIRE-E-7.3.6")
-    assert app.case(case).criteria == ("FIRE-C-A", *two, "FIRE-E-7.3.6")
+    grade(app, clock, case, "FIRE-4.1-c", *five, "FIRE-6.6.7")
+    assert app.case(case).criteria == ("FIRE-4.1-c", *five, "FIRE-6.6.7")
 
 
 def test_a_device_is_graded_only_under_its_own_items(app: HazardLedger, clock: FakeClock) -> None:
@@ -187,7 +188,7 @@ def test_construction_before_its_first_encoded_edition_cannot_cite_items(
 @pytest.mark.parametrize(
     ("sector", "details", "description", "expected"),
     [
-        ("fire", {}, "安全出口被货物堵塞", "FIRE-D05"),
+        ("fire", {}, "安全出口被货物堵塞", "FIRE-5.2-c"),
         ("special_equipment", ELEVATOR, "电梯超期未检验", "SE-ELV-01"),
         ("special_equipment", {**ELEVATOR, "device_type": "crane"}, "超期未检", "SE-CRN-02"),
         ("city_gas", RESTAURANT, "燃气立管设置在卫生间内", "GAS-19"),
