@@ -25,14 +25,17 @@ from . import problems, web
 from .composition import Config, Ledger, open_ledger
 from .hot_reads import HotReads
 from .routes import (
+    accidents,
     enforcement,
     hazards,
     integrity,
     readmodels,
+    register_export,
     registry,
     review,
     sectors,
     system,
+    users,
 )
 from .services import Services
 
@@ -159,13 +162,16 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
 
     for module in (
         hazards,
+        accidents,
         system,
         registry,
         enforcement,
         integrity,
         review,
         readmodels,
+        register_export,
         sectors,
+        users,
     ):
         app.include_router(module.router)
     web.mount(app)

@@ -81,6 +81,24 @@ class RecordInspection(Timed):
     summary: str = Field("", max_length=5000)
 
 
+class RecordAccident(Timed):
+    """A production-safety accident (生产安全事故); ``occurred_at`` is when it happened."""
+
+    enterprise_code: str = Field(max_length=32)
+    sector: str = Field(max_length=64)
+    place: str = Field(min_length=1, max_length=500, description="事故地点")
+    description: str = Field(min_length=1, max_length=5000, description="事故简要经过")
+    deaths: int = Field(0, ge=0, le=100_000, description="死亡人数")
+    serious_injuries: int = Field(0, ge=0, le=100_000, description="重伤人数（包括急性工业中毒）")
+    direct_loss: Decimal = Field(
+        Decimal(0),
+        ge=0,
+        le=Decimal("1000000000000"),
+        decimal_places=2,
+        description="直接经济损失（元）",
+    )
+
+
 class ReportHazard(Timed):
     enterprise_code: str = Field(max_length=32)
     sector: str = Field(max_length=64)

@@ -27,6 +27,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper
 
 from . import commands as c
+from .accident import Accident
 from .enforcement import ActionKind, EnforcementAction
 from .enterprise import Enterprise, Person, enterprise_id
 from .errors import ConcurrentChange, NotFound, Violation
@@ -880,6 +881,9 @@ class HazardLedger(Application[UUID]):
 
     def post(self, duty: Duty | str, region_code: str, sector: str = "") -> ResponsibilityPost:
         return self._load(ResponsibilityPost, post_id(duty, region_code, sector))
+
+    def accident(self, accident_id: UUID) -> Accident:
+        return self._load(Accident, accident_id)
 
     def history(self, aggregate_id: UUID) -> list[LedgerAggregate.Event]:
         """Every event of one aggregate, in order."""

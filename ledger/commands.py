@@ -673,3 +673,35 @@ COMMANDS: dict[str, type[Command]] = {
         EraseReporterIdentity,
     )
 }
+
+
+# ---- accidents ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordAccident(Command):
+    """Record a production-safety accident (生产安全事故) at an enterprise; ``occurred_at``
+    is when it happened. Its level is computed from the figures (``ledger.accident``)."""
+
+    type_name: ClassVar[str] = "record_accident"
+
+    enterprise_code: str
+    sector: str
+    place: str
+    description: str
+    deaths: int = 0
+    serious_injuries: int = 0
+    direct_loss: Decimal = Decimal(0)
+    accident_id: UUID | None = None
+
+    def names(self) -> tuple[Ref, ...]:
+        return (Ref(Enterprise, self.enterprise_code),)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        return (_at_enterprise(named, self.enterprise_code, self.sector),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
+
+
+COMMANDS[RecordAccident.type_name] = RecordAccident

@@ -16,6 +16,7 @@ from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID, uuid4
 
 from . import commands as c
+from .accident import Accident
 from .commands import Ref
 from .enforcement import EnforcementAction
 from .enterprise import Enterprise, Person, enterprise_id
@@ -348,6 +349,26 @@ def _register_risk_point(command: c.RegisterRiskPoint, work: Work, ctx: Context)
             ctx,
             enterprise_code=command.enterprise_code,
             region_code=enterprise.region_code,
+
+@handles(c.RecordAccident)
+def _record_accident(command: c.RecordAccident, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    return (
+        Accident.record(
+            ctx,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            place=command.place,
+            description=command.description,
+            deaths=command.deaths,
+            serious_injuries=command.serious_injuries,
+            direct_loss=command.direct_loss,
+            accident_id=command.accident_id,
+        ),
+    )
+
+
             sector=command.sector,
             name=command.name,
             location=command.location,

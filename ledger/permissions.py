@@ -49,6 +49,7 @@ from .commands import (
     ReopenHazard,
     ReportHazard,
     ReportMeasureProgress,
+    RecordAccident,
     ReportRectification,
     RetireControl,
     RevealReporterIdentity,
@@ -66,6 +67,7 @@ from .inspection import InspectionType
 BUILD_SNAPSHOT = "build_snapshot"
 REVIEW = "review"
 READ_STATISTICS = "read_statistics"
+MANAGE_USERS = "manage_users"
 
 Action = type[Command] | str
 
@@ -113,6 +115,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     FindReportFounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     FindReportUnfounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     RewardReporter: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    # 事故报告: the competent departments and the local government record accidents.
+    RecordAccident: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
     # The reporter's identity (安全生产法 Art. 73-74, 举报人保密): only those who receive
     # and handle reports open it, each opening recorded; inspectors, auditors, enterprises
     # and administrators never see it. Erasure on request is decided by the same roles.
@@ -123,6 +127,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     BUILD_SNAPSHOT: frozenset({R.AUDITOR, R.GOVERNMENT, R.DEPARTMENT, R.ADMIN}),
     REVIEW: _OFFICIALS,
     READ_STATISTICS: _OFFICIALS,
+    # Accounts and their tokens: who may act at all is the administrator's business.
+    MANAGE_USERS: frozenset({R.ADMIN}),
 }
 
 
@@ -146,6 +152,12 @@ def action_name(action: Action) -> str:
 def allowed(role: Role, action: Action) -> bool:
     """Whether ``role`` may perform ``action`` at all (by the table alone)."""
     return role in PERMISSIONS.get(action, frozenset())
+
+
+def permitted(role: Role) -> list[str]:
+    """The names of every action the table lets ``role`` perform (commands by their
+    type name), so a client can offer only those."""
+    return sorted(action_name(a) for a, roles in PERMISSIONS.items() if role in roles)
 
 
 def require(role: Role, action: Action) -> None:

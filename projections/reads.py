@@ -187,6 +187,18 @@ class Reads:
                 cursor=cursor,
             )
 
+    def register_count(
+        self,
+        filters: RegisterFilter = NO_FILTER,
+        *,
+        scope: Scope,
+        known_at: datetime | None = None,
+        valid_at: datetime | None = None,
+    ) -> int:
+        """How many cases of the register match ``filters`` inside ``scope``."""
+        with self.models(known_at) as m:
+            return m.count(filters, scope=scope, valid_at=self._moment(known_at, valid_at))
+
     def register_pages(
         self,
         filters: RegisterFilter = NO_FILTER,

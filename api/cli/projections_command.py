@@ -347,7 +347,7 @@ def ranking(
     ctx: typer.Context,
     region: Annotated[str, typer.Option(help="Region code prefix.")],
     month: Annotated[str, typer.Option(help="YYYY-MM.")],
-    by: Annotated[str, typer.Option(help="region or department.")] = "region",
+    by: Annotated[str, typer.Option(help="region (county), township or department.")] = "region",
     json: Annotated[bool, typer.Option("--json")] = False,
     valid_at: Annotated[
         str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")

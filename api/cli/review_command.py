@@ -1,6 +1,7 @@
 """``ledger review`` and ``ledger enterprise show``: the record as it was, and as known.
 
-``ledger review --enterprise CODE --incident-at T`` writes the accountability review
+``ledger review --enterprise CODE --incident-at T`` (or ``--accident ID``, a recorded
+accident's enterprise and moment) writes the accountability review
 (JSON, Markdown or printable HTML; Chinese unless ``--lang en``). ``ledger enterprise
 show CODE`` lists an enterprise's cases, enforcement actions and inspections as they
 stood at a business time (``--valid-at``) and as recorded by a moment (``--known-at``).
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from uuid import UUID
 
 import orjson
 import typer
@@ -54,6 +56,18 @@ def parse_moment(text: str | None, option: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_STANDARD_TIME)
 
 
+def _accident_id(text: str | None) -> UUID | None:
+    if text is None:
+        return None
+    try:
+        return UUID(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"“{text}”不是有效的事故编号 / {text!r} is not an accident id",
+            param_hint="--accident",
+        ) from None
+
+
 def register(app: typer.Typer) -> None:
     @app.command("review")
     def review(
@@ -62,8 +76,12 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--enterprise", help="Unified social credit code (统一社会信用代码).")
         ],
         incident_at: Annotated[
-            str, typer.Option("--incident-at", help="Moment of the incident (ISO 8601).")
-        ],
+            str | None, typer.Option("--incident-at", help="Moment of the incident (ISO 8601).")
+        ] = None,
+        accident: Annotated[
+            str | None,
+            typer.Option("--accident", help="A recorded accident's id: its enterprise and time."),
+        ] = None,
         fmt: Annotated[
             ReportFormat, typer.Option("--format", help="json, md (Markdown) or html.")
         ] = ReportFormat.MD,
@@ -88,10 +106,21 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         language = lang or opts.lang
         moment = parse_moment(incident_at, "--incident-at")
-        assert moment is not None
         known = parse_moment(known_at, "--known-at")
         with open_ledger(ctx) as ledger:
-            report = Reads(ledger).review(enterprise, moment, scope=LOCAL_OPERATOR, known_at=known)
+        accident_id = _accident_id(accident)
+        if accident_id is None and (enterprise is None or moment is None):
+            raise typer.BadParameter(
+                "请指定 --accident，或同时指定 --enterprise 和 --incident-at / "
+                "name --accident, or both --enterprise and --incident-at",
+                param_hint="--accident",
+            )
+            reads = Reads(ledger)
+            if accident_id is not None:
+                report = reads.accident_review(accident_id, scope=LOCAL_OPERATOR, known_at=known)
+            else:
+                assert enterprise is not None and moment is not None
+                report = reads.review(enterprise, moment, scope=LOCAL_OPERATOR, known_at=known)
             if bundle_dir is not None:
                 try:
                     written = export_review(ledger, report, bundle_dir, language)

@@ -133,7 +133,7 @@ async def rankings(
     user: CurrentUser,
     month: Month,
     region: str | None = None,
-    by: Annotated[str, Query(pattern="^(region|department)$")] = "department",
+    by: Annotated[str, Query(pattern="^(region|township|department)$")] = "department",
     known_at: KnownAt = None,
     valid_at: ValidAt = None,
 ) -> Response:

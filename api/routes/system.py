@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
+from ledger.permissions import permitted
 from ledger.sqlstore import SqlStore
 from projections import quarantine
 
@@ -60,5 +61,7 @@ async def metrics(request: Request) -> Response:
 
 @router.get("/me", responses=READ_ERRORS)
 async def me(user: CurrentUser) -> dict[str, object]:
-    """The authenticated user: role and jurisdiction."""
-    return user.as_dict()
+    """The authenticated user: role, jurisdiction, and the actions the permission table
+    lets the role perform (``may``: command type names and named actions), so a client
+    offers only those; the ledger still judges every command."""
+    return {**user.as_dict(), "may": permitted(user.role)}

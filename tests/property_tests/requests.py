@@ -65,6 +65,8 @@ def requests_for(route: str, history: History) -> list[Request]:
             for r in REGIONS
             for k in (50, 3)
         ],
+        "/register/count": [{"sector": s, "region": r} for s in (None, *SECTORS) for r in REGIONS],
+        "/register/export": [{"sector": s, "region": r} for s in (None, *SECTORS) for r in REGIONS],
         "/reports/monthly": [{"month": m, "region": r} for m in MONTHS for r in REGIONS],
         "/statistics/trend": [{"region": r, "year": 2026} for r in REGIONS],
         "/rankings": [

@@ -47,6 +47,8 @@ READ_ROUTES: dict[str, ReadRoute] = {
     "/statistics/trend": ReadRoute("", read_model=True),
     "/rankings": ReadRoute("", read_model=True),
     "/measures": ReadRoute("", read_model=True),
+    "/register/count": ReadRoute("", read_model=True),
+    "/register/export": ReadRoute("", read_model=True),
 }
 
 
@@ -104,6 +106,12 @@ WRITE_ROUTES: dict[str, WriteRoute] = {
     "/enforcement/{action_id}/execute": WriteRoute("execute_action", ("path:action_id",)),
     "/enforcement/{action_id}/lift": WriteRoute("lift_action", ("path:action_id",)),
     "/enforcement/{action_id}/revoke": WriteRoute("revoke_action", ("path:action_id",)),
+    "/enforcement/{action_id}/observed-activity": WriteRoute(
+        "record_observed_activity", ("path:action_id", "body:inspection_id")
+    ),
+    "/accidents": WriteRoute(
+        "record_accident", ("body:enterprise_code", "body:sector"), versioned=False
+    ),
 }
 
 EXEMPT: dict[tuple[str, str], str] = {
@@ -117,6 +125,10 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/snapshots"): "state of the snapshot builder, no ledger content",
     ("POST", "/snapshots"): "builds read-model tables; records no event, names no id",
     ("POST", "/bundles/verify"): "checks the bundle in the request body; reads no ledger",
+    ("GET", "/users"): "accounts, not ledger content; administrators only (MANAGE_USERS)",
+    ("POST", "/users"): "creates an account, records no event; administrators only",
+    ("POST", "/users/{username}/revoke"): "account token management; administrators only",
+    ("POST", "/users/{username}/reissue"): "account token management; administrators only",
     ("GET", "/openapi.json"): "the API description",
     ("GET", "/docs"): "the API description",
     ("GET", "/docs/oauth2-redirect"): "the API description",

@@ -136,6 +136,14 @@ def body_for(route: str, world: World) -> dict[str, Any]:
         "/enforcement/{action_id}/execute": {"note": "已执行"},
         "/enforcement/{action_id}/lift": {"reason": "整改合格"},
         "/enforcement/{action_id}/revoke": {"reason": "撤销"},
+        "/accidents": {
+            "enterprise_code": FACTORY,
+            "sector": "fire",
+            "place": "成品仓库",
+            "description": "仓库起火",
+            "deaths": 1,
+            "direct_loss": "1200000.00",
+        },
     }
     return {"occurred_at": at, **bodies[route]}
 

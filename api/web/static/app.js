@@ -21,9 +21,8 @@ const t = (key, vars = {}) => {
 };
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "en" ? "en-GB" : "zh-CN",
-  { hour12: false }) : "—");
-const asOfIso = () => (state.asOf ? new Date(state.asOf).toISOString() : "");
+const fmtTime = (iso) => beijing(iso);
+const asOfIso = () => (state.asOf ? new Date(fromBeijingInput(state.asOf)).toISOString() : "");
 
 class ApiError extends Error {
   constructor(status, body) { super(body && (body.detail || body.title) || String(status));
@@ -76,9 +75,9 @@ function download(name, text, type = "text/csv;charset=utf-8") {
   a.download = name; document.body.appendChild(a); a.click(); a.remove();
 }
 
-const statusText = (s) => (s ? t(`st.${s}`) : "—");
-const fieldLabel = (k) => (state.lang === "zh" && I18N.zh[`f.${k}`]) || k;
-const gradeBadge = (g) => (g ? `<span class="badge ${g === "major" ? "major" : ""}">${esc(t(g))}</span>` : "—");
+const statusText = (s) => Labels.of("status", s);
+const fieldLabel = (k) => Labels.table[`field.${k}`] || (state.lang === "zh" && I18N.zh[`f.${k}`]) || k;
+const gradeBadge = (g) => (g ? `<span class="badge ${g === "major" ? "major" : ""}">${esc(Labels.of("grade", g))}</span>` : "—");
 
 /* ---- views ------------------------------------------------------------------ */
 
@@ -94,60 +93,82 @@ function loginView() {
     try {
       state.user = await api("/me", {}, { asOf: false });
       sessionStorage.setItem("ledger.token", state.token);
-      renderChrome();
-      location.hash = "#/dashboard";
-      route();
+      const landing = state.user.role === "enterprise" ? "#/register" : "#/dashboard";
+      if (location.hash === landing) route(); else location.hash = landing;
     } catch (err) { $("#login-error").hidden = false; }
   });
 }
 
+/* The last complete month before ``moment`` (the page opens on it: the current month
+ * is nearly empty for most of its days). */
+function lastCompleteMonth(moment) {
+  const d = moment ? new Date(moment) : new Date();
+  const b = new Date(d.getTime() + 8 * 3600 * 1000);
+  const y = b.getUTCFullYear(), m = b.getUTCMonth(); // 0-based: the previous month is m
+  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, "0")}`;
+}
+
+function rankingTable(rows, unitLabel, testid) {
+  const cols = [{ key: "rank", label: fieldLabel("rank"), num: true },
+    { key: "unit", label: unitLabel, render: (r) => esc(r.unit_name || r.name || r.unit) },
+    { key: "index", label: fieldLabel("index"), num: true, render: (r) => esc(Number(r.index).toFixed(1)) },
+    { key: "hazards_found", label: fieldLabel("hazards_found"), num: true },
+    { key: "rectified", label: fieldLabel("rectified"), num: true },
+    { key: "overdue", label: fieldLabel("overdue"), num: true },
+    { key: "major_open", label: fieldLabel("major_open"), num: true }];
+  return table(Array.isArray(rows) ? rows : [], cols, { testid });
+}
+
 async function dashboardView() {
-  const month = new URLSearchParams(location.hash.split("?")[1] || "").get("month") ||
-    (state.asOf ? state.asOf.slice(0, 7) : new Date().toISOString().slice(0, 7));
-  const region = state.user?.region_prefix || "";
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const month = params.get("month") || lastCompleteMonth(asOfIso() || null);
+  const reg = params.get("region") ?? (state.user?.region_prefix || "");
   view(`<h1>${esc(t("dash.title"))}</h1>
     <form class="filters noprint" id="dash-form"><label>${esc(t("month"))}
       <input type="month" name="month" value="${esc(month)}"></label>
-      <label>${esc(t("region"))}<input name="region" value="${esc(region)}" size="8"></label>
+      <label>${esc(t("region"))}<input name="region" value="${esc(reg)}" size="8"
+        placeholder="${esc(state.user?.region_prefix ? "" : "全部辖区")}"></label>
       <button>${esc(t("filter"))}</button></form>
+    <p class="muted" data-testid="dash-scope">${esc(month)} · ${esc(reg || "全部辖区")}</p>
     <div id="kpis" class="kpis" data-testid="kpis">${esc(t("loading"))}</div>
     <div class="grid"><div class="card"><h2>${esc(t("dash.trend"))}</h2><div id="trend" class="chart"></div></div>
-    <div class="card"><h2>${esc(t("dash.ranking"))}</h2><div id="ranking"></div></div></div>
+    <div class="card"><h2>乡镇（区域）排名</h2><div id="ranking-region"></div></div>
+    <div class="card"><h2>部门排名</h2><div id="ranking"></div></div></div>
     <div class="card"><h2>${esc(t("dash.bysector"))}</h2><div id="bysector"></div></div>`);
   $("#dash-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const f = new FormData(e.target);
     location.hash = `#/dashboard?month=${f.get("month")}&region=${f.get("region")}`;
   });
-  const params = new URLSearchParams(location.hash.split("?")[1] || "");
-  const reg = params.get("region") ?? region;
+  const region = reg || undefined;
   try {
-    const report = await api("/reports/monthly", { region: reg, month });
-    const s = report.totals || report;
+    const report = await api("/reports/monthly", { region, month });
+    const s = report.totals || report.total || {};
     const kpi = (label, value) => `<div class="kpi"><b>${esc(value ?? "—")}</b><span>${esc(label)}</span></div>`;
     $("#kpis").innerHTML = [
       kpi(t("dash.found"), s.hazards_found), kpi(t("dash.rectified"), s.rectified),
-      kpi(t("dash.rate"), s.rectification_rate != null ? `${(s.rectification_rate * 100).toFixed(1)}%` : "—"),
+      kpi(t("dash.rate"), percent(s.rectification_rate)),
       kpi(t("dash.major_open"), s.major_open), kpi(t("dash.overdue"), s.overdue),
       kpi(t("dash.fines"), s.fines_amount),
     ].join("");
-    const rows = report.sectors || report.rows || [];
-    $("#bysector").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: fieldLabel(k),
-      num: typeof rows[0][k] === "number" })), { testid: "by-sector" });
+    const rows = report.sectors || [];
+    const keys = ["hazards_found", "rectified_on_spot", "rectified", "rectification_rate", "major_found",
+      "major_open", "overdue", "fines_count", "fines_amount"];
+    $("#bysector").innerHTML = table(rows, [{ key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
+      ...keys.map((k) => ({ key: k, label: fieldLabel(k), num: true,
+        render: k === "rectification_rate" ? (r) => esc(percent(r[k])) : undefined }))], { testid: "by-sector" });
   } catch (err) { $("#kpis").innerHTML = failure(err); }
   try {
-    const trend = await api("/statistics/trend", { region: reg });
+    const trend = await api("/statistics/trend", { region, year: month.slice(0, 4) });
     drawTrend($("#trend"), trend);
   } catch (err) { $("#trend").innerHTML = failure(err); }
-  try {
-    const ranking = await api("/rankings", { month, region: reg });
-    const rows = ranking.regions || ranking.rows || ranking;
-    const cols = ["rank", "unit", "index", "hazards_found", "rectified", "overdue", "major_open"];
-    $("#ranking").innerHTML = table(Array.isArray(rows) ? rows : [], cols.map((k) => ({
-      key: k, label: fieldLabel(k), num: k !== "unit",
-      render: k === "index" ? (r) => esc(Number(r.index).toFixed(1)) : undefined })),
-      { testid: "ranking" });
-  } catch (err) { $("#ranking").innerHTML = failure(err); }
+  for (const [by, el, label, testid] of [["region", "#ranking-region", "乡镇（区域）", "ranking-region"],
+    ["department", "#ranking", "部门", "ranking"]]) {
+    try {
+      const ranking = await api("/rankings", { month, region, by });
+      $(el).innerHTML = rankingTable(ranking.rows || ranking, label, testid);
+    } catch (err) { $(el).innerHTML = failure(err); }
+  }
 }
 
 function drawTrend(el, trend) {
@@ -156,59 +177,96 @@ function drawTrend(el, trend) {
   const xs = rows.map((r) => Date.parse(`${r.month}-01T00:00:00Z`) / 1000);
   const data = [xs, rows.map((r) => r.hazards_found ?? r.found), rows.map((r) => r.rectified)];
   el.innerHTML = "";
-  new uPlot({ width: Math.max(280, el.clientWidth - 10), height: 220, series: [{},
-    { label: t("dash.found"), stroke: "#1f5f99", width: 2 },
-    { label: t("dash.rectified"), stroke: "#1e7b45", width: 2 }] }, data, el);
+  new uPlot({ width: Math.max(280, el.clientWidth - 10), height: 220,
+    series: [{ label: "月份", value: (u, v) => (v == null ? "—" : beijing(new Date(v * 1000).toISOString()).slice(0, 7)) },
+      { label: t("dash.found"), stroke: "#1f5f99", width: 2 },
+      { label: t("dash.rectified"), stroke: "#1e7b45", width: 2 }],
+    axes: [{ values: (u, vals) => vals.map((v) => beijing(new Date(v * 1000).toISOString()).slice(0, 7)) }, {}] },
+  data, el);
 }
 
+const LATE_MS = 7 * 86400000;
+const isLate = (r) => r.recorded_at && r.found_at && Date.parse(r.recorded_at) - Date.parse(r.found_at) > LATE_MS;
+
 const REGISTER_COLUMNS = () => [
-  { key: "case_id", label: "ID", render: (r) => {
+  { key: "case_id", label: "编号", render: (r) => {
     const id = r.case_id || r.id;
     return `<a href="#/case/${esc(id)}">${esc(String(id).slice(0, 8))}</a>`; } },
-  { key: "enterprise_name", label: t("enterprise") },
-  { key: "sector", label: t("sector") },
+  { key: "enterprise_name", label: t("enterprise"), render: (r) => `<span class="name">${esc(r.enterprise_name)}</span>` },
+  { key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
   { key: "region_code", label: t("region") },
+  { key: "source", label: "来源", render: (r) => esc(Labels.of("source", r.source)) },
   { key: "grade", label: t("grade"), render: (r) => gradeBadge(r.grade) },
   { key: "status", label: t("status"), render: (r) => esc(statusText(r.status)) },
+  { key: "found_at", label: t("found_at"), render: (r) => esc(fmtTime(r.found_at)) },
+  { key: "late", label: "补录", render: (r) => (isLate(r) ? `<span class="badge warn" data-testid="late-row">补录</span>` : "") },
   { key: "deadline", label: t("deadline"), render: (r) => esc(fmtTime(r.deadline)) },
   { key: "overdue_days", label: t("overdue"), num: true,
     render: (r) => (r.overdue_days > 0 ? `<span class="badge bad">${esc(r.overdue_days)} ${esc(t("days"))}</span>` : "") },
   { key: "description", label: t("description") },
 ];
 
+const REGISTER_STATUSES = ["reported", "graded", "assigned", "rectification_reported", "verified", "closed", "reopened"];
+
 async function registerView() {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const field = (name, label, size = 10) =>
     `<label>${esc(label)}<input name="${name}" value="${esc(params.get(name) || "")}" size="${size}"></label>`;
+  const option = (name, code, text) =>
+    `<option value="${esc(code)}" ${params.get(name) === code ? "selected" : ""}>${esc(text)}</option>`;
   view(`<h1>${esc(t("nav.register"))}</h1>
-    <form class="filters noprint" id="reg-form">${field("q", t("search"), 16)}
-    ${field("sector", t("sector"))}${field("region", t("region"), 8)}${field("enterprise", t("enterprise"), 18)}
+    <form class="filters noprint" id="reg-form">
+    <label>${esc(t("sector"))}<select name="sector" data-testid="sector-filter"><option value="">${esc(t("all"))}</option>
+      ${Labels.choices("sector").map(([c, n]) => option("sector", c, n)).join("")}</select></label>
+    ${field("region", t("region"), 8)}${field("enterprise", t("enterprise"), 18)}
     <label>${esc(t("status"))}<select name="status"><option value="">${esc(t("all"))}</option>
-      ${["reported", "graded", "assigned", "rectification_reported", "verified", "closed", "reopened"]
-        .map((s) => `<option ${params.get("status") === s ? "selected" : ""}>${s}</option>`).join("")}</select></label>
+      ${REGISTER_STATUSES.map((s) => option("status", s, statusText(s))).join("")}</select></label>
     <label>${esc(t("grade"))}<select name="grade"><option value="">${esc(t("all"))}</option>
-      <option value="general" ${params.get("grade") === "general" ? "selected" : ""}>${esc(t("general"))}</option>
-      <option value="major" ${params.get("grade") === "major" ? "selected" : ""}>${esc(t("major"))}</option></select></label>
+      ${option("grade", "general", Labels.of("grade", "general"))}${option("grade", "major", Labels.of("grade", "major"))}</select></label>
     <label><span>${esc(t("overdue"))}</span><input type="checkbox" name="overdue" value="true"
       ${params.get("overdue") ? "checked" : ""}></label>
     <button>${esc(t("filter"))}</button>
-    <button type="button" id="export">${esc(t("export"))}</button></form>
+    <button type="button" id="export" data-testid="export">导出全部（CSV）</button></form>
+    <p class="muted" id="total" data-testid="total"></p>
     <div id="reg">${esc(t("loading"))}</div><div class="pager noprint" id="pager"></div>`);
   $("#reg-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const q = new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v));
     location.hash = `#/register?${q}`;
   });
-  const query = Object.fromEntries(params);
+  const filters = Object.fromEntries([...params].filter(([k]) => !["cursor", "back"].includes(k)));
+  const cursor = params.get("cursor") || "";
+  const back = params.get("back") ? params.get("back").split("~") : [];
+  $("#export").onclick = async () => {
+    const button = $("#export");
+    button.disabled = true;
+    try {
+      const res = await api("/register/export", filters, { raw: true });
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(await res.blob());
+      a.download = "hazard-register.csv"; document.body.appendChild(a); a.click(); a.remove();
+    } catch (err) { $("#total").innerHTML = failure(err); }
+    button.disabled = false;
+  };
   try {
-    const page = await api("/register", { ...query, limit: 50 });
+    const [page, count] = await Promise.all([api("/register", { ...filters, cursor, limit: 50 }),
+      api("/register/count", filters).catch(() => null)]);
     const rows = page.items || [];
+    if (count) $("#total").textContent = `共 ${count.total} 条`;
     $("#reg").innerHTML = table(rows, REGISTER_COLUMNS(), { testid: "register" });
-    $("#export").onclick = () => download("hazard-register.csv", toCsv(rows, REGISTER_COLUMNS()));
-    if (page.next_cursor) {
-      $("#pager").innerHTML = `<a class="button" href="#/register?${new URLSearchParams({ ...query,
-        cursor: page.next_cursor })}">${esc(t("next"))}</a>`;
+    const links = [];
+    if (cursor) {
+      const prev = back.slice(0, -1);
+      const q = new URLSearchParams({ ...filters, ...(back.length ? { cursor: back[back.length - 1] } : {}) });
+      if (back.length && back[back.length - 1] === "") q.delete("cursor");
+      if (prev.length) q.set("back", prev.join("~"));
+      links.push(`<a class="button" data-testid="prev" href="#/register?${q}">${esc(t("prev"))}</a>`);
     }
+    if (page.next_cursor) {
+      const q = new URLSearchParams({ ...filters, cursor: page.next_cursor, back: [...back, cursor].join("~") });
+      links.push(`<a class="button" data-testid="next" href="#/register?${q}">${esc(t("next"))}</a>`);
+    }
+    $("#pager").innerHTML = links.join("");
   } catch (err) { $("#reg").innerHTML = failure(err); }
 }
 
@@ -217,39 +275,146 @@ async function measuresView() {
   try {
     const page = await api("/measures", { limit: 200 });
     const rows = page.items || page;
-    $("#ms").innerHTML = table(rows, Object.keys(rows[0] || {}).map((k) => ({ key: k, label: fieldLabel(k) })),
-      { testid: "measures" });
+    $("#ms").innerHTML = table(rows, [
+      { key: "title", label: fieldLabel("title") },
+      { key: "category", label: fieldLabel("category"), render: (r) => esc(r.category === "campaign_task" ? "专项整治任务" : "制度措施") },
+      { key: "owner_department", label: fieldLabel("owner_department") },
+      { key: "region_code", label: t("region") },
+      { key: "due", label: fieldLabel("due"), render: (r) => esc(fmtTime(r.due)) },
+      { key: "timetable", label: fieldLabel("timetable") },
+      { key: "status", label: fieldLabel("status"), render: (r) => esc(Labels.of("status", r.status)) },
+    ], { testid: "measures" });
   } catch (err) { $("#ms").innerHTML = failure(err); }
 }
 
+/* An event's change as a person reads it: field names, labels for codes, Beijing time,
+ * the plan as its six sections, photos as pictures. */
 function changesList(changes) {
   const entries = Object.entries(changes || {}).filter(([, v]) => v !== null && v !== "" &&
-    !(Array.isArray(v) && !v.length));
+    !(Array.isArray(v) && !v.length) && !(typeof v === "object" && !Array.isArray(v) && !Object.keys(v).length));
   if (!entries.length) return "";
-  return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(fieldLabel(k))}</dt><dd>${esc(
-    Array.isArray(v) ? v.join("、") : typeof v === "object" ? JSON.stringify(v, null, 1) : v)}</dd>`)
+  const value = (k, v) => {
+    if (k === "plan" && typeof v === "object") {
+      return `<div class="plan" data-testid="plan">${PLAN_PARTS.map((p) => `<section><h4>${esc(Labels.of("plan", p))}</h4>
+        <p>${esc(v[p] || "—")}</p></section>`).join("")}</div>`;
+    }
+    if (k === "evidence") return `<span class="thumbs" data-evidence="${esc(v.join(","))}">${esc(v.length)} 张照片</span>`;
+    if (k === "grade") return esc(Labels.of("grade", v));
+    if (k === "sector") return esc(Labels.of("sector", v));
+    if (k === "source") return esc(Labels.of("source", v));
+    if (k === "level") return esc(Labels.of("listing_level", v));
+    if (k === "accepted") return esc(v ? "通过" : "不通过");
+    if (k === "details" && typeof v === "object") {
+      return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}：${dv === true ? "是" : dv === false ? "否" : dv}`).join("；"));
+    }
+    if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return esc(fmtTime(v));
+    if (Array.isArray(v)) return esc(v.join("、"));
+    if (typeof v === "object") return esc(Object.entries(v).map(([a, b]) => `${fieldLabel(a)}：${b}`).join("；"));
+    return esc(v);
+  };
+  return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(fieldLabel(k))}</dt><dd>${value(k, v)}</dd>`)
     .join("")}</dl>`;
 }
 
+function detailLabel(name) {
+  for (const s of Labels.sectors) {
+    const d = (s.details || []).find((x) => x.name === name);
+    if (d) return state.lang === "en" ? d.label_en : d.label_zh;
+  }
+  return fieldLabel(name);
+}
+
+async function showPhotos(root) {
+  for (const holder of root.querySelectorAll("[data-evidence]")) {
+    const hashes = holder.dataset.evidence.split(",").filter(Boolean);
+    const imgs = [];
+    for (const sha of hashes) {
+      const url = await evidenceImage(sha);
+      if (url) imgs.push(`<img alt="照片" data-testid="evidence-photo" src="${url}">`);
+    }
+    if (imgs.length) holder.innerHTML = imgs.join("");
+  }
+}
+
+/* The steps the user's role may take on this case, the likely next one first. */
+function stepsFor(c) {
+  const may = new Set(state.user?.may || []);
+  const allowed = CASE_STEPS.filter((s) => may.has(s.cmd));
+  return [...allowed.filter((s) => s.when.includes(c.status)), ...allowed.filter((s) => !s.when.includes(c.status))];
+}
+
+function stepsPanel(c) {
+  const steps = stepsFor(c);
+  const may = new Set(state.user?.may || []);
+  if (!steps.length && !may.has("issue_action")) return "";
+  const options = steps.map((s, i) => `<option value="${s.cmd}" ${i === 0 ? "selected" : ""}>${esc(state.lang === "en" ? s.en : s.title)}</option>`);
+  if (may.has("issue_action")) options.push(`<option value="issue_action">${esc(ISSUE_ACTION.title)}</option>`);
+  return `<div class="card noprint" id="steps" data-testid="steps"><h2>办理</h2>
+    <label>办理事项 <select id="step-select" data-testid="step-select">${options.join("")}</select></label>
+    <div id="step-form"></div></div>`;
+}
+
+function showStep(c, cmd) {
+  const holder = $("#step-form");
+  if (cmd === "issue_action") {
+    holder.innerHTML = formHtml(ISSUE_ACTION);
+    wireCommand(holder.querySelector("form"), "/enforcement", { caseId: c.id,
+      extend: () => ({ enterprise_code: c.enterprise_code, sector: c.sector, case_ids: [c.id] }),
+      done: () => route() });
+    return;
+  }
+  const spec = CASE_STEPS.find((s) => s.cmd === cmd);
+  holder.innerHTML = formHtml(spec);
+  const form = holder.querySelector("form");
+  wireCommand(form, `/hazards/${c.id}/${spec.path}`, { version: c.version, caseId: c.id, done: () => route() });
+  if (cmd === "grade_hazard") suggest(c, form);
+}
+
+/* Criterion suggestions from the sector's catalogue: click one to cite it. */
+async function suggest(c, form) {
+  const box = form.querySelector("[data-testid=suggestions]");
+  try {
+    const body = await api(`/hazards/${c.id}/suggestions`);
+    const items = body.suggestions || [];
+    box.innerHTML = items.length ? `<p class="muted">标准条款建议（点击引用）：</p>${items.map((s) =>
+      `<button type="button" class="chip" data-code="${esc(s.code)}" title="${esc(s.reason_zh)}">${esc(s.code)} ${esc(s.text_zh)}</button>`).join("")}`
+      : `<p class="muted">未找到匹配的重大隐患判定条款</p>`;
+    for (const b of box.querySelectorAll("button[data-code]")) {
+      b.onclick = () => {
+        const input = form.querySelector("[name=criteria]");
+        const codes = new Set(input.value.split(/[,，、\s]+/).filter(Boolean));
+        codes.add(b.dataset.code);
+        input.value = [...codes].join(",");
+        form.querySelector("[name=grade]").value = "major";
+      };
+    }
+  } catch (err) { box.innerHTML = ""; }
+}
+
 async function caseView(id) {
-  view(`<h1>${esc(t("case.title"))} <code>${esc(id)}</code></h1>
+  view(`<h1>${esc(t("case.title"))} <span class="muted">${esc(id.slice(0, 8))}</span></h1>
     <div class="grid"><div class="card" id="state">${esc(t("loading"))}</div>
-    <div class="card"><h2>${esc(t("case.findings"))}</h2><div id="findings"></div>
+    <div><div id="steps-holder"></div><div class="card"><h2>${esc(t("case.findings"))}</h2><div id="findings"></div>
     <h2>${esc(t("case.actions"))}</h2><div id="actions"></div>
-    <p class="noprint"><a class="button" id="bundle" href="#" data-testid="bundle">${esc(t("case.bundle"))}</a></p></div></div>
+    <p class="noprint"><a class="button" id="bundle" href="#" data-testid="bundle">${esc(t("case.bundle"))}</a></p></div></div></div>
     <h2>${esc(t("case.timeline"))}</h2><ol class="timeline" id="timeline" data-testid="timeline"></ol>`);
   let c;
   try { c = await api(`/hazards/${id}`); } catch (err) { view(failure(err)); return; }
   const row = (k, v) => `<tr><th>${esc(t(k))}</th><td>${v}</td></tr>`;
   $("#state").innerHTML = `<h2>${esc(t("case.state"))}</h2><table data-testid="case-state">
     ${row("status", `<span class="badge" data-testid="case-status" data-status="${esc(c.status)}">${esc(statusText(c.status))}</span>`)}
-    ${row("grade", gradeBadge(c.grade))}${row("criteria", esc((c.criteria || []).join("、")))}
-    ${row("enterprise", `${esc(c.enterprise_name)} <span class="muted">${esc(c.enterprise_code)}</span>`)}
-    ${row("sector", esc(c.sector))}${row("location", esc(c.location))}${row("description", esc(c.description))}
-    ${row("found_at", esc(fmtTime(c.found_at)))}${row("found_by", esc(c.found_by))}
+    ${row("grade", gradeBadge(c.grade))}${row("criteria", esc((c.criteria || []).join("、") || "—"))}
+    ${row("enterprise", `<span class="name">${esc(c.enterprise_name)}</span> <span class="muted">${esc(c.enterprise_code)}</span>`)}
+    ${row("sector", esc(Labels.of("sector", c.sector)))}${row("location", esc(c.location))}${row("description", esc(c.description))}
+    ${row("found_at", esc(fmtTime(c.found_at)))}${row("found_by", esc(c.found_by || "—"))}
     ${row("deadline", esc(fmtTime(c.deadline)) + (c.overdue ? ` <span class="badge bad">${esc(t("overdue"))} ${esc(c.overdue_days)} ${esc(t("days"))}</span>` : ""))}
-    ${row("listing", esc(c.listing_level || "—"))}${row("measures", esc(c.measures || "—"))}
+    ${row("listing", esc(c.listing_level ? Labels.of("listing_level", c.listing_level) : "—"))}${row("measures", esc(c.measures || "—"))}
     ${row("verified_by", esc(c.verified_by || "—"))}${row("closed_by", esc(c.closed_by || "—"))}</table>`;
+  if (!state.asOf) {
+    $("#steps-holder").innerHTML = stepsPanel(c);
+    const select = $("#step-select");
+    if (select) { showStep(c, select.value); select.onchange = () => showStep(c, select.value); }
+  }
   let proofs = {};
   try {
     const p = await api(`/hazards/${id}/proofs`);
@@ -262,8 +427,8 @@ async function caseView(id) {
       const label = proof && (state.lang === "en" ? proof.label_en : proof.label_zh);
       const proofText = !proofs ? t("case.proof.none") : label || t("case.proof.none");
       const proofClass = proofs && proof && proof.verified ? "ok" : proofs ? "bad" : "";
-      return `<li class="${e.late ? "late" : ""}" data-testid="event" data-late="${e.late}">
-        <b>v${esc(e.version)} ${esc(e.event)}</b> · ${esc(t("case.actor"))}: ${esc(e.actor)}
+      return `<li class="${e.late ? "late" : ""}" data-testid="event" data-late="${e.late}" data-event="${esc(e.event)}">
+        <b>${esc(Labels.of("event", e.event))}</b> · ${esc(t("case.actor"))}: ${esc(e.actor)}
         <span class="badge ${proofClass}" data-testid="proof">${esc(t("case.proof"))}: ${esc(proofText)}</span>
         <div class="clocks">${esc(t("case.occurred"))} ${esc(fmtTime(e.occurred_at))} ·
           ${esc(t("case.recorded"))} ${esc(fmtTime(e.recorded_at))}
@@ -271,17 +436,20 @@ async function caseView(id) {
         ${e.justification ? `<div><i>${esc(t("case.justification"))}:</i> ${esc(e.justification)}</div>` : ""}
         ${changesList(e.changes)}</li>`;
     }).join("");
+    showPhotos($("#timeline"));
   } catch (err) { $("#timeline").innerHTML = failure(err); }
   try {
     const actions = await api(`/hazards/${id}/actions`);
     $("#actions").innerHTML = table(actions, [{ key: "document_number", label: "文书编号" },
-      { key: "kind", label: "kind" }, { key: "status", label: t("status") },
+      { key: "kind", label: "文书种类", render: (r) => esc(Labels.of("kind", r.kind)) },
+      { key: "status", label: t("status"), render: (r) => esc(Labels.of("status", r.status)) },
       { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) }]);
   } catch (err) { $("#actions").innerHTML = failure(err); }
   try {
     const findings = await api(`/hazards/${id}/findings`);
+    const text = (f) => (state.lang === "en" ? f.message_en || f.title_en : f.message_zh || f.title_zh) || f.message || "";
     $("#findings").innerHTML = (findings.length ? findings : []).map((f) =>
-      `<div class="finding" data-testid="finding"><b>${esc(f.rule || f.code)}</b> ${esc(f.message || f.title || "")}</div>`)
+      `<div class="finding" data-testid="finding"><b>${esc((state.lang === "en" ? f.title_en : f.title_zh) || "")}</b> ${esc(text(f))}</div>`)
       .join("") || `<p class="muted">${esc(t("none"))}</p>`;
   } catch (err) { $("#findings").innerHTML = failure(err); }
   $("#bundle").onclick = async (e) => {
@@ -291,6 +459,105 @@ async function caseView(id) {
       download(`case-${id}.bundle.json`, await res.text(), "application/json");
     } catch (err) { alert(err.message); }
   };
+}
+
+/* Report a hazard: location, description, the sector's own fields as real inputs with
+ * its choices, photos; linked to an inspection when started from one. */
+async function reportView() {
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const enterprise = state.user?.role === "enterprise";
+  const sectors = Labels.choices("sector").filter(([c]) => !state.user?.sectors?.length || state.user.sectors.includes(c));
+  const sources = enterprise ? [["self_inspection", Labels.of("source", "self_inspection")]] : Labels.choices("source");
+  const spec = { cmd: "report_hazard", title: "上报隐患", en: "Report", fields: [
+    { name: "enterprise_code", label: "企业统一社会信用代码", kind: "text", required: true,
+      value: params.get("enterprise") || state.user?.enterprise_code || "" },
+    { name: "sector", label: "行业领域", kind: "choice", choices: sectors, required: true, value: params.get("sector") || "" },
+    { name: "location", label: "隐患部位", kind: "text", required: true },
+    { name: "description", label: "隐患描述", kind: "textarea", required: true },
+    { name: "source", label: "隐患来源", kind: "choice", choices: sources, required: true,
+      value: enterprise ? "self_inspection" : "routine_inspection" },
+    { name: "found_by", label: "发现人", kind: "text", value: state.user?.name || "" },
+    { name: "evidence", label: "现场照片", kind: "photos" }] };
+  view(`<h1>上报隐患</h1><div class="card">${formHtml(spec, { extra: '<fieldset id="details" class="details"></fieldset>' })}</div>`);
+  const form = $("form.command");
+  const showDetails = () => {
+    const s = Labels.sector(form.querySelector("[name=sector]").value);
+    const details = (s && s.details) || [];
+    $("#details").innerHTML = details.length ? `<legend>行业信息</legend>${details.map((d) => inputHtml({
+      name: `details.${d.name}`, label: state.lang === "en" ? d.label_en : d.label_zh, required: d.required,
+      kind: d.kind === "choice" ? "choice" : d.kind === "bool" ? "bool" : d.kind === "number" ? "number" : "text",
+      choices: d.choices.map((x) => [x, x]) })).join("")}` : "";
+  };
+  form.querySelector("[name=sector]").addEventListener("change", showDetails);
+  showDetails();
+  wireCommand(form, "/hazards", {
+    extend: () => (params.get("inspection") ? { inspection_id: params.get("inspection") } : {}),
+    done: (answer) => { location.hash = `#/case/${answer.id}`; } });
+}
+
+/* Start an inspection (检查记录); hazards found are then reported against it. */
+async function inspectView() {
+  const enterprise = state.user?.role === "enterprise";
+  const types = enterprise ? [["self_inspection", Labels.of("inspection_type", "self_inspection")]] : Labels.choices("inspection_type");
+  const spec = { cmd: "record_inspection", title: "开始检查", en: "Record inspection", fields: [
+    { name: "enterprise_code", label: "被检查单位统一社会信用代码", kind: "text", required: true, value: state.user?.enterprise_code || "" },
+    { name: "sector", label: "行业领域", kind: "choice", choices: Labels.choices("sector"), required: true },
+    { name: "inspection_type", label: "检查方式", kind: "choice", choices: types, required: true },
+    { name: "team", label: "检查人员（多人用逗号分隔）", kind: "list", required: true },
+    { name: "location", label: "检查地点", kind: "text" },
+    { name: "devices_checked", label: "检查设备数", kind: "number" },
+    { name: "summary", label: "检查情况", kind: "textarea" }] };
+  view(`<h1>开始检查</h1><div class="card">${formHtml(spec)}</div>`);
+  const form = $("form.command");
+  form.querySelector("[name=team]").value = state.user?.name || "";
+  wireCommand(form, "/inspections", { done: (answer) => {
+    const f = new FormData(form);
+    location.hash = `#/report?inspection=${answer.id}&enterprise=${f.get("enterprise_code")}&sector=${f.get("sector")}`;
+  } });
+}
+
+/* Accounts and tokens, for administrators (GET/POST /users). */
+async function usersView() {
+  const spec = { cmd: "manage_users", title: "新建用户", en: "Add user", fields: [
+    { name: "username", label: "用户名（字母数字）", kind: "text", required: true },
+    { name: "name", label: "姓名", kind: "text", required: true },
+    { name: "role", label: "角色", kind: "choice", choices: Labels.choices("role").filter(([c]) => c !== "system"), required: true },
+    { name: "organisation", label: "单位", kind: "text" },
+    { name: "region_prefix", label: "管辖区划代码前缀", kind: "text" },
+    { name: "sectors", label: "管辖行业（空为全部）", kind: "choice", choices: Labels.choices("sector") },
+    { name: "enterprise_code", label: "企业统一社会信用代码（企业用户）", kind: "text" },
+    { name: "valid_days", label: "令牌有效天数", kind: "number" }] };
+  view(`<h1>用户与令牌</h1><div class="grid"><div class="card">${formHtml(spec, { timed: false })}
+    <p class="token" id="new-token" data-testid="new-token" hidden></p></div>
+    <div class="card"><h2>全部用户</h2><div id="users">${esc(t("loading"))}</div></div></div>`);
+  const form = $("form.command");
+  const sectorSelect = form.querySelector("[name=sectors]");
+  sectorSelect.dataset.kind = "list";
+  wireCommand(form, "/users", { done: (answer) => {
+    $("#new-token").hidden = false;
+    $("#new-token").textContent = `令牌（只显示这一次，请交给本人）：${answer.token}`;
+    loadUsers();
+  } });
+  const loadUsers = async () => {
+    try {
+      const body = await api("/users", {}, { asOf: false });
+      $("#users").innerHTML = table(body.items, [{ key: "username", label: "用户名" }, { key: "name", label: "姓名" },
+        { key: "role", label: "角色", render: (r) => esc(Labels.of("role", r.role)) },
+        { key: "organisation", label: "单位" }, { key: "region_prefix", label: "管辖区划" },
+        { key: "sectors", label: "行业", render: (r) => esc((r.sectors || []).map((s) => Labels.of("sector", s)).join("、") || "全部") },
+        { key: "expires_at", label: "有效期至", render: (r) => esc(fmtTime(r.expires_at)) },
+        { key: "revoked_at", label: "操作", render: (r) => (r.revoked_at ? `已撤销 ${esc(fmtTime(r.revoked_at))}`
+          : `<button type="button" data-revoke="${esc(r.username)}">撤销令牌</button>`) }], { testid: "users" });
+      for (const b of document.querySelectorAll("[data-revoke]")) {
+        b.onclick = async () => {
+          if (!confirm(`撤销 ${b.dataset.revoke} 的令牌？`)) return;
+          await postCommand(`/users/${encodeURIComponent(b.dataset.revoke)}/revoke`, {});
+          loadUsers();
+        };
+      }
+    } catch (err) { $("#users").innerHTML = failure(err); }
+  };
+  loadUsers();
 }
 
 async function reviewView() {
@@ -350,7 +617,9 @@ function renderChrome() {
   document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   $("#lang").textContent = state.lang === "en" ? "中文" : "EN";
-  $("#who").textContent = state.user ? `${state.user.name} · ${state.user.role}` : "";
+  $("#who").textContent = state.user ? `${state.user.name} · ${Labels.of("role", state.user.role)}` : "";
+  const may = new Set(state.user?.may || []);
+  for (const a of document.querySelectorAll("#nav a[data-may]")) a.hidden = !may.has(a.dataset.may);
   $("#nav").hidden = !state.user;
   $("#signout").hidden = !state.user;
   $("#asof").value = state.asOf;
@@ -396,9 +665,13 @@ async function route() {
   renderChrome();
   if (!state.token) { loginView(); return; }
   if (!state.user) {
-    try { state.user = await api("/me", {}, { asOf: false }); renderChrome(); }
+    try { state.user = await api("/me", {}, { asOf: false }); }
     catch (err) { loginView(); return; }
   }
+  if (Labels.lang !== state.lang || !Labels.sectors.length) {
+    await Labels.load(state.lang, (path) => api(path, {}, { asOf: false }));
+  }
+  renderChrome();
   const [path] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean);
   if (parts[0] === "case" && parts[1]) return caseView(parts[1]);
@@ -406,7 +679,11 @@ async function route() {
   if (parts[0] === "measures") return measuresView();
   if (parts[0] === "review") return reviewView();
   if (parts[0] === "plugins") return pluginsView();
+  if (parts[0] === "report") return reportView();
+  if (parts[0] === "inspect") return inspectView();
+  if (parts[0] === "users") return usersView();
   if (parts[0] === "login") return loginView();
+  if (!(state.user.may || []).includes("read_statistics")) return registerView();
   return dashboardView();
 }
 
