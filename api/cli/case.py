@@ -10,7 +10,7 @@ import typer
 from ledger.scope import Scope
 from projections.reads import Reads
 
-from .common import emit, open_ledger, options
+from .common import catalogue, emit, open_ledger, options
 from .review_command import parse_moment
 
 app = typer.Typer(no_args_is_help=True)
@@ -42,12 +42,21 @@ def show(
     if opts.json:
         emit({"case": summary, "history": rows, "known_at": known_at, "valid_at": valid_at}, opts)
         return
+    names = catalogue(opts)
     for key, value in summary.items():
-        typer.echo(f"{key:>24}: {value}")
+        typer.echo(f"{names.field(key)}{names.colon}{names.value(key, value)}")
     typer.echo("")
     for row in rows:
-        late = f"  [补录/late {row['late_by_days']}d]" if row["late"] else ""
+        late = (
+            names.text(
+                f"  [补录：晚 {row['late_by_days']} 天]", f"  [late by {row['late_by_days']} days]"
+            )
+            if row["late"]
+            else ""
+        )
         typer.echo(
-            f"v{row['version']:<3} {row['event']:<24} 发生 {row['occurred_at']}  "
-            f"记录 {row['recorded_at']}  {row['actor']}{late}"
+            f"v{row['version']:<3} {names.event(row['event'])}  "
+            f"{names.field('occurred_at')} {names.value('occurred_at', row['occurred_at'])}  "
+            f"{names.field('recorded_at')} {names.value('recorded_at', row['recorded_at'])}  "
+            f"{row['actor']}{late}"
         )

@@ -17,8 +17,9 @@ from ledger.errors import ConcurrentChange, LedgerError, NotFound, PluginError, 
 from ledger.identity import Actor, Role
 from ledger.store import StoreUnusable
 
-from ..composition import Config
+from ..composition import Config, load_configured_sectors
 from ..composition import open_ledger as compose
+from ..labels import Labels, labels
 from .store_access import Access, checked_store
 
 
@@ -53,6 +54,12 @@ def config(ctx: typer.Context) -> Config:
     """The composition root's configuration from the global options."""
     opts = options(ctx)
     return Config(store=opts.store, plugins=None if opts.plugins is None else tuple(opts.plugins))
+
+
+def catalogue(opts: Options) -> Labels:
+    """The label catalogue in the language ``--lang`` asked for, naming the sectors the
+    command loads: everything a command prints for people names codes through it."""
+    return labels(opts.lang, load_configured_sectors(opts.plugins))
 
 
 def local_operator() -> Actor:

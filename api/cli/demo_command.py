@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
         monthly report and the accountability findings for the planted fire."""
         from api.composition import open_ledger
         from api.demo.generator import COUNTY, CST, CountyYear, province
+        from api.labels import labels
         from api.users import User
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
@@ -154,7 +155,7 @@ def register(app: typer.Typer) -> None:
                 f"{'Monthly report' if en else '月度报表'} 静宁县 {COUNTY} {month}"
                 f"（{'so far' if en else '截至'} {clock().astimezone(CST):%Y-%m-%d}）"
             )
-            _print_figures(monthly["total"], lang)
+            _print_figures(monthly["total"], labels(lang, composed.sectors))
             typer.echo("")
             typer.echo("Ranking of departments:" if en else "部门动态评价排名：")
             for row in ranking[:6]:

@@ -15,7 +15,7 @@ from ledger.integrity.status import ProofStatus, proof_statuses
 from ledger.scope import Scope
 from projections.reads import Reads
 
-from .common import emit, open_ledger, options
+from .common import catalogue, emit, open_ledger, options
 from .review_command import parse_moment
 
 
@@ -44,25 +44,27 @@ def register(case_app: typer.Typer) -> None:
         if opts.json:
             emit({"case_id": str(case_id), "timeline": rows}, opts)
             return
-        zh = opts.lang == "zh"
+        names = catalogue(opts)
+        zh = names.lang == "zh"
         for row in rows:
             late = (
-                ("  [补录 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"]
+                ("  [补录：晚 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"]
                 if row["late"]
                 else ""
             )
+            occurred, recorded, role = row["occurred_at"], row["recorded_at"], row["actor_role"]
             head = (
-                f"v{row['version']:<3} #{row['seq']}  {row['event']}\n"
-                f"     {'发生' if zh else 'occurred'} {row['occurred_at']}  "
-                f"{'记录' if zh else 'recorded'} {row['recorded_at']}{late}\n"
-                f"     {'操作人' if zh else 'actor'} {row['actor']} [{row['actor_role']}]\n"
+                f"v{row['version']:<3} #{row['seq']}  {names.event(row['event'])}\n"
+                f"     {names.field('occurred_at')} {names.value('occurred_at', occurred)}  "
+                f"{names.field('recorded_at')} {names.value('recorded_at', recorded)}{late}\n"
+                f"     {names.field('actor')} {row['actor']} [{names.name('role', role)}]\n"
                 f"     {'证明' if zh else 'proof'} {row['proof']['label_zh' if zh else 'label_en']}"
                 f" — {row['proof']['against']}"
             )
             typer.echo(head)
             if row["justification"]:
-                typer.echo(f"     {'补录说明' if zh else 'justification'} {row['justification']}")
+                typer.echo(f"     {names.field('justification')} {row['justification']}")
             for key, value in row["changes"].items():
-                typer.echo(f"       {key}: {value}")
+                typer.echo(f"       {names.field(key)}{names.colon}{names.value(key, value)}")
 
     _ = history

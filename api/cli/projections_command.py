@@ -20,8 +20,8 @@ from projections.queries import ReadModelMissing, RegisterFilter
 from projections.reads import Reads
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
-from ..rates import format_rate
-from .common import Options, emit, options
+from ..labels import Labels, beijing_day, beijing_minute
+from .common import Options, catalogue, emit, options
 from .quarantine_command import summary as quarantine_summary
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
@@ -235,15 +235,21 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit({"items": page.items, "next_cursor": page.next_cursor, "at": page.at}, opts)
             return
+        names = catalogue(opts)
         for r in page.items:
-            late = f" 逾期{r['overdue_days']}天" if r["overdue"] else ""
+            late = (
+                names.text(f" 逾期{r['overdue_days']}天", f" overdue {r['overdue_days']} days")
+                if r["overdue"]
+                else ""
+            )
             typer.echo(
-                f"{r['found_at'][:10]} {r['region_code']} {r['sector']:<18} "
-                f"{r['grade'] or '-':<7} {r['status']:<22} {r['enterprise_name']}"
+                f"{beijing_day(r['found_at'])} {r['region_code']} "
+                f"{names.name('sector', r['sector'])} {names.name('grade', r['grade'])} "
+                f"{names.name('status', r['status'])} {r['enterprise_name']}"
                 f"{late}  {r['case_id']}"
             )
         if page.next_cursor:
-            typer.echo(f"next: --cursor {page.next_cursor}")
+            typer.echo(names.text("下一页：", "next: ") + f"--cursor {page.next_cursor}")
 
     app.add_typer(report_app, name="report")
 
@@ -270,34 +276,33 @@ def _reads(opts: Options) -> Iterator[Reads]:
         opened.close()
 
 
-LABELS = {
-    "units_inspected": ("检查单位", "units inspected"),
-    "devices_checked": ("检查设备", "devices checked"),
-    "hazards_found": ("排查隐患", "hazards found"),
-    "rectified_on_spot": ("立查立改", "rectified on the spot"),
-    "deadline_rectifications": ("限期整改", "deadline rectifications"),
-    "rectified": ("已整改", "rectified so far"),
-    "rectification_rate": ("整改率", "rectification rate"),
-    "major_found": ("重大隐患", "major found"),
-    "major_rectified": ("重大隐患已整改", "major rectified"),
-    "major_open": ("重大隐患未清零", "major open"),
-    "overdue": ("逾期未整改", "overdue"),
-    "fines_count": ("罚款次数", "fines"),
-    "fines_amount": ("罚款金额（元）", "fines amount (yuan)"),
-    "stop_work_notices": ("停工通知", "stop-work notices"),
-    "directives": ("指令书", "directives"),
-    "documents_issued": ("执法文书", "documents issued"),
-}
+#: The figures of a monthly report, in the order of the county reports.
+FIGURES = (
+    "units_inspected",
+    "devices_checked",
+    "hazards_found",
+    "rectified_on_spot",
+    "deadline_rectifications",
+    "rectified",
+    "rectification_rate",
+    "major_found",
+    "major_rectified",
+    "major_open",
+    "overdue",
+    "fines_count",
+    "fines_amount",
+    "stop_work_notices",
+    "directives",
+    "documents_issued",
+)
 
 
-def _print_figures(figures: dict[str, Any], lang: str) -> None:
-    for key, (zh, en) in LABELS.items():
+def _print_figures(figures: dict[str, Any], names: Labels) -> None:
+    for key in FIGURES:
         value = figures[key]
         if key == "devices_checked" and not value:
             continue  # only sectors with devices (special equipment) report this line
-        if key == "rectification_rate":
-            value = format_rate(value)
-        typer.echo(f"  {en if lang.startswith('en') else zh:<24} {value}")
+        typer.echo(f"  {names.field(key)}{names.colon}{names.value(key, value)}")
 
 
 @report_app.command("monthly")
@@ -330,16 +335,16 @@ def monthly(
     if opts.json:
         emit(report, opts)
         return
-    en = opts.lang.startswith("en")
+    names = catalogue(opts)
     typer.echo(
-        f"{'Monthly report' if en else '月度报表'} {region} {month} "
-        f"({'as of' if en else '截至'} {report['at'][:16]})"
+        f"{names.text('月度报表', 'Monthly report')} {region} {month} "
+        f"（{names.text('截至', 'as of')} {beijing_minute(report['at'])}）"
     )
     for figures in report["sectors"]:
-        typer.echo(f"[{figures['sector']}]")
-        _print_figures(figures, opts.lang)
-    typer.echo("[total]" if en else "[合计]")
-    _print_figures(report["total"], opts.lang)
+        typer.echo(f"[{names.name('sector', figures['sector'])}]")
+        _print_figures(figures, names)
+    typer.echo(f"[{names.field('total')}]")
+    _print_figures(report["total"], names)
 
 
 @report_app.command("ranking")
@@ -371,8 +376,12 @@ def ranking(
     if opts.json:
         emit(rows, opts)
         return
+    names = catalogue(opts)
     for r in rows:
         typer.echo(
-            f"{r['rank']:>3}. {r['unit']:<24} {r['index']:>6.2f}  found {r['hazards_found']}"
-            f"  rectified {r['rectified']}  overdue {r['overdue']}  major open {r['major_open']}"
+            f"{r['rank']:>3}. {r['unit']}  {names.field('index')} {r['index']:.2f}  "
+            + "  ".join(
+                f"{names.field(key)} {r[key]}"
+                for key in ("hazards_found", "rectified", "overdue", "major_open")
+            )
         )

@@ -21,13 +21,13 @@ import typer
 
 from api.review.export import export_review
 from api.review.render import to_html, to_markdown
-from ledger.hazard import STATUS_ZH, Status
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import BundleError
 from ledger.scope import Scope
 from projections.reads import Reads
 
-from .common import emit, open_ledger, options
+from ..labels import beijing_day
+from .common import catalogue, emit, open_ledger, options
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -175,27 +175,31 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit(data, opts)
             return
-        en = opts.lang.startswith("en")
+        names = catalogue(opts)
         e = data["enterprise"]
-        typer.echo(f"{e['name']}  {e['credit_code']}  {e['region_code']}  {','.join(e['sectors'])}")
-        typer.echo(("principal: " if en else "主要负责人：") + str(e["principal"] or "—"))
-        typer.echo(("cases:" if en else "隐患：") + f" {len(data['cases'])}")
+        sectors = names.value("sectors", e["sectors"])
+        typer.echo(f"{e['name']}  {e['credit_code']}  {e['region_code']}  {sectors}")
+        typer.echo(names.text("主要负责人：", "principal: ") + str(e["principal"] or "—"))
+        typer.echo(names.text("隐患：", "cases:") + f" {len(data['cases'])}")
         for c in data["cases"]:
-            status = c["status"] if en else STATUS_ZH[Status(c["status"])]
-            late = "  [补录/late]" if c["late_entries"] else ""
-            overdue = ("  overdue" if en else "  逾期") if c["overdue"] else ""
+            late = names.text("  [补录]", "  [late]") if c["late_entries"] else ""
+            overdue = names.text("  逾期", "  overdue") if c["overdue"] else ""
             typer.echo(
-                f"  {c['id']}  {c['found_at'][:10]}  {c['grade'] or '-':<7} {status}"
-                f"{overdue}  {c['description']}{late}"
+                f"  {c['id']}  {beijing_day(c['found_at'])}  {names.name('grade', c['grade'])} "
+                f"{names.name('status', c['status'])}{overdue}  {c['description']}{late}"
             )
-        typer.echo(("actions:" if en else "执法措施：") + f" {len(data['actions'])}")
+        typer.echo(names.text("执法措施：", "actions:") + f" {len(data['actions'])}")
         for a in data["actions"]:
             typer.echo(
-                f"  {a['issued_at'][:10]}  {a['kind']}  {a['document_number']}  {a['status']}"
+                f"  {beijing_day(a['issued_at'])}  {names.name('kind', a['kind'])}  "
+                f"{a['document_number']}  {names.name('action_status', a['status'])}"
             )
-        typer.echo(("inspections:" if en else "检查：") + f" {len(data['inspections'])}")
+        typer.echo(names.text("检查：", "inspections:") + f" {len(data['inspections'])}")
         for i in data["inspections"]:
-            late = "  [补录/late]" if i["late_entries"] else ""
-            typer.echo(f"  {i['inspected_at'][:10]}  {i['type']}  {'、'.join(i['team'])}{late}")
+            late = names.text("  [补录]", "  [late]") if i["late_entries"] else ""
+            typer.echo(
+                f"  {beijing_day(i['inspected_at'])}  {names.name('inspection_type', i['type'])}  "
+                f"{'、'.join(i['team'])}{late}"
+            )
 
     app.add_typer(enterprise_app, name="enterprise", help="Look at enterprises (生产经营单位).")

@@ -30,12 +30,9 @@ from openpyxl.utils import get_column_letter
 from api.rates import RATE_NUMBER_FORMAT, format_rate
 from projections.queries import Page
 
-from .columns import GRADES_ZH, SECTORS_ZH, STATUSES_ZH, WORKBOOK_TZ
-
-_SECTOR_ZH = {v: k for k, v in SECTORS_ZH.items()}
-_GRADE_ZH = {v: k for k, v in GRADES_ZH.items()}
-_STATUS_ZH = {v: k for k, v in STATUSES_ZH.items()} | {"reopened": "已重新打开"}
-_LEVEL_ZH = {"county": "县级", "city": "市级", "province": "省级"}
+from ..labels import labels
+from ..labels.values import CODED
+from .columns import WORKBOOK_TZ
 
 Kind = Literal["text", "integer", "amount", "rate", "date", "datetime"]
 
@@ -157,15 +154,9 @@ def typed(column: Column, value: Any) -> Any:
     as numbers, rates as fractions (shown as percentages by the number format)."""
     if value is None or value == "":
         return None
-    key = column.key
-    if key == "sector":
-        return _SECTOR_ZH.get(value, value)
-    if key == "grade":
-        return _GRADE_ZH.get(value, value)
-    if key == "status":
-        return _STATUS_ZH.get(value, value)
-    if key == "listing_level":
-        return _LEVEL_ZH.get(value, value)
+    group = CODED.get(column.key)
+    if group is not None:  # a code: named by the one label catalogue
+        return labels("zh").name(group, value)
     if column.kind in ("datetime", "date") and isinstance(value, str):
         moment = _moment(value)
         if column.kind == "date" and isinstance(moment, datetime):
@@ -221,18 +212,13 @@ def _detail(value: Any) -> Any:
     return value
 
 
-_MEASURE_LABELS = {
-    "institutional_measure": "制度措施",
-    "campaign_task": "专项整治任务",
-    "open": "推进中",
-    "completed": "已完成",
-}
-
-
 def measure_rows(measures: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    names = labels("zh")
     for m in measures:
         yield [
-            _MEASURE_LABELS.get(str(m.get(c.key))) or typed(c, m.get(c.key))
+            names.name("measure_status", m.get(c.key))
+            if c.key == "status"
+            else typed(c, m.get(c.key))
             for c in MEASURE_COLUMNS
         ]
 

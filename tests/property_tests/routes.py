@@ -119,6 +119,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/metrics"): "operators' counters, no ledger content",
     ("GET", "/me"): "the caller's own account",
     ("GET", "/plugins"): "installed sector plugins and catalogues: public reference data",
+    ("GET", "/labels"): "the label catalogue: public reference data, no ledger content",
     ("GET", "/checkpoints"): "signed tree heads are published on purpose (transparency log)",
     ("GET", "/checkpoints/latest"): "the published tree head",
     ("GET", "/checkpoint"): "the published tree head (C2SP text form)",

@@ -1,6 +1,13 @@
-/* Interface texts: Simplified Chinese by default, English on request. */
+/* Interface texts (page chrome, buttons, headings): Simplified Chinese by default,
+ * English on request.
+ *
+ * Names of the ledger's codes and fields (sectors, statuses, grades, events, kinds,
+ * field titles …) are NOT kept here: they come from the service's one label catalogue,
+ * GET /labels?lang=zh|en, which the CLI and the exported workbooks also use. A key
+ * "f.<field>" still answers, from that catalogue once it is loaded (window.Labels).
+ */
 "use strict";
-window.I18N = {
+const I18N_TEXTS = {
   zh: {
     "brand": "隐患排查治理台账", "nav.dashboard": "统计看板", "nav.register": "问题隐患清单",
     "nav.measures": "制度措施清单", "nav.review": "事故责任倒查", "nav.plugins": "行业与判定标准",
@@ -31,29 +38,6 @@ window.I18N = {
     "plugins.count": "条目数", "plugins.document": "文件", "plugins.standard": "文号/标准号",
     "plugins.from": "施行日期", "plugins.to": "废止日期", "plugins.unverified": "待核对条目",
     "plugins.plugin": "插件", "measures.title": "制度措施清单",
-    "general": "一般", "major": "重大",
-    "st.reported": "待定级", "st.graded": "待处置", "st.assigned": "限期整改中",
-    "st.rectification_reported": "待复查", "st.verified": "待销号", "st.closed": "已销号",
-    "st.reopened": "已重新打开",
-    "f.description": "隐患描述", "f.location": "隐患部位", "f.enterprise_code": "统一社会信用代码",
-    "f.enterprise_name": "企业名称", "f.region_code": "行政区划", "f.sector": "行业",
-    "f.source": "来源", "f.found_by": "发现人", "f.details": "行业字段", "f.evidence": "证据哈希",
-    "f.grade": "等级", "f.criteria": "判定依据", "f.catalogue_edition": "标准版本",
-    "f.department": "主管部门", "f.deadline": "整改期限", "f.requirements": "整改要求",
-    "f.measures": "整改措施", "f.completed_at": "完成时间", "f.accepted": "复查通过",
-    "f.opinion": "复查意见", "f.reason": "理由", "f.approver": "批准人",
-    "f.new_deadline": "新期限", "f.previous_deadline": "原期限", "f.level": "层级",
-    "f.authority": "督办单位", "f.plan": "治理方案", "f.controls": "监控防范措施",
-    "f.summary": "评估结论", "f.inspection_id": "检查记录",
-    "f.units_inspected": "检查单位", "f.inspections": "检查次数", "f.devices_checked": "检查设备",
-    "f.hazards_found": "排查隐患", "f.rectified_on_spot": "立查立改",
-    "f.deadline_rectifications": "限期整改", "f.rectified": "已整改", "f.rectification_rate": "整改率",
-    "f.major_found": "重大隐患", "f.major_rectified": "重大隐患已整改", "f.major_open": "重大隐患未清零",
-    "f.overdue": "逾期未整改", "f.fines_count": "罚款次数", "f.fines_amount": "罚款金额（元）",
-    "f.stop_work_notices": "停工通知", "f.directives": "指令书", "f.documents_issued": "执法文书",
-    "f.rank": "名次", "f.unit": "单位", "f.index": "动态评价指数", "f.title": "措施/任务",
-    "f.category": "类别", "f.owner_department": "牵头单位", "f.due": "完成时限",
-    "f.timetable": "时间表和路线图", "f.status": "状态",
   },
   en: {
     "brand": "Hazard Ledger", "nav.dashboard": "Dashboard", "nav.register": "Hazard register",
@@ -85,9 +69,17 @@ window.I18N = {
     "plugins.count": "Items", "plugins.document": "Document", "plugins.standard": "Number",
     "plugins.from": "In force from", "plugins.to": "Until", "plugins.unverified": "Unverified items",
     "plugins.plugin": "plugin", "measures.title": "Institutional measures list",
-    "general": "general", "major": "major",
-    "st.reported": "reported", "st.graded": "graded", "st.assigned": "assigned",
-    "st.rectification_reported": "rectification reported", "st.verified": "verified",
-    "st.closed": "closed", "st.reopened": "reopened",
   },
 };
+
+/* A field's title from the served catalogue, for "f.<field>" keys. */
+function catalogueField(key) {
+  const labels = window.Labels;
+  if (typeof key !== "string" || !key.startsWith("f.") || !labels || !labels.table) return undefined;
+  return labels.table[`field.${key.slice(2)}`];
+}
+
+window.I18N = Object.fromEntries(Object.entries(I18N_TEXTS).map(([lang, texts]) => [
+  lang,
+  new Proxy(texts, { get: (t, key) => (key in t ? t[key] : catalogueField(key)) }),
+]));

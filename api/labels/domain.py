@@ -1,0 +1,383 @@
+"""The names people read for the domain's codes, in Chinese and English.
+
+Codes (``city_gas``, ``rectification_reported``, ``RectifiedOnSpot``) are recorded in
+events and never renamed; people never read them. Where the domain already names a
+code in Chinese (``STATUS_ZH``, ``KIND_ZH``, ``EVENT_ZH``, ``DUTY_ZH`` …) that name is
+taken from there, so a message the domain writes and a label the page shows agree; the
+English names and the Chinese names the domain never needed live here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import TypeVar
+
+from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity
+from ledger.enforcement import KIND_ZH, ActionKind, ActionStatus
+from ledger.hazard import STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source, Status
+from ledger.identity import Role
+from ledger.inspection import InspectionType
+from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
+from ledger.responsibility import DUTY_ZH, Duty
+
+Pair = tuple[str, str]
+"""(Chinese, English)."""
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _pairs(zh: Mapping[E, str], en: Mapping[E, str]) -> dict[str, Pair]:
+    return {code.value: (zh[code], en[code]) for code in zh}
+
+
+STATUS = _pairs(
+    STATUS_ZH,
+    {
+        Status.REPORTED: "awaiting grading",
+        Status.GRADED: "graded, awaiting action",
+        Status.ASSIGNED: "under deadline rectification",
+        Status.RECTIFICATION_REPORTED: "awaiting verification",
+        Status.VERIFIED: "verified, awaiting closure",
+        Status.CLOSED: "closed",
+        Status.REOPENED: "reopened",
+    },
+)
+
+GRADE = _pairs(
+    {Grade.GENERAL: "一般", Grade.MAJOR: "重大"},
+    {Grade.GENERAL: "general", Grade.MAJOR: "major"},
+)
+
+SOURCE = _pairs(
+    {
+        Source.SELF_INSPECTION: "企业自查",
+        Source.GRID_PATROL: "属地网格排查",
+        Source.COUNTY_VERIFICATION: "县级核查",
+        Source.EXPERT_DIAGNOSIS: "专家会诊",
+        Source.UNANNOUNCED_INSPECTION: "明查暗访",
+        Source.ROUTINE_INSPECTION: "日常执法检查",
+        Source.SENSOR: "科技手段检测",
+        Source.PUBLIC_REPORT: "群众举报",
+    },
+    {
+        Source.SELF_INSPECTION: "enterprise self-inspection",
+        Source.GRID_PATROL: "local grid patrol",
+        Source.COUNTY_VERIFICATION: "county verification check",
+        Source.EXPERT_DIAGNOSIS: "expert diagnosis",
+        Source.UNANNOUNCED_INSPECTION: "unannounced inspection",
+        Source.ROUTINE_INSPECTION: "routine inspection",
+        Source.SENSOR: "sensor alert",
+        Source.PUBLIC_REPORT: "public report",
+    },
+)
+
+LISTING_LEVEL = _pairs(
+    {ListingLevel.COUNTY: "县级", ListingLevel.CITY: "市级", ListingLevel.PROVINCE: "省级"},
+    {ListingLevel.COUNTY: "county", ListingLevel.CITY: "city", ListingLevel.PROVINCE: "province"},
+)
+
+INSPECTION_TYPE = _pairs(
+    {
+        InspectionType.ROUTINE: "日常检查",
+        InspectionType.SPECIAL: "专项检查",
+        InspectionType.UNANNOUNCED: "明查暗访",
+        InspectionType.JOINT: "联合检查",
+        InspectionType.EXPERT_DIAGNOSIS: "专家会诊",
+        InspectionType.SELF_INSPECTION: "企业自查",
+        InspectionType.GRID_PATROL: "网格巡查",
+        InspectionType.COUNTY_VERIFICATION: "县级核查",
+        InspectionType.RE_INSPECTION: "复查",
+    },
+    {
+        InspectionType.ROUTINE: "routine inspection",
+        InspectionType.SPECIAL: "special inspection",
+        InspectionType.UNANNOUNCED: "unannounced inspection",
+        InspectionType.JOINT: "joint inspection",
+        InspectionType.EXPERT_DIAGNOSIS: "expert diagnosis",
+        InspectionType.SELF_INSPECTION: "self-inspection",
+        InspectionType.GRID_PATROL: "grid patrol",
+        InspectionType.COUNTY_VERIFICATION: "county verification check",
+        InspectionType.RE_INSPECTION: "re-inspection",
+    },
+)
+
+KIND = _pairs(
+    KIND_ZH,
+    {
+        ActionKind.PENALTY: "administrative penalty",
+        ActionKind.RECTIFICATION_ORDER: "order to rectify within a time limit",
+        ActionKind.STOP_WORK: "stop-work order",
+        ActionKind.DIRECTIVE: "inspection directive",
+        ActionKind.WARNING_LETTER: "warning letter",
+        ActionKind.SUMMONS: "summons talk",
+        ActionKind.CIRCULAR: "circulated notice",
+        ActionKind.EXPOSURE: "public exposure",
+        ActionKind.JOINT_PUNISHMENT: "joint disciplinary punishment",
+        ActionKind.CONFISCATION: "confiscation and destruction",
+        ActionKind.BAN: "ban of illegal operation",
+        ActionKind.SEAL_UP: "seal-up or power/water cut-off",
+        ActionKind.POLICE_TRANSFER: "transfer to the police",
+    },
+)
+
+ACTION_STATUS = _pairs(
+    {
+        ActionStatus.ISSUED: "已下达",
+        ActionStatus.EXECUTED: "已执行",
+        ActionStatus.LIFTED: "已解除",
+        ActionStatus.REVOKED: "已撤销",
+    },
+    {
+        ActionStatus.ISSUED: "issued",
+        ActionStatus.EXECUTED: "executed",
+        ActionStatus.LIFTED: "lifted",
+        ActionStatus.REVOKED: "revoked",
+    },
+)
+
+DUTY = _pairs(
+    DUTY_ZH,
+    {
+        Duty.DEPARTMENT_OFFICIAL: "official in charge at the competent department",
+        Duty.GOVERNMENT_LEADER: "local government leader in charge",
+    },
+)
+
+ROLE = _pairs(
+    {
+        Role.INSPECTOR: "执法检查人员",
+        Role.ENTERPRISE: "生产经营单位",
+        Role.DEPARTMENT: "行业主管部门",
+        Role.GOVERNMENT: "属地政府",
+        Role.AUDITOR: "督查审计人员",
+        Role.ADMIN: "系统管理员",
+        Role.SYSTEM: "系统导入",
+    },
+    {
+        Role.INSPECTOR: "inspector",
+        Role.ENTERPRISE: "enterprise",
+        Role.DEPARTMENT: "competent department",
+        Role.GOVERNMENT: "local government",
+        Role.AUDITOR: "auditor",
+        Role.ADMIN: "administrator",
+        Role.SYSTEM: "system import",
+    },
+)
+
+MEASURE_STATUS = _pairs(
+    MEASURE_STATUS_ZH,
+    {
+        MeasureStatus.PLANNED: "planned",
+        MeasureStatus.IN_PROGRESS: "in progress",
+        MeasureStatus.COMPLETED: "completed",
+    },
+)
+
+MEASURE_CATEGORY = _pairs(
+    {MeasureCategory.INSTITUTIONAL: "制度措施", MeasureCategory.CAMPAIGN_TASK: "专项整治任务"},
+    {
+        MeasureCategory.INSTITUTIONAL: "institutional measure",
+        MeasureCategory.CAMPAIGN_TASK: "campaign task",
+    },
+)
+
+SEVERITY = _pairs(
+    SEVERITY_ZH,
+    {Severity.HIGH: "serious", Severity.MEDIUM: "significant", Severity.LOW: "minor"},
+)
+
+MODE: dict[str, Pair] = {
+    "on_spot": ("当场整改", "rectified on the spot"),
+    "deadline": ("限期整改", "deadline rectification"),
+}
+
+PLAN_PART: dict[str, Pair] = {
+    name: (zh, name.replace("_", " ")) for name, zh in RectificationPlan.PART_NAMES_ZH.items()
+}
+
+#: Events the domain names nowhere in Chinese (``EVENT_ZH`` covers the case's life).
+_EVENT_ZH_MORE = {
+    "Added": "新增措施",
+    "ProgressReported": "报告进展",
+    "Completed": "完成",
+    "Redacted": "依法遮蔽",
+    "ActivityObserved": "停工期间发现生产经营活动",
+    "Reassessed": "重新评定风险等级",
+    "ControlAdded": "新增管控措施",
+    "ControlRetired": "停用管控措施",
+    "FailedControlCited": "隐患涉及管控措施失效",
+    "Received": "受理举报",
+    "FoundFounded": "举报查证属实",
+    "FoundUnfounded": "举报查证不属实",
+    "Rewarded": "举报奖励",
+    "IdentityRevealed": "查阅举报人身份",
+    "IdentityErased": "删除举报人身份",
+}
+
+#: Events whose name means something else on another aggregate, by ``Aggregate.Event``
+#: (the timeline names an event alone; ``Labels.event`` takes the aggregate when known).
+_QUALIFIED: dict[str, Pair] = {
+    "Accident.Recorded": ("记录事故", "accident recorded"),
+    "PublicReport.Verified": ("核查举报", "report checked"),
+    "RiskPoint.Registered": ("登记风险点", "risk point registered"),
+}
+
+_EVENT_EN = {
+    "Reported": "reported",
+    "Graded": "graded",
+    "RectifiedOnSpot": "rectified on the spot",
+    "Assigned": "assigned for deadline rectification",
+    "PlanFiled": "rectification plan filed",
+    "InterimControlsRecorded": "interim controls recorded",
+    "DeadlineExtended": "deadline extended",
+    "Listed": "listed for supervision",
+    "Delisted": "de-listed",
+    "Escalated": "escalated",
+    "RectificationReported": "rectification reported",
+    "AssessmentFiled": "assessment filed",
+    "Verified": "verified / accepted",
+    "Closed": "closed",
+    "Reopened": "reopened",
+    "Issued": "issued",
+    "Executed": "executed",
+    "Lifted": "lifted",
+    "Revoked": "revoked",
+    "Recorded": "inspection recorded",
+    "HazardFound": "hazard found in inspection",
+    "Registered": "registered",
+    "PrincipalChanged": "principal changed",
+    "DetailsChanged": "details changed",
+    "Established": "responsibility post established",
+    "HolderChanged": "post holder changed",
+    "Added": "measure added",
+    "ProgressReported": "progress reported",
+    "Completed": "completed",
+    "Redacted": "redacted",
+    "ActivityObserved": "activity observed during a stop-work order",
+    "Reassessed": "risk level reassessed",
+    "FailedControlCited": "failed control cited by a hazard",
+    "Received": "public report received",
+    "FoundFounded": "report found true",
+    "FoundUnfounded": "report found untrue",
+    "Rewarded": "reporter rewarded",
+    "IdentityRevealed": "reporter identity opened",
+    "IdentityErased": "reporter identity erased",
+}
+
+
+def _words(name: str) -> str:
+    """``PlanFiled`` → ``plan filed``: English for an event named nowhere else."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+
+
+def event_pair(name: str) -> Pair | None:
+    """The names of an event type, or None when the domain gives it no Chinese name.
+
+    Events added later get their Chinese name from the domain's ``EVENT_ZH`` (where the
+    domain writes its messages) and an English one from their own name.
+    """
+    zh = EVENT_ZH.get(name) or _EVENT_ZH_MORE.get(name)
+    if zh is None:
+        return None
+    return zh, _EVENT_EN.get(name) or _words(name)
+
+
+def events() -> dict[str, Pair]:
+    """Every event type the domain names in Chinese."""
+    names = set(EVENT_ZH) | set(_EVENT_ZH_MORE)
+    named = {name: pair for name in sorted(names) if (pair := event_pair(name)) is not None}
+    return named | _QUALIFIED
+
+
+#: Titles of the fields people read: forms, registers, reports, case pages.
+FIELD: dict[str, Pair] = {
+    "id": ("编号", "number"),
+    "case_id": ("案卷编号", "case number"),
+    "extensions": ("延期次数", "extensions"),
+    "plan_filed": ("已报治理方案", "plan filed"),
+    "rectification_reporter": ("整改报告人", "rectification reported by"),
+    "verified_by": ("复查人", "verified by"),
+    "closed_by": ("销号人", "closed by"),
+    "reopen_count": ("重新打开次数", "times reopened"),
+    "description": ("隐患描述", "description"),
+    "location": ("隐患部位", "location"),
+    "enterprise": ("企业", "enterprise"),
+    "enterprise_code": ("统一社会信用代码", "unified social credit code"),
+    "enterprise_name": ("企业名称", "enterprise name"),
+    "region_code": ("行政区划", "region"),
+    "sector": ("行业领域", "sector"),
+    "source": ("隐患来源", "source"),
+    "found_by": ("发现人", "found by"),
+    "found_at": ("发现时间", "found at"),
+    "occurred_at": ("发生时间", "occurred at"),
+    "recorded_at": ("记录时间", "recorded at"),
+    "details": ("行业字段", "sector details"),
+    "evidence": ("证据材料", "evidence"),
+    "grade": ("隐患等级", "grade"),
+    "criteria": ("判定依据", "criteria"),
+    "catalogue_edition": ("标准版本", "catalogue edition"),
+    "department": ("主管部门", "competent department"),
+    "assigned_department": ("责任部门", "department assigned"),
+    "deadline": ("整改期限", "deadline"),
+    "requirements": ("整改要求", "requirements"),
+    "measures": ("整改措施", "measures taken"),
+    "completed_at": ("整改完成时间", "completed at"),
+    "closed_at": ("销号时间", "closed at"),
+    "accepted": ("复查结论", "verification result"),
+    "opinion": ("复查意见", "opinion"),
+    "reason": ("理由", "reason"),
+    "approver": ("批准人", "approved by"),
+    "new_deadline": ("新期限", "new deadline"),
+    "previous_deadline": ("原期限", "previous deadline"),
+    "level": ("督办层级", "listing level"),
+    "listing_level": ("挂牌督办", "listed for supervision"),
+    "authority": ("督办单位", "supervising authority"),
+    "plan": ("治理方案", "rectification plan"),
+    "controls": ("监控防范措施", "interim controls"),
+    "summary": ("评估结论", "assessment summary"),
+    "inspection_id": ("检查记录", "inspection"),
+    "inspection_type": ("检查类型", "inspection type"),
+    "status": ("状态", "status"),
+    "version": ("版本", "version"),
+    "event": ("事项", "event"),
+    "actor": ("操作人", "actor"),
+    "late": ("补录", "late entry"),
+    "justification": ("补录原因", "justification"),
+    "overdue": ("逾期未整改", "overdue"),
+    "overdue_days": ("逾期天数", "days overdue"),
+    "kind": ("执法类型", "enforcement kind"),
+    "document_number": ("文书编号", "document number"),
+    "amount": ("罚款金额（元）", "fine (CNY)"),
+    "legal_basis": ("法律依据", "legal basis"),
+    "role": ("角色", "role"),
+    "duty": ("职责", "duty"),
+    "units_inspected": ("检查单位", "units inspected"),
+    "inspections": ("检查次数", "inspections"),
+    "devices_checked": ("检查设备", "devices checked"),
+    "hazards_found": ("排查隐患", "hazards found"),
+    "rectified_on_spot": ("立查立改", "rectified on the spot"),
+    "deadline_rectifications": ("限期整改", "deadline rectifications"),
+    "rectified": ("已整改", "rectified so far"),
+    "rectification_rate": ("整改率", "rectification rate"),
+    "major_found": ("重大隐患", "major hazards found"),
+    "major_rectified": ("重大隐患已整改", "major hazards rectified"),
+    "major_open": ("重大隐患未清零", "major hazards open"),
+    "fines_count": ("罚款次数", "fines"),
+    "fines_amount": ("罚款金额（元）", "fines amount (CNY)"),
+    "stop_work_notices": ("停工通知", "stop-work notices"),
+    "directives": ("指令书", "directives"),
+    "documents_issued": ("执法文书", "documents issued"),
+    "rank": ("名次", "rank"),
+    "unit": ("单位", "unit"),
+    "index": ("动态评价指数", "evaluation index"),
+    "title": ("措施/任务", "measure / task"),
+    "category": ("类别", "category"),
+    "owner_department": ("牵头单位", "lead department"),
+    "due": ("完成时限", "due"),
+    "timetable": ("时间表和路线图", "timetable and road map"),
+    "total": ("合计", "total"),
+    "month": ("月份", "month"),
+}
