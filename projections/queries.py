@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from ledger.codes import COUNTY_DIGITS, TOWNSHIP_DIGITS, VILLAGE_DIGITS, region_name
 from ledger.scope import Scope
 from ledger.store import Store
 
@@ -118,14 +119,18 @@ def rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(numerator / denominator, 4)
 
 
+def change(now: Decimal, before: Decimal) -> float | None:
+    """Year-on-year change (同比): +0.25 is up 25%; None when there was nothing before."""
+    return None if before == 0 else round(float((now - before) / before), 4)
+
+
 def checked_region(region: str | None) -> str:
-    """A requested region prefix ("" for none), refused unless it is 1 to 6 digits."""
+    """A requested region prefix ("" for none), refused unless it is 1 to 12 digits
+    (any prefix of a county, township or village code)."""
     if not region:
         return ""
-    if not region.isdigit() or len(region) > 6:
-        raise ValueError(
-            "region: 行政区划代码前缀应为1至6位数字 / a region prefix is 1 to 6 digits"
-        )
+    if not region.isdigit() or len(region) > VILLAGE_DIGITS:
+        raise ValueError("region: 区划代码前缀应为1至12位数字 / a region prefix is 1 to 12 digits")
     return region
 
 
@@ -528,10 +533,49 @@ class ReadModels:
         totals = self._figures("*", total, int(total_units or 0), sum(map(int, overdue.values())))
         return {
             "region": region or scope.region_prefix,
+            "region_name": region_name(region or scope.region_prefix),
             "month": month,
             "at": moment.isoformat(),
             "sectors": rows,
             "total": totals,
+            "accidents": self._accidents(month, where, params),
+        }
+
+    def _accidents(self, month: str, where: list[str], params: list[Any]) -> dict[str, Any]:
+        """Accidents of ``month`` in the scope and region (起数, deaths, serious injuries,
+        direct loss, by level), the same month a year before, and the change (同比)."""
+        acc_t = self._table("sector_statistics", "stats_accidents")
+
+        def figures(of_month: str) -> dict[str, Any]:
+            inside = _sql_where(["month = ?", *where])
+            (count, deaths, injuries, loss), *_ = self._q(
+                f"SELECT COUNT(*), SUM(deaths), SUM(serious_injuries), SUM(direct_loss_fen) "
+                f"FROM {acc_t}{inside}",
+                [of_month, *params],
+            )
+            levels = dict(
+                self._q(
+                    f"SELECT level, COUNT(*) FROM {acc_t}{inside} GROUP BY level",
+                    [of_month, *params],
+                )
+            )
+            return {
+                "count": int(count or 0),
+                "deaths": int(deaths or 0),
+                "serious_injuries": int(injuries or 0),
+                "direct_loss": str(Decimal(int(loss or 0)) / 100),
+                "by_level": {str(k): int(v) for k, v in sorted(levels.items())},
+            }
+
+        year, number = month.split("-")
+        now, before = figures(month), figures(f"{int(year) - 1:04d}-{number}")
+        return {
+            **now,
+            "previous_year": before,
+            "change": {
+                k: change(Decimal(now[k]), Decimal(before[k]))
+                for k in ("count", "deaths", "serious_injuries", "direct_loss")
+            },
         }
 
     def trend(
@@ -611,20 +655,25 @@ class ReadModels:
         by: str = "region",
         valid_at: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Regions (or departments) ranked by the dynamic evaluation index for ``month``,
-        from the hazards and actions inside ``scope`` only.
+        """Counties (``by="region"``), townships (``by="township"``) or departments ranked
+        by the dynamic evaluation index for ``month``, from the hazards and actions inside
+        ``scope`` only. A township's unit is the 9-digit prefix of the places under it;
+        enterprises registered at county level form the county's own unit (县直).
 
         See ``docs/read-models.md`` for the formula; every component is returned too.
         """
-        if by not in ("region", "department"):
-            raise ValueError("by: 排名对象只能是region或department / by is region or department")
+        if by not in RANKED_BY:
+            raise ValueError(
+                "by: 排名对象只能是region、township或department / "
+                "by is region, township or department"
+            )
         officials_only(scope)
         check_month(month)
         moment = self.moment(valid_at)
         reg_t = self._table("hazard_register", "hazard_register")
         act_t = self._table("enforcement", "enforcement_actions")
         where, params = scope_where(scope, region)
-        unit = "region_code" if by == "region" else "assigned_department"
+        unit = RANKED_BY[by] or "assigned_department"
         hazards = self._q(
             f"SELECT {unit}, COUNT(*), "
             f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
@@ -638,7 +687,7 @@ class ReadModels:
             f"GROUP BY {unit}",
             [ts(moment), month, *params],
         )
-        act_unit = "region_code" if by == "region" else "department"
+        act_unit = RANKED_BY[by] or "department"
         actions = dict(
             self._q(
                 f"SELECT {act_unit}, COUNT(*) FROM {act_t}"
@@ -669,8 +718,17 @@ class ReadModels:
         out.sort(key=lambda r: (-r["index"], r["unit"]))
         for i, r in enumerate(out, 1):
             r["rank"] = i
+            if by != "department":
+                r["unit_name"] = region_name(r["unit"])
         return out
 
+
+#: What a ranking's unit is: a prefix of the region code, or a department (None).
+RANKED_BY: dict[str, str | None] = {
+    "region": f"SUBSTR(region_code, 1, {COUNTY_DIGITS})",
+    "township": f"SUBSTR(region_code, 1, {TOWNSHIP_DIGITS})",
+    "department": None,
+}
 
 WEIGHTS = {
     "rectification": 0.35,

@@ -30,6 +30,7 @@ from uuid import UUID
 from ledger.application import HazardLedger
 from ledger.audit import AuditRule, builtin_rules
 from ledger.hazard import HazardCase
+from ledger.review.accident import accident_summary, review_of_accident, visible_accident
 from ledger.review.report import build_review
 from ledger.scope import Scope
 
@@ -135,6 +136,28 @@ class Reads:
             scope=scope,
             known_at=known_at,
             rules=[*builtin_rules(), *self.audit_rules],
+        )
+
+    def accident(
+        self, accident_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """An accident as recorded by ``known_at``, if the scope sees it."""
+        found = visible_accident(self.ledger, accident_id, scope=scope, known_at=known_at)
+        return accident_summary(found)
+
+    def accident_review(
+        self, accident_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        """The accountability review started from an accident: its enterprise at the
+        moment it happened, with the accident attached."""
+        if scope.enterprise_code:
+            raise ReviewNotForEnterprises
+        return review_of_accident(
+            self.ledger,
+            accident_id,
+            scope=scope,
+            known_at=known_at,
+            review=lambda code, at: self.review(code, at, scope=scope, known_at=known_at),
         )
 
     def enterprise(

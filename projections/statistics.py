@@ -6,6 +6,10 @@ fact changes — a hazard is closed, regraded, reopened; an action revoked — t
 subtracts the old contribution and adds the new one. So "rectified" always means
 "found in that month and closed as of now", and rebuilding gives the same figures as
 following. What each figure counts is defined in ``docs/read-models.md``.
+
+Accidents are kept one row each (``stats_accidents``) with the bucket's columns, so the
+monthly report sums them for any region prefix (county, township, village) and compares
+the same month of the year before (同比).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ledger.accident import Accident
 from ledger.enforcement import ActionKind, EnforcementAction
 from ledger.hazard import HazardCase
 from ledger.inspection import Inspection
@@ -84,6 +89,23 @@ UNITS = Table(
     indexes=(("month", "region_code"),),
 )
 
+ACCIDENTS = Table(
+    "stats_accidents",
+    (
+        ("accident_id", TEXT),
+        ("region_code", TEXT),
+        ("sector", TEXT),
+        ("month", TEXT),
+        ("enterprise_code", TEXT),
+        ("level", TEXT),
+        ("deaths", INT),
+        ("serious_injuries", INT),
+        ("direct_loss_fen", INT),
+    ),
+    key=("accident_id",),
+    indexes=(("month", "region_code"),),
+)
+
 DIRECTIVE_KINDS = frozenset({ActionKind.DIRECTIVE, ActionKind.RECTIFICATION_ORDER})
 
 
@@ -118,8 +140,8 @@ def action_contribution(f: Row) -> dict[str, int]:
 
 class SectorStatistics(Projection):
     name = "sector_statistics"
-    version = 1
-    tables = (SECTOR_STATS, CASE_FACTS, ACTION_FACTS, UNITS)
+    version = 2
+    tables = (SECTOR_STATS, CASE_FACTS, ACTION_FACTS, UNITS, ACCIDENTS)
     handles = frozenset(
         {
             *(
@@ -129,6 +151,7 @@ class SectorStatistics(Projection):
             Inspection.Recorded,
             EnforcementAction.Issued,
             EnforcementAction.Revoked,
+            Accident.Recorded,
         }
     )
 
@@ -168,6 +191,21 @@ class SectorStatistics(Projection):
             )
             unit["inspections"] += 1
             rows.put("stats_units", unit)
+        elif cls is Accident.Recorded:
+            rows.put(
+                "stats_accidents",
+                ACCIDENTS.empty_row(
+                    accident_id=str(event.originator_id),
+                    region_code=event.region_code,
+                    sector=event.sector,
+                    month=month_of(event.occurred_at),
+                    enterprise_code=event.enterprise_code,
+                    level=str(event.level),
+                    deaths=event.deaths,
+                    serious_injuries=event.serious_injuries,
+                    direct_loss_fen=fen(event.direct_loss),
+                ),
+            )
         elif cls is EnforcementAction.Issued:
             facts = ACTION_FACTS.empty_row(
                 action_id=str(event.originator_id),

@@ -2,6 +2,7 @@
 
 Same report as ``ledger review``: JSON by default, or the Markdown or printable HTML
 document (``format=md|html``) in Chinese or English (``lang``, else Accept-Language).
+``accident=ID`` reviews a recorded accident's enterprise at the moment it happened.
 Reviewers, supervising officials and administrators may run it for an enterprise in
 their jurisdiction; enterprises may not review themselves.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -37,8 +39,14 @@ async def review(
     request: Request,
     reads: ReadsDep,
     user: CurrentUser,
-    enterprise: Annotated[str, Query(description="Unified social credit code")],
-    incident_at: Annotated[datetime, Query(description="Moment of the incident, with zone")],
+    enterprise: Annotated[str | None, Query(description="Unified social credit code")] = None,
+    incident_at: Annotated[
+        datetime | None, Query(description="Moment of the incident, with zone")
+    ] = None,
+    accident: Annotated[
+        UUID | None,
+        Query(description="A recorded accident: its enterprise and moment are reviewed"),
+    ] = None,
     format: Annotated[ReviewFormat, Query(description="json, md or html")] = ReviewFormat.JSON,
     lang: Annotated[str | None, Query(description="zh or en")] = None,
     known_at: KnownAt = None,
@@ -46,6 +54,17 @@ async def review(
     """Accountability review of an enterprise at the moment of an incident, of what the
     user's scope sees, from the record as known at ``known_at`` (default: all of it)."""
     permit(user, REVIEW)
+    if accident is not None:
+        with answering(known_at):
+            report = reads.accident_review(accident, scope=user.scope, known_at=known_at)
+        return _rendered(request, report, format, lang)
+    if enterprise is None or incident_at is None:
+        raise Problem(
+            422,
+            "invalid-request",
+            "请指定事故（accident），或同时指定企业（enterprise）和事发时间（incident_at）",
+            "name an accident, or both an enterprise and incident_at",
+        )
     if incident_at.tzinfo is None:
         raise Problem(
             422,
@@ -55,6 +74,12 @@ async def review(
         )
     with answering(known_at):
         report = reads.review(enterprise, incident_at, scope=user.scope, known_at=known_at)
+    return _rendered(request, report, format, lang)
+
+
+def _rendered(
+    request: Request, report: dict[str, Any], format: ReviewFormat, lang: str | None
+) -> Response:
     chosen = lang or language(request)
     if format is ReviewFormat.HTML:
         return Response(to_html(report, chosen), media_type="text/html; charset=utf-8")
