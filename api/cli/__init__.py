@@ -18,6 +18,7 @@ from . import (
     demo_command,
     integrity_commands,
     plugins_command,
+    print_commands,
     projections_command,
     quarantine_command,
     service_commands,
@@ -85,6 +86,7 @@ app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷)."
 register_review(app)
 projections_command.register(app)
 quarantine_command.register(app)
+print_commands.register(app)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ class Access(Enum):
 
 
 CREATES = frozenset({"init", "import", "import-ledger", "demo", "serve"})
-STORELESS = frozenset({"template", "plugins", "verify-bundle", "keys", "witness"})
+STORELESS = frozenset({"template", "plugins", "verify-bundle", "verify-print", "keys", "witness"})
 READS = frozenset(
     {
         "verify",

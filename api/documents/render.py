@@ -1,0 +1,186 @@
+"""Printed documents as PDF (reportlab, CJK font embedded) and DOCX (python-docx).
+
+The layout follows the usual official form: the issuing department's name above the
+document's title, the document number, the content as labelled paragraphs, the issuer
+and the date at the bottom right, and in the bottom left the verification QR code
+(``seal``) with the event position, tree size and leaf hash printed beside it so that a
+person can read them without a phone. The font is read from a local file (Debian's
+fonts-wqy-microhei, or ``$LEDGER_CJK_FONT``) and subset-embedded in the PDF: nothing is
+fetched at run time.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import segno
+
+from ledger.errors import refuse
+
+from .content import DocumentContent
+from .seal import Seal
+
+FONT_ENV_VAR = "LEDGER_CJK_FONT"
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+FONT_NAME = "LedgerCJK"
+DOCX_FONT = "WenQuanYi Micro Hei"
+
+
+def font_file() -> Path:
+    """The CJK font to embed: ``$LEDGER_CJK_FONT`` or the first installed candidate."""
+    chosen = os.environ.get(FONT_ENV_VAR)
+    for candidate in ([chosen] if chosen else []) + list(FONT_CANDIDATES):
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise refuse(
+        "NO_CJK_FONT",
+        "font",
+        "未找到中文字体，请安装 fonts-wqy-microhei 或设置 LEDGER_CJK_FONT",
+        "no CJK font found: install fonts-wqy-microhei or set LEDGER_CJK_FONT",
+    )
+
+
+def qr_png(data: bytes, scale: int = 4) -> bytes:
+    """The seal as a QR code image (byte mode; error correction L — the paper is
+    verified from a print or a 300 dpi render, and the seal must fit)."""
+    out = io.BytesIO()
+    segno.make(data, error="l", micro=False, boost_error=True).save(
+        out, kind="png", scale=scale, border=4
+    )
+    return out.getvalue()
+
+
+def seal_caption(seal: Seal) -> list[str]:
+    """What a person can read beside the QR code: positions, tree, leaf hashes."""
+    lines = [f"账本核验：检查点 {seal.note.splitlines()[0]} · 树大小 {_tree_size(seal)}"]
+    for event in seal.events:
+        lines.append(f"记录位置 {event.header.seq} · 叶哈希 {event.leaf_hash.hex()[:32]}…")
+    lines.append("核验：ledger verify-print 本文件 --trusted-key 账本公钥")
+    return lines
+
+
+def _tree_size(seal: Seal) -> str:
+    lines = seal.note.splitlines()
+    return lines[1] if len(lines) > 1 else "?"
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_file()), subfontIndex=0))
+
+
+def write_pdf(path: Path, content: DocumentContent, seal: Seal | None) -> None:
+    """The document as an A4 PDF with the font embedded and the seal's QR code."""
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
+
+    _register_font()
+    body = ParagraphStyle(
+        "body", fontName=FONT_NAME, fontSize=12, leading=20, wordWrap="CJK", spaceAfter=6
+    )
+    heading = ParagraphStyle(
+        "title", parent=body, fontSize=22, leading=30, alignment=TA_CENTER, spaceAfter=4
+    )
+    issuer = ParagraphStyle("issuer", parent=body, fontSize=15, alignment=TA_CENTER)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
+    small = ParagraphStyle("small", parent=body, fontSize=7.5, leading=10, spaceAfter=0)
+
+    def p(text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    story: list[Flowable] = [p(content.issuer, issuer), p(content.title, heading)]
+    if content.number:
+        story.append(p(f"文书编号：{content.number}", ParagraphStyle("n", parent=right)))
+    story.append(Spacer(1, 4 * mm))
+    story += [p(f"{label}：{value}", body) for label, value in content.fields]
+    story.append(Spacer(1, 10 * mm))
+    story += [p(f"签发单位：{content.issuer}", right), p(f"日期：{content.issued_on}", right)]
+
+    width, height = A4
+    canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
+    canvas.setTitle(content.title)
+    canvas.setAuthor(content.issuer)
+    qr_size = 55 * mm
+    frame = Frame(20 * mm, 20 * mm + qr_size, width - 40 * mm, height - 40 * mm - qr_size)
+    frame.addFromList(story, canvas)
+    if seal is not None:
+        image = ImageReader(io.BytesIO(qr_png(seal.to_bytes())))
+        canvas.drawImage(image, 20 * mm, 15 * mm, qr_size, qr_size)
+        caption = Frame(
+            20 * mm + qr_size + 4 * mm, 15 * mm, width - 44 * mm - qr_size, qr_size, showBoundary=0
+        )
+        caption.addFromList([p(line, small) for line in seal_caption(seal)], canvas)
+    canvas.setFont(FONT_NAME, 8)
+    canvas.drawCentredString(width / 2, 8 * mm, "第 1 页 / 共 1 页")
+    canvas.showPage()
+    canvas.save()
+
+
+def write_docx(path: Path, content: DocumentContent, seal: Seal | None) -> None:
+    """The document as DOCX: the same lines and QR code, the CJK font named."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    normal = doc.styles["Normal"]
+    normal.font.name = DOCX_FONT
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
+    normal.font.size = Pt(12)
+
+    def line(text: str, size: int = 12, align: object = None, bold: bool = False) -> None:
+        para = doc.add_paragraph()
+        run = para.add_run(text)
+        run.font.size = Pt(size)
+        run.bold = bold
+        if align is not None:
+            para.alignment = align  # type: ignore[assignment]
+
+    line(content.issuer, 15, WD_ALIGN_PARAGRAPH.CENTER)
+    line(content.title, 22, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    if content.number:
+        line(f"文书编号：{content.number}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for label, value in content.fields:
+        line(f"{label}：{value}")
+    line(f"签发单位：{content.issuer}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    line(f"日期：{content.issued_on}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if seal is not None:
+        doc.add_picture(io.BytesIO(qr_png(seal.to_bytes(), scale=6)), width=Mm(45))
+        for text in seal_caption(seal):
+            line(text, 8)
+    doc.save(str(path))
+
+
+def write_document(path: Path, content: DocumentContent, seal: Seal | None) -> None:
+    """By the file's suffix: ``.pdf`` or ``.docx``."""
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        write_pdf(path, content, seal)
+    elif suffix == ".docx":
+        write_docx(path, content, seal)
+    else:
+        raise refuse(
+            "UNKNOWN_DOCUMENT_FORMAT",
+            "output",
+            "输出文件须为 .pdf 或 .docx",
+            "the output file must be .pdf or .docx",
+        )

@@ -1,0 +1,74 @@
+"""Reading a printed document back: its QR code from the rendered page image and its
+text, from a PDF (pypdfium2 renders the page at 300 dpi and extracts the text layer) or
+a DOCX (the embedded picture and the paragraphs). zxing-cpp decodes the QR code, so
+verification needs neither the database nor a network.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """What a file shows: the QR codes' texts found on it and its printed text."""
+
+    codes: tuple[bytes, ...]
+    text: str
+
+
+def decode_qr(image: Image.Image) -> list[bytes]:
+    """Every QR code's bytes on an image."""
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
+    return [bytes(r.bytes) for r in found]
+
+
+def scan_pdf(path: Path, dpi: int = 300) -> Scanned:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    codes: list[bytes] = []
+    texts: list[str] = []
+    try:
+        for page in pdf:
+            image = page.render(scale=dpi / 72).to_pil()
+            codes += decode_qr(image)
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return Scanned(tuple(codes), "\n".join(texts))
+
+
+def scan_docx(path: Path) -> Scanned:
+    from docx import Document
+
+    doc = Document(str(path))
+    codes: list[bytes] = []
+    for rel in doc.part.rels.values():
+        if "image" in rel.reltype:
+            codes += decode_qr(Image.open(io.BytesIO(rel.target_part.blob)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    return Scanned(tuple(codes), text)
+
+
+def scan(path: Path) -> Scanned:
+    """By the file's suffix: a PDF's pages or a DOCX's pictures and paragraphs; an image
+    (a photo or scan of the paper) gives its QR codes and no text."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return scan_pdf(path)
+    if suffix == ".docx":
+        return scan_docx(path)
+    with Image.open(path) as image:
+        return Scanned(tuple(decode_qr(image)), "")
