@@ -26,6 +26,7 @@ from .composition import Config, Ledger, open_ledger
 from .hot_reads import HotReads
 from .routes import (
     accidents,
+    api_docs,
     enforcement,
     hazards,
     integrity,
@@ -153,7 +154,10 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # offline pages instead: api.routes.api_docs
+        redoc_url=None,
     )
+    api_docs.install(app)
     if ledger is not None:
         app.state.services = Services.build(ledger, settings.config())
     problems.install(app)
