@@ -34,6 +34,9 @@ from .sealed import Sealed, Vault, vault_for
 
 if TYPE_CHECKING:
     from .application import HazardLedger
+    from .commands import RevealReporterIdentity
+    from .identity import Actor
+    from .scope import Scope
 
 
 class Channel(StrEnum):
@@ -321,3 +324,16 @@ def open_identity(ledger: HazardLedger, report: PublicReport) -> ReporterIdentit
     """The identity sealed in ``report`` (``SealedUnavailable`` once erased)."""
     assert report.identity is not None
     return ReporterIdentity.from_bytes(reporter_vault(ledger).open(report.identity))
+
+
+def reveal_identity(
+    ledger: HazardLedger, command: RevealReporterIdentity, actor: Actor, scope: Scope
+) -> ReporterIdentity:
+    """The one way to read a reporter's identity: the command is judged like any other
+    (permission, scope, the report's state) and the opening is recorded, in the same
+    unit of work that decrypts; if the identity cannot be opened, nothing is recorded."""
+    with ledger.batch() as work:
+        work.execute(command, actor, scope)
+        report = work.find(PublicReport, command.report_id)
+        assert report is not None
+        return open_identity(ledger, report)

@@ -34,7 +34,7 @@ from ledger.review.accident import accident_summary, review_of_accident, visible
 from ledger.review.report import build_review
 from ledger.scope import Scope
 
-from . import case_reads, enterprise_reads, record_reads
+from . import case_reads, enterprise_reads, public_reports, record_reads, risk_points
 from .queries import Page, ReadModels, RegisterFilter
 
 __all__ = ["Reads"]
@@ -311,6 +311,45 @@ class Reads:
             return m.measures(
                 region, scope=scope, status=status, valid_at=self._moment(known_at, valid_at)
             )
+
+    # ---- risk points and public reports ------------------------------------------------
+
+    def risk_points(
+        self,
+        region: str | None = None,
+        *,
+        scope: Scope,
+        level: str | None = None,
+        enterprise: str | None = None,
+        known_at: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Risk points by level (重大 first), each with its open hazards."""
+        with self.models(known_at) as m:
+            return risk_points.list_risk_points(
+                m, region, scope=scope, level=level, enterprise=enterprise
+            )
+
+    def risk_point(
+        self, risk_point_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        return risk_points.risk_point(self.ledger, risk_point_id, scope=scope, known_at=known_at)
+
+    def public_reports(
+        self,
+        region: str | None = None,
+        *,
+        scope: Scope,
+        status: str | None = None,
+        known_at: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Public reports in scope, without their reporters (officials only)."""
+        with self.models(known_at) as m:
+            return public_reports.list_public_reports(m, region, scope=scope, status=status)
+
+    def public_report(
+        self, report_id: UUID, *, scope: Scope, known_at: datetime | None = None
+    ) -> dict[str, Any]:
+        return public_reports.public_report(self.ledger, report_id, scope=scope, known_at=known_at)
 
     def monthly_report(
         self,

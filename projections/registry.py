@@ -10,12 +10,21 @@ from .base import Projection
 from .enforcement import EnforcementRecords
 from .measures import MeasuresList
 from .plugin_adapter import adapt
+from .public_reports import PublicReportsList
 from .register import HazardRegister
+from .risk_points import RiskPointsList
 from .statistics import SectorStatistics
 
 
 def builtin_projections() -> list[Projection]:
-    return [HazardRegister(), SectorStatistics(), EnforcementRecords(), MeasuresList()]
+    return [
+        HazardRegister(),
+        SectorStatistics(),
+        EnforcementRecords(),
+        MeasuresList(),
+        RiskPointsList(),
+        PublicReportsList(),
+    ]
 
 
 def all_projections(plugin_specs: Iterable[ReadModelSpec] = ()) -> list[Projection]:
