@@ -97,7 +97,7 @@ HAZARDS: dict[str, tuple[tuple[str, str], ...]] = {
 #: Criterion codes cited by the major hazards the generator grades (fixed codes of the
 #: sectors' official standards; see docs/criteria.md).
 MAJOR_CRITERIA = {
-    "fire": ("FIRE-D05", "FIRE-D06", "FIRE-D08"),
+    "fire": ("FIRE-5.2-c", "FIRE-5.2-d", "FIRE-5.5-d"),
     "chemicals": ("CHEM-20", "CHEM-12", "CHEM-15"),
     "special_equipment": ("SE-ELV-01", "SE-BLR-03", "SE-CRN-02"),
 }
@@ -109,6 +109,21 @@ DEVICE_CRITERION = {"elevator": "SE-ELV-01", "boiler": "SE-BLR-03", "crane": "SE
 
 PLAN = RectificationPlan(
     goal_and_tasks="彻底消除重大事故隐患，恢复安全生产条件",
+#: Fire is graded by GB 35181-2025 from 2025-11-01 and by the 2017 edition before: the
+#: same choices under the 2017 codes, and the factory's blocked exits under each edition
+#: (2025: no direct element covers a factory's exits, so six composite elements, 4.1 c).
+FIRE_2025_FROM = datetime(2025, 11, 1, tzinfo=timezone(timedelta(hours=8)))
+FIRE_2017_CRITERIA = ("FIRE-D05", "FIRE-D06", "FIRE-D08")
+FACTORY_FIRE_CRITERIA = (
+    "FIRE-4.1-c",
+    "FIRE-6.3.2",
+    "FIRE-6.3.5",
+    "FIRE-6.2.4",
+    "FIRE-6.4.5",
+    "FIRE-6.5.4",
+    "FIRE-6.6.7",
+)
+
     methods_and_measures="停用相关区域，按标准整改，整改后组织自查和专家评估",
     funds_and_materials="企业自筹整改资金，物资采购清单已落实",
     organisation_and_people="主要负责人牵头，安全管理人员具体负责",
@@ -535,6 +550,8 @@ class CountyYear:
         dept = self.dept(sector)
         days = rng.choice((7, 10, 15, 15, 30))
         deadline = assigned + timedelta(days=days)
+            if sector == "fire" and graded < FIRE_2025_FROM:
+                criteria = [FIRE_2017_CRITERIA[MAJOR_CRITERIA["fire"].index(criteria[0])]]
         assigned_at = assigned + timedelta(minutes=30)
         self.at(
             assigned_at,
@@ -835,7 +852,11 @@ class CountyYear:
         self.at(
             d(2, 20, 15),
             lambda: L.grade_hazard(
-                reporter, d(2, 20, 15), case_id, grade="major", criteria=["FIRE-D05"]
+                reporter,
+                d(2, 20, 15),
+                case_id,
+                grade="major",
+                criteria=["FIRE-D05"] if d(2, 20) < FIRE_2025_FROM else [*FACTORY_FIRE_CRITERIA],
             ),
         )
         self.at(

@@ -102,8 +102,8 @@ SECTOR = SectorSpec(
 )
 
 #: (keywords, criterion): a hazard description naming one of these matches the criterion.
-#: Both editions are listed; the core keeps only the codes in force on the business day,
-#: and ``ledger_suggest_criteria`` drops 2025 items of other kinds of premises.
+#: Both editions are listed; the core keeps only the citable codes in force on the business
+#: day, and ``ledger_suggest_criteria`` drops 2025 items of other kinds of premises.
 KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     # GB 35181-2017
     (("安全出口",), "FIRE-D05"),
@@ -130,15 +130,6 @@ KEYWORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("避难间",), "FIRE-5.3-c"),
     (("员工宿舍", "宿舍"), "FIRE-5.4-a"),
     (("易燃易爆",), "FIRE-5.5-d"),
-    (("消防车道", "登高操作场地"), "FIRE-6.1.1"),
-    (("防火门", "防火卷帘"), "FIRE-6.2.4"),
-    (("电动自行车",), "FIRE-6.2.3"),
-    (("安全出口",), "FIRE-6.3.2"),
-    (("应急照明", "疏散指示"), "FIRE-6.3.5"),
-    (("消火栓",), "FIRE-6.4.2"),
-    (("火灾自动报警",), "FIRE-6.4.5"),
-    (("烧蚀", "炭化", "熔融"), "FIRE-6.5.5"),
-    (("动火",), "FIRE-6.6.6"),
 )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.demo.generator import CountyYear, Planted
+from api.demo.generator import FACTORY_FIRE_CRITERIA, CountyYear, Planted
 from ledger.application import HazardLedger
 from ledger.hazard import Status
 
@@ -55,7 +55,7 @@ def test_calibrated_county_year_with_planted_irregularities(tmp_path: Path) -> N
         assert ledger.integrity.verify().ok
         # The self-verified closure: closed by the person who reported the rectification.
         fire = ledger.case(planted.fire_case_id)
-        assert fire.status is Status.CLOSED and fire.criteria == ("FIRE-D05",)
+        assert fire.status is Status.CLOSED and fire.criteria == FACTORY_FIRE_CRITERIA
         assert fire.closed_by == fire.rectification_reporter
         assert fire.verified_by != fire.rectification_reporter
         # The backdated entry: dated before the incident, recorded after it, justified.
@@ -98,6 +98,7 @@ def test_province_scale_runs_counties_side_by_side(tmp_path: Path) -> None:
         assert len(years) == 6
         regions = {y.county for y in years}
         assert regions == {"620826", "620802", "620821"}
+        # the planted fire of 2024 is graded by GB 35181-2017, in force then
         assert ledger.case(planted.fire_case_id).criteria == ("FIRE-D05",)
         assert sum(y.tally.hazards for y in years) >= 200
         assert ledger.integrity.verify().ok

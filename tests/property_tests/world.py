@@ -483,7 +483,7 @@ def write_history(ledger: HazardLedger, clock: Clock) -> History:
     assign(c1, 15)
     i3 = inspection("家具厂化学品", FACTORY, "chemicals", "unannounced")
     c4 = report("家具厂混存", FACTORY, "chemicals", inspection_id=i3)
-    grade(c3, major=True, criteria=("FIRE-D05",))
+    grade(c3, major=True, criteria=("FIRE-5.2-c",))
     assign(c3, 45)
     grade(c4)
     assign(c4, 7)  # never rectified: overdue from mid-March on
@@ -504,7 +504,7 @@ def write_history(ledger: HazardLedger, clock: Clock) -> History:
     c9 = report("商场灭火器", MALL, "fire", inspection_id=i4)
     rectified(c1)
     a1 = action("家具厂罚款", FACTORY, "fire", "penalty", (c3,), fine=20000)
-    grade(c6, major=True, criteria=("FIRE-D06",))
+    grade(c6, major=True, criteria=("FIRE-5.2-d",))
     assign(c6, 40)
     step("plan c6", lambda at: ledger.file_plan(owner(c6), at, c6, plan=PLAN))
     a2 = action("商场停工", MALL, "fire", "stop_work", (c6,))

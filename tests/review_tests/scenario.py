@@ -1,7 +1,8 @@
 """SCENARIOS.md scenario 4, "After the fire": the furniture factory's record.
 
 A fire breaks out on 1 May 2026 at 14:00. Before it: the blocked-exits hazard
-(FIRE-D05) found on 20 February, graded major, assigned with a 30-day deadline, listed,
+(six GB 35181-2025 composite elements, FIRE-4.1-c) found on 20 February, graded major,
+assigned with a 30-day deadline, listed,
 extended once, reported rectified on 25 April by a fire-department official on the
 factory's behalf and closed on 27 April by that same official; a warning letter in
 March; the principal person changed in March. After it: an inspection dated 28 April
@@ -21,6 +22,18 @@ from ledger.hazard import RectificationPlan
 from ledger.identity import Actor, Role
 
 from ..conftest import FakeClock
+
+#: The blocked exits of a furniture factory under GB 35181-2025 (in force on 20 February
+#: 2026): no direct element covers a factory's exits, so six composite elements (4.1 c).
+FACTORY_FIRE_CRITERIA = (
+    "FIRE-4.1-c",
+    "FIRE-6.3.2",
+    "FIRE-6.3.5",
+    "FIRE-6.2.4",
+    "FIRE-6.4.5",
+    "FIRE-6.5.4",
+    "FIRE-6.6.7",
+)
 
 CST = UTC  # times below are written in UTC for clarity of the two clocks
 FACTORY_CODE = make_credit_code("91620826MA71JJCP0")
@@ -121,8 +134,8 @@ def build(app: HazardLedger, clock: FakeClock) -> FactoryFire:
         now(at(2, 20, 12)),
         case_id,
         grade="major",
-        criteria=["FIRE-D05"],
-        catalogue_edition="GB 35181-2017",
+        criteria=list(FACTORY_FIRE_CRITERIA),
+        catalogue_edition="GB 35181-2025",
     )
     app.assign_rectification(
         FIRE_OFFICIAL,

@@ -1,6 +1,7 @@
 """SCENARIOS.md scenario 4, "After the fire", end to end on both stores.
 
-The review of the furniture factory at 1 May 2026 14:00 must list the FIRE-D05 hazard
+The review of the furniture factory at 1 May 2026 14:00 must list the blocked-exits
+hazard (FIRE-4.1-c)
 with its whole story, find exactly the self-verification and the inspection typed in
 after the fire, name the responsibility chain of that day, list the March warning
 letter, and carry a verified inclusion proof for every event it shows.
@@ -24,7 +25,7 @@ from ledger.scope import Scope
 
 from ..conftest import FakeClock
 from . import scenario
-from .scenario import FACTORY_CODE, INCIDENT_AT, FactoryFire
+from .scenario import FACTORY_CODE, FACTORY_FIRE_CRITERIA, INCIDENT_AT, FactoryFire
 
 runner = CliRunner()
 
@@ -46,7 +47,7 @@ def test_review_answers_every_question(ledger: HazardLedger, factory: FactoryFir
     assert hazard["found_at"].startswith("2026-02-20")
     assert hazard["found_by"] == scenario.FIRE_INSPECTOR.name
     assert hazard["known_before_incident"] is True
-    assert (hazard["grade"], hazard["criteria"]) == ("major", ["FIRE-D05"])
+    assert (hazard["grade"], hazard["criteria"]) == ("major", list(FACTORY_FIRE_CRITERIA))
 
     # Its state on the day, the assignment, the one extension, the listing.
     state = hazard["state_at_incident"]
@@ -146,7 +147,7 @@ def test_chinese_and_english_documents_carry_the_key_facts(
     for fact in (
         "事故责任倒查报告",
         "安全出口被成品家具堵塞",
-        "FIRE-D05",
+        "FIRE-4.1-c",
         "重大",
         "警示函",
         "静消警字〔2026〕第012号",
@@ -162,7 +163,7 @@ def test_chinese_and_english_documents_carry_the_key_facts(
     en = to_markdown(report, "en")
     for fact in (
         "Accountability review",
-        "FIRE-D05",
+        "FIRE-4.1-c",
         "major",
         "warning_letter",
         "reported the rectification on 2026-04-25 and closed it on 2026-04-27",

@@ -89,7 +89,7 @@ def seed(ledger: HazardLedger, clock: FakeClock) -> dict[str, Any]:
         source="routine_inspection",
     )
     clock.advance(hours=2)
-    ledger.grade_hazard(official, clock.now, case_id, grade="major", criteria=["FIRE-D05"])
+    ledger.grade_hazard(official, clock.now, case_id, grade="major", criteria=["FIRE-5.2-c"])
     clock.advance(days=1)
     ledger.assign_rectification(
         official,

@@ -30,7 +30,7 @@ def test_case_timeline_with_late_entry_highlighted(page: Any, site: Site) -> Non
     page.wait_for_selector("[data-testid=event] >> nth=2")
     assert page.locator("[data-testid=event]").count() == 3
     assert page.get_attribute("[data-testid=case-status]", "data-status") == "assigned"
-    assert "FIRE-D05" in page.inner_text("[data-testid=case-state]")
+    assert "FIRE-5.2-c" in page.inner_text("[data-testid=case-state]")
     screenshot(page, "case")
 
 
@@ -91,7 +91,7 @@ def test_accountability_review_on_screen(page: Any, site: Site) -> None:
     body.wait_for()
     text = body.inner_text()
     assert "静宁县某家具厂" in text
-    assert "FIRE-D05" in text
+    assert "FIRE-5.2-c" in text
     screenshot(page, "review")
 
 
