@@ -31,10 +31,12 @@ from .routes import (
     hazards,
     integrity,
     labels,
+    public_reports,
     readmodels,
     register_export,
     registry,
     review,
+    risk,
     sectors,
     system,
     users,
@@ -178,6 +180,8 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         register_export,
         sectors,
         users,
+        risk,
+        public_reports,
     ):
         app.include_router(module.router)
     web.mount(app)

@@ -76,6 +76,8 @@ def requests_for(route: str, history: History) -> list[Request]:
             for b in ("region", "department")
         ],
         "/measures": [{"region": r} for r in REGIONS],
+        "/risk-points": [{"region": r} for r in REGIONS],
+        "/public-reports": [{"region": r} for r in REGIONS],
     }
     return [Request(route, route, params) for params in grid[route]]
 
