@@ -37,6 +37,7 @@ def register(app: typer.Typer) -> None:
         from api.demo.generator import COUNTY, CST, CountyYear, province
         from api.labels import labels
         from api.users import User
+        from ledger.accident import LEVEL_ZH
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
@@ -148,6 +149,9 @@ def register(app: typer.Typer) -> None:
                 ranking = models.ranking(
                     COUNTY, month, scope=everything, by="department", valid_at=clock()
                 )
+                townships = models.ranking(
+                    COUNTY, month, scope=everything, by="township", valid_at=clock()
+                )
             finally:
                 models.close()
             typer.echo("")
@@ -160,6 +164,11 @@ def register(app: typer.Typer) -> None:
             typer.echo("Ranking of departments:" if en else "部门动态评价排名：")
             for row in ranking[:6]:
                 typer.echo(f"  {row['rank']}. {row['unit']}  {row['index']:.2f}")
+            typer.echo("Ranking of townships:" if en else "乡镇（街道）动态评价排名：")
+            for row in townships[:6]:
+                typer.echo(
+                    f"  {row['rank']}. {row['unit_name'] or row['unit']}  {row['index']:.2f}"
+                )
 
             review: dict[str, Any] = build_review(
                 ledger, planted.factory_code, planted.incident_at, scope=Scope.everything()
@@ -169,6 +178,20 @@ def register(app: typer.Typer) -> None:
                 f"{'Accountability review' if en else '事故责任倒查'}：{planted.factory_name} "
                 f"{planted.incident_at:%Y-%m-%d %H:%M}"
             )
+            accident = _accident(ledger, planted.accident_id)
+            if accident is not None:
+                level = accident.level.value if en else LEVEL_ZH[accident.level]
+                typer.echo(
+                    f"  {'Accident' if en else '事故'}：{level}，"
+                    f"{'deaths' if en else '死亡'} {accident.deaths}，"
+                    f"{'serious injuries' if en else '重伤'} {accident.serious_injuries}，"
+                    f"{'direct loss (yuan)' if en else '直接经济损失（元）'} {accident.direct_loss}"
+                )
+            for link in review["responsibility_chain"]:
+                if link["link"] == "government_leader" and link["holder"]:
+                    typer.echo(
+                        f"  {link['organisation']} {link['title']}：{link['holder']['name']}"
+                    )
             for finding in review["findings"]:
                 message = finding["message_en"] if en else finding["message_zh"]
                 typer.echo(f"  [{finding['rule']}] {message}")
@@ -204,9 +227,26 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(
             ("Review from the command line: " if en else "命令行倒查：")
-            + f"cd {where} && ledger review --enterprise {planted.factory_code} "
-            f"--incident-at {planted.incident_at.isoformat()}"
+            + f"cd {where} && ledger review "
+            + (
+                f"--accident {planted.accident_id}"
+                if accident is not None
+                else f"--enterprise {planted.factory_code} "
+                f"--incident-at {planted.incident_at.isoformat()}"
+            )
         )
+
+
+def _accident(ledger: Any, accident_id: Any) -> Any:
+    """The planted accident, if the demo ran far enough to record it."""
+    from ledger.errors import NotFound
+
+    if accident_id is None:
+        return None
+    try:
+        return ledger.accident(accident_id)
+    except NotFound:
+        return None
 
 
 def _no_user(ledger: Any) -> bool:

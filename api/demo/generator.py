@@ -26,8 +26,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID, uuid5
 
+from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
+from ledger.division_lists import TOWNSHIPS as DIVISION_TOWNSHIPS
 from ledger.enterprise import Person
 from ledger.errors import RuleViolated
 from ledger.hazard import RectificationPlan
@@ -46,6 +48,9 @@ SURNAMES = (
 )
 GIVEN = "建国明华伟强军平芳敏静丽娟勇杰涛磊超鹏辉斌宇浩凯峰刚亮红霞燕玲桂英秀兰志强海波国庆文博"
 TOWNSHIPS = ("城关镇", "威戎镇", "界石铺镇", "八里镇", "李店镇", "治平镇", "仁大镇", "甘沟镇")
+#: Hand-overs of the township leaders' posts in the demo year (month, day): 城关镇's before
+#: the factory fire of 1 May, 甘沟镇's after it (so the review's answer depends on the day).
+TOWNSHIP_HANDOVERS = {"城关镇": (4, 10), "甘沟镇": (6, 15), "威戎镇": (7, 6)}
 
 # sector: (competent department, enterprise kinds, share of hazards)
 SECTORS: dict[str, tuple[str, tuple[str, ...], float]] = {
@@ -144,6 +149,7 @@ class Planted:
     vacuous_closure_case_id: UUID
     shop_code: str
     shop_name: str
+    accident_id: UUID | None = None
 
 
 @dataclass
@@ -236,6 +242,14 @@ class CountyYear:
 
     # ---- people and posts ---------------------------------------------------------------
 
+    def place(self, township: str) -> str:
+        """The division code of ``township`` in this county: its 9-digit code where the
+        county's division list is installed (静宁县), else the county's own code."""
+        for code, name in DIVISION_TOWNSHIPS.items():
+            if code.startswith(self.county) and name == township:
+                return code
+        return self.county
+
     def dept(self, sector: str) -> str:
         """The county's competent department for ``sector``."""
         return SECTORS[sector][0].replace(COUNTY_NAME, self.county_name)
@@ -300,6 +314,34 @@ class CountyYear:
                     holder=Person(f"leader-{n}", n),
                 ),
             )
+
+    def _township_posts(self) -> None:
+        """Each township's leader in charge (乡镇分管安全生产负责人), a post of its own;
+        some change hands during the year. Its own random stream, so the rest of the
+        year is the same with or without it."""
+        rng = random.Random(f"{self.county}/{self.year}/township-posts")
+        for town in TOWNSHIPS:
+            region = self.place(town)
+            if region == self.county:
+                return  # no division list for this county: no township posts
+            holders = [(self.start, _name(rng))]
+            if town in TOWNSHIP_HANDOVERS:
+                month, day = TOWNSHIP_HANDOVERS[town]
+                holders.append((datetime(self.year, month, day, 9, 0, tzinfo=CST), _name(rng)))
+            for when, name in holders:
+                self.at(
+                    when,
+                    lambda w=when, n=name, r=region, t=town: self.ledger.assign_responsibility(  # type: ignore[misc]  # defaults bind the loop values
+                        self.office,
+                        w,
+                        duty=Duty.GOVERNMENT_LEADER,
+                        region_code=r,
+                        sector="",
+                        organisation=f"{self.county_name}{t}人民政府",
+                        title="分管安全生产副镇长",
+                        holder=Person(f"leader-{r}-{n}", n),
+                    ),
+                )
 
     def _measures(self) -> None:
         items = (
@@ -374,7 +416,7 @@ class CountyYear:
                             w,
                             credit_code=c,
                             name=n,
-                            region_code=self.county,
+                            region_code=self.place(t),
                             sectors=[s],
                             principal=p,
                             address=f"甘肃省平凉市{self.county_name}{t}",
@@ -806,7 +848,7 @@ class CountyYear:
                 d(1, 5),
                 credit_code=code,
                 name=name,
-                region_code=self.county,
+                region_code=self.place("城关镇"),
                 sectors=["fire"],
                 principal=Person("pp-fire-factory", "马兴达"),
                 address=f"甘肃省平凉市{self.county_name}城关镇工业园区",
@@ -946,7 +988,7 @@ class CountyYear:
                 d(1, 6),
                 credit_code=shop_code,
                 name=shop_name,
-                region_code=self.county,
+                region_code=self.place("城关镇"),
                 sectors=["fire"],
                 principal=Person("pp-shop", "周惠民"),
             ),
@@ -992,13 +1034,44 @@ class CountyYear:
             ),
         )
         self.at(d(3, 10, 11), lambda: L.close_hazard(verifier, d(3, 10, 11), vacuous))
-        return Planted(code, name, d(5, 1, 14), case_id, late_insp, vacuous, shop_code, shop_name)
+        # The fire itself, reported by the fire department that evening (事故快报).
+        accident_id = self._new_id("incident-accident")
+        self.at(
+            d(5, 1, 14),
+            lambda: L.execute(
+                c.RecordAccident(
+                    occurred_at=d(5, 1, 14),
+                    enterprise_code=code,
+                    sector="fire",
+                    place="成品仓库",
+                    description="成品仓库起火，安全出口被堵，2名工人疏散受阻受伤，1人经抢救无效死亡",
+                    deaths=1,
+                    serious_injuries=2,
+                    direct_loss=Decimal("1860000.00"),
+                    accident_id=accident_id,
+                ),
+                reporter,
+            ),
+            recorded=d(5, 1, 19),
+        )
+        return Planted(
+            code,
+            name,
+            d(5, 1, 14),
+            case_id,
+            late_insp,
+            vacuous,
+            shop_code,
+            shop_name,
+            accident_id,
+        )
 
     # ---- the whole year ----------------------------------------------------------------
 
     def plan(self) -> Planted | None:
         """Schedule the year (nothing is recorded yet)."""
         self._posts()
+        self._township_posts()
         self._measures()
         planted = self._incident() if self.plant_incident else None
         by_sector = self._enterprises()
