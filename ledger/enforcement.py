@@ -33,6 +33,7 @@ class ActionKind(StrEnum):
     BAN = "ban"  # 取缔
     SEAL_UP = "seal_up"  # 查封扣押、停电停水
     POLICE_TRANSFER = "police_transfer"  # 移送公安机关（行刑衔接）
+    INSPECTION_NOTICE = "inspection_notice"  # 现场检查通知（书）
 
 
 KIND_ZH = {
@@ -49,6 +50,7 @@ KIND_ZH = {
     ActionKind.BAN: "取缔",
     ActionKind.SEAL_UP: "查封扣押/停电停水",
     ActionKind.POLICE_TRANSFER: "移送公安机关",
+    ActionKind.INSPECTION_NOTICE: "现场检查通知",
 }
 
 #: Actions whose effect lasts until lifted: work must not go on meanwhile.

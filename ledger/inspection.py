@@ -26,6 +26,7 @@ class InspectionType(StrEnum):
     GRID_PATROL = "grid_patrol"  # 网格巡查
     COUNTY_VERIFICATION = "county_verification"  # 县级核查
     RE_INSPECTION = "re_inspection"  # 复查
+    GUIDANCE = "guidance"  # 帮扶指导 (a visit to help, counted apart from enforcement)
 
 
 class Inspection(LedgerAggregate):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +35,7 @@ from ledger.review.report import build_review
 from ledger.scope import Scope
 
 from . import case_reads, enterprise_reads, public_reports, record_reads, risk_points
+from .campaign import Ask, Period, campaign_table
 from .queries import Page, ReadModels, RegisterFilter
 
 __all__ = ["Reads"]
@@ -364,6 +365,34 @@ class Reads:
             return m.monthly_report(
                 region, month, scope=scope, valid_at=self._moment(known_at, valid_at)
             )
+
+    def campaign(
+        self,
+        table: str,
+        region: str | None,
+        period: Period,
+        *,
+        scope: Scope,
+        since: date | None = None,
+        source: str | None = None,
+        baseline_years: int = 0,
+        known_at: datetime | None = None,
+        valid_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """One of the campaign's tables (``projections.campaign.TABLES``) for ``period``,
+        with cumulative figures from ``since`` when given."""
+        moment = self._moment(known_at, valid_at)
+        with self.models(known_at) as m:
+            ask = Ask(
+                scope=scope,
+                region=region or "",
+                period=period,
+                since=since,
+                source=source,
+                moment=m.moment(moment),
+                baseline_years=baseline_years,
+            )
+            return campaign_table(m, table, ask)
 
     def statistics(
         self,

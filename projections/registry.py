@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from ledger.read_model_spec import ReadModelSpec
 
 from .base import Projection
+from .campaign import CampaignFacts
 from .enforcement import EnforcementRecords
 from .measures import MeasuresList
 from .plugin_adapter import adapt
@@ -24,6 +25,7 @@ def builtin_projections() -> list[Projection]:
         MeasuresList(),
         RiskPointsList(),
         PublicReportsList(),
+        CampaignFacts(),
     ]
 
 

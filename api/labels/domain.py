@@ -90,6 +90,7 @@ INSPECTION_TYPE = _pairs(
         InspectionType.GRID_PATROL: "网格巡查",
         InspectionType.COUNTY_VERIFICATION: "县级核查",
         InspectionType.RE_INSPECTION: "复查",
+        InspectionType.GUIDANCE: "帮扶指导",
     },
     {
         InspectionType.ROUTINE: "routine inspection",
@@ -101,6 +102,7 @@ INSPECTION_TYPE = _pairs(
         InspectionType.GRID_PATROL: "grid patrol",
         InspectionType.COUNTY_VERIFICATION: "county verification check",
         InspectionType.RE_INSPECTION: "re-inspection",
+        InspectionType.GUIDANCE: "guidance visit",
     },
 )
 
@@ -120,6 +122,7 @@ KIND = _pairs(
         ActionKind.BAN: "ban of illegal operation",
         ActionKind.SEAL_UP: "seal-up or power/water cut-off",
         ActionKind.POLICE_TRANSFER: "transfer to the police",
+        ActionKind.INSPECTION_NOTICE: "on-site inspection notice",
     },
 )
 

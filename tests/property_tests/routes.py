@@ -126,6 +126,10 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/me"): "the caller's own account",
     ("GET", "/plugins"): "installed sector plugins and catalogues: public reference data",
     ("GET", "/labels"): "the label catalogue: public reference data, no ledger content",
+    ("POST", "/evidence"): "stores a file and records no event; the command citing it is checked",
+    ("GET", "/evidence/{sha256}"): "names a file hash, seen through its citing cases' scope "
+    "(tests/evidence_tests: out of scope answered exactly like an unknown hash)",
+    ("GET", "/evidence/{sha256}/page"): "as /evidence/{sha256}, a smaller photo",
     ("GET", "/checkpoints"): "signed tree heads are published on purpose (transparency log)",
     ("GET", "/checkpoints/latest"): "the published tree head",
     ("GET", "/checkpoint"): "the published tree head (C2SP text form)",

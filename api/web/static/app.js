@@ -277,12 +277,12 @@ async function measuresView() {
     const rows = page.items || page;
     $("#ms").innerHTML = table(rows, [
       { key: "title", label: fieldLabel("title") },
-      { key: "category", label: fieldLabel("category"), render: (r) => esc(r.category === "campaign_task" ? "专项整治任务" : "制度措施") },
+      { key: "category", label: fieldLabel("category"), render: (r) => esc(Labels.of("measure_category", r.category)) },
       { key: "owner_department", label: fieldLabel("owner_department") },
       { key: "region_code", label: t("region") },
       { key: "due", label: fieldLabel("due"), render: (r) => esc(fmtTime(r.due)) },
       { key: "timetable", label: fieldLabel("timetable") },
-      { key: "status", label: fieldLabel("status"), render: (r) => esc(Labels.of("status", r.status)) },
+      { key: "status", label: fieldLabel("status"), render: (r) => esc(Labels.of("measure_status", r.status)) },
     ], { testid: "measures" });
   } catch (err) { $("#ms").innerHTML = failure(err); }
 }
@@ -442,7 +442,7 @@ async function caseView(id) {
     const actions = await api(`/hazards/${id}/actions`);
     $("#actions").innerHTML = table(actions, [{ key: "document_number", label: "文书编号" },
       { key: "kind", label: "文书种类", render: (r) => esc(Labels.of("kind", r.kind)) },
-      { key: "status", label: t("status"), render: (r) => esc(Labels.of("status", r.status)) },
+      { key: "status", label: t("status"), render: (r) => esc(Labels.of("action_status", r.status)) },
       { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) }]);
   } catch (err) { $("#actions").innerHTML = failure(err); }
   try {

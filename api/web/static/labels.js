@@ -10,9 +10,10 @@
 
 const FALLBACK = {
   status: { reported: "待定级", graded: "待处置", assigned: "限期整改中",
-    rectification_reported: "待复查", verified: "待销号", closed: "已销号", reopened: "已重新打开",
-    issued: "已下达", executed: "已执行", lifted: "已解除", revoked: "已撤销",
-    open: "推进中", completed: "已完成" },
+    rectification_reported: "待复查", verified: "待销号", closed: "已销号", reopened: "已重新打开" },
+  action_status: { issued: "已下达", executed: "已执行", lifted: "已解除", revoked: "已撤销" },
+  measure_status: { planned: "未开始", in_progress: "推进中", open: "推进中", completed: "已完成" },
+  measure_category: { institutional_measure: "制度措施", campaign_task: "专项整治任务" },
   grade: { general: "一般事故隐患", major: "重大事故隐患" },
   source: { self_inspection: "企业自查", grid_patrol: "属地网格排查",
     county_verification: "县级核查", expert_diagnosis: "专家会诊",
