@@ -29,7 +29,7 @@ from ledger.hazard import HazardCase, Source
 from ledger.inspection import Inspection, InspectionType
 from ledger.scope import Scope
 
-from .base import CHINA_TIME, Projection, Row, Rows, Table, ts
+from .base import CHINA_TIME, Projection, Rows, Table, ts
 from .queries import ReadModels, change, checked_region, officials_only, rate, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -532,9 +532,7 @@ def _enforcement(q: _Query, period: Period) -> Built:
     select: list[str] = []
     for kind in KIND_COLUMNS:
         select.append(f"SUM(CASE WHEN kind = '{kind.value}' THEN 1 ELSE 0 END)")
-        select.append(
-            f"COUNT(DISTINCT CASE WHEN kind = '{kind.value}' THEN enterprise_code END)"
-        )
+        select.append(f"COUNT(DISTINCT CASE WHEN kind = '{kind.value}' THEN enterprise_code END)")
     discipline = ", ".join(f"'{k.value}'" for k in DISCIPLINE_KINDS)
     select += [
         f"COUNT(DISTINCT CASE WHEN kind = '{ActionKind.PENALTY.value}' AND fine_fen > 0 "
