@@ -26,7 +26,7 @@ import base64
 import os
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,6 +88,9 @@ class Vault:
         self.sealing_topic = sealing_topic
         self.erasing_topic = erasing_topic
         self._pending: dict[UUID, bytes] = {}
+        #: Where data keys and nonces come from. A generator that must replay the same
+        #: history byte for byte (the demo county) gives a seeded source; nothing else may.
+        self.random_bytes: Callable[[int], bytes] = os.urandom
         self._lock = threading.Lock()
         prefix = f'"{store_tables.store.schema}".' if store_tables.postgres else ""
         self.table = f"{prefix}sealed_keys"
@@ -123,9 +126,9 @@ class Vault:
 
     def seal(self, key_id: UUID, plaintext: bytes) -> Sealed:
         """Encrypt ``plaintext`` under a new data key for record ``key_id``."""
-        data_key = AESGCM.generate_key(bit_length=256)
+        data_key = self.random_bytes(32)
         aad = key_id.bytes
-        nonce = os.urandom(_NONCE_BYTES)
+        nonce = self.random_bytes(_NONCE_BYTES)
         ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, aad)
         wrap_nonce = os.urandom(_NONCE_BYTES)
         wrapped = wrap_nonce + AESGCM(self._master(create=True)).encrypt(wrap_nonce, data_key, aad)

@@ -34,6 +34,7 @@ from ledger.enterprise import Person
 from ledger.errors import RuleViolated
 from ledger.hazard import RectificationPlan
 from ledger.identity import Actor, Role
+from ledger.public_report import reporter_vault
 from ledger.responsibility import Duty
 
 CST = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -1066,6 +1067,115 @@ class CountyYear:
             accident_id,
         )
 
+    # ---- risk points and public reports ------------------------------------------------
+
+    def _risk_and_public_reports(self, by_sector: dict[str, list[tuple[str, str]]]) -> None:
+        """A major risk point with an open hazard that cites its failed control; one public
+        report found unfounded and one founded (which opens its case) and rewarded."""
+        official = self.officials["city_gas"][0]
+        # Same seed, same bytes: the sealed reporters too (a demo's identities are made up).
+        reporter_vault(self.ledger).random_bytes = random.Random(self.rng.random()).randbytes
+        code, name = by_sector["city_gas"][0]
+        other_code, other_name = by_sector["city_gas"][-1]
+
+        def d(m: int, day: int, h: int = 10) -> datetime:
+            return datetime(self.year, m, day, h, 0, tzinfo=CST)
+
+        def step(command: c.Command) -> None:
+            self.at(command.occurred_at, lambda: self.ledger.execute(command, official))
+
+        point_id, cited_case = self._new_id("risk-point"), self._new_id("risk-case")
+        step(
+            c.RegisterRiskPoint(
+                occurred_at=d(3, 2),
+                enterprise_code=code,
+                sector="city_gas",
+                name="液化石油气储瓶间",
+                location="储瓶间",
+                level="major",
+                controls=("可燃气体泄漏报警并联动切断", "每日两次巡检并记录", "储瓶不超过两瓶"),
+                hazard_source_level=4,
+                responsible_principal=Person("rp-1", "主要负责人" + name[:2]),
+                responsible_technical=Person("rp-2", "技术负责人" + name[:2]),
+                responsible_operational=Person("rp-3", "操作负责人" + name[:2]),
+                risk_point_id=point_id,
+            )
+        )
+        step(
+            c.ReportHazard(
+                occurred_at=d(4, 8),
+                enterprise_code=code,
+                sector="city_gas",
+                location="储瓶间",
+                description="泄漏报警器损坏未修复，联动切断失效",
+                source="routine_inspection",
+                found_by=official.name,
+                details=self._details("city_gas", name, "储瓶间"),
+                case_id=cited_case,
+            )
+        )
+        step(
+            c.CiteFailedControl(
+                occurred_at=d(4, 8, 11), risk_point_id=point_id, control_id="C1", case_id=cited_case
+            )
+        )
+        step(c.GradeHazard(occurred_at=d(4, 8, 12), case_id=cited_case, grade="general"))
+
+        for n, (target, target_name, founded) in enumerate(
+            ((other_code, other_name, False), (code, name, True)), 1
+        ):
+            report_id = self._new_id("public-report")
+            start = d(3 + n, 15)
+            step(
+                c.ReceivePublicReport(
+                    occurred_at=start,
+                    enterprise_code=target,
+                    sector="city_gas",
+                    channel="hotline",
+                    content=f"12350举报：{target_name}夜间违规储存液化气，气味明显",
+                    reporter_name=f"举报人{n}",
+                    reporter_phone=f"1390933{n:04d}",
+                    report_id=report_id,
+                )
+            )
+            checked = start + timedelta(days=2)
+            step(
+                c.VerifyPublicReport(
+                    occurred_at=checked,
+                    report_id=report_id,
+                    findings="现场检查发现超量储瓶" if founded else "现场检查未发现储瓶",
+                )
+            )
+            concluded = checked + timedelta(hours=2)
+            if not founded:
+                step(
+                    c.FindReportUnfounded(
+                        occurred_at=concluded,
+                        report_id=report_id,
+                        reasons="现场未发现液化气钢瓶，该单位已改用管道天然气，举报不属实",
+                    )
+                )
+                continue
+            step(
+                c.FindReportFounded(
+                    occurred_at=concluded,
+                    report_id=report_id,
+                    reasons="现场存放液化气钢瓶6瓶，超过规定，举报属实",
+                    location="后厨",
+                    description="超量储存液化石油气钢瓶",
+                    found_by=official.name,
+                    details=self._details("city_gas", target_name, "后厨"),
+                    case_id=self._new_id("public-report-case"),
+                )
+            )
+            step(
+                c.RewardReporter(
+                    occurred_at=concluded + timedelta(days=10),
+                    report_id=report_id,
+                    amount=Decimal("2000"),
+                )
+            )
+
     # ---- the whole year ----------------------------------------------------------------
 
     def plan(self) -> Planted | None:
@@ -1075,6 +1185,7 @@ class CountyYear:
         self._measures()
         planted = self._incident() if self.plant_incident else None
         by_sector = self._enterprises()
+        self._risk_and_public_reports(by_sector)
         rng = self.rng
         weeks = 51
         per_week = self.target_hazards / weeks
