@@ -91,7 +91,7 @@ def test_case_show_at_both_clocks(store_url: str, ledger: HazardLedger, clock: F
     assert both["case"]["status"] == "assigned" and both["case"]["overdue"] is True
     assert [r["event"] for r in both["history"]] == ["Reported", "Graded", "Assigned"]
     text = runner.invoke(cli, ["--store", store_url, "case", "show", str(case_id)])
-    assert "[补录/late 16d]" in text.stdout
+    assert "[补录：晚 16 天]" in text.stdout
     before = runner.invoke(
         cli,
         [
@@ -139,4 +139,4 @@ def test_enterprise_show_at_both_clocks(
     )
     assert before.exit_code == 3
     text = runner.invoke(cli, ["--store", store_url, "enterprise", "show", RESTAURANT_CODE])
-    assert "[补录/late]" in text.stdout and "待复查" in text.stdout
+    assert "[补录]" in text.stdout and "待复查" in text.stdout
