@@ -323,6 +323,25 @@ def _complete_measure(command: c.CompleteMeasure, work: Work, ctx: Context) -> C
     return (measure,)
 
 
+@handles(c.RecordAccident)
+def _record_accident(command: c.RecordAccident, work: Work, ctx: Context) -> Changed:
+    enterprise = _enterprise(work, command.enterprise_code)
+    return (
+        Accident.record(
+            ctx,
+            enterprise_code=command.enterprise_code,
+            region_code=enterprise.region_code,
+            sector=command.sector,
+            place=command.place,
+            description=command.description,
+            deaths=command.deaths,
+            serious_injuries=command.serious_injuries,
+            direct_loss=command.direct_loss,
+            accident_id=command.accident_id,
+        ),
+    )
+
+
 # ---- risk points (双重预防) ------------------------------------------------------------------
 
 
@@ -349,26 +368,6 @@ def _register_risk_point(command: c.RegisterRiskPoint, work: Work, ctx: Context)
             ctx,
             enterprise_code=command.enterprise_code,
             region_code=enterprise.region_code,
-
-@handles(c.RecordAccident)
-def _record_accident(command: c.RecordAccident, work: Work, ctx: Context) -> Changed:
-    enterprise = _enterprise(work, command.enterprise_code)
-    return (
-        Accident.record(
-            ctx,
-            enterprise_code=command.enterprise_code,
-            region_code=enterprise.region_code,
-            sector=command.sector,
-            place=command.place,
-            description=command.description,
-            deaths=command.deaths,
-            serious_injuries=command.serious_injuries,
-            direct_loss=command.direct_loss,
-            accident_id=command.accident_id,
-        ),
-    )
-
-
             sector=command.sector,
             name=command.name,
             location=command.location,
