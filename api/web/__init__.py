@@ -24,6 +24,13 @@ async def home() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
+@router.get("/field")
+async def field() -> FileResponse:
+    """The inspector's page for a phone: today's inspections, quick hazard entry with the
+    camera, submissions kept on the phone and retried until the service answers."""
+    return FileResponse(STATIC / "field.html", media_type="text/html; charset=utf-8")
+
+
 def mount(app: FastAPI) -> None:
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -140,6 +140,7 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("POST", "/users"): "creates an account, records no event; administrators only",
     ("POST", "/users/{username}/revoke"): "account token management; administrators only",
     ("POST", "/users/{username}/reissue"): "account token management; administrators only",
+    ("GET", "/field"): "the static phone page (it calls the routes above)",
     ("GET", "/risk-points/{risk_point_id}"): _RISK_AND_REPORTS,
     ("POST", "/risk-points"): _RISK_AND_REPORTS,
     ("POST", "/risk-points/{risk_point_id}/reassess"): _RISK_AND_REPORTS,

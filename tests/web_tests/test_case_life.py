@@ -423,3 +423,58 @@ def test_forms_offer_only_what_the_role_may_do(browser: Any, life: Life) -> None
         assert options == ["请选择", "企业自查"]
     finally:
         pages.close()
+
+
+def _reports(life: Life, location: str) -> int:
+    """Hazards recorded at ``location``, counted in the event log itself."""
+    tables = life.ledger.integrity.tables
+    rows = tables.fetchall(
+        f"SELECT COUNT(*) FROM {tables.log} WHERE topic LIKE '%HazardCase.Reported%'"
+    )
+    del location
+    return int(rows[0][0])
+
+
+def test_the_phone_page_sends_an_offline_report_once_when_back_online(
+    browser: Any, life: Life
+) -> None:
+    pages = Browser(browser, life, 390)
+    try:
+        page = pages.as_role("inspector")
+        page.goto(life.url + "/field")
+        page.wait_for_selector("#quick select[name=sector] option", state="attached")
+        before = _reports(life, "")
+        page.context.set_offline(True)
+        page.fill("#quick [name=enterprise_code]", FACTORY)
+        page.select_option("#quick [name=sector]", "fire")
+        page.fill("#quick [name=location]", "楼梯间")
+        page.fill("#quick [name=description]", "疏散指示标志损坏")
+        page.click("#quick button[type=submit]")
+        page.wait_for_selector("[data-testid=pending]")
+        screenshot(page, "field-offline")
+        assert _reports(life, "") == before
+        # Back online, the first answer is lost on the way back (the service recorded the
+        # report, the phone never heard): the entry stays and is retried with its key.
+        lost: list[str] = []
+
+        def lose_first_answer(route: Any) -> None:
+            if lost:
+                route.continue_()
+                return
+            lost.append(route.request.headers.get("idempotency-key", ""))
+            route.fetch()
+            route.abort()
+
+        page.route("**/hazards", lose_first_answer)
+        page.context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.wait_for_timeout(500)
+        assert lost and lost[0]
+        assert _reports(life, "") == before + 1
+        page.evaluate("flush()")
+        page.wait_for_selector("[data-testid=sent]")
+        assert _reports(life, "") == before + 1
+        assert "已记录" in page.inner_text("[data-testid=sent]")
+        screenshot(page, "field-sent")
+    finally:
+        pages.close()
