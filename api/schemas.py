@@ -115,6 +115,9 @@ class GradeHazard(Versioned):
     grade: Grade
     criteria: list[str] = Field(default_factory=list, max_length=50)
     catalogue_edition: str | None = Field(None, max_length=64)
+    category: str | None = Field(
+        None, max_length=32, description="一般隐患类别（行业声明的代码，如 GAS-G02）"
+    )
 
 
 class RectifyOnSpot(Versioned):
@@ -190,6 +193,8 @@ class IssueAction(Timed):
     case_ids: list[UUID] = Field(default_factory=list, max_length=100)
     fine_amount: Decimal | None = Field(None, ge=0, le=Decimal("100000000"), decimal_places=2)
     description: str = Field("", max_length=5000)
+    device_code: str = Field("", max_length=64, description="责令停止使用的设备（注册代码）")
+    site_part: str = Field("", max_length=200, description="责令停工的场所部位")
 
 
 class ExecuteAction(Versioned):
@@ -199,6 +204,12 @@ class ExecuteAction(Versioned):
 
 class EndAction(Versioned):
     reason: str = Field(max_length=2000)
+
+
+class RecordObservedActivity(Versioned):
+    description: str = Field(max_length=5000, description="检查发现被停对象仍在运行的情况")
+    inspection_id: UUID | None = Field(None, description="发现该情况的检查")
+    evidence: list[str] = Field(default_factory=list, max_length=100)
 
 
 class CommandResult(BaseModel):

@@ -366,6 +366,7 @@ class HazardLedger(Application[UUID]):
         catalogue_edition: str | None = None,
         expected_version: int | None = None,
         justification: str | None = None,
+        category: str | None = None,
     ) -> int:
         return self._step(
             c.GradeHazard(
@@ -376,6 +377,7 @@ class HazardLedger(Application[UUID]):
                 grade=grade,
                 criteria=tuple(criteria),
                 catalogue_edition=catalogue_edition,
+                category=category,
             ),
             actor,
         )
@@ -687,6 +689,8 @@ class HazardLedger(Application[UUID]):
         description: str = "",
         action_id: UUID | None = None,
         justification: str | None = None,
+        device_code: str = "",
+        site_part: str = "",
     ) -> UUID:
         command = c.IssueAction(
             occurred_at=occurred_at,
@@ -701,6 +705,8 @@ class HazardLedger(Application[UUID]):
             fine_amount=fine_amount,
             description=description,
             action_id=action_id,
+            device_code=device_code,
+            site_part=site_part,
         )
         return self._scripted(command, actor).id
 

@@ -236,13 +236,15 @@ class CaseCommand(OnRecord):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GradeHazard(CaseCommand):
-    """Grade as general or major (定级); a major hazard cites criteria."""
+    """Grade as general or major (定级); a major hazard cites criteria, a general one
+    carries its sector's general-hazard category (一般隐患类别)."""
 
     type_name: ClassVar[str] = "grade_hazard"
 
     grade: Grade | str
     criteria: tuple[str, ...] = ()
     catalogue_edition: str | None = None
+    category: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -361,6 +363,10 @@ class IssueAction(Command):
     fine_amount: Decimal | None = None
     description: str = ""
     action_id: UUID | None = None
+    device_code: str = ""
+    """The one device the order stops (its registration code); empty: not a device."""
+    site_part: str = ""
+    """The part of the site the order stops (a workshop, a storey); empty: not a part."""
 
     def names(self) -> tuple[Ref, ...]:
         cases = tuple(Ref(HazardCase, case_id) for case_id in self.case_ids)
@@ -405,6 +411,23 @@ class RevokeAction(ActionCommand):
     type_name: ClassVar[str] = "revoke_action"
 
     reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordObservedActivity(ActionCommand):
+    """What a standing order stopped was seen operating (by the inspection named, if
+    any): recorded on the order, not as a new hazard."""
+
+    type_name: ClassVar[str] = "record_observed_activity"
+
+    description: str
+    inspection_id: UUID | None = None
+    evidence: tuple[str, ...] = ()
+
+    def names(self) -> tuple[Ref, ...]:
+        if self.inspection_id is None:
+            return (self.subject,)
+        return (self.subject, Ref(Inspection, self.inspection_id))
 
 
 # ---- institutional measures (制度措施清单) --------------------------------------------------
@@ -656,6 +679,7 @@ COMMANDS: dict[str, type[Command]] = {
         ExecuteAction,
         LiftAction,
         RevokeAction,
+        RecordObservedActivity,
         AddMeasure,
         ReportMeasureProgress,
         CompleteMeasure,

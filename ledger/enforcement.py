@@ -5,6 +5,11 @@ where it concerns them, to hazard cases. It is issued, then executed (a fine pai
 seal applied), lifted (work resumed after a stop-work notice or a seal-up) or revoked.
 Stop-work periods matter to the accountability review: activity recorded at the
 enterprise while an order stood is a finding.
+
+An order may stop the whole enterprise, one device (its registration code: 停止使用,
+特种设备安全监察指令) or a part of the site (a workshop, a storey); an inspection that
+finds what was stopped still operating records it against the order
+(``observe_activity``), without reporting a new hazard.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from .errors import RuleViolated, Violation, refuse
@@ -66,6 +71,11 @@ class ActionStatus(StrEnum):
 
 class EnforcementAction(LedgerAggregate):
     class Issued(LedgerAggregate.Created):
+        """Version 2 added ``device_code`` and ``site_part`` (what the order covers;
+        both empty: the whole enterprise); version 1 events are upcast as enterprise-wide."""
+
+        class_version = 2
+
         kind: ActionKind
         document_number: str
         enterprise_code: str
@@ -76,8 +86,18 @@ class EnforcementAction(LedgerAggregate):
         legal_basis: str
         fine_amount: Decimal | None
         description: str
+        device_code: str = ""
+        site_part: str = ""
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["device_code"] = ""
+            state["site_part"] = ""
 
         def apply(self, a: EnforcementAction) -> None:
+            a.device_code = self.device_code
+            a.site_part = self.site_part
+            a.observed = ()
             a.kind = self.kind
             a.document_number = self.document_number
             a.enterprise_code = self.enterprise_code
@@ -117,6 +137,16 @@ class EnforcementAction(LedgerAggregate):
             a.status = ActionStatus.REVOKED
             a.ended_at = self.occurred_at
 
+    class ActivityObserved(LedgerAggregate.Event):
+        """What the order stopped was seen operating (evidence of a breach)."""
+
+        description: str
+        inspection_id: UUID | None
+        evidence: tuple[str, ...]
+
+        def apply(self, a: EnforcementAction) -> None:
+            a.observed = (*a.observed, self.occurred_at)
+
     if TYPE_CHECKING:
         kind: ActionKind
         document_number: str
@@ -133,6 +163,9 @@ class EnforcementAction(LedgerAggregate):
         executed_at: datetime | None
         amount_paid: Decimal | None
         ended_at: datetime | None
+        device_code: str
+        site_part: str
+        observed: tuple[datetime, ...]
 
     @classmethod
     def issue(
@@ -150,6 +183,8 @@ class EnforcementAction(LedgerAggregate):
         fine_amount: Decimal | None = None,
         description: str = "",
         action_id: UUID | None = None,
+        device_code: str = "",
+        site_part: str = "",
     ) -> EnforcementAction:
         violations: list[Violation] = []
         try:
@@ -191,6 +226,26 @@ class EnforcementAction(LedgerAggregate):
                     "only a penalty carries a fine amount",
                 )
             )
+        device_code, site_part = device_code.strip(), site_part.strip()
+        if (device_code or site_part) and kind not in SUSPENDING_KINDS | {ActionKind.DIRECTIVE}:
+            violations.append(
+                Violation(
+                    "COVERAGE_ONLY_FOR_ORDERS",
+                    "device_code" if device_code else "site_part",
+                    "只有停工（停止使用）、查封、取缔和监察指令可以指定设备或场所部位",
+                    "only a stop-work (stop-use) order, seal-up, ban or directive names a "
+                    "device or a part of the site",
+                )
+            )
+        if device_code and site_part:
+            violations.append(
+                Violation(
+                    "COVERAGE_ONE_ONLY",
+                    "site_part",
+                    "一份文书指定一台设备或一个场所部位，不能同时指定",
+                    "an order names a device or a part of the site, not both",
+                )
+            )
         if violations:
             raise RuleViolated(violations)
         action: EnforcementAction = cls._create_with(
@@ -207,6 +262,8 @@ class EnforcementAction(LedgerAggregate):
             legal_basis=legal_basis.strip(),
             fine_amount=fine_amount,
             description=description.strip(),
+            device_code=device_code,
+            site_part=site_part,
         )
         return action
 
@@ -255,6 +312,38 @@ class EnforcementAction(LedgerAggregate):
         if not reason.strip():
             raise refuse("FIELD_REQUIRED", "reason", "“撤销理由”为必填项", "reason is required")
         self._emit(self.Revoked, ctx, reason=reason.strip())
+
+    def observe_activity(
+        self,
+        ctx: Context,
+        *,
+        description: str,
+        inspection_id: UUID | None = None,
+        evidence: tuple[str, ...] = (),
+    ) -> None:
+        """Record that what this order stopped was seen operating at ``ctx.occurred_at``."""
+        if not self.suspends_work_at(ctx.occurred_at):
+            raise refuse(
+                "ORDER_NOT_STANDING",
+                "occurred_at",
+                "该时间该文书并未责令停工、停止使用或查封（未下达、已解除或已撤销）",
+                "the order did not stop anything at that time (not yet issued, lifted or "
+                "revoked, or not a stop-work, seal-up or ban)",
+            )
+        if not description.strip():
+            raise refuse(
+                "FIELD_REQUIRED",
+                "description",
+                "“发现的运行情况”为必填项",
+                "description of what was seen operating is required",
+            )
+        self._emit(
+            self.ActivityObserved,
+            ctx,
+            description=description.strip(),
+            inspection_id=inspection_id,
+            evidence=tuple(evidence),
+        )
 
     def suspends_work_at(self, at: datetime) -> bool:
         """Whether this action forbade work at business time ``at``."""

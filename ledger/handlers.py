@@ -191,6 +191,7 @@ def _grade(case: HazardCase, command: c.GradeHazard, work: Work, ctx: Context) -
         criteria=command.criteria,
         catalogue_edition=command.catalogue_edition
         or work.edition_for(case.sector, command.criteria, command.occurred_at),
+        category=command.category,
     )
 
 
@@ -265,6 +266,8 @@ def _issue_action(command: c.IssueAction, work: Work, ctx: Context) -> Changed:
             fine_amount=command.fine_amount,
             description=command.description,
             action_id=command.action_id,
+            device_code=command.device_code,
+            site_part=command.site_part,
         ),
     )
 
@@ -280,6 +283,29 @@ def _execute_action(command: c.ExecuteAction, work: Work, ctx: Context) -> Chang
 def _lift_action(command: c.LiftAction, work: Work, ctx: Context) -> Changed:
     action = _subject(command, work, EnforcementAction)
     action.lift(ctx, reason=command.reason)
+    return (action,)
+
+
+@handles(c.RecordObservedActivity)
+def _record_observed_activity(
+    command: c.RecordObservedActivity, work: Work, ctx: Context
+) -> Changed:
+    action = _subject(command, work, EnforcementAction)
+    if command.inspection_id is not None:
+        inspection = cast(Inspection, work.named[Ref(Inspection, command.inspection_id)])
+        if inspection.enterprise_code != action.enterprise_code:
+            raise refuse(
+                "INSPECTION_OTHER_ENTERPRISE",
+                "inspection_id",
+                "所引用的检查不是对该文书所涉企业的检查",
+                "the inspection named is not of the enterprise the order concerns",
+            )
+    action.observe_activity(
+        ctx,
+        description=command.description,
+        inspection_id=command.inspection_id,
+        evidence=command.evidence,
+    )
     return (action,)
 
 

@@ -15,6 +15,13 @@ Life of a case (DOMAIN.md, "The life of a hazard")::
                                                   verify(accepted) ─▶ verified ─close─▶ closed
     closed ─reopen─▶ reopened ─grade/assign/rectify_on_spot─▶ ...
 
+Enterprise self-management (16号令 Art. 15): the enterprise grades a general hazard of
+its own self-inspection, rectifies it (on the spot, or assigned to its own unit,
+reported, verified by another of its people) and closes it itself; the closing event
+carries ``self_managed`` so the department is informed, and a department's re-opening or
+re-grading takes the case over (``self_graded`` is cleared). Who may take which step is
+decided in ``ledger.permissions``.
+
 Along the way, while the case is open: a rectification plan (治理方案, major only),
 interim controls (监控防范措施), deadline extensions, listing for supervision
 (挂牌督办, major only), escalation, and for listed cases the enterprise's assessment
@@ -32,6 +39,7 @@ from uuid import UUID
 
 from .errors import RuleViolated, Violation, refuse
 from .events import Context, LedgerAggregate
+from .identity import Role
 
 
 class Source(StrEnum):
@@ -196,24 +204,50 @@ class HazardCase(LedgerAggregate):
             case.closed_by = None
             case.closed_at = None
             case.closure_kind = None
+            case.self_managed = False
+            case.self_graded = False
+            case.category = None
             case.reopen_count = 0
 
     class Graded(LedgerAggregate.Event):
+        """定级. Version 2 added ``category``: the sector's general-hazard category
+        (一般隐患类别) a general grade carries; version 1 events are upcast with none."""
+
+        class_version = 2
+
         grade: Grade
         criteria: tuple[str, ...]
         catalogue_edition: str | None
+        category: str | None = None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["category"] = None
 
         def apply(self, case: HazardCase) -> None:
             case.grade = self.grade
             case.criteria = self.criteria
             case.catalogue_edition = self.catalogue_edition
+            case.category = self.category
+            case.self_graded = self.actor.role is Role.ENTERPRISE
             case.status = Status.GRADED
 
     class RectifiedOnSpot(LedgerAggregate.Event):
+        """立查立改. Version 2 added ``self_managed``: the enterprise rectified and closed
+        its own general hazard (16号令 Art. 15); version 1 events were officials'."""
+
+        class_version = 2
+
         measures: str
         evidence: tuple[str, ...]
+        self_managed: bool = False
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["self_managed"] = False
 
         def apply(self, case: HazardCase) -> None:
+            case.self_managed = self.self_managed
             case.measures = self.measures
             case.completed_at = self.occurred_at
             case.rectification_reporter = self.actor.id
@@ -329,9 +363,19 @@ class HazardCase(LedgerAggregate):
                 case.assessment_filed_at = None
 
     class Closed(LedgerAggregate.Event):
-        """销号."""
+        """销号. Version 2 added ``self_managed``: the enterprise closed its own general
+        hazard, and the department is informed rather than asked (16号令 Art. 15)."""
+
+        class_version = 2
+
+        self_managed: bool = False
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["self_managed"] = False
 
         def apply(self, case: HazardCase) -> None:
+            case.self_managed = self.self_managed
             case.status = Status.CLOSED
             case.closed_by = self.actor.id
             case.closed_at = self.occurred_at
@@ -349,6 +393,8 @@ class HazardCase(LedgerAggregate):
             case.closed_by = None
             case.closed_at = None
             case.closure_kind = None
+            case.self_managed = False
+            case.self_graded = False  # the department took the case over
             case.rectification_reporter = None
             case.measures = None
             case.completed_at = None
@@ -398,6 +444,9 @@ class HazardCase(LedgerAggregate):
         closed_by: str | None
         closed_at: datetime | None
         closure_kind: str | None
+        self_managed: bool
+        self_graded: bool
+        category: str | None
         reopen_count: int
 
     # ---- commands -----------------------------------------------------------------
@@ -485,6 +534,7 @@ class HazardCase(LedgerAggregate):
         grade: Grade | str,
         criteria: tuple[str, ...] = (),
         catalogue_edition: str | None = None,
+        category: str | None = None,
     ) -> None:
         if self.status not in (Status.REPORTED, Status.GRADED, Status.REOPENED):
             raise _status_refusal("定级", "grade", self.status)
@@ -506,6 +556,14 @@ class HazardCase(LedgerAggregate):
                 "a major hazard must cite at least one criterion of the sector's "
                 "determination standard",
             )
+        category = category.strip() if category and category.strip() else None
+        if grade is Grade.MAJOR and category is not None:
+            raise refuse(
+                "CATEGORY_ONLY_GENERAL",
+                "category",
+                "一般隐患类别只用于一般事故隐患；重大事故隐患引用判定标准条款",
+                "a category is given to a general hazard; a major hazard cites criteria",
+            )
         if grade is Grade.GENERAL and self.listing_level is not None and self.delisted_at is None:
             raise refuse(
                 "LISTED_CANNOT_DOWNGRADE",
@@ -514,7 +572,12 @@ class HazardCase(LedgerAggregate):
                 "a hazard listed for supervision cannot be downgraded to general",
             )
         self._emit(
-            self.Graded, ctx, grade=grade, criteria=criteria, catalogue_edition=catalogue_edition
+            self.Graded,
+            ctx,
+            grade=grade,
+            criteria=criteria,
+            catalogue_edition=catalogue_edition,
+            category=category,
         )
 
     def rectify_on_spot(
@@ -536,7 +599,13 @@ class HazardCase(LedgerAggregate):
                 "当场整改必须填写整改措施",
                 "an on-the-spot rectification must state the measures taken",
             )
-        self._emit(self.RectifiedOnSpot, ctx, measures=measures.strip(), evidence=tuple(evidence))
+        self._emit(
+            self.RectifiedOnSpot,
+            ctx,
+            measures=measures.strip(),
+            evidence=tuple(evidence),
+            self_managed=ctx.actor.role is Role.ENTERPRISE,
+        )
 
     def assign(
         self,
@@ -855,7 +924,7 @@ class HazardCase(LedgerAggregate):
             )
         if violations:
             raise RuleViolated(violations)
-        self._emit(self.Closed, ctx)
+        self._emit(self.Closed, ctx, self_managed=ctx.actor.role is Role.ENTERPRISE)
 
     def reopen(self, ctx: Context, *, reason: str) -> None:
         if self.status is not Status.CLOSED:

@@ -12,6 +12,14 @@ Besides the table, a few rules depend on what the command says, not only on its 
 an enterprise reports hazards from its own self-inspection only, and records only its
 own self-inspections (a county verification or an unannounced inspection is made by the
 authorities, never by the enterprise inspected).
+
+Enterprise self-management (16号令 Art. 15): an enterprise grades, rectifies and closes
+the general hazards it found itself (its own self-inspection), without a department's
+sign-off; the closing event says so (``self_managed``) and the department, informed,
+may re-open or re-grade it, which takes the case over. A major hazard keeps the official
+path: an enterprise grading major is refused, and so is an enterprise closing,
+verifying or assigning a hazard an official graded or found. These rules depend on the
+case, so ``check_on_record`` applies them after the case was found in scope.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from .commands import (
     RecordInspection,
     RecordInterimControls,
     RectifyOnSpot,
+    RecordObservedActivity,
     RegisterEnterprise,
     RegisterRiskPoint,
     ReopenHazard,
@@ -59,7 +68,8 @@ from .commands import (
     VerifyRectification,
 )
 from .errors import LedgerError
-from .hazard import Source
+from .events import LedgerAggregate
+from .hazard import Grade, HazardCase, Source, Status
 from .identity import Actor, Role
 from .inspection import InspectionType
 
@@ -80,9 +90,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     AssignResponsibility: frozenset({R.GOVERNMENT, R.ADMIN}),
     RecordInspection: frozenset({R.INSPECTOR, R.DEPARTMENT, R.ENTERPRISE}),
     ReportHazard: frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.ENTERPRISE, R.SYSTEM}),
-    GradeHazard: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM}),
-    RectifyOnSpot: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM}),
-    AssignRectification: frozenset({R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
+    # The enterprise's rows: its own general hazards only (check_on_record).
+    GradeHazard: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM, R.ENTERPRISE}),
+    RectifyOnSpot: frozenset({R.INSPECTOR, R.DEPARTMENT, R.SYSTEM, R.ENTERPRISE}),
+    AssignRectification: frozenset(
+        {R.INSPECTOR, R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM, R.ENTERPRISE}
+    ),
     FilePlan: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.SYSTEM}),
     RecordInterimControls: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR}),
     ExtendDeadline: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
@@ -91,13 +104,14 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Escalate: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     ReportRectification: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR, R.SYSTEM}),
     FileAssessment: frozenset({R.ENTERPRISE}),
-    VerifyRectification: frozenset({R.DEPARTMENT, R.INSPECTOR, R.SYSTEM}),
-    CloseHazard: frozenset({R.DEPARTMENT, R.SYSTEM}),
+    VerifyRectification: frozenset({R.DEPARTMENT, R.INSPECTOR, R.SYSTEM, R.ENTERPRISE}),
+    CloseHazard: frozenset({R.DEPARTMENT, R.SYSTEM, R.ENTERPRISE}),
     ReopenHazard: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
     IssueAction: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
     ExecuteAction: frozenset({R.DEPARTMENT, R.INSPECTOR}),
     LiftAction: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     RevokeAction: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
+    RecordObservedActivity: frozenset({R.DEPARTMENT, R.INSPECTOR}),
     AddMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     ReportMeasureProgress: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     CompleteMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
@@ -188,4 +202,59 @@ def check(actor: Actor, command: Command) -> None:
             command.type_name,
             "企业用户只能登记本单位的自查",
             "an enterprise user records its own self-inspections only",
+        )
+    if isinstance(command, GradeHazard) and command.grade == Grade.MAJOR:
+        raise NotPermitted(
+            command.type_name,
+            "企业只能自行判定一般事故隐患；重大事故隐患须报负有安全生产监督管理职责的部门判定、"
+            "督办（《安全生产事故隐患排查治理暂行规定》第十四条、第十五条）",
+            "an enterprise grades general hazards only; a major hazard is reported to the "
+            "supervising department, which grades and supervises it (Order No. 16, "
+            "Art. 14-15)",
+        )
+
+
+#: Steps of a case an enterprise takes itself on its own general hazards.
+SELF_MANAGED_STEPS = (
+    GradeHazard,
+    RectifyOnSpot,
+    AssignRectification,
+    VerifyRectification,
+    CloseHazard,
+)
+
+
+def check_on_record(actor: Actor, command: Command, subject: LedgerAggregate | None) -> None:
+    """The rules that depend on the record a command acts on (run once it is in scope).
+
+    An enterprise takes the self-managed steps only on a general hazard it found in its
+    own self-inspection and graded itself (see the module docstring).
+    """
+    if actor.role is not Role.ENTERPRISE or not isinstance(command, SELF_MANAGED_STEPS):
+        return
+    if not isinstance(subject, HazardCase):
+        return
+    if subject.source is not Source.SELF_INSPECTION:
+        raise NotPermitted(
+            command.type_name,
+            "企业只能自行处置本单位自查发现的一般隐患；监管部门发现的隐患由监管部门定级、复查和销号",
+            "an enterprise manages only the general hazards of its own self-inspection; "
+            "hazards the authorities found are graded, verified and closed by them",
+        )
+    if isinstance(command, GradeHazard):
+        if subject.status is Status.REPORTED or (
+            subject.status is Status.GRADED and subject.self_graded
+        ):
+            return
+        raise NotPermitted(
+            command.type_name,
+            "该隐患已由监管部门定级或重新打开，企业不能再自行定级",
+            "a department graded or re-opened this hazard: the enterprise no longer grades it",
+        )
+    if subject.grade is not Grade.GENERAL or not subject.self_graded:
+        raise NotPermitted(
+            command.type_name,
+            "重大事故隐患及监管部门定级的隐患须由监管部门复查、验收销号，企业不能自行处置",
+            "a major hazard, or one a department graded, is verified and closed by the "
+            "department, not by the enterprise itself",
         )

@@ -163,6 +163,8 @@ class UnitOfWork:
         ctx = Context(
             actor=actor,
             occurred_at=command.occurred_at,
+        if check_permission:
+            permissions.check_on_record(actor, command, subject)
             recorded_at=self._ledger.clock(),
             justification=command.justification,
         )

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pluggy
 
 from ledger.audit.model import AuditRule
+from ledger.audit.rules import SectorPolicy
 from ledger.commands import Command, GradeHazard, ReportHazard
 from ledger.errors import PluginError, Violation
 from ledger.events import LedgerAggregate
@@ -208,6 +209,13 @@ class Sectors:
                     f"字段 {detail.name} 的类型“{detail.kind}”未知",
                     f"detail {detail.name} has unknown kind {detail.kind!r}",
                 )
+        codes = [c.code for c in spec.general_categories]
+        if len(set(codes)) != len(codes) or not all(c.strip() for c in codes):
+            raise PluginError(
+                plugin,
+                f"行业“{spec.code}”的一般隐患类别代码须非空且不重复",
+                f"sector {spec.code!r} declares blank or duplicate general-hazard category codes",
+            )
         self.specs[spec.code] = spec
         self.owner[spec.code] = plugin
 
@@ -266,6 +274,7 @@ class Sectors:
             violations += self._check_details(spec, command.details)
         if isinstance(command, GradeHazard):
             violations += self._check_criteria(command, sector)
+            violations += _check_category(spec, command)
         plugin = self.owner[sector]
         if plugin in self._validate:
             function, argnames = self._validate[plugin]
@@ -328,7 +337,7 @@ class Sectors:
                 )
             ]
         if command.grade != "major":
-            return []
+            return self._general_citing_major(sector, codes, known)
         rules = [known[c] for c in codes if isinstance(known[c], CompositeRule)]
         direct = [c for c in codes if any(c == x.code for cat in candidates for x in cat.criteria)]
         found: list[Violation] = []
@@ -382,6 +391,44 @@ class Sectors:
             return [c for c in chosen if day is None or c.in_force_on(day)], None
         return applicable(catalogues, day), None
 
+    def _general_citing_major(
+        self, sector: str, codes: Sequence[str], known: Mapping[str, Criterion | CompositeRule]
+    ) -> list[Violation]:
+        """A general grade citing a criterion (or composite rule) of the determination
+        standard contradicts itself: each such item defines a major hazard. Composite
+        elements alone are no major hazard, so a general grade may cite them."""
+        elements = {e.code for c in self.catalogues.get(sector, ()) for e in c.elements}
+        major = [known[c] for c in codes if c not in elements]
+        if not major:
+            return []
+        name_zh, name_en = self.major_grade_name(sector)
+        quoted_zh = "；".join(f"{m.code}“{m.text_zh.rstrip('；;。')}”" for m in major)
+        quoted_en = "; ".join(f"{m.code} ({m.gist_en})" for m in major)
+        return [
+            _violation(
+                "GENERAL_CITES_MAJOR_CRITERION",
+                "criteria",
+                f"定为一般隐患却引用了{name_zh}判定条款：{quoted_zh}。符合该条款即为{name_zh}，"
+                "请定为重大，或删去该条款并选择一般隐患类别",
+                f"graded general but cites {name_en} criteria: {quoted_en}. Meeting such a "
+                "criterion makes the hazard major: grade it major, or drop the criterion "
+                "and give a general-hazard category",
+            )
+        ]
+
+    def policy(self, sector: str) -> SectorPolicy:
+        """What the audit rules need of ``sector``: its major grade's name and listing rule
+        (the national default for a sector no loaded plugin registered)."""
+        spec = self.specs.get(sector)
+        if spec is None:
+            return SectorPolicy()
+        return SectorPolicy(spec.major_grade_zh, spec.major_grade_en, spec.listing)
+
+    def major_grade_name(self, sector: str) -> tuple[str, str]:
+        """The sector's own name for its major grade, in Chinese and English."""
+        policy = self.policy(sector)
+        return policy.major_grade_zh, policy.major_grade_en
+
     def edition_for(self, sector: str, criteria: Sequence[str], on: datetime) -> str | None:
         """The standard (edition) in force on ``on`` that holds the first cited criterion.
 
@@ -433,6 +480,18 @@ class Sectors:
                     "general_deadline_days": spec.general_deadline_days,
                     "major_deadline_days": spec.major_deadline_days,
                     "has_devices": spec.has_devices,
+                    "major_grade_zh": spec.major_grade_zh,
+                    "major_grade_en": spec.major_grade_en,
+                    "listing": {
+                        "required": spec.listing.required,
+                        "grace_days": spec.listing.grace_days,
+                        "basis_zh": spec.listing.basis_zh,
+                        "basis_en": spec.listing.basis_en,
+                    },
+                    "general_categories": [
+                        {"code": g.code, "name_zh": g.name_zh, "name_en": g.name_en}
+                        for g in spec.general_categories
+                    ],
                     "details": [
                         {
                             "name": d.name,
@@ -492,6 +551,28 @@ def _other_editions(
         "；" + "；".join(zh) + "，不适用于该业务时间",
         "; " + "; ".join(en) + ", not in force at that business time",
     )
+
+
+def _check_category(spec: SectorSpec, command: GradeHazard) -> list[Violation]:
+    """A general grade's category must be one the sector declares (the state machine
+    refuses a category on a major grade)."""
+    category = (command.category or "").strip()
+    if not category or command.grade != "general":
+        return []
+    known = {g.code: g for g in spec.general_categories}
+    if category in known:
+        return []
+    listed_zh = "、".join(f"{g.code} {g.name_zh}" for g in spec.general_categories) or "（无）"
+    listed_en = ", ".join(g.code for g in spec.general_categories) or "(none)"
+    return [
+        _violation(
+            "CATEGORY_UNKNOWN",
+            "category",
+            f"“{category}”不是{spec.name_zh}的一般隐患类别；可选：{listed_zh}",
+            f"{category!r} is not a general-hazard category of {spec.name_en}; known: "
+            f"{listed_en}",
+        )
+    ]
 
 
 def _describe_catalogue(c: Catalogue) -> dict[str, Any]:

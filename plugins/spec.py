@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from ledger.audit.rules import ListingRule
 from ledger.errors import Violation
 
 from .catalogue import Catalogue
@@ -68,6 +69,20 @@ class DetailField:
 
 
 @dataclass(frozen=True, slots=True)
+class GeneralCategory:
+    """A category of general hazard (一般隐患类别) officials of the sector use.
+
+    A general grade carries one, so that like hazards are counted together and a
+    recurring general hazard is found (AUD-RECURRING compares categories). ``code`` is
+    stable and recorded in the grade (``GAS-G03``); it must not be a criterion code.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class SectorSpec:
     """A sector as the ledger knows it: who regulates it and what its hazards carry."""
 
@@ -84,6 +99,14 @@ class SectorSpec:
     """Default rectification period for a major hazard (重大隐患), in days."""
     has_devices: bool = False
     """Whether inspections count devices checked (special equipment does)."""
+    major_grade_zh: str = "重大事故隐患"
+    """The sector's own name for its major grade (fire: 重大火灾隐患), used in messages,
+    reviews and exports."""
+    major_grade_en: str = "major accident hazard"
+    general_categories: tuple[GeneralCategory, ...] = ()
+    """The general-hazard categories a general grade of the sector may carry."""
+    listing: ListingRule = field(default_factory=ListingRule)
+    """When the sector's major hazards must be listed for supervision (挂牌督办)."""
 
 
 @dataclass(frozen=True, slots=True)

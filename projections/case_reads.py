@@ -115,7 +115,7 @@ def findings(
     dossier = build_dossier(ledger, code, moment, scope=scope, known_at=known_at)
     return [
         f.as_dict()
-        for f in run_rules([*builtin_rules(), *rules], dossier)
+        for f in run_rules([*builtin_rules(ledger.sectors), *rules], dossier)
         if f.subject_id == case_id
     ]
 

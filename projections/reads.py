@@ -136,7 +136,7 @@ class Reads:
             incident_at,
             scope=scope,
             known_at=known_at,
-            rules=[*builtin_rules(), *self.audit_rules],
+            rules=[*builtin_rules(self.ledger.sectors), *self.audit_rules],
         )
 
     def accident(

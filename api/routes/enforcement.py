@@ -11,7 +11,13 @@ from ledger import commands as c
 
 from ..commanding import run_command
 from ..deps import ServicesDep
-from ..schemas import CommandResult, EndAction, ExecuteAction, IssueAction
+from ..schemas import (
+    CommandResult,
+    EndAction,
+    ExecuteAction,
+    IssueAction,
+    RecordObservedActivity,
+)
 from ..security import CurrentUser
 from .common import ERRORS, READ_ERRORS
 from .reading import KnownAt, ReadsDep, answering, json_response
@@ -49,6 +55,20 @@ async def revoke(
 ) -> Response:
     """Revoke an enforcement document."""
     return await run_command(request, services, user, c.RevokeAction, body, action_id=action_id)
+
+
+@router.post("/{action_id}/observed-activity", response_model=CommandResult, responses=ERRORS)
+async def observed_activity(
+    request: Request,
+    services: ServicesDep,
+    action_id: UUID,
+    body: RecordObservedActivity,
+    user: CurrentUser,
+) -> Response:
+    """Record that what a standing order stopped was seen operating (no new hazard)."""
+    return await run_command(
+        request, services, user, c.RecordObservedActivity, body, action_id=action_id
+    )
 
 
 @router.get("/{action_id}", responses=READ_ERRORS)

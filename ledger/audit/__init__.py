@@ -1,7 +1,7 @@
 """Audit rules for the accountability review (see docs/audit-rules.md).
 
 ``run_rules`` applies rules to a ``Dossier`` and returns their findings in a stable
-order; ``builtin_rules`` gives the ten rules the ledger ships with. Sector plugins
+order; ``builtin_rules`` gives the rules the ledger ships with. Sector plugins
 contribute more rules as objects satisfying ``AuditRule``.
 """
 

@@ -9,10 +9,10 @@ rule here is missing there.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from ledger.enforcement import KIND_ZH, SUSPENDING_KINDS, ActionKind
@@ -32,6 +32,45 @@ from .model import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ListingRule:
+    """When a sector's major hazards must be listed for supervision (挂牌督办).
+
+    Declared by each sector plugin: listing is how local government takes a major
+    hazard on, but which major hazards must be listed, and how soon, is set per sector
+    and jurisdiction, not by one national rule.
+    """
+
+    required: bool = True
+    """Whether an open major hazard must be listed at all (False: at the government's
+    discretion, so an unlisted one is no finding)."""
+    grace_days: int = 15
+    """Days a major hazard may stay open and unlisted after grading."""
+    basis_zh: str = ""
+    basis_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectorPolicy:
+    """What the audit rules need to know of a case's sector: the sector's own name for
+    its major grade (重大火灾隐患 for fire, 重大事故隐患 for the others) and its listing
+    rule."""
+
+    major_grade_zh: str = "重大事故隐患"
+    major_grade_en: str = "major accident hazard"
+    listing: ListingRule = field(default_factory=ListingRule)
+
+
+DEFAULT_POLICY = SectorPolicy()
+
+PolicyOf = Callable[[str], SectorPolicy]
+
+
+def default_policy(sector: str) -> SectorPolicy:
+    """The policy of a sector no plugin describes (the national default)."""
+    return DEFAULT_POLICY
+
+
 def upto(history: History, at: datetime) -> list[Event]:
     """The events of ``history`` that had happened (business time) by ``at``."""
     return [e for e in history if e.occurred_at <= at]
@@ -43,6 +82,16 @@ def _day(t: datetime) -> str:
 
 def _days(delta: timedelta) -> int:
     return max(0, delta.days)
+
+
+def case_sector(history: History) -> str:
+    """The sector a case was reported under (its first event says)."""
+    return str(getattr(history[0], "sector", "")) if history else ""
+
+
+def self_managed(event: Event) -> bool:
+    """Whether a closing event is the enterprise's own closure of its general hazard."""
+    return bool(getattr(event, "self_managed", False))
 
 
 class _Rule:
@@ -179,7 +228,12 @@ class SelfVerification(_Rule):
         "enterprise's behalf) also verified or closed it. The core refuses a verification "
         "by the reporter, but a closure by the reporter is recorded, and imported data may "
         "hold either. The re-inspection (整改复查) exists to have a second person look; "
-        "without it the closure rests on one person's word."
+        "without it the closure rests on one person's word. A closure the enterprise "
+        "makes of its own general hazard (self-managed, 16号令 Art. 15: the enterprise "
+        "organises and confirms the rectification of a general hazard itself) is not a "
+        "finding here when another person verified it: the law asks no department "
+        "sign-off there, and the core already refuses a verification by the reporter. "
+        "AUD-SELF-MANAGED lists those closures instead."
     )
 
     def check(self, dossier: Dossier) -> Iterable[Finding]:
@@ -193,6 +247,8 @@ class SelfVerification(_Rule):
                     report = None
                 elif name in ("Verified", "Closed") and report is not None:
                     if e.actor.id != report.actor.id:
+                        continue
+                    if name == "Closed" and self_managed(e):
                         continue
                     act_zh = "复查" if name == "Verified" else "销号"
                     act_en = "verified" if name == "Verified" else "closed"
@@ -420,24 +476,31 @@ class RectificationBeforeAssignment(_Rule):
 @dataclass(frozen=True)
 class MajorNeverListed(_Rule):
     code: ClassVar[str] = "AUD-MAJOR-NOT-LISTED"
-    title_zh: ClassVar[str] = "重大事故隐患未挂牌督办"
-    title_en: ClassVar[str] = "Major hazard never listed for supervision"
+    title_zh: ClassVar[str] = "重大隐患按规定应挂牌督办而未挂牌"
+    title_en: ClassVar[str] = "Major hazard not listed for supervision as its sector requires"
     description: ClassVar[str] = (
-        "A hazard graded major that, by the incident, had not been listed for supervision "
-        "(挂牌督办) at any level although the grace period since grading had passed. "
-        "Major hazards are reported to the supervising authorities (安全生产法 Art. 41) "
-        "and listing is how local government takes them on; officials who fail to act on "
-        "a major hazard answer under Art. 90."
+        "A hazard graded major that stayed open and unlisted (挂牌督办) longer than its "
+        "sector's listing rule allows. Each sector plugin declares the rule (whether "
+        "listing is required and within how many days of grading); a sector that leaves "
+        "listing to the government's discretion yields no finding. Only the time the "
+        "hazard was open counts: a case closed (or re-graded general) within the grace "
+        "period is no finding, and a case closed later is reported with the days it was "
+        "open, never counted on to the incident. Major hazards are reported to the "
+        "supervising authorities (安全生产法 Art. 41); officials who fail to act on a "
+        "major hazard answer under Art. 90."
     )
-    parameter_docs: ClassVar[dict[str, str]] = {
-        "grace_days": "days after grading within which listing is still timely",
-    }
-    grace_days: int = 15
+    policy: PolicyOf = field(default=default_policy)
+    """Each sector's listing rule and major-grade name (declared by its plugin)."""
 
     def check(self, dossier: Dossier) -> Iterable[Finding]:
         t = dossier.incident_at
         for case_id, history in dossier.cases.items():
+            policy = self.policy(case_sector(history))
+            rule = policy.listing
+            if not rule.required:
+                continue
             graded: Event | None = None  # the grading to major still in force
+            closed: Event | None = None
             listed = False
             for e in upto(history, t):
                 name = event_name(e)
@@ -446,36 +509,68 @@ class MajorNeverListed(_Rule):
                     graded = (graded or e) if major else None
                 elif name == "Listed":
                     listed = True
-            if (
-                graded is not None
-                and not listed
-                and t - graded.occurred_at > timedelta(days=self.grace_days)
-            ):
-                yield Finding(
-                    self.code,
-                    Severity.MEDIUM,
-                    f"{_day(graded.occurred_at)}判定为重大事故隐患，至事故发生时"
-                    f"（{_days(t - graded.occurred_at)}天）仍未挂牌督办",
-                    f"graded major on {_day(graded.occurred_at)} and still not listed for "
-                    f"supervision {_days(t - graded.occurred_at)} days later, at the incident",
-                    (EventRef.of(graded),),
-                    case_id,
+                elif name in ("Closed", "RectifiedOnSpot"):
+                    closed = e
+                elif name == "Reopened":
+                    closed = None
+            if graded is None or listed:
+                continue
+            end = closed.occurred_at if closed is not None else t
+            open_days = end - graded.occurred_at
+            if open_days <= timedelta(days=rule.grace_days):
+                continue
+            days = _days(open_days)
+            major_zh, major_en = policy.major_grade_zh, policy.major_grade_en
+            if closed is not None:
+                zh = (
+                    f"{_day(graded.occurred_at)}判定为{major_zh}，至{_day(end)}销号的{days}天里"
+                    f"始终未挂牌督办（应在{rule.grace_days}天内挂牌）"
                 )
+                en = (
+                    f"graded {major_en} on {_day(graded.occurred_at)} and open {days} days "
+                    f"until closed on {_day(end)} without being listed for supervision "
+                    f"(due within {rule.grace_days} days)"
+                )
+                refs: tuple[EventRef, ...] = (EventRef.of(graded), EventRef.of(closed))
+            else:
+                zh = (
+                    f"{_day(graded.occurred_at)}判定为{major_zh}，至事故发生时"
+                    f"（{days}天）仍未挂牌督办（应在{rule.grace_days}天内挂牌）"
+                )
+                en = (
+                    f"graded {major_en} on {_day(graded.occurred_at)} and still open and "
+                    f"not listed for supervision {days} days later, at the incident "
+                    f"(due within {rule.grace_days} days)"
+                )
+                refs = (EventRef.of(graded),)
+            yield Finding(self.code, Severity.MEDIUM, zh, en, refs, case_id)
 
 
 # ---- recurring hazard ----------------------------------------------------------------------
 
 
+def _kinds(grade: Event) -> set[str]:
+    """What a grade says the hazard is: its cited criteria, and for a general hazard its
+    category (一般隐患类别)."""
+    kinds = set(getattr(grade, "criteria", ()))
+    category = getattr(grade, "category", None)
+    if category:
+        kinds.add(str(category))
+    return kinds
+
+
 @dataclass(frozen=True)
 class RecurringHazard(_Rule):
     code: ClassVar[str] = "AUD-RECURRING"
-    title_zh: ClassVar[str] = "同一企业同一判定标准条款的隐患反复出现"
+    title_zh: ClassVar[str] = "同一企业同一判定条款或同类一般隐患反复出现"
     title_en: ClassVar[str] = "Recurring hazard"
     description: ClassVar[str] = (
-        "A hazard at the enterprise citing the same criterion as an earlier one found "
+        "A hazard at the enterprise citing the same criterion as an earlier one, or a "
+        "general hazard of the same category (一般隐患类别, declared by the sector), found "
         "within the window. A recurrence means the earlier rectification did not remove "
-        "the cause; 安全生产法 Art. 113 escalates repeated violations. Hazards without a "
-        "criterion code (most general hazards) are not compared."
+        "the cause; 安全生产法 Art. 113 escalates repeated violations. A general hazard "
+        "graded without a category is not compared. Activity observed during a stop-work "
+        "order is recorded on the order, not as a new hazard, so it never counts here."
     )
     parameter_docs: ClassVar[dict[str, str]] = {
         "window_days": "days between two findings that count as a recurrence",
@@ -495,9 +590,9 @@ class RecurringHazard(_Rule):
         found.sort(key=lambda f: f[0])
         window = timedelta(days=self.window_days)
         for i, (at, case_id, report, grade) in enumerate(found):
-            criteria = set(getattr(grade, "criteria", ()))
+            kinds = _kinds(grade)
             for prev_at, _prev, prev_report, prev_grade in found[:i]:
-                shared = criteria & set(getattr(prev_grade, "criteria", ()))
+                shared = kinds & _kinds(prev_grade)
                 if shared and at - prev_at <= window:
                     codes = ", ".join(sorted(shared))
                     yield Finding(
@@ -515,46 +610,158 @@ class RecurringHazard(_Rule):
 
 
 @dataclass(frozen=True)
+class _Order:
+    """A suspending order as it stood: what it covers and when."""
+
+    issued: Event
+    start: datetime
+    end: datetime | None
+    device_code: str
+    site_part: str
+
+    def stands_at(self, at: datetime) -> bool:
+        return self.start <= at and (self.end is None or at < self.end)
+
+    def covers(self, report: Event) -> bool:
+        """Whether a hazard report concerns what the order stopped.
+
+        A device order covers hazards of that device (its registration code), a site
+        order hazards whose location names that part; an enterprise-wide order covers
+        every hazard found by someone other than the enterprise itself (a self-inspection
+        during the order is the rectification it asks for, not evidence of work).
+        """
+        details: Mapping[str, Any] = getattr(report, "details", {}) or {}
+        if self.device_code:
+            codes = {str(v).strip() for k, v in details.items() if "registration" in k}
+            return self.device_code in codes
+        if self.site_part:
+            return self.site_part in str(getattr(report, "location", ""))
+        return str(getattr(report, "source", "")) != "self_inspection"
+
+    def label(self) -> tuple[str, str]:
+        kind = ActionKind(self.issued.kind)  # type: ignore[attr-defined]
+        number = getattr(self.issued, "document_number", "")
+        if self.device_code:
+            return (
+                f"停止使用设备{self.device_code}的{KIND_ZH[kind]}（{number}）",
+                f"{kind.value} order {number} for device {self.device_code}",
+            )
+        if self.site_part:
+            return (
+                f"针对“{self.site_part}”的{KIND_ZH[kind]}（{number}）",
+                f"{kind.value} order {number} for {self.site_part}",
+            )
+        return f"{KIND_ZH[kind]}（{number}）", f"{kind.value} order {number}"
+
+
+@dataclass(frozen=True)
 class ActivityDuringStopWork(_Rule):
     code: ClassVar[str] = "AUD-STOP-WORK-BREACH"
-    title_zh: ClassVar[str] = "停工停产期间发现生产经营活动隐患"
-    title_en: ClassVar[str] = "Activity found during a stop-work order"
+    title_zh: ClassVar[str] = "停工、停止使用期间被停对象仍在运行"
+    title_en: ClassVar[str] = "Activity of what a stop-work order stopped"
     description: ClassVar[str] = (
-        "A hazard found at the enterprise while a stop-work notice, seal-up or ban stood "
-        "(issued and neither lifted nor revoked). The ledger has no separate 'activity "
-        "observed' record: a hazard discovered on site during the order is the evidence it "
-        "holds that work went on, and the reviewer should check it. 安全生产法 Art. 102 and "
-        "113: refusing to stop leads to suspension and closure."
+        "Evidence that what a stop-work notice, seal-up or ban stopped went on while the "
+        "order stood (issued and neither lifted nor revoked): activity observed and "
+        "recorded against the order by an inspection (RecordObservedActivity), or a "
+        "hazard found in what the order covers. An order may name a device (its "
+        "registration code: 停止使用, 特种设备安全监察指令) or a part of the site; then only "
+        "hazards of that device or part count, so a hazard elsewhere in the plant is no "
+        "breach of an elevator's order. An enterprise-wide order counts every hazard "
+        "found by others than the enterprise itself. 安全生产法 Art. 102 and 113: "
+        "refusing to stop leads to suspension and closure."
     )
 
     def check(self, dossier: Dossier) -> Iterable[Finding]:
         t = dossier.incident_at
-        periods: list[tuple[Event, datetime, datetime | None]] = []
-        for history in dossier.actions.values():
+        orders: list[_Order] = []
+        for action_id, history in dossier.actions.items():
             events = upto(history, t)
             if not events or ActionKind(events[0].kind) not in SUSPENDING_KINDS:  # type: ignore[attr-defined]
                 continue
             ends = [e.occurred_at for e in events if event_name(e) in ("Lifted", "Revoked")]
-            periods.append((events[0], events[0].occurred_at, ends[0] if ends else None))
+            order = _Order(
+                events[0],
+                events[0].occurred_at,
+                ends[0] if ends else None,
+                str(getattr(events[0], "device_code", "") or ""),
+                str(getattr(events[0], "site_part", "") or ""),
+            )
+            orders.append(order)
+            for e in events:
+                if event_name(e) == "ActivityObserved" and order.stands_at(e.occurred_at):
+                    zh, en = order.label()
+                    note = str(getattr(e, "description", ""))
+                    yield Finding(
+                        self.code,
+                        Severity.HIGH,
+                        f"{_day(e.occurred_at)}检查发现{zh}生效期间仍在运行：{note}",
+                        f"observed operating on {_day(e.occurred_at)} while {en} stood: {note}",
+                        (EventRef.of(order.issued), EventRef.of(e)),
+                        action_id,
+                    )
         for case_id, history in dossier.cases.items():
             events = upto(history, t)
             if not events:
                 continue
             report = events[0]
-            for issued, start, end in periods:
-                if start <= report.occurred_at and (end is None or report.occurred_at < end):
-                    kind = ActionKind(issued.kind)  # type: ignore[attr-defined]
-                    number = getattr(issued, "document_number", "")
+            for order in orders:
+                if order.stands_at(report.occurred_at) and order.covers(report):
+                    zh, en = order.label()
                     yield Finding(
                         self.code,
                         Severity.HIGH,
-                        f"{_day(report.occurred_at)}发现隐患时，{KIND_ZH[kind]}（{number}）"
-                        "尚未解除",
-                        f"hazard found on {_day(report.occurred_at)} while {kind.value} "
-                        f"order {number} stood",
-                        (EventRef.of(issued), EventRef.of(report)),
+                        f"{_day(report.occurred_at)}在{zh}生效期间发现被停对象的隐患",
+                        f"hazard in what {en} stopped found on {_day(report.occurred_at)} "
+                        "while the order stood",
+                        (EventRef.of(order.issued), EventRef.of(report)),
                         case_id,
                     )
+
+
+# ---- the enterprise's own closures -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfManagedClosure(_Rule):
+    code: ClassVar[str] = "AUD-SELF-MANAGED"
+    title_zh: ClassVar[str] = "企业自行整改销号的一般隐患"
+    title_en: ClassVar[str] = "General hazards the enterprise closed itself"
+    description: ClassVar[str] = (
+        "Lists each general hazard the enterprise graded, rectified and closed itself "
+        "(self-managed under 16号令 Art. 15), so the review shows which closures were "
+        "the enterprise's own and which a department signed off. Lawful in itself, hence "
+        "low severity: the reviewer checks the measures, and whether the department, "
+        "informed of the closure, re-opened or re-graded it (said in the finding)."
+    )
+
+    def check(self, dossier: Dossier) -> Iterable[Finding]:
+        for case_id, history in dossier.cases.items():
+            events = upto(history, dossier.incident_at)
+            for i, e in enumerate(events):
+                if event_name(e) not in ("Closed", "RectifiedOnSpot") or not self_managed(e):
+                    continue
+                later = [x for x in events[i + 1 :] if event_name(x) in ("Reopened", "Graded")]
+                grade = next((x for x in reversed(events[:i]) if event_name(x) == "Graded"), None)
+                category = getattr(grade, "category", None) if grade is not None else None
+                kind_zh = f"（类别{category}）" if category else ""
+                kind_en = f" (category {category})" if category else ""
+                if later:
+                    after_zh = f"，监管部门其后于{_day(later[0].occurred_at)}重新打开或重新定级"
+                    after_en = (
+                        f"; a department re-opened or re-graded it on {_day(later[0].occurred_at)}"
+                    )
+                else:
+                    after_zh, after_en = "", ""
+                yield Finding(
+                    self.code,
+                    Severity.LOW,
+                    f"{e.actor.label()}于{_day(e.occurred_at)}自行整改销号一般隐患{kind_zh}"
+                    f"{after_zh}",
+                    f"{e.actor.label()} closed its own general hazard{kind_en} on "
+                    f"{_day(e.occurred_at)}{after_en}",
+                    tuple(EventRef.of(x) for x in (e, *later[:1])),
+                    case_id,
+                )
 
 
 # ---- hazard reports never graded ---------------------------------------------------------
@@ -596,8 +803,14 @@ class NeverGraded(_Rule):
                 )
 
 
-def builtin_rules() -> list[AuditRule]:
-    """One instance of every built-in rule, with default parameters."""
+def builtin_rules(sectors: object | None = None) -> list[AuditRule]:
+    """One instance of every built-in rule, with default parameters.
+
+    ``sectors`` (the loaded sector plugins, ``plugins.Sectors``) gives each sector's
+    policy (``policy(sector) -> SectorPolicy``): its listing rule and the name of its
+    major grade. Without it every sector has the national default.
+    """
+    policy: PolicyOf = getattr(sectors, "policy", None) or default_policy
     return [
         ClosureWithoutMeasures(),
         SelfVerification(),
@@ -605,8 +818,9 @@ def builtin_rules() -> list[AuditRule]:
         ExtensionBeyondLimit(),
         RecordedAfterIncident(),
         RectificationBeforeAssignment(),
-        MajorNeverListed(),
+        MajorNeverListed(policy=policy),
         RecurringHazard(),
         ActivityDuringStopWork(),
         NeverGraded(),
+        SelfManagedClosure(),
     ]

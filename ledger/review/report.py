@@ -144,7 +144,10 @@ def build_review(
         raise ValueError("incident_at must carry a time zone")
     if rules is None:
         # The built-in rules, then those of the ledger's sector plugins (if it has any).
-        rules = [*builtin_rules(), *(ledger.sectors.audit_rules if ledger.sectors else ())]
+        rules = [
+            *builtin_rules(ledger.sectors),
+            *(ledger.sectors.audit_rules if ledger.sectors else ()),
+        ]
     rules = list(rules)
     check_registry(rules)
     enterprise = visible_enterprise(ledger, enterprise_code, scope=scope, known_at=known_at)

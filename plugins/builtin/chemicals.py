@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, SectorSpec, Suggestion, hookimpl
 
-from .catalogues.chemicals import CHEMICALS_2017, FIREWORKS_2017
+from .catalogues.chemicals import (
+    CHEMICALS_2017,
+    FIREWORKS_2017,
+    GENERAL_CATEGORIES,
+    LISTING,
+    MAJOR_GRADE,
+)
 from .keywords import match_keywords
 
 SECTOR = SectorSpec(
@@ -33,6 +39,10 @@ SECTOR = SectorSpec(
     ),
     general_deadline_days=30,
     major_deadline_days=90,
+    major_grade_zh=MAJOR_GRADE[0],
+    major_grade_en=MAJOR_GRADE[1],
+    general_categories=GENERAL_CATEGORIES,
+    listing=LISTING,
 )
 
 KEYWORDS = (

@@ -15,7 +15,12 @@ from ledger.read_model_spec import ReadModelSpec
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, SectorSpec, Suggestion, hookimpl
 
-from .catalogues.city_gas import CITY_GAS_2023
+from .catalogues.city_gas import (
+    CITY_GAS_2023,
+    GENERAL_CATEGORIES,
+    LISTING,
+    MAJOR_GRADE,
+)
 from .keywords import match_keywords
 from .open_cases import case_list
 
@@ -47,6 +52,10 @@ SECTOR = SectorSpec(
     ),
     general_deadline_days=15,
     major_deadline_days=60,
+    major_grade_zh=MAJOR_GRADE[0],
+    major_grade_en=MAJOR_GRADE[1],
+    general_categories=GENERAL_CATEGORIES,
+    listing=LISTING,
 )
 
 KEYWORDS = (

@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, ReportColumn, SectorSpec, Suggestion, hookimpl
 
-from .catalogues.construction import CONSTRUCTION_2024
+from .catalogues.construction import (
+    CONSTRUCTION_2024,
+    GENERAL_CATEGORIES,
+    LISTING,
+    MAJOR_GRADE,
+)
 from .keywords import match_keywords
 
 SECTOR = SectorSpec(
@@ -35,6 +40,10 @@ SECTOR = SectorSpec(
     ),
     general_deadline_days=7,
     major_deadline_days=30,
+    major_grade_zh=MAJOR_GRADE[0],
+    major_grade_en=MAJOR_GRADE[1],
+    general_categories=GENERAL_CATEGORIES,
+    listing=LISTING,
 )
 
 KEYWORDS = (

@@ -16,7 +16,12 @@ from ledger.read_model_spec import ReadModelSpec
 from plugins.catalogue import Catalogue
 from plugins.spec import DetailField, Facts, ReportColumn, SectorSpec, Suggestion, hookimpl
 
-from .catalogues.special_equipment import SPECIAL_EQUIPMENT_2024
+from .catalogues.special_equipment import (
+    GENERAL_CATEGORIES,
+    LISTING,
+    MAJOR_GRADE,
+    SPECIAL_EQUIPMENT_2024,
+)
 from .keywords import match_keywords
 from .open_cases import case_list
 
@@ -62,6 +67,10 @@ SECTOR = SectorSpec(
     general_deadline_days=15,
     major_deadline_days=60,
     has_devices=True,
+    major_grade_zh=MAJOR_GRADE[0],
+    major_grade_en=MAJOR_GRADE[1],
+    general_categories=GENERAL_CATEGORIES,
+    listing=LISTING,
 )
 
 KEYWORDS = (

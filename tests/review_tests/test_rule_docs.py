@@ -38,7 +38,7 @@ def test_docs_list_no_rule_that_does_not_exist() -> None:
 def test_builtin_rules_satisfy_the_protocol_and_have_unique_codes() -> None:
     rules = builtin_rules()
     check_registry(rules)
-    assert len(rules) == 10
+    assert len(rules) == 11
     for rule in rules:
         assert isinstance(rule, AuditRule)
         assert rule.description.strip() and rule.title_en.strip()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugins.catalogue import Catalogue, Criterion
+from plugins.spec import GeneralCategory, ListingRule
 
 _STANDARD = "安监总管三〔2017〕121号"
 _SOURCE = (
@@ -321,4 +322,39 @@ FIREWORKS_2017 = Catalogue(
             "烟花爆竹",
         ),
     ),
+)
+
+
+# ---- general hazards and listing -----------------------------------------------------------
+
+#: The general-hazard categories (一般隐患类别) officials of the sector use: a general
+#: grade carries one, so like hazards are counted together and recurrences found.
+GENERAL_CATEGORIES: tuple[GeneralCategory, ...] = (
+    GeneralCategory("CHEM-G01", "安全管理制度与台账", "Safety management rules and records"),
+    GeneralCategory("CHEM-G02", "人员培训与持证", "Training and certificates"),
+    GeneralCategory("CHEM-G03", "设备设施与安全附件", "Equipment and safety accessories"),
+    GeneralCategory("CHEM-G04", "工艺与操作规程执行", "Process control and operating procedures"),
+    GeneralCategory("CHEM-G05", "储存与装卸", "Storage, loading and unloading"),
+    GeneralCategory(
+        "CHEM-G06", "动火、受限空间等特殊作业", "Hot work, confined space and other special work"
+    ),
+    GeneralCategory("CHEM-G07", "检测报警与监控", "Gas detection, alarms and monitoring"),
+    GeneralCategory("CHEM-G08", "电气与防爆", "Electrical installations and explosion protection"),
+    GeneralCategory("CHEM-G09", "消防设施与应急准备", "Fire protection and emergency preparedness"),
+    GeneralCategory(
+        "CHEM-G10", "烟花爆竹涉药作业现场", "Fireworks: areas handling pyrotechnic compositions"
+    ),
+    GeneralCategory("CHEM-G11", "作业现场与标志标识", "Workplace order, signs and markings"),
+)
+
+#: The sector's name for its major grade, in Chinese and English.
+MAJOR_GRADE = ("重大生产安全事故隐患", "major production-safety accident hazard")
+
+#: When the sector's major hazards must be listed for supervision (挂牌督办). No national
+#: rule sets the time limit; this default is a local policy to be set per jurisdiction.
+LISTING = ListingRule(
+    required=True,
+    grace_days=15,
+    basis_zh="危险化学品重大生产安全事故隐患实行挂牌督办（应急管理部门；地方规定的期限，默认15日）",
+    basis_en="major hazards of hazardous chemicals are listed for supervision (emergency management; local time limit, 15 days by default)",
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugins.catalogue import Catalogue, Criterion
+from plugins.spec import GeneralCategory, ListingRule
 
 CITY_GAS_2023 = Catalogue(
     sector="city_gas",
@@ -176,4 +177,42 @@ CITY_GAS_2023 = Catalogue(
             "其他",
         ),
     ),
+)
+
+
+# ---- general hazards and listing -----------------------------------------------------------
+
+#: The general-hazard categories (一般隐患类别) officials of the sector use: a general
+#: grade carries one, so like hazards are counted together and recurrences found.
+GENERAL_CATEGORIES: tuple[GeneralCategory, ...] = (
+    GeneralCategory(
+        "GAS-G01",
+        "用户燃气设施（软管、连接、灶具）",
+        "User installations (hoses, connections, appliances)",
+    ),
+    GeneralCategory(
+        "GAS-G02", "可燃气体泄漏报警与切断装置", "Gas leak alarms and shut-off devices"
+    ),
+    GeneralCategory("GAS-G03", "瓶装燃气储存与使用", "Storage and use of bottled gas"),
+    GeneralCategory("GAS-G04", "管道、阀门与调压设施", "Pipes, valves and pressure regulators"),
+    GeneralCategory("GAS-G05", "厂站设备与安全附件", "Station equipment and safety accessories"),
+    GeneralCategory(
+        "GAS-G06", "用气场所通风与环境", "Ventilation and surroundings where gas is used"
+    ),
+    GeneralCategory("GAS-G07", "安全管理制度与台账", "Safety management rules and records"),
+    GeneralCategory("GAS-G08", "人员培训与持证", "Training and certificates"),
+    GeneralCategory("GAS-G09", "巡检与标志标识", "Patrols, signs and markings"),
+    GeneralCategory("GAS-G10", "应急处置", "Emergency response"),
+)
+
+#: The sector's name for its major grade, in Chinese and English.
+MAJOR_GRADE = ("燃气经营安全重大隐患", "major gas-business safety hazard")
+
+#: When the sector's major hazards must be listed for supervision (挂牌督办). No national
+#: rule sets the time limit; this default is a local policy to be set per jurisdiction.
+LISTING = ListingRule(
+    required=True,
+    grace_days=15,
+    basis_zh="城镇燃气经营安全重大隐患实行挂牌督办（燃气管理部门；地方规定的期限，默认15日）",
+    basis_en="major city-gas hazards are listed for supervision (gas authority; local time limit, 15 days by default)",
 )

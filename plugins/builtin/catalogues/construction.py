@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugins.catalogue import Catalogue, Criterion
+from plugins.spec import GeneralCategory, ListingRule
 
 CONSTRUCTION_2024 = Catalogue(
     sector="construction",
@@ -395,4 +396,36 @@ CONSTRUCTION_2024 = Catalogue(
             "其他",
         ),
     ),
+)
+
+
+# ---- general hazards and listing -----------------------------------------------------------
+
+#: The general-hazard categories (一般隐患类别) officials of the sector use: a general
+#: grade carries one, so like hazards are counted together and recurrences found.
+GENERAL_CATEGORIES: tuple[GeneralCategory, ...] = (
+    GeneralCategory("CONS-G01", "基坑工程", "Excavations"),
+    GeneralCategory("CONS-G02", "模板支撑体系", "Formwork and shoring"),
+    GeneralCategory("CONS-G03", "脚手架", "Scaffolding"),
+    GeneralCategory("CONS-G04", "起重机械", "Lifting machinery"),
+    GeneralCategory(
+        "CONS-G05", "高处作业与临边洞口防护", "Work at height, edge and opening protection"
+    ),
+    GeneralCategory("CONS-G06", "施工用电", "Temporary electricity"),
+    GeneralCategory("CONS-G07", "消防与动火作业", "Fire protection and hot work"),
+    GeneralCategory("CONS-G08", "有限空间作业", "Confined-space work"),
+    GeneralCategory("CONS-G09", "安全管理资料与人员配备", "Safety records and staffing"),
+    GeneralCategory("CONS-G10", "文明施工与现场管理", "Site order and housekeeping"),
+)
+
+#: The sector's name for its major grade, in Chinese and English.
+MAJOR_GRADE = ("重大事故隐患", "major accident hazard")
+
+#: When the sector's major hazards must be listed for supervision (挂牌督办). No national
+#: rule sets the time limit; this default is a local policy to be set per jurisdiction.
+LISTING = ListingRule(
+    required=True,
+    grace_days=15,
+    basis_zh="房屋市政工程重大事故隐患实行挂牌督办（住房和城乡建设主管部门；地方规定的期限，默认15日）",
+    basis_en="major construction hazards are listed for supervision (housing and construction authority; local time limit, 15 days by default)",
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from plugins.catalogue import Catalogue, Criterion
+from plugins.spec import GeneralCategory, ListingRule
 
 SPECIAL_EQUIPMENT_2024 = Catalogue(
     sector="special_equipment",
@@ -354,4 +355,32 @@ SPECIAL_EQUIPMENT_2024 = Catalogue(
             "场（厂）内专用机动车辆",
         ),
     ),
+)
+
+
+# ---- general hazards and listing -----------------------------------------------------------
+
+#: The general-hazard categories (一般隐患类别) officials of the sector use: a general
+#: grade carries one, so like hazards are counted together and recurrences found.
+GENERAL_CATEGORIES: tuple[GeneralCategory, ...] = (
+    GeneralCategory("SE-G01", "使用登记与定期检验", "Use registration and periodic inspection"),
+    GeneralCategory("SE-G02", "安全附件与保护装置", "Safety accessories and protective devices"),
+    GeneralCategory("SE-G03", "作业人员持证", "Certified operators"),
+    GeneralCategory("SE-G04", "维护保养与自行检查", "Maintenance and the user's own checks"),
+    GeneralCategory("SE-G05", "安全技术档案", "Technical safety records"),
+    GeneralCategory("SE-G06", "应急预案与演练", "Emergency plans and drills"),
+    GeneralCategory("SE-G07", "警示标志与使用须知", "Warning signs and instructions for use"),
+    GeneralCategory("SE-G08", "设备本体缺陷", "Defects of the equipment itself"),
+)
+
+#: The sector's name for its major grade, in Chinese and English.
+MAJOR_GRADE = ("重大事故隐患", "major accident hazard")
+
+#: When the sector's major hazards must be listed for supervision (挂牌督办). No national
+#: rule sets the time limit; this default is a local policy to be set per jurisdiction.
+LISTING = ListingRule(
+    required=True,
+    grace_days=30,
+    basis_zh="特种设备重大事故隐患须停止使用并整改；超过30日仍未消除的提请挂牌督办（地方规定，默认30日）",
+    basis_en="a device with a major hazard is taken out of use; one not removed within 30 days is listed for supervision (local rule, 30 days by default)",
 )
