@@ -4,7 +4,8 @@
 
 Serves the ledger on 127.0.0.1 (uvicorn, one worker), signs in with a fresh auditor
 token, and times from navigation until the page's data is on screen: the case page's
-full timeline (for the case with the most events) and the dashboard's figures. Prints
+full timeline (for the case with the most events), the dashboard's figures and the
+register's first page with its total. Prints
 median and worst of the runs. Figures are printed, never asserted.
 """
 
@@ -63,7 +64,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     from playwright.sync_api import sync_playwright
 
-    case_times, dash_times = [], []
+    case_times, dash_times, register_times = [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=args.chromium,
@@ -88,13 +89,22 @@ def main() -> None:
             page.wait_for_selector("[data-testid=kpis] .kpi")
             page.wait_for_selector("#trend .u-wrap, #trend .error")
             dash_times.append(time.perf_counter() - t)
+            page.goto(base + "/#/plugins")
+            t = time.perf_counter()
             page.goto(base + "/#/register")
+            page.wait_for_selector("[data-testid=register] tbody tr")
+            page.wait_for_function(
+                "document.querySelector('[data-testid=total]').textContent !== ''"
+            )
+            register_times.append(time.perf_counter() - t)
+            page.goto(base + "/#/plugins")
         browser.close()
     server.should_exit = True
     ledger.close()
     for label, xs in (
         (f"case page ({events} events, with proofs)", case_times),
-        ("dashboard (monthly report, trend, ranking)", dash_times),
+        ("dashboard (monthly report, trend, two rankings)", dash_times),
+        ("register (first 50 rows and the total count)", register_times),
     ):
         print(
             f"{label}: median {statistics.median(xs) * 1000:.0f} ms, "
