@@ -419,6 +419,7 @@ def test_forms_offer_only_what_the_role_may_do(browser: Any, life: Life) -> None
         enterprise = pages.as_role("enterprise")
         assert enterprise.locator("[data-testid=nav-users]").is_hidden()
         enterprise.goto(life.url + "/#/report")
+        enterprise.wait_for_selector("[data-testid=form-report_hazard]")
         options = enterprise.locator("[name=source] option").all_inner_texts()
         assert options == ["请选择", "企业自查"]
     finally:
