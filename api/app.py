@@ -27,6 +27,7 @@ from .hot_reads import HotReads
 from .routes import (
     accidents,
     api_docs,
+    campaign,
     enforcement,
     evidence,
     hazards,
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         users,
         risk,
         public_reports,
+        campaign,
     ):
         app.include_router(module.router)
     web.mount(app)

@@ -14,6 +14,7 @@ import typer
 from ledger.errors import LedgerError
 
 from . import (
+    campaign_commands,
     case,
     demo_command,
     integrity_commands,
@@ -87,6 +88,7 @@ register_review(app)
 projections_command.register(app)
 quarantine_command.register(app)
 print_commands.register(app)
+campaign_commands.register(app)
 
 
 def main() -> None:

@@ -78,6 +78,14 @@ def requests_for(route: str, history: History) -> list[Request]:
         "/measures": [{"region": r} for r in REGIONS],
         "/risk-points": [{"region": r} for r in REGIONS],
         "/public-reports": [{"region": r} for r in REGIONS],
+        **{
+            f"/reports/campaign/{table}": [
+                {"period": p, "region": r, "since": "2026-03-01"}
+                for p in ("2026-03", "2026-Q2")
+                for r in REGIONS
+            ]
+            for table in ("sources", "listings", "enforcement", "effort", "accidents")
+        },
     }
     return [Request(route, route, params) for params in grid[route]]
 

@@ -51,6 +51,11 @@ READ_ROUTES: dict[str, ReadRoute] = {
     "/public-reports": ReadRoute("", read_model=True),
     "/register/count": ReadRoute("", read_model=True),
     "/register/export": ReadRoute("", read_model=True),
+    "/reports/campaign/sources": ReadRoute("", read_model=True),
+    "/reports/campaign/listings": ReadRoute("", read_model=True),
+    "/reports/campaign/enforcement": ReadRoute("", read_model=True),
+    "/reports/campaign/effort": ReadRoute("", read_model=True),
+    "/reports/campaign/accidents": ReadRoute("", read_model=True),
 }
 
 

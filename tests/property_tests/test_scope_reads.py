@@ -138,6 +138,8 @@ def test_lists_and_figures_show_nothing_out_of_scope(
         check_trend(world.facts, user, request, body)
     elif route == "/rankings":
         check_rankings(world.facts, user, request, body)
+    elif route == "/reports/campaign/sources":
+        check_campaign_sources(world.facts, user, request, body)
     elif route == "/measures":
         for item in body["items"]:
             assert str(item["region_code"]).startswith(user.region_prefix), (
@@ -179,6 +181,31 @@ def check_monthly(facts: Facts, user: User, request: Request, body: dict[str, An
                 f"{request} as {user.username}: {key}.hazards_found "
                 f"{total['hazards_found']}, in scope {sum(expected.values())}"
             )
+
+
+CAMPAIGN_MONTHS = {"2026-03": ("2026-03",), "2026-Q2": ("2026-04", "2026-05", "2026-06")}
+
+
+def check_campaign_sources(
+    facts: Facts, user: User, request: Request, body: dict[str, Any]
+) -> None:
+    """The campaign's hazards per sector are those in scope found in the period, and the
+    cumulative ones those found from 1 March (``since``) to the period's end."""
+    region = request.params.get("region")
+    months = CAMPAIGN_MONTHS[request.params["period"]]
+    expected: Counter[str] = Counter()
+    for month in months:
+        expected += found_in(facts, user, region, month)
+    since: Counter[str] = Counter()
+    for month in dict.fromkeys(("2026-03", *months)):
+        since += found_in(facts, user, region, month)
+    for shown, wanted, what in (
+        (body["rows"], expected, "period"),
+        (body["cumulative"]["rows"], since, "cumulative"),
+    ):
+        got = {row["sector"]: row["hazards_found"] for row in shown}
+        assert got == dict(wanted), f"{request} as {user.username}: {what} {got}, in scope {wanted}"
+    assert body["total"]["hazards_found"] == sum(expected.values())
 
 
 def check_trend(facts: Facts, user: User, request: Request, body: dict[str, Any]) -> None:
