@@ -201,6 +201,12 @@ def register(app: typer.Typer) -> None:
                 if finding["rule"] == "AUD-CLOSURE-NO-MEASURES":
                     message = finding["message_en"] if en else finding["message_zh"]
                     typer.echo(f"  [{finding['rule']}] {message}")
+            if planted.plant_code:
+                plant = build_review(ledger, planted.plant_code, clock(), scope=Scope.everything())
+                typer.echo(("Also planted, at " if en else "另有埋点：") + planted.plant_name)
+                for finding in plant["findings"]:
+                    message = finding["message_en"] if en else finding["message_zh"]
+                    typer.echo(f"  [{finding['rule']}] {message}")
 
             token = (
                 composed.users.add(

@@ -17,6 +17,7 @@ history, event for event.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -151,6 +152,10 @@ class Planted:
     shop_code: str
     shop_name: str
     accident_id: UUID | None = None
+    plant_code: str = ""
+    """The machinery plant that closes its own general hazards and breaches an elevator's
+    stop-use order."""
+    plant_name: str = ""
 
 
 @dataclass
@@ -1055,6 +1060,7 @@ class CountyYear:
             ),
             recorded=d(5, 1, 19),
         )
+        plant_code, plant_name = self._self_managed_and_device_order()
         return Planted(
             code,
             name,
@@ -1065,7 +1071,142 @@ class CountyYear:
             shop_code,
             shop_name,
             accident_id,
+            plant_code=plant_code,
+            plant_name=plant_name,
         )
+
+    def _self_managed_and_device_order(self) -> tuple[str, str]:
+        """A plant that grades, rectifies and closes its own general hazards (16号令
+        Art. 15), and whose elevator, stopped by a device order, is seen still running; a
+        fire hazard it finds elsewhere meanwhile is no breach of that order."""
+        y = self.year
+        code = make_credit_code(f"91{self.county}MA7XWJX01")
+        name = f"{self.county_name}城关镇兴旺机械厂"
+        owner = Actor(f"ent-{code}", "刘安全员", Role.ENTERPRISE, code)
+        official = self.officials["special_equipment"][0]
+        elevator = "31106208262019000731"
+        L = self.ledger
+
+        def d(m: int, day: int, h: int = 9) -> datetime:
+            return datetime(y, m, day, h, tzinfo=CST)
+
+        def run(at: datetime, command: Callable[[], c.Command], actor: Actor) -> None:
+            self.at(at, lambda: L.execute(command(), actor))
+
+        own = [self._new_id("plant-own-1"), self._new_id("plant-own-2")]
+        order = self._new_id("plant-order")
+        visit = self._new_id("plant-visit")
+        self.at(
+            d(1, 8),
+            lambda: L.register_enterprise(
+                self.clerk,
+                d(1, 8),
+                credit_code=code,
+                name=name,
+                region_code=self.place("城关镇"),
+                sectors=["special_equipment", "fire"],
+                principal=Person("pp-plant", "刘兴旺"),
+            ),
+        )
+        for case_id, (at, sector, where, what, details, category) in zip(
+            own,
+            (
+                (
+                    d(3, 5),
+                    "special_equipment",
+                    "办公楼电梯",
+                    "电梯轿厢内未张贴使用标志和安全注意事项",
+                    {"device_registration_code": elevator, "device_type": "elevator"},
+                    "SE-G07",
+                ),
+                (d(3, 25), "fire", "二号仓库", "仓库灭火器压力不足", {}, None),
+            ),
+            strict=True,
+        ):
+            run(
+                at,
+                functools.partial(
+                    c.ReportHazard,
+                    occurred_at=at,
+                    enterprise_code=code,
+                    sector=sector,
+                    location=where,
+                    description=what,
+                    source="self_inspection",
+                    found_by=owner.name,
+                    details=details,
+                    case_id=case_id,
+                ),
+                owner,
+            )
+            run(
+                at + timedelta(hours=1),
+                functools.partial(
+                    c.GradeHazard,
+                    occurred_at=at + timedelta(hours=1),
+                    case_id=case_id,
+                    grade="general",
+                    category=category,
+                ),
+                owner,
+            )
+            run(
+                at + timedelta(hours=3),
+                functools.partial(
+                    c.RectifyOnSpot,
+                    occurred_at=at + timedelta(hours=3),
+                    case_id=case_id,
+                    measures="当日整改：张贴使用标志并更换、补充相关器材，拍照留存",
+                ),
+                owner,
+            )
+        run(
+            d(3, 20),
+            lambda: c.IssueAction(
+                occurred_at=d(3, 20),
+                kind="stop_work",
+                document_number=f"静市监特令〔{y}〕005号",
+                enterprise_code=code,
+                sector="special_equipment",
+                department=self.dept("special_equipment"),
+                legal_basis="《中华人民共和国特种设备安全法》第五十七条、第八十四条",
+                device_code=elevator,
+                description="电梯门锁回路被短接，责令立即停止使用",
+                action_id=order,
+            ),
+            official,
+        )
+        run(
+            d(4, 2, 10),
+            lambda: c.RecordInspection(
+                occurred_at=d(4, 2, 10),
+                enterprise_code=code,
+                sector="special_equipment",
+                inspection_type="unannounced",
+                team=(official.name,),
+                location="办公楼",
+                inspection_id=visit,
+            ),
+            official,
+        )
+        run(
+            d(4, 2, 11),
+            lambda: c.RecordObservedActivity(
+                occurred_at=d(4, 2, 11),
+                action_id=order,
+                inspection_id=visit,
+                description="被责令停止使用的电梯仍在载客运行，门锁回路短接线未拆除",
+            ),
+            official,
+        )
+        run(
+            d(4, 20),
+            lambda: c.LiftAction(
+                occurred_at=d(4, 20), action_id=order, reason="门锁回路修复，经检验合格，恢复使用"
+            ),
+            official,
+        )
+        return code, name
 
     # ---- risk points and public reports ------------------------------------------------
 
