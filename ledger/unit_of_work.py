@@ -159,12 +159,12 @@ class UnitOfWork:
                 subject.id,
                 f"expected version {expected}, current {subject.version}",
             )
+        if check_permission:
+            permissions.check_on_record(actor, command, subject)
         self._validate(command, subject)
         ctx = Context(
             actor=actor,
             occurred_at=command.occurred_at,
-        if check_permission:
-            permissions.check_on_record(actor, command, subject)
             recorded_at=self._ledger.clock(),
             justification=command.justification,
         )
