@@ -54,6 +54,13 @@ HAZARDS = Table(
     key=("case_id",),
     indexes=(("day", "region_code"),),
 )
+CLOSURES = Table(
+    "campaign_closures",
+    (("case_id", TEXT), ("closed_at", TEXT), ("reopened_at", TEXT)),
+    key=("case_id", "closed_at"),
+)
+"""Each time a hazard was closed (on the spot or after verification) until it was
+reopened, so "rectified" can be asked for any business moment, across reopenings."""
 ACTIONS = Table(
     "campaign_actions",
     (
@@ -153,8 +160,8 @@ class CampaignFacts(Projection):
     """One row per hazard, action, inspection and accident, with its business day."""
 
     name = "campaign"
-    version = 1
-    tables = (HAZARDS, ACTIONS, INSPECTIONS, ACCIDENTS)
+    version = 2
+    tables = (HAZARDS, CLOSURES, ACTIONS, INSPECTIONS, ACCIDENTS)
     handles = frozenset(
         {
             HazardCase.Reported,
@@ -248,14 +255,20 @@ class CampaignFacts(Projection):
         H = HazardCase
         if cls is H.Graded:
             case["major"] = int(str(event.grade) == "major")
-        elif cls is H.RectifiedOnSpot:
-            case["on_spot"] = 1
+        elif cls in (H.RectifiedOnSpot, H.Closed):
+            case["on_spot"] = int(cls is H.RectifiedOnSpot) | case["on_spot"]
             case["closed_at"] = ts(event.occurred_at)
+            rows.put(
+                "campaign_closures",
+                CLOSURES.empty_row(case_id=case["case_id"], closed_at=case["closed_at"]),
+            )
         elif cls is H.Assigned:
             case["deadline"] = 1
-        elif cls is H.Closed:
-            case["closed_at"] = ts(event.occurred_at)
         elif cls is H.Reopened:
+            closure = rows.get("campaign_closures", (case["case_id"], case["closed_at"]))
+            if closure is not None:
+                closure["reopened_at"] = ts(event.occurred_at)
+                rows.put("campaign_closures", closure)
             case["closed_at"] = None
         elif cls is H.Listed:
             case["listing_level"] = str(event.level)
@@ -433,7 +446,7 @@ class _Query:
         grouping = f" GROUP BY {group} ORDER BY {group}" if group else ""
         head = f"{group}, " if group else ""
         return self.models._q(
-            f"SELECT {head}{select} FROM {physical} WHERE {' AND '.join(where)}{grouping}",
+            f"SELECT {head}{select} FROM {physical} h WHERE {' AND '.join(where)}{grouping}",
             params,
         )
 
@@ -441,24 +454,31 @@ class _Query:
 Built = tuple[list[dict[str, Any]], dict[str, Any]]
 
 
-def _closed(moment: datetime) -> tuple[str, str]:
-    """SQL for "closed by the business moment" and its parameter."""
-    return "(closed_at IS NOT NULL AND closed_at <= ?)", ts(moment) or ""
+def _closed(q: _Query) -> tuple[str, list[Any]]:
+    """SQL for "closed at the business moment, not reopened since" (about the hazard row
+    ``h``) and its parameters."""
+    closures = q.models._table("campaign", "campaign_closures")
+    at = ts(q.ask.moment)
+    return (
+        f"EXISTS (SELECT 1 FROM {closures} k WHERE k.case_id = h.case_id "
+        "AND k.closed_at <= ? AND (k.reopened_at IS NULL OR k.reopened_at > ?))",
+        [at, at],
+    )
 
 
 def _sources(q: _Query, period: Period) -> Built:
-    closed, at = _closed(q.ask.moment)
+    closed, at = _closed(q)
     groups = [g for g in SOURCE_GROUPS if not q.ask.source or g == GROUP_OF.get(q.ask.source)]
     if q.ask.source in SOURCE_GROUPS:
         groups = [q.ask.source]
     select = ["COUNT(*)", f"SUM(CASE WHEN {closed} THEN 1 ELSE 0 END)"]
     select += ["SUM(major)", f"SUM(CASE WHEN major = 1 AND {closed} THEN 1 ELSE 0 END)"]
-    params: list[Any] = [at, at]
+    params: list[Any] = [*at, *at]
     for group in groups:
         codes = ", ".join(f"'{s.value}'" for s in SOURCE_GROUPS[group])
         select.append(f"SUM(CASE WHEN source IN ({codes}) THEN 1 ELSE 0 END)")
         select.append(f"SUM(CASE WHEN source IN ({codes}) AND {closed} THEN 1 ELSE 0 END)")
-        params.append(at)
+        params += at
     select += ["SUM(on_spot)", "SUM(deadline)", "COUNT(DISTINCT enterprise_code)"]
 
     def figures(values: Sequence[Any]) -> dict[str, Any]:
@@ -490,10 +510,10 @@ def _sources(q: _Query, period: Period) -> Built:
 def _listings(q: _Query, period: Period) -> Built:
     """Hazards listed for supervision in the span, by sector and level: how many, how
     many are closed, and how many are still listed at the moment."""
-    closed, at = _closed(q.ask.moment)
+    closed, at = _closed(q)
     still = "(delisted_at IS NULL OR delisted_at > ?)"
     select = (
-        f"COUNT(*), SUM(major), SUM(CASE WHEN {closed} THEN 1 ELSE 0 END), "
+        f"COUNT(*), SUM(CASE WHEN {closed} THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN {still} THEN 1 ELSE 0 END)"
     )
     out: list[dict[str, Any]] = []
@@ -501,25 +521,24 @@ def _listings(q: _Query, period: Period) -> Built:
         "campaign_hazards",
         select,
         period,
-        select_params=(at, at),
+        select_params=(*at, ts(q.ask.moment)),
         day_column="listed_day",
         extra=("listing_level IS NOT NULL",),
         group="sector, listing_level",
         sources=True,
     )
-    totals = [0, 0, 0, 0]
-    for sector, level, listed, major, done, standing in found:
-        figures = [int(x or 0) for x in (listed, major, done, standing)]
+    totals = [0, 0, 0]
+    for sector, level, listed, done, standing in found:
+        figures = [int(x or 0) for x in (listed, done, standing)]
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
         out.append({"sector": sector, "level": level, **_listing_figures(figures)})
     return out, {"sector": "*", "level": None, **_listing_figures(totals)}
 
 
 def _listing_figures(v: Sequence[int]) -> dict[str, Any]:
-    listed, major, done, standing = v
+    listed, done, standing = v
     return {
         "listed": listed,
-        "major_listed": major,
         "listed_rectified": done,
         "still_listed": standing,
         "listed_rectification_rate": rate(done, listed),

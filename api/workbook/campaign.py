@@ -56,7 +56,6 @@ def _figures(table: str) -> list[Column]:
     if table == "listings":
         return [
             Column("listed", "挂牌督办（条）", "integer"),
-            Column("major_listed", "其中重大隐患", "integer"),
             Column("listed_rectified", "已整改", "integer"),
             Column("still_listed", "仍在挂牌", "integer"),
             Column("listed_rectification_rate", "整改率", "rate"),
