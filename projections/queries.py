@@ -673,7 +673,7 @@ class ReadModels:
         reg_t = self._table("hazard_register", "hazard_register")
         act_t = self._table("enforcement", "enforcement_actions")
         where, params = scope_where(scope, region)
-        unit = RANKED_BY[by] or "assigned_department"
+        unit, act_unit = ranking_units(by, scope)
         hazards = self._q(
             f"SELECT {unit}, COUNT(*), "
             f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
@@ -687,7 +687,6 @@ class ReadModels:
             f"GROUP BY {unit}",
             [ts(moment), month, *params],
         )
-        act_unit = RANKED_BY[by] or "department"
         actions = dict(
             self._q(
                 f"SELECT {act_unit}, COUNT(*) FROM {act_t}"
@@ -723,12 +722,25 @@ class ReadModels:
         return out
 
 
-#: What a ranking's unit is: a prefix of the region code, or a department (None).
-RANKED_BY: dict[str, str | None] = {
-    "region": f"SUBSTR(region_code, 1, {COUNTY_DIGITS})",
-    "township": f"SUBSTR(region_code, 1, {TOWNSHIP_DIGITS})",
+#: What a ranking's unit is: the digits of the region code's prefix, or a department (None).
+RANKED_BY: dict[str, int | None] = {
+    "region": COUNTY_DIGITS,
+    "township": TOWNSHIP_DIGITS,
     "department": None,
 }
+
+
+def ranking_units(by: str, scope: Scope) -> tuple[str, str]:
+    """The SQL of a ranking's unit in the register and in the enforcement table.
+
+    A region unit is never wider than the viewer's jurisdiction: a township official's
+    ranking by county has the township as its one unit, not the county it cannot see."""
+    digits = RANKED_BY[by]
+    if digits is None:
+        return "assigned_department", "department"
+    unit = f"SUBSTR(region_code, 1, {max(digits, len(scope.region_prefix))})"
+    return unit, unit
+
 
 WEIGHTS = {
     "rectification": 0.35,

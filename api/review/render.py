@@ -40,6 +40,7 @@ L: dict[str, tuple[str, str]] = {
     "title": ("事故责任倒查报告", "Accountability review"),
     "enterprise": ("企业", "Enterprise"),
     "incident": ("事故发生时间", "Incident at"),
+    "accident": ("事故", "Accident"),
     "generated": ("生成时间", "Generated at"),
     "q_hazards": ("一、事故前已知的隐患", "1. Hazards known before the incident"),
     "q_state": ("二、各隐患在事故发生时的状态", "2. State of each hazard at the incident"),
@@ -193,6 +194,21 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             f"{t('incident')}: {report['incident_at']} · {t('generated')}: {report['generated_at']}"
         ),
     ]
+    accident = report.get("accident")
+    if accident:  # the review was started from a recorded accident
+        level = accident["level"].replace("_", " ") if en else accident["level_zh"]
+        out.append(
+            Para(
+                f"{t('accident')}: {level} · {accident['place']} · {accident['description']} · "
+                + (
+                    f"deaths {accident['deaths']}, seriously injured "
+                    f"{accident['serious_injuries']}, direct loss {accident['direct_loss']} yuan"
+                    if en
+                    else f"死亡{accident['deaths']}人，重伤{accident['serious_injuries']}人，"
+                    f"直接经济损失{accident['direct_loss']}元"
+                )
+            )
+        )
 
     hazards = report["hazards"]
     out.append(Heading(2, t("q_hazards")))

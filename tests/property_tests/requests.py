@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .world import ANDING, JINGNING, SECTORS, ZHUANGLANG, Facts, History
+from .world import ANDING, CHENGGUAN, JINGNING, SECTORS, ZHUANGLANG, Facts, History
 
 MONTHS = ("2026-03", "2026-04", "2026-05")
-REGIONS = (None, "62", "6208", "6211", JINGNING, ZHUANGLANG, ANDING)
+REGIONS = (None, "62", "6208", "6211", JINGNING, CHENGGUAN, ZHUANGLANG, ANDING)
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def requests_for(route: str, history: History) -> list[Request]:
             {"month": m, "region": r, "by": b}
             for m in MONTHS
             for r in REGIONS
-            for b in ("region", "department")
+            for b in ("region", "township", "department")
         ],
         "/measures": [{"region": r} for r in REGIONS],
         "/risk-points": [{"region": r} for r in REGIONS],

@@ -225,7 +225,7 @@ def check_rankings(facts: Facts, user: User, request: Request, body: dict[str, A
     assert counted <= expected, (
         f"{request} as {user.username}: rows count {counted} hazards found, in scope {expected}"
     )
-    if request.params.get("by") == "region":
+    if request.params.get("by") in ("region", "township"):
         for row in body["rows"]:
             assert str(row["unit"]).startswith(user.region_prefix), (
                 f"{request} as {user.username}: region {row['unit']} ranked"

@@ -9,7 +9,8 @@ properties compare the routes' answers with expectations computed here, never wi
 code under test.
 
 Shape: three counties under two region prefixes (620826 and 620825 under 6208; 621102
-under 6211), three sectors (fire, city_gas, chemicals), six enterprises of which one
+under 6211), with places below the county (the hotel in 城关镇 620826100, the furniture
+factory in 屯堡村 620826107201 of 甘沟镇) for township viewers, three sectors (fire, city_gas, chemicals), six enterprises of which one
 (the furniture factory) works in two sectors; hazards through their lives (on-the-spot,
 deadline, major with plan, listing, assessment, closing, delisting, a rejected
 verification, an extension, an overdue case, a reopening, one late entry), inspections
@@ -39,6 +40,8 @@ START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 NAMESPACE = UUID("0b5c3a52-4f0e-4c61-9f7e-3c7a1e9d2b40")
 
 JINGNING, ZHUANGLANG, ANDING = "620826", "620825", "621102"
+#: Below the county: 城关镇 (a township) and 屯堡村 of 甘沟镇 (a village), NBS 2023 codes.
+CHENGGUAN, TUNBAO = "620826100", "620826107201"
 SECTORS = ("fire", "city_gas", "chemicals")
 
 RESTAURANT = make_credit_code("92620826MA71PRQP0")
@@ -126,6 +129,8 @@ class Clock:
 VIEWERS: dict[str, User] = {
     "insp_jingning": User("v-insp-jn", "张建国", Role.INSPECTOR, "城关镇", JINGNING),
     "insp_6211": User("v-insp-ad", "吴远", Role.INSPECTOR, "安定区", "6211"),
+    "insp_chengguan": User("v-insp-cg", "钱安", Role.INSPECTOR, "城关镇人民政府", CHENGGUAN),
+    "gov_gangou": User("v-gov-gg", "孙镇", Role.GOVERNMENT, "甘沟镇人民政府", TUNBAO[:9]),
     "dept_gas_6208": User(
         "v-dept-gas", "李明", Role.DEPARTMENT, "住建局", "6208", frozenset({"city_gas"})
     ),
@@ -446,11 +451,11 @@ def write_history(ledger: HazardLedger, clock: Clock) -> History:
 
     # The script itself, in recording order.
     enterprise(RESTAURANT, "城关镇某餐馆", JINGNING, ("city_gas",))
-    enterprise(FACTORY, "城关镇某家具厂", JINGNING, ("fire", "chemicals"))
+    enterprise(FACTORY, "甘沟镇屯堡村某家具厂", TUNBAO, ("fire", "chemicals"))
     enterprise(STATION, "庄浪县某液化气站", ZHUANGLANG, ("city_gas",))
     enterprise(MALL, "安定区某商场", ANDING, ("fire",))
     enterprise(PLANT, "安定区某化工厂", ANDING, ("chemicals",))
-    enterprise(HOTEL, "城关镇某宾馆", JINGNING, ("fire",))
+    enterprise(HOTEL, "城关镇某宾馆", CHENGGUAN, ("fire",))
     for region, sector in ((JINGNING, "city_gas"), (JINGNING, ""), (ANDING, "")):
         duty = "department_official" if sector else "government_leader"
         step(
