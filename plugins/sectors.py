@@ -569,8 +569,7 @@ def _check_category(spec: SectorSpec, command: GradeHazard) -> list[Violation]:
             "CATEGORY_UNKNOWN",
             "category",
             f"“{category}”不是{spec.name_zh}的一般隐患类别；可选：{listed_zh}",
-            f"{category!r} is not a general-hazard category of {spec.name_en}; known: "
-            f"{listed_en}",
+            f"{category!r} is not a general-hazard category of {spec.name_en}; known: {listed_en}",
         )
     ]
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from ledger.audit.rules import ListingRule
 from plugins.catalogue import Catalogue, Criterion
-from plugins.spec import GeneralCategory, ListingRule
+from plugins.spec import GeneralCategory
 
 _STANDARD = "安监总管三〔2017〕121号"
 _SOURCE = (

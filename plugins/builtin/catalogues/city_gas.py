@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from ledger.audit.rules import ListingRule
 from plugins.catalogue import Catalogue, Criterion
-from plugins.spec import GeneralCategory, ListingRule
+from plugins.spec import GeneralCategory
 
 CITY_GAS_2023 = Catalogue(
     sector="city_gas",
