@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
+from segno.encoder import DataOverflowError
 
 from ledger.errors import refuse
 
@@ -51,9 +52,20 @@ def qr_png(data: bytes, scale: int = 4) -> bytes:
     """The seal as a QR code image (byte mode; error correction L — the paper is
     verified from a print or a 300 dpi render, and the seal must fit)."""
     out = io.BytesIO()
-    segno.make(data, error="l", micro=False, boost_error=True).save(
-        out, kind="png", scale=scale, border=4
-    )
+    try:
+        code = segno.make(data, error="l", micro=False, boost_error=True)
+    except DataOverflowError:
+        # A seal carries the sealed payloads; very long free text outgrows the largest
+        # QR code (version 40). Refused by name rather than failing inside segno.
+        raise refuse(
+            "SEAL_TOO_LARGE",
+            "content",
+            f"文书内容过长，核验二维码容纳不下（{len(data)} 字节，上限约 2953 字节）；"
+            "请精简文书中的自由文本后再打印",
+            f"the document is too long for its verification QR code ({len(data)} bytes, "
+            "at most about 2953): shorten its free text and print again",
+        ) from None
+    code.save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
 
 
