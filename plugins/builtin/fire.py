@@ -22,10 +22,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ledger.commands import Command, GradeHazard, ReportHazard
+from ledger.audit.rules import ListingRule
 from ledger.errors import Violation
 from ledger.events import LedgerAggregate
 from plugins.catalogue import Catalogue, Criterion
-from plugins.spec import DetailField, Facts, SectorSpec, Suggestion, hookimpl
+from plugins.spec import (
+    DetailField,
+    Facts,
+    GeneralCategory,
+    SectorSpec,
+    Suggestion,
+    hookimpl,
+)
 
 from .catalogues.fire import (
     ANNEX_A_CRITERIA,
@@ -39,6 +47,31 @@ from .keywords import match_keywords
 #: The detail that says how many of the three systems (hydrants, automatic
 #: extinguishing, fire alarm) the premises must have: the A.4 rule depends on it.
 REQUIRED_SYSTEMS = "required_fire_systems"
+
+#: The general fire hazards officials record most (消防监督检查 findings that do not reach
+#: GB 35181), so a recurring general fire hazard is found by its category.
+GENERAL_CATEGORIES: tuple[GeneralCategory, ...] = (
+    GeneralCategory("FIRE-G01", "消防安全管理与责任制", "Fire safety management and duties"),
+    GeneralCategory("FIRE-G02", "安全出口与疏散通道", "Exits and escape routes"),
+    GeneralCategory("FIRE-G03", "消防设施与器材", "Fire protection systems and equipment"),
+    GeneralCategory("FIRE-G04", "防火分隔与建筑防火", "Fire separation and building protection"),
+    GeneralCategory("FIRE-G05", "电气线路与用电", "Electrical wiring and use of electricity"),
+    GeneralCategory("FIRE-G06", "用火与动火作业", "Use of fire and hot work"),
+    GeneralCategory("FIRE-G07", "易燃易爆物品", "Flammable and explosive goods"),
+    GeneralCategory("FIRE-G08", "消防车通道与救援场地", "Fire lanes and rescue sites"),
+    GeneralCategory("FIRE-G09", "装修装饰材料", "Interior finishing materials"),
+    GeneralCategory("FIRE-G10", "应急预案与演练、培训", "Emergency plans, drills and training"),
+)
+
+#: 重大火灾隐患 are reported by the fire and rescue service to the people's government of
+#: the same level for supervision (挂牌督办); the time limit is local policy.
+LISTING = ListingRule(
+    required=True,
+    grace_days=15,
+    basis_zh="重大火灾隐患由消防救援机构报请本级人民政府挂牌督办（地方规定的期限，默认15日）",
+    basis_en="major fire hazards are reported by the fire and rescue service to the government "
+    "of the same level for listed supervision (local time limit, 15 days by default)",
+)
 
 SECTOR = SectorSpec(
     code="fire",
@@ -99,6 +132,10 @@ SECTOR = SectorSpec(
     ),
     general_deadline_days=30,
     major_deadline_days=90,
+    major_grade_zh="重大火灾隐患",
+    major_grade_en="major fire hazard",
+    general_categories=GENERAL_CATEGORIES,
+    listing=LISTING,
 )
 
 #: (keywords, criterion): a hazard description naming one of these matches the criterion.
