@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ledger.commands import Command, GradeHazard, ReportHazard
 from ledger.audit.rules import ListingRule
+from ledger.commands import Command, GradeHazard, ReportHazard
 from ledger.errors import Violation
 from ledger.events import LedgerAggregate
 from plugins.catalogue import Catalogue, Criterion
