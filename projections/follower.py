@@ -150,11 +150,14 @@ class Follower:
         projections: Sequence[Projection],
         *,
         batch_size: int = 2000,
+        read_store: ReadStore | None = None,
     ) -> None:
+        """``read_store``: where the read models are written (default: the ledger's own
+        store); the national feeder folds a province's log into another server."""
         self.ledger = ledger
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
-        self.db = ReadStore(ledger.store)
+        self.db = read_store if read_store is not None else ReadStore(ledger.store)
         self.conn = self.db.connect()
         self._ensure_catalog()
         self.targets: dict[str, Target] = {}
