@@ -195,6 +195,10 @@ class IssueAction(Timed):
     description: str = Field("", max_length=5000)
     device_code: str = Field("", max_length=64, description="责令停止使用的设备（注册代码）")
     site_part: str = Field("", max_length=200, description="责令停工的场所部位")
+    quantity: Decimal | None = Field(
+        None, gt=0, le=Decimal("1000000000"), decimal_places=3, description="没收、查封的数量"
+    )
+    unit: str = Field("", max_length=10, description="数量的计量单位（箱、吨、件）")
 
 
 class ExecuteAction(Versioned):

@@ -367,6 +367,9 @@ class IssueAction(Command):
     """The one device the order stops (its registration code); empty: not a device."""
     site_part: str = ""
     """The part of the site the order stops (a workshop, a storey); empty: not a part."""
+    quantity: Decimal | None = None
+    """What a confiscation or seizure took (158), with ``unit`` (箱); bounded in the domain."""
+    unit: str = ""
 
     def names(self) -> tuple[Ref, ...]:
         cases = tuple(Ref(HazardCase, case_id) for case_id in self.case_ids)

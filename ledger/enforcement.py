@@ -58,6 +58,12 @@ KIND_ZH = {
     ActionKind.INSPECTION_NOTICE: "现场检查通知",
 }
 
+#: Actions that take goods: the document states how much (158 箱, 2.5 吨).
+QUANTITY_KINDS = frozenset({ActionKind.CONFISCATION, ActionKind.SEAL_UP})
+#: Bounds of a stated quantity and its unit (the unit is a measure word, not a sentence).
+MAX_QUANTITY = Decimal("1000000000")
+MAX_UNIT_LENGTH = 10
+
 #: Actions whose effect lasts until lifted: work must not go on meanwhile.
 SUSPENDING_KINDS = frozenset({ActionKind.STOP_WORK, ActionKind.SEAL_UP, ActionKind.BAN})
 
@@ -72,9 +78,11 @@ class ActionStatus(StrEnum):
 class EnforcementAction(LedgerAggregate):
     class Issued(LedgerAggregate.Created):
         """Version 2 added ``device_code`` and ``site_part`` (what the order covers;
-        both empty: the whole enterprise); version 1 events are upcast as enterprise-wide."""
+        both empty: the whole enterprise); version 1 events are upcast as enterprise-wide.
+        Version 3 added ``quantity`` and ``unit`` (what a confiscation or seizure took);
+        earlier events stated none."""
 
-        class_version = 2
+        class_version = 3
 
         kind: ActionKind
         document_number: str
@@ -88,11 +96,18 @@ class EnforcementAction(LedgerAggregate):
         description: str
         device_code: str = ""
         site_part: str = ""
+        quantity: Decimal | None = None
+        unit: str = ""
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["device_code"] = ""
             state["site_part"] = ""
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["quantity"] = None
+            state["unit"] = ""
 
         def apply(self, a: EnforcementAction) -> None:
             a.device_code = self.device_code
@@ -107,6 +122,8 @@ class EnforcementAction(LedgerAggregate):
             a.case_ids = self.case_ids
             a.legal_basis = self.legal_basis
             a.fine_amount = self.fine_amount
+            a.quantity = self.quantity
+            a.unit = self.unit
             a.description = self.description
             a.issued_at = self.occurred_at
             a.status = ActionStatus.ISSUED
@@ -157,6 +174,8 @@ class EnforcementAction(LedgerAggregate):
         case_ids: tuple[UUID, ...]
         legal_basis: str
         fine_amount: Decimal | None
+        quantity: Decimal | None
+        unit: str
         description: str
         issued_at: datetime
         status: ActionStatus
@@ -185,6 +204,8 @@ class EnforcementAction(LedgerAggregate):
         action_id: UUID | None = None,
         device_code: str = "",
         site_part: str = "",
+        quantity: Decimal | None = None,
+        unit: str = "",
     ) -> EnforcementAction:
         violations: list[Violation] = []
         try:
@@ -246,6 +267,8 @@ class EnforcementAction(LedgerAggregate):
                     "an order names a device or a part of the site, not both",
                 )
             )
+        unit = unit.strip()
+        violations += _quantity_violations(kind, quantity, unit)
         if violations:
             raise RuleViolated(violations)
         action: EnforcementAction = cls._create_with(
@@ -264,6 +287,8 @@ class EnforcementAction(LedgerAggregate):
             description=description.strip(),
             device_code=device_code,
             site_part=site_part,
+            quantity=quantity,
+            unit=unit,
         )
         return action
 
@@ -352,3 +377,58 @@ class EnforcementAction(LedgerAggregate):
             and self.issued_at <= at
             and (self.ended_at is None or at < self.ended_at)
         )
+
+
+def _quantity_violations(kind: object, quantity: Decimal | None, unit: str) -> list[Violation]:
+    """A quantity only for kinds that take goods, positive, bounded, with a short unit;
+    a unit only beside a quantity (so "158箱" is counted as 158 of 箱, never as text)."""
+    if quantity is None:
+        if unit:
+            return [
+                Violation(
+                    "UNIT_NEEDS_QUANTITY",
+                    "unit",
+                    "填写了计量单位但没有数量",
+                    "a unit is given without a quantity",
+                )
+            ]
+        return []
+    found: list[Violation] = []
+    if kind not in QUANTITY_KINDS:
+        found.append(
+            Violation(
+                "QUANTITY_NOT_FOR_KIND",
+                "quantity",
+                "只有没收销毁和查封扣押可以填写数量",
+                "only a confiscation or a seizure states a quantity",
+            )
+        )
+    if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
+        found.append(
+            Violation(
+                "QUANTITY_OUT_OF_BOUNDS",
+                "quantity",
+                f"数量须大于零且不超过 {MAX_QUANTITY:,}",
+                f"the quantity must be greater than zero and at most {MAX_QUANTITY:,}",
+            )
+        )
+    elif quantity.as_tuple().exponent < -3:  # type: ignore[operator]
+        found.append(
+            Violation(
+                "QUANTITY_TOO_PRECISE",
+                "quantity",
+                "数量最多保留三位小数",
+                "the quantity has at most three decimal places",
+            )
+        )
+    if not unit or len(unit) > MAX_UNIT_LENGTH:
+        found.append(
+            Violation(
+                "QUANTITY_NEEDS_UNIT",
+                "unit",
+                f"数量须写明计量单位（如“箱”“吨”，不超过 {MAX_UNIT_LENGTH} 个字）",
+                f"a quantity needs its unit (such as 箱 or 吨, at most {MAX_UNIT_LENGTH} "
+                "characters)",
+            )
+        )
+    return found

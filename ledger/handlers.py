@@ -268,6 +268,8 @@ def _issue_action(command: c.IssueAction, work: Work, ctx: Context) -> Changed:
             action_id=command.action_id,
             device_code=command.device_code,
             site_part=command.site_part,
+            quantity=command.quantity,
+            unit=command.unit,
         ),
     )
 

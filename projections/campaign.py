@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.accident import Accident
-from ledger.enforcement import ActionKind, EnforcementAction
+from ledger.enforcement import QUANTITY_KINDS, ActionKind, EnforcementAction
 from ledger.hazard import HazardCase, Source
 from ledger.inspection import Inspection, InspectionType
 from ledger.scope import Scope
@@ -72,6 +72,8 @@ ACTIONS = Table(
         ("kind", TEXT),
         ("fine_fen", INT),
         ("revoked", INT),
+        ("quantity_milli", INT),
+        ("unit", TEXT),
     ),
     key=("action_id",),
     indexes=(("day", "region_code"),),
@@ -160,7 +162,7 @@ class CampaignFacts(Projection):
     """One row per hazard, action, inspection and accident, with its business day."""
 
     name = "campaign"
-    version = 2
+    version = 3  # 3: actions keep what a confiscation or seizure took (quantity, unit)
     tables = (HAZARDS, CLOSURES, ACTIONS, INSPECTIONS, ACCIDENTS)
     handles = frozenset(
         {
@@ -214,6 +216,7 @@ class CampaignFacts(Projection):
             )
         elif cls is EnforcementAction.Issued:
             fine = event.fine_amount
+            quantity = event.quantity
             rows.put(
                 "campaign_actions",
                 ACTIONS.empty_row(
@@ -225,6 +228,10 @@ class CampaignFacts(Projection):
                     kind=str(event.kind),
                     fine_fen=0 if fine is None else int((fine * 100).to_integral_value()),
                     revoked=0,
+                    quantity_milli=(
+                        0 if quantity is None else int((quantity * 1000).to_integral_value())
+                    ),
+                    unit=event.unit,
                 ),
             )
         elif cls is EnforcementAction.Revoked:
@@ -579,7 +586,38 @@ def _enforcement(q: _Query, period: Period) -> Built:
     text = ", ".join(select)
     rows = q.rows("campaign_actions", text, period, extra=("revoked = 0",))
     (whole,) = q.rows("campaign_actions", text, period, extra=("revoked = 0",), group="")
-    return [{"sector": r[0], **figures(r[1:])} for r in rows], {"sector": "*", **figures(whole)}
+    amounts = _quantities(q, period)
+    return (
+        [{"sector": r[0], **figures(r[1:]), **amounts.get(r[0], {})} for r in rows],
+        {"sector": "*", **figures(whole), **amounts.get("*", {})},
+    )
+
+
+def _quantities(q: _Query, period: Period) -> dict[str, dict[str, str]]:
+    """What confiscations and seizures took, per sector and in total, as the reports
+    write it: the sum per unit, units joined ("158箱", "158箱、2.5吨"); empty when none."""
+    kinds = ", ".join(f"'{k.value}'" for k in sorted(QUANTITY_KINDS))
+    extra = ("revoked = 0", f"kind IN ({kinds})", "quantity_milli > 0")
+    found: dict[str, dict[str, list[str]]] = {}
+    by_sector = q.rows(
+        "campaign_actions", "SUM(quantity_milli)", period, extra=extra, group="sector, kind, unit"
+    )
+    in_total = q.rows(
+        "campaign_actions", "SUM(quantity_milli)", period, extra=extra, group="kind, unit"
+    )
+    for sector, kind, unit, milli in [*by_sector, *(("*", *r) for r in in_total)]:
+        found.setdefault(sector, {}).setdefault(kind, []).append(f"{_milli(milli)}{unit}")
+    out: dict[str, dict[str, str]] = {}
+    for sector, per_kind in found.items():
+        out[sector] = {k.value + "_quantity": "" for k in QUANTITY_KINDS}
+        out[sector].update({f"{kind}_quantity": "、".join(t) for kind, t in per_kind.items()})
+    return out
+
+
+def _milli(value: Any) -> str:
+    """Thousandths as the plain number people write (158, 2.5)."""
+    amount = Decimal(int(value or 0)) / 1000
+    return format(amount.normalize(), "f") if amount % 1 else str(int(amount))
 
 
 def _effort(q: _Query, period: Period) -> Built:

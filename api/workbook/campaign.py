@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ledger.enforcement import KIND_ZH, ActionKind
+from ledger.enforcement import KIND_ZH, QUANTITY_KINDS, ActionKind
 from projections.campaign import KIND_COLUMNS, SOURCE_GROUPS
 
 from .reports import TOTAL_LABEL, Column, Kind, typed
@@ -66,6 +66,8 @@ def _figures(table: str) -> list[Column]:
             name = KIND_ZH[kind]
             cols.append(Column(kind.value, f"{name}（份）", "integer"))
             cols.append(Column(f"{kind.value}_units", f"{name}（户）", "integer"))
+            if kind in QUANTITY_KINDS:
+                cols.append(Column(f"{kind.value}_quantity", f"{name}（数量）", "text"))
             if kind is ActionKind.PENALTY:
                 cols.append(Column("fined_units", "罚款（户）", "integer"))
                 cols.append(Column("fines_amount", "罚款金额（元）", "amount"))

@@ -171,7 +171,15 @@ class History:
         self._run(c.CloseHazard(occurred_at=done, case_id=case_id), DEPARTMENT)
 
     def action(
-        self, code: str, sector: str, day: date, kind: str, *, fine: str | None = None
+        self,
+        code: str,
+        sector: str,
+        day: date,
+        kind: str,
+        *,
+        fine: str | None = None,
+        quantity: str | None = None,
+        unit: str = "",
     ) -> UUID:
         self.count += 1
         return self._run(
@@ -184,6 +192,8 @@ class History:
                 department="县应急管理局",
                 legal_basis="《中华人民共和国安全生产法》",
                 fine_amount=None if fine is None else Decimal(fine),
+                quantity=None if quantity is None else Decimal(quantity),
+                unit=unit,
             ),
             DEPARTMENT,
         )

@@ -76,7 +76,9 @@ def _seed_000(h: History) -> None:
         chem = checked("chemicals", 15, 41, 41, 0)
         for i in range(12):  # 取缔非法零售经营摊点12处
             h.action(h.enterprise("chemicals"), "chemicals", date(2020, 6, 1 + i), "ban")
-        h.action(chem[13], "chemicals", date(2020, 6, 20), "confiscation")  # 没收销毁 158箱
+        h.action(  # 没收销毁 158箱
+            chem[13], "chemicals", date(2020, 6, 20), "confiscation", quantity="158", unit="箱"
+        )
         h.action(chem[14], "chemicals", date(2020, 6, 21), "penalty", fine="20000")
         # 消防: 649 家(次), 963 hazards, 954 rectified.
         checked("fire", 649, 963, 954, 9)
@@ -135,6 +137,7 @@ def test_seed_000_county_sector_lines(history: History) -> None:
     assert effort["chemicals"]["units_inspected"] == 13 + 2
     assert (found["chemicals"]["hazards_found"], found["chemicals"]["rectified"]) == (41, 41)
     assert acts["chemicals"]["confiscation"] == 1
+    assert acts["chemicals"]["confiscation_quantity"] == "158箱"
     assert acts["chemicals"]["ban"] == 12
     assert (acts["chemicals"]["fined_units"], acts["chemicals"]["fines_amount"]) == (1, "20000")
     # 消防
