@@ -2,6 +2,8 @@
 
 ``UnitOfWork.execute`` judges one command, in this order:
 
+0. **Bounds** — every value the command carries is within the ledger's limits
+   (``ledger.bounds``: moments, text, numbers, lists, documents), whoever built it.
 1. **Permission** — the actor's role may issue this command type, and the rules that
    depend on what the command says (``ledger.permissions``).
 2. **Scope** — every record the command names is loaded and must be inside the caller's
@@ -30,7 +32,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from . import permissions
+from . import bounds, permissions
 from .commands import Command, Place, Ref
 from .enterprise import Enterprise, enterprise_id
 from .errors import ConcurrentChange, NotFound, RuleViolated, Violation
@@ -146,6 +148,8 @@ class UnitOfWork:
         vouch for its actors themselves (``HazardLedger``'s named methods, used by tests
         and the demo generator); every entry point a person reaches checks it.
         """
+        recorded_at = self._ledger.clock()
+        bounds.check(command, now=recorded_at)
         if check_permission:
             permissions.check(actor, command)
         named = self._in_scope(command, scope)
@@ -165,13 +169,9 @@ class UnitOfWork:
         ctx = Context(
             actor=actor,
             occurred_at=command.occurred_at,
-            recorded_at=self._ledger.clock(),
+            recorded_at=recorded_at,
             justification=command.justification,
         )
-        if command.occurred_at.tzinfo is None:
-            # Refuse by rule now: the aggregates compare occurred_at with aware datetimes,
-            # which would fail with a bare TypeError.
-            ctx.check_clocks()
         self.named = named
         try:
             changed = HANDLERS[type(command)](command, self, ctx)
