@@ -13,12 +13,17 @@ page may leave the machine.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import inspect
+import json
 import re
 import struct
 import threading
 import time
+import urllib.request
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +46,24 @@ from tests.conftest import FakeClock
 from .conftest import FACTORY, _free_port, screenshot
 
 BEIJING = timedelta(hours=8)
+FIXED = (30, 160, 60)  # the rectification photo's colour (the finding's is the default)
+
+
+def bundle_carries_files() -> bool:
+    """Whether case bundles carry the cited evidence files yet (issue 17's bundle work)."""
+    from ledger.integrity import bundle
+
+    return "evidence" in inspect.getsource(bundle)
+
+
+def timeline_of(life: Any, role: str, case_id: str) -> list[dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{life.url}/hazards/{case_id}/timeline",
+        headers={"Authorization": f"Bearer {life.tokens[role]}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        events: list[dict[str, Any]] = json.loads(answer.read())
+    return events
 
 
 def png(rgb: tuple[int, int, int] = (200, 40, 30), size: int = 32) -> bytes:
@@ -131,9 +154,17 @@ def catch_up(ledger: HazardLedger) -> None:
     follower.close()
 
 
-def internal_codes(sectors: list[str]) -> re.Pattern[str]:
-    """Every code a person must never read: the domain's enums and the loaded sectors."""
+def shown_field_names(events: list[dict[str, Any]]) -> set[str]:
+    """The field names of the changes a timeline shows (``self_managed``, ``category``):
+    the page must name them through the catalogue, never show them."""
+    return {name for e in events for name in (e.get("changes") or {})}
+
+
+def internal_codes(sectors: list[str], fields: Iterable[str] = ()) -> re.Pattern[str]:
+    """Every code a person must never read: the domain's enums, the loaded sectors and
+    the field names given."""
     codes = {
+        *fields,
         *(s.value for s in Status),
         *(g.value for g in Grade),
         *(s.value for s in Source),
@@ -214,9 +245,22 @@ def take_step(page: Any, cmd: str, fill: dict[str, str] | None = None) -> None:
     assert errors.count() == 0, f"{cmd} refused: {errors.all_inner_texts()}"
 
 
-def attach_photo(page: Any, form_selector: str, name: str) -> None:
+def submitted(page: Any) -> None:
+    """Wait for a submitted form to leave for its record or show a refusal; fail with the
+    refusal's text."""
+    page.wait_for_function(
+        "location.hash.startsWith('#/case/') || "
+        "document.querySelector('.form-error:not([hidden]), .field-error')"
+    )
+    errors = page.locator(".form-error:not([hidden]), .field-error")
+    assert errors.count() == 0, f"refused: {errors.all_inner_texts()}"
+
+
+def attach_photo(
+    page: Any, form_selector: str, name: str, rgb: tuple[int, int, int] = (200, 40, 30)
+) -> None:
     page.locator(f"{form_selector} [data-testid=photo-input]").set_input_files(
-        {"name": name, "mimeType": "image/png", "buffer": png()}
+        {"name": name, "mimeType": "image/png", "buffer": png(rgb)}
     )
     page.wait_for_selector(f"{form_selector} [data-testid=photo-uploaded]")
 
@@ -248,6 +292,7 @@ def test_a_case_through_its_whole_life_in_the_web_page(
             attach_photo(inspector, form, "found.png")
         screenshot(inspector, f"life-{tag}-1-report")
         inspector.click(f"{form} button[type=submit]")
+        submitted(inspector)
         inspector.wait_for_url(re.compile(r"#/case/[0-9a-f-]{36}$"))
         case_id = inspector.url.rsplit("/", 1)[1]
         inspector.wait_for_selector("[data-testid=event]")
@@ -294,7 +339,7 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         rect = "[data-testid=form-report_rectification]"
         enterprise.wait_for_selector(rect)
         if life.evidence:
-            attach_photo(enterprise, rect, "fixed.png")
+            attach_photo(enterprise, rect, "fixed.png", FIXED)
         completed = (datetime.now(UTC) + BEIJING).strftime("%Y-%m-%dT%H:%M")
         take_step(
             enterprise,
@@ -312,7 +357,17 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         take_step(department, "close_hazard")
         assert department.get_attribute("[data-testid=case-status]", "data-status") == "closed"
         screenshot(department, f"life-{tag}-4-closed")
-        assert visible_codes(department, codes) == []
+        events = timeline_of(life, "department", case_id)
+        assert (
+            visible_codes(department, internal_codes(life.sectors, shown_field_names(events))) == []
+        )
+        found_sha = "sha256:" + hashlib.sha256(png()).hexdigest()
+        fixed_sha = "sha256:" + hashlib.sha256(png(FIXED)).hexdigest()
+        if life.evidence:
+            # The events cite each photo by its hash, so their leaves commit to the files.
+            cited = {e["event"]: e["changes"].get("evidence") for e in events}
+            assert cited["Reported"] == [found_sha]
+            assert cited["RectificationReported"] == [fixed_sha]
 
         # The auditor reads the timeline as known half an hour after the assignment.
         auditor = pages.as_role("auditor")
@@ -336,6 +391,11 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         assert outcome.ok and outcome.events == 7
         if life.evidence:
             assert auditor.locator("[data-testid=evidence-photo]").count() >= 2
+        if life.evidence and bundle_carries_files():
+            # The bundle carries both photos themselves, not only their hashes.
+            text = target.read_text()
+            for photo in (png(), png(FIXED)):
+                assert base64.b64encode(photo).decode() in text or photo.hex() in text
 
         # The main pages read in Chinese (read models brought up to date first).
         catch_up(life.ledger)

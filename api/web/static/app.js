@@ -304,6 +304,8 @@ function changesList(changes) {
     if (k === "source") return esc(Labels.of("source", v));
     if (k === "level") return esc(Labels.of("listing_level", v));
     if (k === "accepted") return esc(v ? "通过" : "不通过");
+    if (typeof v === "boolean") return esc(v ? (state.lang === "en" ? "yes" : "是") : (state.lang === "en" ? "no" : "否"));
+    if (k === "category") return esc(categoryName(v));
     if (k === "details" && typeof v === "object") {
       return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}：${dv === true ? "是" : dv === false ? "否" : dv}`).join("；"));
     }
@@ -314,6 +316,15 @@ function changesList(changes) {
   };
   return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(fieldLabel(k))}</dt><dd>${value(k, v)}</dd>`)
     .join("")}</dl>`;
+}
+
+/* A general-hazard category by its code, from the sector that declares it. */
+function categoryName(code) {
+  for (const s of Labels.sectors) {
+    const g = (s.general_categories || []).find((x) => x.code === code);
+    if (g) return state.lang === "en" ? g.name_en || g.name_zh : g.name_zh;
+  }
+  return code;
 }
 
 function detailLabel(name) {
@@ -363,11 +374,12 @@ function showStep(c, cmd) {
       done: () => route() });
     return;
   }
-  const spec = CASE_STEPS.find((s) => s.cmd === cmd);
+  const spec = cmd === "grade_hazard" ? gradeSpec(c, state.user?.role === "enterprise")
+    : CASE_STEPS.find((s) => s.cmd === cmd);
   holder.innerHTML = formHtml(spec);
   const form = holder.querySelector("form");
   wireCommand(form, `/hazards/${c.id}/${spec.path}`, { version: c.version, caseId: c.id, done: () => route() });
-  if (cmd === "grade_hazard") suggest(c, form);
+  if (cmd === "grade_hazard" && form.querySelector("[data-testid=suggestions]")) suggest(c, form);
 }
 
 /* Criterion suggestions from the sector's catalogue: click one to cite it. */
@@ -440,10 +452,20 @@ async function caseView(id) {
   } catch (err) { $("#timeline").innerHTML = failure(err); }
   try {
     const actions = await api(`/hazards/${id}/actions`);
+    const observe = (state.user?.may || []).includes("record_observed_activity") && !state.asOf;
     $("#actions").innerHTML = table(actions, [{ key: "document_number", label: "文书编号" },
       { key: "kind", label: "文书种类", render: (r) => esc(Labels.of("kind", r.kind)) },
       { key: "status", label: t("status"), render: (r) => esc(Labels.of("action_status", r.status)) },
-      { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) }]);
+      { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) },
+      ...(observe ? [{ key: "action_id", label: "", render: (r) => (["issued", "executed"].includes(r.status)
+        ? `<button type="button" data-observe="${esc(r.action_id)}" data-testid="observe">${esc(OBSERVED_ACTIVITY.title)}</button>` : "") }] : [])],
+    { testid: "actions" }) + '<div id="observe-form"></div>';
+    for (const b of document.querySelectorAll("[data-observe]")) {
+      b.onclick = () => {
+        $("#observe-form").innerHTML = formHtml(OBSERVED_ACTIVITY);
+        wireCommand($("#observe-form form"), `/enforcement/${b.dataset.observe}/observed-activity`, { done: () => route() });
+      };
+    }
   } catch (err) { $("#actions").innerHTML = failure(err); }
   try {
     const findings = await api(`/hazards/${id}/findings`);
@@ -575,12 +597,13 @@ async function reviewView() {
     const f = new FormData(e.target);
     location.hash = `#/review?enterprise=${encodeURIComponent(f.get("enterprise"))}&incident_at=${encodeURIComponent(f.get("incident_at"))}`;
   });
-  if (!params.get("enterprise") || !params.get("incident_at")) return;
+  const accident = params.get("accident");
+  if (!accident && (!params.get("enterprise") || !params.get("incident_at"))) return;
   $("#report").innerHTML = esc(t("loading"));
   try {
-    const html = await api("/review", { enterprise: params.get("enterprise"),
-      incident_at: new Date(params.get("incident_at")).toISOString(), format: "html",
-      lang: state.lang }, { asOf: false });
+    const query = accident ? { accident } : { enterprise: params.get("enterprise"),
+      incident_at: new Date(params.get("incident_at")).toISOString() };
+    const html = await api("/review", { ...query, format: "html", lang: state.lang }, { asOf: false });
     const frame = document.createElement("iframe");
     frame.setAttribute("data-testid", "review-frame");
     frame.style.cssText = "width:100%;min-height:70vh;border:1px solid #d9e0e7;background:#fff";
@@ -619,7 +642,7 @@ function renderChrome() {
   $("#lang").textContent = state.lang === "en" ? "中文" : "EN";
   $("#who").textContent = state.user ? `${state.user.name} · ${Labels.of("role", state.user.role)}` : "";
   const may = new Set(state.user?.may || []);
-  for (const a of document.querySelectorAll("#nav a[data-may]")) a.hidden = !may.has(a.dataset.may);
+  for (const a of document.querySelectorAll("#nav a[data-may]")) a.hidden = !a.dataset.may.split("|").some((m) => may.has(m));
   $("#nav").hidden = !state.user;
   $("#signout").hidden = !state.user;
   $("#asof").value = state.asOf;
@@ -682,6 +705,9 @@ async function route() {
   if (parts[0] === "report") return reportView();
   if (parts[0] === "inspect") return inspectView();
   if (parts[0] === "users") return usersView();
+  if (parts[0] === "risk") return riskView();
+  if (parts[0] === "public-reports") return publicReportsView();
+  if (parts[0] === "accidents") return accidentView();
   if (parts[0] === "login") return loginView();
   if (!(state.user.may || []).includes("read_statistics")) return registerView();
   return dashboardView();

@@ -37,7 +37,7 @@ async function send(entry) {
     const form = new FormData();
     form.append("file", blob, "photo.jpg");
     const up = await fetch("/evidence", { method: "POST", headers: auth(), body: form });
-    if (up.ok) { const a = await up.json(); body.evidence = [a.sha256 || a.hash]; }
+    if (up.ok) { const a = await up.json(); body.evidence = [a.evidence || `sha256:${a.sha256}`]; }
     else if (up.status >= 500) throw new Error("evidence");
   }
   const res = await fetch("/hazards", { method: "POST", body: JSON.stringify(body),

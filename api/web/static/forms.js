@@ -15,6 +15,7 @@ const PLAN_PARTS = ["goal_and_tasks", "methods_and_measures", "funds_and_materia
 const CASE_STEPS = [
   { cmd: "grade_hazard", path: "grade", title: "定级", en: "Grade", when: ["reported", "graded", "reopened"],
     fields: [{ name: "grade", label: "隐患等级", kind: "choice", group: "grade", required: true },
+      { name: "category", label: "一般隐患类别", kind: "choice", group: "general_category" },
       { name: "criteria", label: "判定依据（重大隐患必填）", kind: "criteria" }] },
   { cmd: "rectify_on_spot", path: "rectify-on-spot", title: "立查立改", en: "Rectify on the spot",
     when: ["reported", "graded"],
@@ -63,8 +64,31 @@ const ISSUE_ACTION = { cmd: "issue_action", title: "下达执法文书 / 罚款"
     { name: "document_number", label: "文书编号", kind: "text", required: true },
     { name: "department", label: "执法部门", kind: "text", required: true },
     { name: "legal_basis", label: "法律依据", kind: "textarea", required: true },
+    { name: "device_code", label: "责令停止使用的设备（注册代码，不针对设备不填）", kind: "text" },
+    { name: "site_part", label: "责令停工的场所部位（不针对部位不填）", kind: "text" },
     { name: "fine_amount", label: "罚款金额（元，无罚款不填）", kind: "number" },
     { name: "description", label: "说明", kind: "textarea" }] };
+
+/* A standing order (stop-work, stop-use) whose object is seen operating: recorded on the
+ * order itself, not as a new hazard. */
+const OBSERVED_ACTIVITY = { cmd: "record_observed_activity", title: "记录被停对象仍在运行", en: "Record observed operation",
+  fields: [{ name: "description", label: "检查发现的运行情况", kind: "textarea", required: true },
+    { name: "evidence", label: "现场照片", kind: "photos" }] };
+
+/* The grade form for this case: the general-hazard categories its sector declares, and
+ * for an enterprise (which grades only its own general hazards) no major grade. */
+function gradeSpec(c, enterprise) {
+  const spec = CASE_STEPS.find((s) => s.cmd === "grade_hazard");
+  const sector = Labels.sector(c.sector) || {};
+  const categories = (sector.general_categories || []).map((g) =>
+    [g.code, Labels.lang === "en" ? g.name_en || g.name_zh : g.name_zh]);
+  const fields = spec.fields.map((f) => {
+    if (f.name === "category") return { ...f, choices: categories };
+    if (f.name === "grade" && enterprise) return { ...f, choices: [["general", Labels.of("grade", "general")]], value: "general" };
+    return f;
+  }).filter((f) => !(enterprise && f.name === "criteria") && !(f.name === "category" && !categories.length));
+  return { ...spec, fields };
+}
 
 /* Every form also says when the step happened (business time) and, for a late entry,
  * why. */
@@ -109,6 +133,8 @@ function inputHtml(f, options = {}) {
   } else if (f.kind === "criteria") {
     control = `<div class="suggestions" data-testid="suggestions"></div>
       <input id="${id}" name="${f.name}" data-kind="list" placeholder="条款编号，多个用逗号分隔">`;
+  } else if (f.kind === "lines") {
+    control = `<textarea id="${id}" name="${f.name}" rows="3" data-kind="lines" ${req}>${escF(f.value || "")}</textarea>`;
   } else if (f.kind === "list") {
     control = `<input id="${id}" name="${f.name}" data-kind="list" ${req}>`;
   } else {
@@ -138,6 +164,8 @@ function formBody(form) {
     else if (kind === "number") value = value === "" ? null : Number(value);
     else if (kind === "bool") value = value === "true";
     else if (kind === "list") value = value ? value.split(/[,，、\s]+/).filter(Boolean) : [];
+    else if (kind === "lines") value = value.split(/\n+/).map((x) => x.trim()).filter(Boolean);
+    else if (value === "" && el.tagName === "SELECT" && !el.required) continue; // an optional choice left open
     else if (value === "") value = el.name === "justification" ? null : "";
     if (value === null && el.name !== "justification" && kind !== "number") continue;
     if (value === null && kind === "number") continue;
@@ -191,7 +219,8 @@ async function postCommand(path, body, { version = null, key = newKey() } = {}) 
   return { ok: res.ok, status: res.status, body: answer };
 }
 
-/* Upload a photo to the evidence store; answers its SHA-256. */
+/* Upload a photo to the evidence store; answers its citation ("sha256:<hex>"), the
+ * text a command cites in ``evidence`` so the event's leaf commits to the file. */
 async function uploadEvidence(file) {
   const data = new FormData();
   data.append("file", file, file.name || "photo.jpg");
@@ -199,12 +228,14 @@ async function uploadEvidence(file) {
     Authorization: `Bearer ${state.token}`, "Accept-Language": state.lang === "en" ? "en" : "zh-CN" } });
   const body = await res.json().catch(() => null);
   if (!res.ok) throw Object.assign(new Error((body && (body.detail || body.title)) || `HTTP ${res.status}`), { body });
-  return body.sha256 || body.hash || body.id;
+  return body.evidence || `sha256:${body.sha256}`;
 }
 
-/* An evidence file shown through the API (the token cannot ride on an <img src>). */
-async function evidenceImage(sha, { variant = true } = {}) {
-  const url = variant ? `/evidence/${sha}?size=page` : `/evidence/${sha}`;
+/* An evidence file shown through the API (the token cannot ride on an <img src>):
+ * the page-sized variant (GET /evidence/{sha256}/page) or the original. */
+async function evidenceImage(cited, { variant = true } = {}) {
+  const sha = String(cited).replace(/^sha256:/, "");
+  const url = variant ? `/evidence/${sha}/page` : `/evidence/${sha}`;
   const res = await fetch(url, { headers: { Authorization: `Bearer ${state.token}` } });
   if (!res.ok) return null;
   return URL.createObjectURL(await res.blob());
@@ -288,3 +319,4 @@ function wireCommand(form, path, { version = null, caseId = null, extend = null,
 }
 
 window.CASE_STEPS = CASE_STEPS;
+window.OBSERVED_ACTIVITY = OBSERVED_ACTIVITY;
