@@ -2,7 +2,8 @@
 
 The commands an auditor and an administrator use to prove the history: make the
 signing key (kept outside the store), sign the tree head, recompute everything, and
-hand out or check an offline evidence bundle. ``verify-bundle`` never opens a store.
+hand out or check an offline evidence bundle (with the evidence files its events cite,
+taken from the store's evidence files). ``verify-bundle`` never opens a store.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ledger.integrity.signing import (
 from ledger.integrity.trust import TRUSTED_KEYS_ENV_VAR, TrustRoot, prove, read_kept
 from ledger.integrity.witness import Witness
 
+from ..evidence import evidence_store
 from ..witness.server import make_server
 from . import history_command
 from .common import emit, local_operator, open_ledger, options
@@ -247,24 +249,29 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Path | None, typer.Option("--output", "-o", help="Bundle file.")] = None,
         key_dir_opt: KeyDir = None,
     ) -> None:
-        """Write one file with the case's events, their proofs, a signed checkpoint and the key."""
+        """Write one file with the case's events, their proofs, a signed checkpoint, the key
+        and the evidence files the events cite."""
         opts = options(ctx)
         target = output or Path(f"case-{case_id}.bundle.json")
         with open_ledger(ctx) as ledger:
             log = ledger.integrity
             log.use_key_directory(key_dir_opt)
             try:
-                bundle = export_bundle(log, case_id)
-            except (BundleError, NoSigningKey) as e:
+                bundle = export_bundle(log, case_id, files=evidence_store(ledger).get)
+            except BundleError as e:
+                typer.echo(e.message(opts.lang), err=True)
+                raise typer.Exit(1) from None
+            except NoSigningKey as e:
                 typer.echo(str(e), err=True)
                 raise typer.Exit(1) from None
         size = write_bundle(bundle, target)
+        events, files = len(bundle["events"]), len(bundle["evidence_files"])
         if opts.json:
-            emit({"file": str(target), "bytes": size, "events": len(bundle["events"])}, opts)
+            emit({"file": str(target), "bytes": size, "events": events, "files": files}, opts)
         else:
             _say(
-                f"已导出证据包：{target}（{len(bundle['events'])} 个事件，{size} 字节）",
-                f"bundle written: {target} ({len(bundle['events'])} events, {size} bytes)",
+                f"已导出证据包：{target}（{events} 个事件，{files} 个证据文件，{size} 字节）",
+                f"bundle written: {target} ({events} events, {files} evidence files, {size} bytes)",
                 opts.lang,
             )
 

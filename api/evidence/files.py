@@ -8,10 +8,10 @@ before anything is stored.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from ledger.errors import refuse
+from ledger.evidence import citation as citation  # the one reading of a citation
 
 LIMIT_BYTES = 10 * 1024 * 1024
 """A phone photo is 2–6 MB; a scanned page at 300 dpi well under 10 MB."""
@@ -22,8 +22,6 @@ MEDIA_TYPES: dict[bytes, str] = {
     b"\x89PNG\r\n\x1a\n": "image/png",
     b"%PDF-": "application/pdf",
 }
-
-CITATION = re.compile(r"^(?:sha256:)?([0-9a-f]{64})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +71,3 @@ def accept(data: bytes) -> Accepted:
             "an evidence file must be a JPEG or PNG photo or a PDF scan",
         )
     return Accepted(digest_of(data), media_type, len(data))
-
-
-def citation(text: str) -> str | None:
-    """The hex SHA-256 a citation (``sha256:<hex>`` or the bare hex) names, or None."""
-    found = CITATION.match(text.strip().lower())
-    return found.group(1) if found else None

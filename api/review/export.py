@@ -19,6 +19,7 @@ import orjson
 from ledger.application import HazardLedger
 from ledger.integrity.bundle import export_bundle, write_bundle
 
+from ..evidence import evidence_store
 from .render import to_html
 
 
@@ -50,8 +51,9 @@ def export_review(
     Needs the ledger's signing key when no existing checkpoint covers the events
     (``NoSigningKey`` is raised then, before anything is written).
     """
+    files = evidence_store(ledger).get  # the photos and scans the events cite
     bundles = {
-        aggregate_id: export_bundle(ledger.integrity, aggregate_id)
+        aggregate_id: export_bundle(ledger.integrity, aggregate_id, files=files)
         for aggregate_id in cited_aggregates(report)
     }
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,8 @@
-"""Proofs over HTTP: per-event proof status, case bundles, checkpoints, bundle checks."""
+"""Proofs over HTTP: per-event proof status, case bundles, checkpoints, bundle checks.
+
+A case bundle carries the evidence files its events cite, taken from the ledger's
+evidence store here, at the edge; the core (``ledger.integrity.bundle``) only hashes them.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,16 @@ from starlette.responses import PlainTextResponse, Response
 
 from ledger.hazard import HazardCase
 from ledger.integrity import NoSigningKey
-from ledger.integrity.bundle import BundleError, export_bundle, verify_bundle
+from ledger.integrity.bundle import (
+    MAX_BUNDLE_BYTES,
+    BundleError,
+    EvidenceUnavailable,
+    export_bundle,
+    verify_bundle,
+)
 from ledger.integrity.status import proof_statuses
 
+from ..evidence import evidence_store
 from ..problems import Problem, language
 from ..security import CurrentUser, in_scope
 from ..services import Services
@@ -63,14 +74,22 @@ async def proofs(
 
 @router.get(
     "/hazards/{case_id}/bundle",
-    responses={**READ_ERRORS, 503: {"description": "No signing key configured"}},
+    responses={
+        **READ_ERRORS,
+        409: {"description": "A cited evidence file is missing, altered or too large"},
+        503: {"description": "No signing key configured"},
+    },
 )
 async def bundle(request: Request, case_id: UUID, user: CurrentUser) -> Response:
-    """One file with the case's events, inclusion proofs, a signed checkpoint and the
-    public key, checkable offline with ``ledger verify-bundle``."""
+    """One file with the case's events, inclusion proofs, a signed checkpoint, the
+    public key and the evidence files the events cite, checkable offline with
+    ``ledger verify-bundle``."""
     _case_in_scope(request, user, case_id)
+    ledger = _services(request).ledger
     try:
-        data = export_bundle(_services(request).ledger.integrity, case_id)
+        data = export_bundle(ledger.integrity, case_id, files=evidence_store(ledger).get)
+    except EvidenceUnavailable as e:
+        raise Problem(409, "evidence-unavailable", e.message("zh"), e.message("en")) from None
     except (NoSigningKey, BundleError) as e:
         raise Problem(
             503,
@@ -86,9 +105,19 @@ async def bundle(request: Request, case_id: UUID, user: CurrentUser) -> Response
 @router.post("/bundles/verify", responses=READ_ERRORS)
 async def check_bundle(request: Request, user: CurrentUser) -> Response:
     """Check a bundle (the request body) exactly as ``ledger verify-bundle`` does."""
-    outcome = verify_bundle(await request.body())
+    outcome = verify_bundle(await _body_up_to(request, MAX_BUNDLE_BYTES + 1))
     lang = language(request)
     return _json({**outcome.as_dict(), "summary": outcome.lines(lang)})
+
+
+async def _body_up_to(request: Request, limit: int) -> bytes:
+    """The request body, read no further than ``limit`` bytes (the check refuses more)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk[: limit - len(body)]
+        if len(body) >= limit:
+            break
+    return bytes(body)
 
 
 @router.get("/checkpoints", responses=READ_ERRORS)

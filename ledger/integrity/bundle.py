@@ -2,9 +2,13 @@
 
 A bundle is one JSON file that an auditor checks offline, with no database and no
 network: the case's stored events (payload bytes, base64), each event's header and
-inclusion proof, a signed checkpoint covering all of them, and the public key that
-signed it. ``verify_bundle`` needs only this module, ``leaf``, ``signing`` and
-``ledger.merkle``; it never opens a store.
+inclusion proof, a signed checkpoint covering all of them, the public key that signed
+it, and every evidence file (photo, scan) the events cite by SHA-256 (base64). The
+events commit to the files' hashes, so re-hashing each file proves it too; a file
+missing, altered or cited by no event refuses the bundle. ``verify_bundle`` needs only
+this module, ``leaf``, ``signing``, ``ledger.evidence`` and ``ledger.merkle``; it never
+opens a store. The files come from whoever exports (``export_bundle(files=...)``): the
+entry points pass their evidence store, so the core never learns where files live.
 
 What a passing bundle proves, and what it does not, is spelled out in the outcome's
 ``statements`` so that the auditor reads it in plain words rather than infers it.
@@ -13,8 +17,8 @@ What a passing bundle proves, and what it does not, is spelled out in the outcom
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +28,7 @@ from uuid import UUID
 import orjson
 
 from ledger import merkle
+from ledger.evidence import citation, cited_files
 
 from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, encode_leaf, header_fields
@@ -42,27 +47,56 @@ if TYPE_CHECKING:
 
 BUNDLE_FORMAT = "hazard-ledger/bundle/v1"
 
+MAX_EVIDENCE_BYTES = 64 * 1024 * 1024
+"""The evidence files one bundle carries, together: six scans at the 10 MB upload limit,
+or 10–30 phone photos. The bundle is built in memory (files, base64, JSON: about four
+times this at peak), so a case beyond it is refused at export rather than half-carried."""
+
+MAX_BUNDLE_BYTES = 2 * MAX_EVIDENCE_BYTES
+"""The largest bundle checked: the files in base64 (4/3 of them) with room for events."""
+
+FileSource = Callable[[str], bytes | None]
+"""A file's bytes by its hex SHA-256, None when absent (an evidence store's ``get``)."""
+
 
 class BundleError(ValueError):
-    """A bundle that cannot be exported."""
+    """A bundle that cannot be exported, said in English (``str``) and Chinese."""
+
+    def __init__(self, message_en: str, message_zh: str = "") -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh or message_en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else str(self)
 
 
-def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
+class EvidenceUnavailable(BundleError):
+    """A file the case's events cite that the bundle cannot carry: not in the evidence
+    store, no longer matching its hash there, or more than ``MAX_EVIDENCE_BYTES`` in all."""
+
+
+def export_bundle(
+    log: IntegrityLog, case_id: UUID, files: FileSource | None = None
+) -> dict[str, Any]:
     """Everything an offline auditor needs to check the case ``case_id``.
 
     Uses the latest checkpoint when it already covers every event of the case, else
-    signs a new one (which needs the signing key).
+    signs a new one (which needs the signing key). ``files`` gives the evidence files
+    the events cite; without it a case citing any file cannot be bundled.
     """
     from .log import stored_events_by_seq
 
     entries = log.entries(case_id)
     if not entries:
-        raise BundleError(f"no logged events for {case_id}")
+        raise BundleError(f"no logged events for {case_id}", f"案卷 {case_id} 没有已记录的事件")
     last_seq = max(header.seq for header, _, _ in entries)
     checkpoint = log.latest_checkpoint()
     key = log.verifier_key()
     if key is None:
-        raise BundleError("no public key to put in the bundle; run `ledger keys`")
+        raise BundleError(
+            "no public key to put in the bundle; run `ledger keys`",
+            "没有可放入证据包的公钥；请先运行 `ledger keys`",
+        )
     if checkpoint is None or checkpoint.tree_size <= last_seq or not checkpoint.verify(key):
         # The bundle carries the key that signed its checkpoint: when the configured
         # key did not sign the latest one (another key directory), sign a new one.
@@ -70,22 +104,24 @@ def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
     builder = log.proof_builder(checkpoint.tree_size)
     if builder.root(checkpoint.tree_size) != checkpoint.root:
         raise BundleError(
-            "the log no longer matches its latest checkpoint; run `ledger verify` first"
+            "the log no longer matches its latest checkpoint; run `ledger verify` first",
+            "账本与其最新检查点不再一致；请先运行 `ledger verify`",
         )
     payloads = stored_events_by_seq(log, (h.seq for h, _, _ in entries))
     redacted = log.redactions_for(h.seq for h, _, _ in entries)
     events = []
+    citing: dict[str, LeafHeader] = {}
     for header, p_hash, l_hash in entries:
         note = redacted.get(header.seq)
-        payload = payloads.get(header.seq)
+        payload = None if note is not None else payloads.get(header.seq)
+        for digest in _citations(payload)[0] if payload is not None else ():
+            citing.setdefault(digest, header)
         events.append(
             {
                 "header": header.as_dict(),
                 "payload_hash": p_hash.hex(),
                 "leaf_hash": l_hash.hex(),
-                "payload": None
-                if note is not None or payload is None
-                else base64.b64encode(payload).decode(),
+                "payload": None if payload is None else base64.b64encode(payload).decode(),
                 "redaction": note,
                 "inclusion_proof": [
                     p.hex() for p in builder.inclusion_path(header.seq, checkpoint.tree_size)
@@ -107,7 +143,48 @@ def export_bundle(log: IntegrityLog, case_id: UUID) -> dict[str, Any]:
         ).text(),
         "public_key": key.to_text(),
         "events": events,
+        "evidence_files": _carried_files(citing, files),
     }
+
+
+def _citations(payload: bytes) -> tuple[list[str], int]:
+    """The files a stored event cites (``ledger.evidence``), and its other evidence."""
+    try:
+        state = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return [], 0
+    return cited_files(state) if isinstance(state, dict) else ([], 0)
+
+
+def _carried_files(citing: dict[str, LeafHeader], files: FileSource | None) -> list[Any]:
+    """Each cited file once, as ``{"sha256", "content"}``, checked against its hash."""
+    carried: list[Any] = []
+    total = 0
+    for digest, header in citing.items():
+        name = f"sha256:{digest}"
+        by_zh = f"第{header.version}版事件（账本序号 {header.seq}）引用的证据文件 {name}"
+        by_en = f"evidence file {name}, cited by event v{header.version} (ledger seq {header.seq}),"
+        data = None if files is None else files(digest)
+        if data is None:
+            raise EvidenceUnavailable(
+                f"{by_en} is not in the evidence store; the bundle cannot prove it",
+                f"{by_zh}不在证据文件存储中，证据包无法证明该文件",
+            )
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise EvidenceUnavailable(
+                f"{by_en} no longer has that hash in the evidence store (altered there)",
+                f"{by_zh}在证据文件存储中的内容与其哈希不符（已被改动）",
+            )
+        total += len(data)
+        if total > MAX_EVIDENCE_BYTES:
+            limit = MAX_EVIDENCE_BYTES // 1048576
+            raise EvidenceUnavailable(
+                f"the evidence files this case cites exceed {limit} MB, the most one bundle "
+                f"carries (reached at {name})",
+                f"本案卷引用的证据文件合计超过单个证据包的上限 {limit} MB（至 {name} 时超出）",
+            )
+        carried.append({"sha256": digest, "content": base64.b64encode(data).decode()})
+    return carried
 
 
 def write_bundle(bundle: dict[str, Any], path: Path) -> int:
@@ -123,6 +200,7 @@ class BundleOutcome:
     ok: bool = False
     case_id: str = ""
     events: int = 0
+    files: int = 0
     statements_zh: list[str] = field(default_factory=list)
     statements_en: list[str] = field(default_factory=list)
     problems_zh: list[str] = field(default_factory=list)
@@ -148,6 +226,7 @@ class BundleOutcome:
             "ok": self.ok,
             "case_id": self.case_id,
             "events": self.events,
+            "files": self.files,
             "statements_zh": self.statements_zh,
             "statements_en": self.statements_en,
             "problems_zh": self.problems_zh,
@@ -158,12 +237,20 @@ class BundleOutcome:
 def verify_bundle(
     data: bytes, trusted_key: str | None = None, policy: WitnessPolicy | None = None
 ) -> BundleOutcome:
-    """Check a bundle offline: signature, every payload, every header, every proof.
+    """Check a bundle offline: signature, every payload, header and proof, and every
+    evidence file against the hash its events cite.
 
     ``trusted_key``: the log keys to trust (vkeys, as ``TrustRoot.parse`` reads them);
     ``policy``: how many of which witnesses must have cosigned the bundle's checkpoint.
     """
     out = BundleOutcome()
+    if len(data) > MAX_BUNDLE_BYTES:
+        limit = MAX_BUNDLE_BYTES // 1048576
+        out.problem(
+            f"证据包超过 {limit} MB，不是本系统出具的证据包",
+            f"the bundle exceeds {limit} MB, more than this system ever exports",
+        )
+        return out
     try:
         bundle = orjson.loads(data)
         if bundle.get("format") != BUNDLE_FORMAT:
@@ -176,7 +263,7 @@ def verify_bundle(
         key = VerifierKey.from_text(bundle["public_key"])
         checkpoint = note.signed_by(key) or parse_signed_note(bundle["checkpoint"])
         events = bundle["events"]
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+    except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError) as e:
         out.problem(f"证据包无法读取：{e}", f"the bundle cannot be read: {e}")
         return out
     if trusted_key is not None:
@@ -211,6 +298,8 @@ def verify_bundle(
             return out
     versions: list[int] = []
     redacted = 0
+    cited: dict[str, tuple[str, str]] = {}
+    not_files = 0
     for i, event in enumerate(events):
         where_zh, where_en = f"第{i + 1}个事件", f"event #{i + 1}"
         try:
@@ -240,7 +329,7 @@ def verify_bundle(
         else:
             try:
                 payload = base64.b64decode(payload_b64, validate=True)
-            except binascii.Error:
+            except (TypeError, ValueError):  # not text, not ASCII, not base64
                 out.problem(
                     f"{where_zh}内容不是有效的 base64", f"{where_en} payload is not valid base64"
                 )
@@ -262,6 +351,10 @@ def verify_bundle(
                     f"{where_en} content disagrees with its header on recorded time or actor",
                 )
                 continue
+            digests, others = _citations(payload)
+            not_files += others
+            for digest in digests:
+                cited.setdefault(digest, (where_zh, where_en))
         leaf = merkle.leaf_hash(encode_leaf(header, p_hash))
         if not merkle.verify_inclusion(
             leaf, header.seq, checkpoint.tree_size, proof, checkpoint.root
@@ -276,6 +369,9 @@ def verify_bundle(
         return out
     if not versions:
         out.problem("证据包中没有事件", "the bundle holds no events")
+        return out
+    files = _check_files(bundle.get("evidence_files"), cited, out)
+    if out.problems_zh:
         return out
     versions.sort()
     complete = versions == list(range(1, len(versions) + 1))
@@ -313,6 +409,21 @@ def verify_bundle(
             f"{policy.describe() if policy else ''}): they saw it extend, append-only, the "
             "history they had seen before.",
         )
+    if files:
+        out.files = files
+        out.say(
+            f"事件引用的 {files} 个证据文件（照片、扫描件）随包附带，逐一重新计算的 SHA-256 "
+            "与事件中记录的一致：文件与引用它的事件一样，自签名时起未被改动。",
+            f"The {files} evidence files (photos, scans) the events cite are in the bundle, and "
+            "each re-computed SHA-256 matches the one its event records: like the events "
+            "citing them, they are unchanged since signing.",
+        )
+    if not_files:
+        out.say(
+            f"另有 {not_files} 条证据记录不是文件哈希（文字说明或旧式引用），无文件可核对。",
+            f"{not_files} other evidence entries are not file hashes (notes or older "
+            "references): there is no file to check for them.",
+        )
     if redacted:
         out.say(
             f"其中 {redacted} 个事件的内容已依法遮蔽：其头部与内容哈希仍被证明，内容本身不可见。",
@@ -334,3 +445,56 @@ def verify_bundle(
             "after the checkpoint.",
         )
     return out
+
+
+def _check_files(entries: Any, cited: dict[str, tuple[str, str]], out: BundleOutcome) -> int:
+    """Re-hash each carried file: every cited file present and unchanged, none uncited.
+
+    ``cited`` maps each hash the proven events cite to the first citing event's name in
+    Chinese and English. Returns how many cited files were proven.
+    """
+    if entries is None:
+        entries = []  # a bundle from before files were carried: fine if nothing is cited
+    if not isinstance(entries, list):
+        out.problem("证据文件列表格式错误", "the evidence file list is malformed")
+        return 0
+    proven: set[str] = set()
+    altered: set[str] = set()
+    for i, entry in enumerate(entries):
+        try:
+            stated = entry["sha256"]
+            content = base64.b64decode(entry["content"], validate=True)
+            if not isinstance(stated, str):
+                raise TypeError("sha256 is not text")
+        except (KeyError, TypeError, ValueError) as e:  # binascii.Error is a ValueError
+            out.problem(
+                f"第{i + 1}个证据文件字段缺失或格式错误：{e}",
+                f"evidence file #{i + 1} has missing or malformed fields: {e}",
+            )
+            continue
+        # the bundle's own word for the file: shown as a citation only when it is one
+        name = f"sha256:{stated}" if citation(stated) == stated else repr(stated[:72])
+        if stated not in cited:
+            out.problem(
+                f"证据文件 {name} 未被证据包中任何事件引用：它不是本案卷的证据",
+                f"evidence file {name} is cited by no event in the bundle: it is not this "
+                "case's evidence",
+            )
+            continue
+        where_zh, where_en = cited[stated]
+        if hashlib.sha256(content).hexdigest() != stated:
+            altered.add(stated)
+            out.problem(
+                f"{where_zh}引用的证据文件 {name} 被改动：其内容的 SHA-256 与事件中记录的不符",
+                f"evidence file {name}, cited by {where_en}, was altered: the SHA-256 of its "
+                "content differs from the one the event records",
+            )
+            continue
+        proven.add(stated)
+    for digest, (where_zh, where_en) in cited.items():
+        if digest not in proven and digest not in altered:
+            out.problem(
+                f"{where_zh}引用的证据文件 sha256:{digest} 不在证据包中",
+                f"evidence file sha256:{digest}, cited by {where_en}, is missing from the bundle",
+            )
+    return len(proven)

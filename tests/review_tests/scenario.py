@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from api.evidence import accept, evidence_store
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
@@ -71,6 +72,17 @@ class FactoryFire:
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
     return datetime(2026, month, day, hour, 0, tzinfo=CST)
+
+
+#: The rectification report's scanned acceptance sheet (a minimal PDF).
+ACCEPTANCE_SCAN = b"%PDF-1.4\n1 0 obj<</Title(exits cleared)>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def stored_scan(app: HazardLedger) -> str:
+    """Keep the scan in the ledger's evidence store, as an upload does; its citation."""
+    accepted = accept(ACCEPTANCE_SCAN)
+    evidence_store(app).put(ACCEPTANCE_SCAN, accepted)
+    return accepted.citation
 
 
 def build(app: HazardLedger, clock: FakeClock) -> FactoryFire:
@@ -178,7 +190,7 @@ def build(app: HazardLedger, clock: FakeClock) -> FactoryFire:
         case_id,
         measures="清理疏散通道堆放物，增设二层东侧安全出口并设置疏散指示标志",
         completed_at=at(4, 24),
-        evidence=["sha256:" + "ab" * 32],
+        evidence=[stored_scan(app)],
     )
     app.file_assessment(FACTORY_USER, now(at(4, 25, 16)), case_id, summary="自评估：出口已畅通")
     app.verify_rectification(
