@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from api.rates import RATE_NUMBER_FORMAT, format_rate
+from ledger.events import LATE_ENTRY_THRESHOLD
 from projections.queries import Page
 
 from ..labels import labels
@@ -83,6 +84,9 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("description", "隐患描述", width=40),
     Column("found_by", "发现人", width=10),
     Column("found_at", "发现时间", "datetime"),
+    Column("source", "隐患来源", width=12),
+    Column("recorded_at", "录入时间", "datetime"),
+    Column("late_entry", "补录", width=6),
     Column("grade", "隐患等级", width=8),
     Column("criteria", "判定依据", width=24),
     Column("status", "状态", width=12),
@@ -200,10 +204,20 @@ def register_rows(pages: Iterable[Page], extra: Sequence[Any] = ()) -> Iterator[
     for page in pages:
         for item in page.items:
             details = item.get("details") or {}
+            item = {**item, "late_entry": _late_entry(item)}
             yield [typed(c, item.get(c.key)) for c in REGISTER_COLUMNS] + [
                 _detail(details.get(c.key)) if item.get("sector") == c.sector else None
                 for c in extra
             ]
+
+
+def _late_entry(item: dict[str, Any]) -> str | None:
+    """“是” when the hazard was recorded more than the ledger's late-entry threshold after
+    it was found (the rule of ``ledger.events``), so a reader of the export sees 补录."""
+    found, recorded = _moment(item.get("found_at") or ""), _moment(item.get("recorded_at") or "")
+    if not isinstance(found, datetime) or not isinstance(recorded, datetime):
+        return None
+    return "是" if recorded - found > LATE_ENTRY_THRESHOLD else None
 
 
 def _detail(value: Any) -> Any:

@@ -510,6 +510,10 @@ def test_the_phone_page_sends_an_offline_report_once_when_back_online(
         page.select_option("#quick [name=sector]", "fire")
         page.fill("#quick [name=location]", "楼梯间")
         page.fill("#quick [name=description]", "疏散指示标志损坏")
+        photo = png((20, 20, 200))
+        page.set_input_files(
+            "[data-testid=camera]", {"name": "sign.png", "mimeType": "image/png", "buffer": photo}
+        )
         page.click("#quick button[type=submit]")
         page.wait_for_selector("[data-testid=pending]")
         screenshot(page, "field-offline")
@@ -536,6 +540,10 @@ def test_the_phone_page_sends_an_offline_report_once_when_back_online(
         page.wait_for_selector("[data-testid=sent]")
         assert _reports(life, "") == before + 1
         assert "已记录" in page.inner_text("[data-testid=sent]")
+        # The photo taken offline went up with the report and the event cites it.
+        case_id = page.get_attribute("[data-testid=sent]", "data-case")
+        reported = timeline_of(life, "inspector", str(case_id))[0]
+        assert reported["changes"]["evidence"] == ["sha256:" + hashlib.sha256(photo).hexdigest()]
         screenshot(page, "field-sent")
     finally:
         pages.close()

@@ -59,7 +59,7 @@ async function flush() {
         save(OUTBOX, rest);
         entry.result = ok ? `已记录 ${String(answer.id).slice(0, 8)}` : `未记录：${answer.detail || answer.title || ""}`;
         const done = load("ledger.field.done");
-        done.unshift({ key: entry.key, text: `${entry.body.location} · ${entry.result}` });
+        done.unshift({ key: entry.key, id: ok ? String(answer.id) : "", text: `${entry.body.location} · ${entry.result}` });
         save("ledger.field.done", done.slice(0, 20));
       } catch (err) { break; } // offline or busy: keep it and every later one for the next try
     }
@@ -69,7 +69,9 @@ async function flush() {
 function render() {
   $("#net").textContent = navigator.onLine ? "在线" : "离线";
   const pending = load(OUTBOX).map((e) => `<li data-testid="pending">${escH(e.body.location)} · 待发送</li>`);
-  const done = load("ledger.field.done").map((e) => `<li data-testid="sent">${escH(e.text)}</li>`);
+  const done = load("ledger.field.done").map((e) => (e.id
+    ? `<li data-testid="sent" data-case="${escH(e.id)}"><a href="/#/case/${escH(e.id)}">${escH(e.text)}</a></li>`
+    : `<li data-testid="sent">${escH(e.text)}</li>`));
   $("#outbox").innerHTML = [...pending, ...done].join("") || '<li class="muted">无</li>';
 }
 

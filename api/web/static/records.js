@@ -8,8 +8,10 @@
 const mayDo = (cmd) => (state.user?.may || []).includes(cmd);
 
 /* A select of steps and the form of the chosen one, for a record with a version. */
-function stepPicker(holder, steps, { base, version, done }) {
-  const offered = steps.filter((s) => mayDo(s.cmd));
+function stepPicker(holder, steps, { base, version, done, status = "" }) {
+  const allowed = steps.filter((s) => mayDo(s.cmd));
+  const likely = (s) => !s.when || s.when.includes(status);
+  const offered = [...allowed.filter(likely), ...allowed.filter((s) => !likely(s))];
   if (!offered.length) { holder.innerHTML = ""; return; }
   holder.innerHTML = `<label>办理事项 <select data-testid="record-step">${offered.map((s) =>
     `<option value="${s.cmd}">${esc(state.lang === "en" ? s.en : s.title)}</option>`).join("")}</select></label>
@@ -106,15 +108,16 @@ async function showRiskPoint(id) {
 /* ---- public reports ----------------------------------------------------------------- */
 
 const REPORT_STEPS = [
-  { cmd: "verify_public_report", path: "verify", title: "核查", en: "Verify",
+  { cmd: "verify_public_report", path: "verify", title: "核查", en: "Verify", when: ["received"],
     fields: [{ name: "findings", label: "核查情况", kind: "textarea", required: true }] },
-  { cmd: "find_report_unfounded", path: "unfounded", title: "认定不属实", en: "Unfounded",
+  { cmd: "find_report_unfounded", path: "unfounded", title: "认定不属实", en: "Unfounded", when: ["received", "verified"],
     fields: [{ name: "reasons", label: "不属实的理由", kind: "textarea", required: true }] },
   { cmd: "find_report_founded", path: "founded", title: "认定属实（立案隐患）", en: "Founded (opens a case)",
+    when: ["received", "verified"],
     fields: [{ name: "reasons", label: "属实的认定理由", kind: "textarea", required: true },
       { name: "location", label: "隐患部位", kind: "text", required: true },
       { name: "description", label: "隐患描述", kind: "textarea", required: true }] },
-  { cmd: "reward_reporter", path: "reward", title: "奖励举报人", en: "Reward",
+  { cmd: "reward_reporter", path: "reward", title: "奖励举报人", en: "Reward", when: ["founded"],
     fields: [{ name: "amount", label: "奖励金额（元）", kind: "number", required: true }] },
 ];
 
@@ -164,11 +167,11 @@ async function showPublicReport(id) {
       ${row("立案隐患", r.case_id ? `<a href="#/case/${esc(r.case_id)}">${esc(r.case_id.slice(0, 8))}</a>` : "—")}
       ${row("奖励金额", esc(r.reward_amount ? `${r.reward_amount} 元` : "—"))}
       ${row("举报人", esc(r.identity_erased ? "已应举报人申请删除" : r.anonymous ? "匿名举报" : "已加密保存"))}
-      ${row("身份查阅次数", esc(r.identity_reads ?? 0))}</table>
+      ${row("身份查阅次数", `<span data-testid="identity-reads">${esc(r.identity_reads ?? 0)}</span>`)}</table>
       <div id="report-steps"></div><div id="reveal"></div>`;
     if (state.asOf) return;
     stepPicker($("#report-steps"), REPORT_STEPS, { base: `/public-reports/${id}`, version: r.version,
-      done: () => showPublicReport(id) });
+      status: r.status, done: () => showPublicReport(id) });
     if (mayDo("reveal_reporter_identity") && !r.anonymous && !r.identity_erased) revealForm(id, r.version);
   } catch (err) { box.innerHTML = failure(err); }
 }
@@ -188,6 +191,8 @@ function revealForm(id, version) {
     const names = { name: "姓名", phone: "联系电话", id_number: "身份证号", contact: "其他联系方式" };
     dl.innerHTML = Object.entries(names).map(([k, label]) => `<dt>${label}</dt><dd>${esc(shown[k] || shown[`reporter_${k}`] || "—")}</dd>`).join("");
     dl.hidden = false;
+    const reads = $("[data-testid=identity-reads]");
+    reads.textContent = String(Number(reads.textContent) + 1); // this reading was recorded
   } });
 }
 
