@@ -49,16 +49,16 @@ from .commands import (
     ListForSupervision,
     ReassessRiskPoint,
     ReceivePublicReport,
+    RecordAccident,
     RecordInspection,
     RecordInterimControls,
-    RectifyOnSpot,
     RecordObservedActivity,
+    RectifyOnSpot,
     RegisterEnterprise,
     RegisterRiskPoint,
     ReopenHazard,
     ReportHazard,
     ReportMeasureProgress,
-    RecordAccident,
     ReportRectification,
     RetireControl,
     RevealReporterIdentity,
@@ -78,6 +78,7 @@ BUILD_SNAPSHOT = "build_snapshot"
 REVIEW = "review"
 READ_STATISTICS = "read_statistics"
 MANAGE_USERS = "manage_users"
+UPLOAD_EVIDENCE = "upload_evidence"
 
 Action = type[Command] | str
 
@@ -115,6 +116,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     AddMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     ReportMeasureProgress: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
     CompleteMeasure: frozenset({R.GOVERNMENT, R.DEPARTMENT}),
+    # 事故报告: the competent departments and the local government record accidents.
+    RecordAccident: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
     # Risk points (双重预防): the enterprise identifies and controls its own risks; the
     # departments and inspectors keep them as they find them.
     RegisterRiskPoint: frozenset({R.ENTERPRISE, R.DEPARTMENT, R.INSPECTOR}),
@@ -129,8 +132,6 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     FindReportFounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     FindReportUnfounded: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
     RewardReporter: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
-    # 事故报告: the competent departments and the local government record accidents.
-    RecordAccident: frozenset({R.DEPARTMENT, R.GOVERNMENT, R.SYSTEM}),
     # The reporter's identity (安全生产法 Art. 73-74, 举报人保密): only those who receive
     # and handle reports open it, each opening recorded; inspectors, auditors, enterprises
     # and administrators never see it. Erasure on request is decided by the same roles.
@@ -143,6 +144,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     READ_STATISTICS: _OFFICIALS,
     # Accounts and their tokens: who may act at all is the administrator's business.
     MANAGE_USERS: frozenset({R.ADMIN}),
+    # Photos and scans are stored to be cited by a step: only those who record steps
+    # that carry evidence upload them (auditors and administrators record none).
+    UPLOAD_EVIDENCE: frozenset({R.INSPECTOR, R.ENTERPRISE, R.DEPARTMENT, R.GOVERNMENT}),
 }
 
 

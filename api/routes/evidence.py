@@ -15,6 +15,7 @@ from fastapi import APIRouter, File, UploadFile
 from starlette.responses import Response
 
 from ledger.errors import NotFound
+from ledger.permissions import UPLOAD_EVIDENCE
 
 from ..deps import ServicesDep
 from ..evidence import LIMIT_BYTES, accept, citation, evidence_store
@@ -22,8 +23,8 @@ from ..evidence.citations import citing_aggregates
 from ..evidence.files import media_type_of
 from ..evidence.variants import for_page
 from ..security import CurrentUser
-from .common import READ_ERRORS
-from .reading import ReadsDep
+from .common import READ_ERRORS, problem_response_doc
+from .reading import ReadsDep, permit
 
 router = APIRouter(tags=["evidence 证据材料"])
 
@@ -32,13 +33,21 @@ router = APIRouter(tags=["evidence 证据材料"])
 PRIVATE_FOREVER = "private, max-age=31536000, immutable"
 
 
-@router.post("/evidence", status_code=201, responses=READ_ERRORS)
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **READ_ERRORS,
+    403: problem_response_doc("Your role records no steps that carry evidence"),
+    422: problem_response_doc("No file, an empty one, over 10 MB, or not JPEG, PNG or PDF"),
+}
+
+
+@router.post("/evidence", status_code=201, responses=UPLOAD_ERRORS)
 async def upload(
     services: ServicesDep,
     user: CurrentUser,
     file: Annotated[UploadFile, File(description="A JPEG or PNG photo or a PDF scan, ≤ 10 MB")],
 ) -> dict[str, Any]:
     """Store an evidence file; cite the answer's ``evidence`` in a command's ``evidence``."""
+    permit(user, UPLOAD_EVIDENCE)
     data = await file.read(LIMIT_BYTES + 1)  # one byte more tells "too large" apart
     accepted = accept(data)
     evidence_store(services.ledger).put(data, accepted)
