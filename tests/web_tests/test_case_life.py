@@ -2,20 +2,20 @@
 role whose step it is, on a desktop and on a 390 px phone.
 
 The inspector reports the hazard with a photo, the department grades it major (citing
-the catalogue's suggestion) and assigns it, the
-enterprise files its plan and reports the rectification with a photo, the department
-verifies and closes it; the auditor reads the timeline as known at a moment in between
-and downloads the case bundle, which verifies offline (with the photos, once the
-evidence store is served). Every page must read in Chinese: no visible text may be an
-internal code (sector, status, event, kind, source or grade name). No request of any
-page may leave the machine.
+the catalogue's suggestion) and assigns it, the enterprise files its plan and reports
+the rectification with a photo, the department verifies and closes it; the auditor sees
+both photos on the case, reads the timeline as known at a moment in between and
+downloads the case bundle, which verifies offline with both photos in it (each event
+cites its photo by SHA-256, the bundle carries the files). Every page must read in
+Chinese: no visible text may be an internal code (sector, status, event, kind, source or
+grade name) or a field name of the changes shown. No request of any page may leave the
+machine.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import inspect
 import json
 import re
 import struct
@@ -47,13 +47,6 @@ from .conftest import FACTORY, _free_port, screenshot
 
 BEIJING = timedelta(hours=8)
 FIXED = (30, 160, 60)  # the rectification photo's colour (the finding's is the default)
-
-
-def bundle_carries_files() -> bool:
-    """Whether case bundles carry the cited evidence files yet (issue 17's bundle work)."""
-    from ledger.integrity import bundle
-
-    return "evidence" in inspect.getsource(bundle)
 
 
 def timeline_of(life: Any, role: str, case_id: str) -> list[dict[str, Any]]:
@@ -89,7 +82,6 @@ class Life:
     clock: FakeClock
     ledger: HazardLedger
     tokens: dict[str, str]
-    evidence: bool
     sectors: list[str]
     outside: list[str] = field(default_factory=list)
 
@@ -129,7 +121,6 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Life]:
         ),
         "auditor": users.add(User("aud", "孙审", Role.AUDITOR, "市纪委监委", "6208"), now=now),
     }
-    evidence = any(getattr(r, "path", "") == "/evidence" for r in app.routes)
     sectors = list(app.state.services.sectors.specs)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -139,7 +130,7 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Life]:
         if server.started:
             break
         time.sleep(0.05)
-    yield Life(f"http://127.0.0.1:{port}", clock, ledger, tokens, evidence, sectors)
+    yield Life(f"http://127.0.0.1:{port}", clock, ledger, tokens, sectors)
     server.should_exit = True
     thread.join(timeout=10)
     ledger.close()
@@ -288,8 +279,7 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         inspector.fill(f"{form} [name=description]", "安全出口被货物堵塞")
         for select in inspector.locator(f"{form} #details select").all():
             select.select_option(index=1)
-        if life.evidence:
-            attach_photo(inspector, form, "found.png")
+        attach_photo(inspector, form, "found.png")
         screenshot(inspector, f"life-{tag}-1-report")
         inspector.click(f"{form} button[type=submit]")
         submitted(inspector)
@@ -338,8 +328,7 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         enterprise.select_option("[data-testid=step-select]", "report_rectification")
         rect = "[data-testid=form-report_rectification]"
         enterprise.wait_for_selector(rect)
-        if life.evidence:
-            attach_photo(enterprise, rect, "fixed.png", FIXED)
+        attach_photo(enterprise, rect, "fixed.png", FIXED)
         completed = (datetime.now(UTC) + BEIJING).strftime("%Y-%m-%dT%H:%M")
         take_step(
             enterprise,
@@ -363,11 +352,10 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         )
         found_sha = "sha256:" + hashlib.sha256(png()).hexdigest()
         fixed_sha = "sha256:" + hashlib.sha256(png(FIXED)).hexdigest()
-        if life.evidence:
-            # The events cite each photo by its hash, so their leaves commit to the files.
-            cited = {e["event"]: e["changes"].get("evidence") for e in events}
-            assert cited["Reported"] == [found_sha]
-            assert cited["RectificationReported"] == [fixed_sha]
+        # The events cite each photo by its hash, so their leaves commit to the files.
+        cited = {e["event"]: e["changes"].get("evidence") for e in events}
+        assert cited["Reported"] == [found_sha]
+        assert cited["RectificationReported"] == [fixed_sha]
 
         # The auditor reads the timeline as known half an hour after the assignment.
         auditor = pages.as_role("auditor")
@@ -389,13 +377,14 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         info.value.save_as(target)
         outcome = verify_bundle(target.read_bytes())
         assert outcome.ok and outcome.events == 7
-        if life.evidence:
-            assert auditor.locator("[data-testid=evidence-photo]").count() >= 2
-        if life.evidence and bundle_carries_files():
-            # The bundle carries both photos themselves, not only their hashes.
-            text = target.read_text()
-            for photo in (png(), png(FIXED)):
-                assert base64.b64encode(photo).decode() in text or photo.hex() in text
+        assert auditor.locator("[data-testid=evidence-photo]").count() >= 2
+        # The bundle carries both photos themselves, each re-hashed by the offline check.
+        assert outcome.files == 2
+        carried = {
+            f["sha256"].removeprefix("sha256:"): base64.b64decode(f["content"])
+            for f in json.loads(target.read_bytes())["evidence_files"]
+        }
+        assert carried == {hashlib.sha256(p).hexdigest(): p for p in (png(), png(FIXED))}
 
         # The main pages read in Chinese (read models brought up to date first).
         catch_up(life.ledger)

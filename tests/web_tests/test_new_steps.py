@@ -92,7 +92,7 @@ def life(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Life]:
         if server.started:
             break
         time.sleep(0.05)
-    yield Life(f"http://127.0.0.1:{port}", clock, ledger, tokens, True, sectors)
+    yield Life(f"http://127.0.0.1:{port}", clock, ledger, tokens, sectors)
     server.should_exit = True
     thread.join(timeout=10)
     ledger.close()
