@@ -84,9 +84,6 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("description", "隐患描述", width=40),
     Column("found_by", "发现人", width=10),
     Column("found_at", "发现时间", "datetime"),
-    Column("source", "隐患来源", width=12),
-    Column("recorded_at", "录入时间", "datetime"),
-    Column("late_entry", "补录", width=6),
     Column("grade", "隐患等级", width=8),
     Column("criteria", "判定依据", width=24),
     Column("status", "状态", width=12),
@@ -97,6 +94,10 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("completed_at", "整改完成时间", "datetime"),
     Column("closed_at", "销号时间", "datetime"),
     Column("case_id", "案卷编号", width=38),
+    # Added after the existing columns, so a reader indexing them by position still can.
+    Column("source", "隐患来源", width=12),
+    Column("recorded_at", "录入时间", "datetime"),
+    Column("late_entry", "补录", width=6),
 )
 
 MEASURE_COLUMNS: tuple[Column, ...] = (
