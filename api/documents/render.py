@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import segno
@@ -91,15 +92,32 @@ def _register_font() -> None:
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_file()), subfontIndex=0))
 
 
+#: Page furniture below this height (the page number) is not the document's text: the
+#: verifier reads only above it, so a paragraph running over a page break reads on.
+FOOTER_TOP_MM = 13
+
+
 def write_pdf(path: Path, content: DocumentContent, seal: Seal | None) -> None:
-    """The document as an A4 PDF with the font embedded and the seal's QR code."""
+    """The document as an A4 PDF with the font embedded and the seal's QR code.
+
+    The text flows over as many pages as it needs (never cut off at the page edge), each
+    page numbered "第 i 页 / 共 n 页"; the QR code and its caption follow the date, kept
+    together, on the last page.
+    """
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Flowable, Frame, Paragraph, Spacer
+    from reportlab.platypus import (
+        Flowable,
+        Image,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
 
     _register_font()
     body = ParagraphStyle(
@@ -122,25 +140,57 @@ def write_pdf(path: Path, content: DocumentContent, seal: Seal | None) -> None:
     story += [p(f"{label}：{value}", body) for label, value in content.fields]
     story.append(Spacer(1, 10 * mm))
     story += [p(f"签发单位：{content.issuer}", right), p(f"日期：{content.issued_on}", right)]
-
-    width, height = A4
-    canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
-    canvas.setTitle(content.title)
-    canvas.setAuthor(content.issuer)
-    qr_size = 55 * mm
-    frame = Frame(20 * mm, 20 * mm + qr_size, width - 40 * mm, height - 40 * mm - qr_size)
-    frame.addFromList(story, canvas)
+    width, _ = A4
     if seal is not None:
-        image = ImageReader(io.BytesIO(qr_png(seal.to_bytes())))
-        canvas.drawImage(image, 20 * mm, 15 * mm, qr_size, qr_size)
-        caption = Frame(
-            20 * mm + qr_size + 4 * mm, 15 * mm, width - 44 * mm - qr_size, qr_size, showBoundary=0
+        qr_size = 55 * mm
+        qr = Image(io.BytesIO(qr_png(seal.to_bytes())), width=qr_size, height=qr_size)
+        beside = Table(
+            [[qr, [p(line, small) for line in seal_caption(seal)]]],
+            colWidths=[qr_size + 4 * mm, width - 44 * mm - qr_size],
         )
-        caption.addFromList([p(line, small) for line in seal_caption(seal)], canvas)
-    canvas.setFont(FONT_NAME, 8)
-    canvas.drawCentredString(width / 2, 8 * mm, "第 1 页 / 共 1 页")
-    canvas.showPage()
-    canvas.save()
+        beside.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [Spacer(1, 6 * mm), KeepTogether([beside])]
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=content.title,
+        author=content.issuer,
+        pageCompression=1,
+    )
+    doc.build(story, canvasmaker=_numbered_canvas())
+
+
+def _numbered_canvas() -> Any:
+    """A canvas that numbers its pages "第 i 页 / 共 n 页" once it knows how many there are
+    (the pages are held until ``save`` and drawn then)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]  # reportlab internal
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, page in enumerate(self._pages, start=1):
+                self.__dict__.update(page)
+                self.setFont(FONT_NAME, 8)
+                self.drawCentredString(A4[0] / 2, 8 * mm, f"第 {number} 页 / 共 {total} 页")
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
 
 
 def write_docx(path: Path, content: DocumentContent, seal: Seal | None) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from .render import FOOTER_TOP_MM
+
 
 @dataclass(frozen=True, slots=True)
 class Scanned:
@@ -42,7 +44,11 @@ def scan_pdf(path: Path, dpi: int = 300) -> Scanned:
             image = page.render(scale=dpi / 72).to_pil()
             codes += decode_qr(image)
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
+            # The text above the page furniture: a page number must not split a
+            # paragraph that runs over the page break.
+            _, height = page.get_size()
+            top_of_footer = FOOTER_TOP_MM / 25.4 * 72
+            texts.append(textpage.get_text_bounded(bottom=top_of_footer, top=height))
             textpage.close()
             page.close()
     finally:
