@@ -17,6 +17,7 @@ from fastapi import Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from ledger.bounds import INT64_MAX
 from ledger.commands import ChangePrincipal, Command, OnRecord
 from ledger.enterprise import Person
 from ledger.errors import LedgerError
@@ -32,20 +33,52 @@ from .users import User
 _VALUES: dict[type[BaseModel], type[Any]] = {PersonBody: Person, PlanBody: RectificationPlan}
 
 
+#: An Idempotency-Key: visible ASCII, at most this long (a UUID is 36).
+IDEMPOTENCY_KEY_MAX = 255
+
+
+def _bad_header(header: str, rule: str, zh: str, en: str) -> Problem:
+    violation = {"rule": rule, "field": header, "message_zh": zh, "message_en": en}
+    return Problem(
+        400, "invalid-request", zh, en, extra={"violations": [violation], "recorded": False}
+    )
+
+
 def expected_version(request: Request, body_value: int | None) -> int | None:
-    """The version the caller acted on: ``If-Match: "3"`` or the body's field."""
+    """The version the caller acted on: ``If-Match: "3"`` or the body's field.
+
+    Only ASCII digits that fit the version column are a version: anything else
+    (non-ASCII digits, thousands of them) is a malformed header, never a server error.
+    """
     header = request.headers.get("if-match")
     if header:
         tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
-            raise Problem(
-                400,
-                "invalid-request",
+        if not (tag.isascii() and tag.isdigit() and len(tag) <= 19 and int(tag) <= INT64_MAX):
+            raise _bad_header(
+                "If-Match",
+                "IF_MATCH_NOT_A_VERSION",
                 'If-Match 应为案卷版本号，例如 "3"',
                 'If-Match must be a case version such as "3"',
             )
         return int(tag)
     return body_value
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's ``Idempotency-Key``, if it sent one: 1 to ``IDEMPOTENCY_KEY_MAX``
+    visible ASCII characters (it is stored and compared, so it is bounded like any text)."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not (0 < len(key) <= IDEMPOTENCY_KEY_MAX and all("!" <= ch <= "~" for ch in key)):
+        raise _bad_header(
+            "Idempotency-Key",
+            "IDEMPOTENCY_KEY_MALFORMED",
+            f"Idempotency-Key 须为 1 至 {IDEMPOTENCY_KEY_MAX} 个可见 ASCII 字符（例如 UUID）",
+            f"Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters "
+            "(a UUID, say)",
+        )
+    return key
 
 
 def _value(value: Any) -> Any:
@@ -89,7 +122,7 @@ async def run_command(
     """Record the command ``body`` (and the path's ``ids``) asks for, as ``user``, in the
     user's scope; answer ``{"id", "version"}`` with the new version as ETag."""
     command = to_command(request, command_type, body, **ids)
-    key = request.headers.get("idempotency-key")
+    key = idempotency_key(request)
     if key:
         fingerprint = services.idempotency.fingerprint(
             request.method, request.url.path, await request.body()

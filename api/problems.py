@@ -8,7 +8,10 @@ refused command has recorded nothing; the body says so.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from fastapi import Request
@@ -16,7 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from ledger.bounds import OutOfBounds, moment_violations
 from ledger.errors import ConcurrentChange, NotFound, PluginError, RuleViolated
+
+_log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "urn:hazard-ledger:problem:"
 MEDIA_TYPE = "application/problem+json"
@@ -54,6 +60,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     ),
     "unauthenticated": ("需要登录（Bearer 令牌）", "Authentication required (bearer token)"),
     "forbidden": ("当前角色无权执行此操作", "Your role may not do this"),
+    "internal-error": ("服务器内部错误", "Internal server error"),
     "idempotency-mismatch": (
         "同一幂等键已用于不同的请求",
         "This Idempotency-Key was used for a different request",
@@ -112,12 +119,21 @@ def problem_response(request: Request, problem: Problem) -> Response:
     if detail:
         body["detail"] = detail
     body.update(problem.extra)
+    if isinstance(body.get("violations"), list):
+        body["violations"] = [_localised(v, lang) for v in body["violations"]]
     return Response(
         orjson.dumps(body),
         status_code=problem.status,
         media_type=MEDIA_TYPE,
         headers={"content-language": lang, **problem.headers},
     )
+
+
+def _localised(violation: Any, lang: str) -> Any:
+    """A violation given in both languages, with its ``message`` in the reader's."""
+    if isinstance(violation, dict) and "message" not in violation and "message_zh" in violation:
+        return {**violation, "message": violation["message_en" if lang == "en" else "message_zh"]}
+    return violation
 
 
 def from_rule_violated(error: RuleViolated, lang: str) -> Problem:
@@ -131,6 +147,29 @@ def from_rule_violated(error: RuleViolated, lang: str) -> Problem:
         "; ".join(v.message_en for v in error.violations),
         extra={"violations": violations, "recorded": False},
     )
+
+
+def _violations(err: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    """The violations one request-validation error stands for: a value outside the
+    ledger's bounds (``ledger.bounds``, raised while parsing) keeps its rule and its
+    bilingual message; any other parse error is named by its type."""
+    cause = err.get("ctx", {}).get("error")
+    name = ".".join(str(p) for p in err.get("loc", ())[1:])
+    if isinstance(cause, OutOfBounds) and cause.moment is not None and name:
+        # The parser learns the parameter's name only here: judge the moment as it.
+        cause = OutOfBounds(moment_violations(name, cause.moment) or cause.violations)
+    if isinstance(cause, RuleViolated):
+        return [
+            {"rule": v.rule, "field": v.field, "message": v.message(lang)} for v in cause.violations
+        ]
+    msg = str(err.get("msg", ""))
+    return [
+        {
+            "rule": "REQUEST_" + str(err.get("type", "invalid")).upper(),
+            "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+            "message": msg if lang == "en" else f"字段格式不正确：{msg}",
+        }
+    ]
 
 
 def install(app: Any) -> None:
@@ -164,16 +203,7 @@ def install(app: Any) -> None:
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         lang = language(request)
-        violations = [
-            {
-                "rule": "REQUEST_" + str(err.get("type", "invalid")).upper(),
-                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-                "message": str(err.get("msg", ""))
-                if lang == "en"
-                else f"字段格式不正确：{err.get('msg', '')}",
-            }
-            for err in exc.errors()
-        ]
+        violations = [violation for err in exc.errors() for violation in _violations(err, lang)]
         return problem_response(
             request,
             Problem(422, "invalid-request", extra={"violations": violations, "recorded": False}),
@@ -201,6 +231,29 @@ def install(app: Any) -> None:
             ),
         )
 
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        # The exception and its traceback go to the server's log only: the body names
+        # no internals, just a reference to find the log entry by.
+        reference = uuid4().hex[:12]
+        _log.error(
+            "unhandled error %s on %s %s",
+            reference,
+            request.method,
+            request.url.path,
+            exc_info=exc,
+        )
+        return problem_response(
+            request,
+            Problem(
+                500,
+                "internal-error",
+                f"服务器内部错误，已记录（编号 {reference}），请联系管理员",
+                f"internal server error, logged as {reference}; contact the administrator",
+                extra={"reference": reference},
+            ),
+        )
+
+    app.add_exception_handler(Exception, on_unexpected)
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(PluginError, on_plugin)
     app.add_exception_handler(RuleViolated, on_rule)

@@ -15,8 +15,10 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Query
+from pydantic import AfterValidator, ValidationInfo
 from starlette.responses import Response
 
+from ledger.bounds import check_moment
 from ledger.permissions import NotPermitted, require
 from projections.queries import NotForEnterprises, ReadModelMissing
 from projections.reads import Reads, ReviewNotForEnterprises
@@ -34,15 +36,25 @@ def get_reads(services: ServicesDep) -> Reads:
 
 ReadsDep = Annotated[Reads, Depends(get_reads)]
 
+
+def _in_bounds(moment: datetime, info: ValidationInfo) -> datetime:
+    return check_moment(info.field_name or "moment", moment)
+
+
+#: A moment a query names: with a zone and within the ledger's range
+#: (``ledger.bounds.check_moment``, the rule commands' moments keep), else a 422
+#: naming the parameter.
+Moment = Annotated[datetime, AfterValidator(_in_bounds)]
+
 KnownAt = Annotated[
-    datetime | None,
+    Moment | None,
     Query(
         description="Transaction time: answer as recorded by this moment. Read models "
         "answer it from the snapshot built for exactly this moment (POST /snapshots)."
     ),
 ]
 ValidAt = Annotated[
-    datetime | None,
+    Moment | None,
     Query(
         description="Business time: as it was in the world at this moment, and the moment "
         "overdue is computed for (default: known_at, else now)."
@@ -105,6 +117,7 @@ def answering(known_at: datetime | None, valid_at: datetime | None = None) -> It
 __all__ = [
     "READ_MODEL_ERRORS",
     "KnownAt",
+    "Moment",
     "ReadsDep",
     "ValidAt",
     "answering",

@@ -9,7 +9,6 @@ enterprise user sees only its own enterprise.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -30,6 +29,7 @@ from .common import ERRORS, READ_ERRORS
 from .reading import (
     READ_MODEL_ERRORS,
     KnownAt,
+    Moment,
     ReadsDep,
     ValidAt,
     answering,
@@ -58,8 +58,8 @@ async def register(
     enterprise: str | None = None,
     status: Annotated[list[str] | None, Query()] = None,
     grade: str | None = None,
-    found_from: datetime | None = None,
-    found_to: datetime | None = None,
+    found_from: Moment | None = None,
+    found_to: Moment | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -191,7 +191,7 @@ async def case_findings(
 
 
 class SnapshotRequest(BaseModel):
-    known_at: datetime
+    known_at: Moment
 
 
 @router.post("/snapshots", status_code=202, responses=ERRORS)

@@ -22,7 +22,7 @@ from projections.queries import Page, RegisterFilter
 
 from ..security import CurrentUser
 from ..workbook.reports import as_text, register_headers, register_rows
-from .reading import READ_MODEL_ERRORS, KnownAt, ReadsDep, ValidAt, answering, json_response
+from .reading import READ_MODEL_ERRORS, KnownAt, Moment, ReadsDep, ValidAt, answering, json_response
 
 router = APIRouter(tags=["read models 台账与统计"])
 
@@ -64,8 +64,8 @@ async def register_count(
     enterprise: str | None = None,
     status: Statuses = None,
     grade: str | None = None,
-    found_from: datetime | None = None,
-    found_to: datetime | None = None,
+    found_from: Moment | None = None,
+    found_to: Moment | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
     known_at: KnownAt = None,
@@ -91,8 +91,8 @@ async def register_export(
     enterprise: str | None = None,
     status: Statuses = None,
     grade: str | None = None,
-    found_from: datetime | None = None,
-    found_to: datetime | None = None,
+    found_from: Moment | None = None,
+    found_to: Moment | None = None,
     overdue: bool | None = None,
     listed: bool | None = None,
     known_at: KnownAt = None,

@@ -9,7 +9,6 @@ their jurisdiction; enterprises may not review themselves.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,7 +22,7 @@ from ledger.permissions import REVIEW
 from ..problems import Problem, language
 from ..security import CurrentUser
 from .common import READ_ERRORS
-from .reading import KnownAt, ReadsDep, answering, json_response, permit
+from .reading import KnownAt, Moment, ReadsDep, answering, json_response, permit
 
 router = APIRouter(tags=["review 事故责任倒查"])
 
@@ -41,7 +40,7 @@ async def review(
     user: CurrentUser,
     enterprise: Annotated[str | None, Query(description="Unified social credit code")] = None,
     incident_at: Annotated[
-        datetime | None, Query(description="Moment of the incident, with zone")
+        Moment | None, Query(description="Moment of the incident, with zone")
     ] = None,
     accident: Annotated[
         UUID | None,
