@@ -33,6 +33,7 @@ from .routes import (
     hazards,
     integrity,
     labels,
+    print_links,
     public_reports,
     readmodels,
     register_export,
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         risk,
         public_reports,
         campaign,
+        print_links,
     ):
         app.include_router(module.router)
     web.mount(app)

@@ -16,8 +16,6 @@ ledger at that checkpoint's tree size.
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -32,11 +30,13 @@ from ledger.scope import Scope
 from ..composition import Config
 from ..composition import open_ledger as compose
 from ..documents import monthly
-from ..documents.render import write_document
+from ..documents.links import local_fetch, online_fetch
+from ..documents.render import PUBLIC_URL_ENV_VAR, fitted, write_document
 from ..documents.report_render import write_report_pdf
 from ..documents.scan import scan
-from ..documents.seal import MESSAGES, Seal, SealCheck, SealError, check
+from ..documents.seal import Seal
 from ..documents.sources import KINDS_ZH, seal_for
+from ..documents.verify import Verdict, verify_scanned
 from .common import Options, emit, open_ledger, options
 from .integrity_commands import KeyDir, TrustedKeyFiles
 
@@ -56,6 +56,14 @@ def register(app: typer.Typer) -> None:
         output: Annotated[Path, typer.Option("-o", "--output", help="A .pdf or .docx file.")],
         month: Annotated[str | None, typer.Argument(help="YYYY-MM (monthly-report only).")] = None,
         key_dir_opt: KeyDir = None,
+        link: Annotated[
+            str | None,
+            typer.Option(
+                "--link",
+                help="The ledger service's public address, for a document too long for "
+                f"one QR code (default ${PUBLIC_URL_ENV_VAR}).",
+            ),
+        ] = None,
     ) -> None:
         """Print a document with a QR code that proves it against the ledger (打印文书)."""
         opts = options(ctx)
@@ -74,9 +82,14 @@ def register(app: typer.Typer) -> None:
             except NoSigningKey as e:
                 typer.echo(str(e), err=True)
                 raise typer.Exit(1) from None
-            write_document(output, seal.content(), seal)
+            content = seal.content()
+            seal = fitted(seal, link)
+            write_document(output, content, seal)
         if opts.json:
-            emit({"output": str(output), "kind": kind, "tree_size": _size(seal)}, opts)
+            emit(
+                {"output": str(output), "kind": kind, "tree_size": _size(seal), "link": seal.link},
+                opts,
+            )
             return
         name = KINDS_ZH[kind]
         typer.echo(
@@ -84,6 +97,12 @@ def register(app: typer.Typer) -> None:
             if opts.lang == "zh"
             else f"printed {kind}: {output} (checkpoint tree size {_size(seal)})"
         )
+        if seal.link is not None:
+            typer.echo(
+                f"文书较长，二维码携带短链接：{seal.short_link(seal.events[0])}"
+                if opts.lang == "zh"
+                else f"too long for one QR code: sealed by short link {seal.link}/p/…"
+            )
 
     @app.command("verify-print")
     def verify_print(
@@ -97,9 +116,18 @@ def register(app: typer.Typer) -> None:
                 help="A copy of the ledger: recompute a monthly report at its checkpoint.",
             ),
         ] = None,
+        online: Annotated[
+            str | None,
+            typer.Option(
+                "--online",
+                help="The ledger service's address: fetch a linked seal's content "
+                "from its short links (GET /p/…).",
+            ),
+        ] = None,
     ) -> None:
         """Check a printed document against the ledger's key, offline (核验文书).
-        Exit 0 verified, 1 changed or not in the ledger, 3 nothing to judge by."""
+        Exit 0 verified, 1 changed or not in the ledger, 3 nothing to judge by, 4 only
+        partly checked (the message says what could not be checked offline)."""
         opts = options(ctx)
         try:
             trust = TrustRoot.configured(trusted_key or [])
@@ -114,37 +142,59 @@ def register(app: typer.Typer) -> None:
                 err=True,
             )
             raise typer.Exit(3)
-        scanned = scan(document)
-        reports = [c for c in scanned.codes if c.startswith(monthly.MAGIC)]
-        if reports:
-            _verify_monthly(reports[0], scanned.text, trust, store, opts)
-            return
-        verdict = SealCheck("no_seal")
-        for code in scanned.codes:
+        fetch = None
+        if online:
             try:
-                verdict = check(Seal.from_bytes(code), scanned.text, trust)
-            except SealError as e:
-                verdict = SealCheck(e.code if e.code in MESSAGES else "not_a_seal")
-            if verdict.ok:
-                break
-        if opts.json:
-            emit(verdict.as_dict(), opts)
+                fetch = online_fetch(online)
+            except ValueError as e:
+                typer.echo(str(e), err=True)
+                raise typer.Exit(2) from None
+        scanned = scan(document)
+        if store is None:
+            verdict = verify_scanned(scanned, trust, fetch=fetch)
         else:
-            typer.echo(verdict.message(opts.lang))
-            for line in verdict.differing:
-                typer.echo(f"  ✗ {line}")
-            if verdict.ok and verdict.seal is not None and verdict.checkpoint is not None:
-                for event in verdict.seal.events:
-                    typer.echo(
-                        f"  ✓ {event.role}: seq {event.header.seq} "
-                        f"{event.header.event_type.rsplit(':', 1)[-1]} "
-                        f"leaf {event.leaf_hash.hex()[:16]}…"
-                    )
-                typer.echo(
-                    f"  checkpoint {verdict.checkpoint.origin} size {verdict.checkpoint.tree_size}"
+            opened = compose(Config(store=store))
+            try:
+                verdict = verify_scanned(
+                    scanned,
+                    trust,
+                    fetch=fetch or local_fetch(opened.ledger),
+                    recompute=lambda s: monthly.report_at(
+                        opened.ledger, s.region, s.month, s.tree_size, scope=Scope.everything()
+                    ),
                 )
+            finally:
+                opened.close()
+        _tell(verdict, opts)
         if not verdict.ok:
-            raise typer.Exit(3 if verdict.status in ("no_seal", "not_a_seal") else 1)
+            raise typer.Exit(verdict.exit_code)
+
+
+def _tell(verdict: Verdict, opts: Options) -> None:
+    """The verdict as JSON, or its message with what differs and what was proved."""
+    if opts.json:
+        emit(verdict.answer, opts)
+        return
+    answer = verdict.answer
+    typer.echo(verdict.message(opts.lang))
+    mark = "☐" if verdict.status == "compare_by_eye" else "✗"
+    for line in answer.get("compare") or verdict.lines:
+        typer.echo(f"  {mark} {line}")
+    if verdict.ok:
+        for event in answer.get("events") or []:
+            typer.echo(
+                f"  ✓ {event['role']}: seq {event['seq']} "
+                f"{str(event['event_type']).rsplit(':', 1)[-1]} "
+                f"leaf {str(event['leaf_hash'])[:16]}…"
+            )
+    for link in answer.get("short_links") or []:
+        typer.echo(f"  → {link}")
+    checkpoint = answer.get("checkpoint")
+    if checkpoint:
+        extra = f" · known at {answer['known_at']}" if "known_at" in answer else ""
+        if answer.get("recomputed_from_ledger"):
+            extra += " · recomputed from the ledger copy"
+        typer.echo(f"  checkpoint {checkpoint['origin']} size {checkpoint['tree_size']}{extra}")
 
 
 def _size(seal: Seal) -> str:
@@ -188,43 +238,3 @@ def _print_monthly(
         if opts.lang == "zh"
         else f"printed the monthly report: {output} (checkpoint tree size {seal.tree_size})"
     )
-
-
-def _verify_monthly(
-    code: bytes, text: str, trust: TrustRoot, store: str | None, opts: Options
-) -> None:
-    """Judge a printed monthly report; with ``store``, recompute it from that copy."""
-    try:
-        seal = monthly.MonthlySeal.from_bytes(code)
-    except (ValueError, KeyError, TypeError, zlib.error, struct.error):
-        typer.echo(SealCheck("not_a_seal").message(opts.lang))
-        raise typer.Exit(3) from None
-    if store is None:
-        verdict = monthly.check(seal, text, trust)
-    else:
-        opened = compose(Config(store=store))
-        try:
-            verdict = monthly.check(
-                seal,
-                text,
-                trust,
-                recompute=lambda s: monthly.report_at(
-                    opened.ledger, s.region, s.month, s.tree_size, scope=Scope.everything()
-                ),
-            )
-        finally:
-            opened.close()
-    if opts.json:
-        emit(verdict.as_dict(), opts)
-    else:
-        typer.echo(verdict.message(opts.lang))
-        for line in verdict.differing:
-            typer.echo(f"  ✗ {line}")
-        if verdict.checkpoint is not None:
-            typer.echo(
-                f"  checkpoint {verdict.checkpoint.origin} size {verdict.checkpoint.tree_size}"
-                f" · known at {seal.known_at}"
-                + (" · recomputed from the ledger copy" if verdict.recomputed else "")
-            )
-    if not verdict.ok:
-        raise typer.Exit(4 if verdict.status == "checkpoint_only" else 1)

@@ -20,12 +20,15 @@ from xml.sax.saxutils import escape
 import segno
 from segno.encoder import DataOverflowError
 
-from ledger.errors import refuse
+from ledger.errors import LedgerError, refuse
 
 from .content import DocumentContent
 from .seal import Seal
 
 FONT_ENV_VAR = "LEDGER_CJK_FONT"
+#: The ledger service's public address, for short links on documents too long for one QR
+#: code (``GET /p/{leaf-hash-prefix}``).
+PUBLIC_URL_ENV_VAR = "LEDGER_PUBLIC_URL"
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -62,20 +65,43 @@ def qr_png(data: bytes, scale: int = 4) -> bytes:
             "SEAL_TOO_LARGE",
             "content",
             f"文书内容过长，核验二维码容纳不下（{len(data)} 字节，上限约 2953 字节）；"
-            "请精简文书中的自由文本后再打印",
+            f"请设置账本服务的公开地址（--link 或 {PUBLIC_URL_ENV_VAR}）以短链接核验，"
+            "或精简文书中的自由文本后再打印",
             f"the document is too long for its verification QR code ({len(data)} bytes, "
-            "at most about 2953): shorten its free text and print again",
+            f"at most about 2953): give the ledger service's public address (--link or "
+            f"{PUBLIC_URL_ENV_VAR}) to seal it by a short link, or shorten its free text",
         ) from None
     code.save(out, kind="png", scale=scale, border=4)
     return out.getvalue()
 
 
+def fitted(seal: Seal, link: str | None = None) -> Seal:
+    """The seal as printed: whole when it fits one QR code; else, given the service's
+    public address (``link`` or ``$LEDGER_PUBLIC_URL``), linked — payloads left to
+    ``GET /p/{leaf-hash-prefix}`` (decision 0030); else refused by name."""
+    link = link or os.environ.get(PUBLIC_URL_ENV_VAR) or None
+    try:
+        qr_png(seal.to_bytes())
+        return seal
+    except LedgerError:
+        if not link:
+            raise
+    linked = seal.linked(link)
+    qr_png(linked.to_bytes())  # refused by name if even the proofs outgrow the code
+    return linked
+
+
 def seal_caption(seal: Seal) -> list[str]:
-    """What a person can read beside the QR code: positions, tree, leaf hashes."""
+    """What a person can read beside the QR code: positions, tree, leaf hashes, and for
+    a linked seal the short link that answers the content."""
     lines = [f"账本核验：检查点 {seal.note.splitlines()[0]} · 树大小 {_tree_size(seal)}"]
     for event in seal.events:
         lines.append(f"记录位置 {event.header.seq} · 叶哈希 {event.leaf_hash.hex()[:32]}…")
-    lines.append("核验：ledger verify-print 本文件 --trusted-key 账本公钥")
+    if seal.link is None:
+        lines.append("核验：ledger verify-print 本文件 --trusted-key 账本公钥")
+        return lines
+    lines.append(f"文书内容较长，二维码携带短链接：{seal.short_link(seal.events[0])}")
+    lines.append(f"核验：ledger verify-print 本文件 --trusted-key 账本公钥 --online {seal.link}")
     return lines
 
 

@@ -33,13 +33,18 @@ def decode_qr(image: Image.Image) -> list[bytes]:
     return [bytes(r.bytes) for r in found]
 
 
-def scan_pdf(path: Path, dpi: int = 300) -> Scanned:
+def scan_pdf(path: Path, dpi: int = 300, max_pages: int | None = None) -> Scanned:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(path))
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        raise ValueError(f"not a readable PDF: {e}") from None
     codes: list[bytes] = []
     texts: list[str] = []
     try:
+        if max_pages is not None and len(pdf) > max_pages:
+            raise ValueError(f"{len(pdf)} pages, at most {max_pages}")
         for page in pdf:
             image = page.render(scale=dpi / 72).to_pil()
             codes += decode_qr(image)
@@ -68,13 +73,17 @@ def scan_docx(path: Path) -> Scanned:
     return Scanned(tuple(codes), text)
 
 
-def scan(path: Path) -> Scanned:
+def scan(path: Path, max_pages: int | None = None) -> Scanned:
     """By the file's suffix: a PDF's pages or a DOCX's pictures and paragraphs; an image
-    (a photo or scan of the paper) gives its QR codes and no text."""
+    (a photo or scan of the paper) gives its QR codes and no text. A file that cannot
+    be read, or a PDF of more than ``max_pages`` pages, raises ``ValueError``."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return scan_pdf(path)
+        return scan_pdf(path, max_pages=max_pages)
     if suffix == ".docx":
         return scan_docx(path)
-    with Image.open(path) as image:
-        return Scanned(tuple(decode_qr(image)), "")
+    try:
+        with Image.open(path) as image:
+            return Scanned(tuple(decode_qr(image.convert("RGB"))), "")
+    except (OSError, Image.DecompressionBombError) as e:
+        raise ValueError(f"not a readable image: {e}") from None

@@ -15,14 +15,21 @@ QR bytes (byte mode): ``HLP1`` + zlib(uint32 length || JSON || node table) with 
                  "path" [index into the node table, ...]}, ...]}
 
 and the node table the 32-byte hashes of all paths, each once, concatenated.
+
+A document whose payloads outgrow the largest QR code carries a *linked* seal instead
+(``HLL1``, decision 0030): the same JSON with ``"link"`` (the ledger service's public
+address) and each event's ``"payload_hash"`` in place of its payload. Offline that still
+proves the checkpoint and every event's inclusion; the paper's text is compared once the
+payloads are fetched from ``GET /p/{leaf-hash-prefix}`` (``verify-print --online``), each
+checked against its sealed hash, so the service answering the link need not be trusted.
 """
 
 from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -38,6 +45,7 @@ from ledger.integrity.trust import TrustRoot
 from .content import CONTENT, DocumentContent
 
 MAGIC = b"HLP1"
+LINK_MAGIC = b"HLL1"
 _U32 = struct.Struct(">I")
 
 
@@ -49,6 +57,13 @@ class SealedEvent:
     header: LeafHeader
     payload: bytes
     path: tuple[bytes, ...]
+    sealed_hash: bytes | None = None
+    """A linked seal's payload hash (its payload then travels by the short link)."""
+
+    @property
+    def payload_sha(self) -> bytes:
+        """The payload hash the leaf commits to: sealed, or computed from the payload."""
+        return self.sealed_hash if self.sealed_hash is not None else payload_hash(self.payload)
 
     @property
     def leaf_hash(self) -> bytes:
@@ -60,7 +75,7 @@ class SealedEvent:
             h.event_type,
             h.recorded_at,
             h.actor_id,
-            payload_hash(self.payload),
+            self.payload_sha,
         )
 
     def payload_dict(self) -> dict[str, Any]:
@@ -75,6 +90,17 @@ class Seal:
     kind: str
     events: tuple[SealedEvent, ...]
     note: str
+    link: str | None = None
+    """A linked seal's service address (``https://…``): payloads are fetched from it."""
+
+    def linked(self, link: str) -> Seal:
+        """The same seal with its payloads left to the short link ``link``/p/…"""
+        events = tuple(replace(e, payload=b"", sealed_hash=e.payload_sha) for e in self.events)
+        return replace(self, events=events, link=link.rstrip("/"))
+
+    def short_link(self, event: SealedEvent) -> str:
+        """Where ``event``'s payload and proof are answered (``GET /p/{prefix}``)."""
+        return f"{self.link or ''}/p/{event.leaf_hash.hex()[:LINK_PREFIX_HEX]}"
 
     def content(self) -> DocumentContent:
         """The document's content as the sealed payloads say it."""
@@ -88,23 +114,27 @@ class Seal:
         index, because the paths of events recorded close together share most nodes.
         """
         nodes: dict[bytes, int] = {}
-        events = [
-            {
-                "role": e.role,
-                "header": e.header.as_dict(),
-                "payload": e.payload.decode("utf-8"),
-                "path": [nodes.setdefault(p, len(nodes)) for p in e.path],
-            }
-            for e in self.events
-        ]
-        body = orjson.dumps({"kind": self.kind, "note": self.note, "events": events})
+        events = []
+        for e in self.events:
+            event: dict[str, Any] = {"role": e.role, "header": e.header.as_dict()}
+            if self.link is None:
+                event["payload"] = e.payload.decode("utf-8")
+            else:
+                event["payload_hash"] = e.payload_sha.hex()
+            event["path"] = [nodes.setdefault(p, len(nodes)) for p in e.path]
+            events.append(event)
+        head: dict[str, Any] = {"kind": self.kind, "note": self.note, "events": events}
+        if self.link is not None:
+            head["link"] = self.link
+        body = orjson.dumps(head)
         packed = _U32.pack(len(body)) + body + b"".join(nodes)
-        return MAGIC + zlib.compress(packed, 9)
+        return (MAGIC if self.link is None else LINK_MAGIC) + zlib.compress(packed, 9)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Seal:
-        if not data.startswith(MAGIC):
+        if not data.startswith((MAGIC, LINK_MAGIC)):
             raise SealError("not_a_seal")
+        linked = data.startswith(LINK_MAGIC)
         try:
             packed = zlib.decompress(data[len(MAGIC) :])
             (length,) = _U32.unpack_from(packed)
@@ -114,12 +144,14 @@ class Seal:
             return cls(
                 kind=str(body["kind"]),
                 note=str(body["note"]),
+                link=str(body["link"]) if linked else None,
                 events=tuple(
                     SealedEvent(
                         role=str(e["role"]),
                         header=LeafHeader.from_dict(e["header"]),
-                        payload=str(e["payload"]).encode("utf-8"),
+                        payload=b"" if linked else str(e["payload"]).encode("utf-8"),
                         path=tuple(node[int(i)] for i in e["path"]),
+                        sealed_hash=bytes.fromhex(str(e["payload_hash"])) if linked else None,
                     )
                     for e in body["events"]
                 ),
@@ -150,7 +182,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "纸面内容与账本记录不一致：以下内容被改动",
         "the printed content differs from the ledger's record: these lines were changed",
     ),
+    "content_unchecked": (
+        "检查点签名与记录的纳入证明已离线核验；文书内容未随二维码携带，离线无法核对纸面文字："
+        "请使用 --online 服务地址（二维码旁所印短链接的服务）核验内容",
+        "the checkpoint's signature and the events' inclusion are verified offline; the "
+        "document's content does not travel in the QR code, so the printed text could not "
+        "be checked offline: verify with --online and the ledger service's address (the "
+        "short link printed beside the QR code)",
+    ),
+    "link_unavailable": (
+        "无法从短链接取得记录内容：服务不可达，或该记录不在服务的账本中",
+        "the short link did not answer the events' content: the service is unreachable or "
+        "does not hold the events",
+    ),
+    "link_mismatch": (
+        "短链接返回的记录内容与二维码所封的哈希不符：服务返回的内容不可信",
+        "the content the short link answered does not match the hash sealed in the QR code: "
+        "the service's answer cannot be trusted",
+    ),
+    "compare_by_eye": (
+        "二维码核验通过（检查点签名与记录均已核验）；图片中无法读取文字，请逐行对照以下内容与纸面是否一致",
+        "the QR code verifies (checkpoint signature and events); the picture carries no "
+        "readable text: compare the lines below with the paper, line by line",
+    ),
 }
+
+#: Hex digits of the leaf hash a short link names (128 bits: a link cannot be guessed).
+LINK_PREFIX_HEX = 32
+
+#: Answers an event's stored payload from its short link (``None``: no answer).
+Fetch = Callable[[Seal, SealedEvent], bytes | None]
 
 
 class SealError(ValueError):
@@ -198,12 +259,14 @@ class SealCheck:
         return out
 
 
-def check(seal: Seal, printed_text: str, trust: TrustRoot) -> SealCheck:
+def check(seal: Seal, printed_text: str, trust: TrustRoot, fetch: Fetch | None = None) -> SealCheck:
     """Judge a seal against the trusted keys and the text printed beside it, offline.
 
     Order matters for the message: a checkpoint no trusted key signed says "another
     ledger"; events not under its root say "records altered"; a content line missing
-    from the paper says "content changed" and names the line.
+    from the paper says "content changed" and names the line. A linked seal's payloads
+    come from ``fetch`` (the short link), each required to hash to the sealed hash;
+    without ``fetch`` the verdict says the content could not be checked offline.
     """
     try:
         checkpoint = parse_signed_note(seal.note)
@@ -220,6 +283,18 @@ def check(seal: Seal, printed_text: str, trust: TrustRoot) -> SealCheck:
             checkpoint.root,
         ):
             return SealCheck("not_included", seal, checkpoint)
+    if seal.link is not None:
+        if fetch is None:
+            return SealCheck("content_unchecked", seal, checkpoint)
+        filled = []
+        for event in seal.events:
+            payload = fetch(seal, event)
+            if payload is None:
+                return SealCheck("link_unavailable", seal, checkpoint)
+            if payload_hash(payload) != event.payload_sha:
+                return SealCheck("link_mismatch", seal, checkpoint)
+            filled.append(replace(event, payload=payload))
+        seal = replace(seal, events=tuple(filled))
     try:
         expected = seal.content().lines()
     except (KeyError, TypeError):

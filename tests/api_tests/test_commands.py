@@ -125,6 +125,8 @@ PUBLIC = {
     "/metrics": "the monitoring scrape",
     "/checkpoint": "a transparency log's tree head is public: it reveals a size and a hash",
     "/labels": "the names of codes, needed on the sign-in page before anyone signs in",
+    "/p/{leaf_hash}": "a printed paper's short link: 128 bits of leaf hash, a self-proving answer",
+    "/verify-print": "anyone holding a paper may check it; it records nothing and reads no case",
 }
 
 

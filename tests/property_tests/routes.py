@@ -138,6 +138,11 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/checkpoints"): "signed tree heads are published on purpose (transparency log)",
     ("GET", "/checkpoints/latest"): "the published tree head",
     ("GET", "/checkpoint"): "the published tree head (C2SP text form)",
+    ("GET", "/p/{leaf_hash}"): "a printed paper's short link: public like /checkpoint, named by "
+    "128 bits of leaf hash, its answer proves itself (tests/document_tests/test_short_links.py)",
+    ("POST", "/verify-print"): "judges the uploaded paper with the server's trusted keys; "
+    "records nothing and names no id (tests/document_tests/test_short_links.py)",
+    ("GET", "/verify"): "the static page that scans a paper's QR code (it calls /verify-print)",
     ("GET", "/snapshots"): "state of the snapshot builder, no ledger content",
     ("POST", "/snapshots"): "builds read-model tables; records no event, names no id",
     ("POST", "/bundles/verify"): "checks the bundle in the request body; reads no ledger",
