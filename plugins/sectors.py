@@ -209,6 +209,17 @@ class Sectors:
                     f"字段 {detail.name} 的类型“{detail.kind}”未知",
                     f"detail {detail.name} has unknown kind {detail.kind!r}",
                 )
+            named = set(detail.choice_labels)
+            if not named <= set(detail.choices) or not all(
+                len(pair) == 2 and all(isinstance(n, str) and n.strip() for n in pair)
+                for pair in detail.choice_labels.values()
+            ):
+                raise PluginError(
+                    plugin,
+                    f"字段 {detail.name} 的选项名称须只为其选项命名，且中英文名称均不能为空",
+                    f"detail {detail.name} names choices it does not offer, or a choice "
+                    "without both a Chinese and an English name",
+                )
         codes = [c.code for c in spec.general_categories]
         if len(set(codes)) != len(codes) or not all(c.strip() for c in codes):
             raise PluginError(
@@ -500,6 +511,10 @@ class Sectors:
                             "kind": d.kind,
                             "required": d.required,
                             "choices": list(d.choices),
+                            "choice_labels": {
+                                c: {"zh": d.choice_name(c)[0], "en": d.choice_name(c)[1]}
+                                for c in d.choices
+                            },
                         }
                         for d in spec.details
                     ],

@@ -66,6 +66,15 @@ class DetailField:
     rule_en: str = ""
     """What ``pattern`` means, in words an official understands."""
     example: Any = None
+    choice_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict, hash=False)
+    """What people call each of ``choices``: choice → (Chinese, English). Optional, so
+    plugins written before it keep loading; a choice without a name is shown as itself.
+    The values recorded are always the choices, never their names."""
+
+    def choice_name(self, choice: str) -> tuple[str, str]:
+        """The (Chinese, English) names of one of the choices; the choice itself when
+        the plugin names it nowhere."""
+        return self.choice_labels.get(choice, (choice, choice))
 
 
 @dataclass(frozen=True, slots=True)

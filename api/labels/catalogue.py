@@ -3,8 +3,10 @@
 The page (``GET /labels``), the CLI and the exported workbooks all look names up here,
 so a status is called the same thing on screen, in a terminal and in a spreadsheet, and
 switching to English switches all of them. The domain's codes are built in
-(``api.labels.domain``); sector names and audit-finding titles come from the sector
-plugins that are loaded, so a new sector is named without touching this module.
+(``api.labels.domain``); sector names, their major-grade names, general-hazard
+categories, detail fields and the names of their choices, and audit-finding titles come
+from the sector plugins that are loaded, so a new sector is named without touching this
+module.
 """
 
 from __future__ import annotations
@@ -49,6 +51,14 @@ GROUPS = (
     "finding",
     "detail",
     "field",
+    "risk_level",
+    "risk_colour",
+    "channel",
+    "report_status",
+    "accident_level",
+    "general_category",
+    "major_grade",
+    "detail_choice",
 )
 
 
@@ -61,13 +71,22 @@ def pairs(sectors: Sectors | None) -> dict[str, dict[str, Pair]]:
     """Every group as code → (Chinese, English)."""
     sector_names: dict[str, Pair] = {}
     details: dict[str, Pair] = {}
+    choices: dict[str, Pair] = {}
+    categories: dict[str, Pair] = {}
+    major_grades: dict[str, Pair] = {}
     findings: dict[str, Pair] = {}
     rules = list(builtin_rules())
     if sectors is not None:
         sector_names = {code: (s.name_zh, s.name_en) for code, s in sectors.specs.items()}
-        for spec in sectors.specs.values():
+        for code, spec in sectors.specs.items():
+            major_grades[code] = (spec.major_grade_zh, spec.major_grade_en)
+            for category in spec.general_categories:
+                categories.setdefault(category.code, (category.name_zh, category.name_en))
             for detail in spec.details:
                 details.setdefault(detail.name, (detail.label_zh, detail.label_en))
+                for choice in detail.choices:
+                    # keyed ``detail.choice``: a choice is named within its field
+                    choices.setdefault(f"{detail.name}.{choice}", detail.choice_name(choice))
         rules.extend(sectors.audit_rules)
     for rule in rules:
         findings[rule.code] = (rule.title_zh, rule.title_en)
@@ -91,6 +110,14 @@ def pairs(sectors: Sectors | None) -> dict[str, dict[str, Pair]]:
         "finding": findings,
         "detail": details,
         "field": domain.FIELD,
+        "risk_level": domain.RISK_LEVEL,
+        "risk_colour": domain.RISK_COLOUR,
+        "channel": domain.CHANNEL,
+        "report_status": domain.REPORT_STATUS,
+        "accident_level": domain.ACCIDENT_LEVEL,
+        "general_category": categories,
+        "major_grade": major_grades,
+        "detail_choice": choices,
     }
     return {group: dict(built[group]) for group in GROUPS}
 

@@ -14,13 +14,17 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from ledger.accident import LEVEL_ZH as ACCIDENT_LEVEL_ZH
+from ledger.accident import AccidentLevel
 from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity
 from ledger.enforcement import KIND_ZH, ActionKind, ActionStatus
 from ledger.hazard import STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source, Status
 from ledger.identity import Role
 from ledger.inspection import InspectionType
 from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
+from ledger.public_report import REPORT_STATUS_ZH, Channel, ReportStatus
 from ledger.responsibility import DUTY_ZH, Duty
+from ledger.risk import RISK_COLOUR_ZH, RISK_LEVEL_ZH, RiskLevel
 
 Pair = tuple[str, str]
 """(Chinese, English)."""
@@ -190,6 +194,57 @@ MEASURE_CATEGORY = _pairs(
 SEVERITY = _pairs(
     SEVERITY_ZH,
     {Severity.HIGH: "serious", Severity.MEDIUM: "significant", Severity.LOW: "minor"},
+)
+
+RISK_LEVEL = _pairs(
+    RISK_LEVEL_ZH,
+    {
+        RiskLevel.MAJOR: "major risk",
+        RiskLevel.LARGER: "larger risk",
+        RiskLevel.GENERAL: "general risk",
+        RiskLevel.LOW: "low risk",
+    },
+)
+
+#: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``).
+RISK_COLOUR: dict[str, Pair] = {colour: (zh, colour) for colour, zh in RISK_COLOUR_ZH.items()}
+
+CHANNEL = _pairs(
+    {
+        Channel.HOTLINE: "12350 举报电话",
+        Channel.ONLINE: "网络平台",
+        Channel.LETTER: "信件",
+        Channel.VISIT: "来访",
+        Channel.REFERRED: "上级转办",
+    },
+    {
+        Channel.HOTLINE: "12350 hotline",
+        Channel.ONLINE: "online platform",
+        Channel.LETTER: "letter",
+        Channel.VISIT: "visit in person",
+        Channel.REFERRED: "referred by a higher authority",
+    },
+)
+
+REPORT_STATUS = _pairs(
+    REPORT_STATUS_ZH,
+    {
+        ReportStatus.RECEIVED: "received",
+        ReportStatus.VERIFIED: "checked",
+        ReportStatus.FOUNDED: "found true",
+        ReportStatus.UNFOUNDED: "found untrue",
+        ReportStatus.REWARDED: "reporter rewarded",
+    },
+)
+
+ACCIDENT_LEVEL = _pairs(
+    ACCIDENT_LEVEL_ZH,
+    {
+        AccidentLevel.GENERAL: "ordinary accident",
+        AccidentLevel.LARGER: "relatively large accident",
+        AccidentLevel.SERIOUS: "major accident",
+        AccidentLevel.PARTICULARLY_SERIOUS: "extraordinarily serious accident",
+    },
 )
 
 MODE: dict[str, Pair] = {
@@ -387,4 +442,45 @@ FIELD: dict[str, Pair] = {
     "timetable": ("时间表和路线图", "timetable and road map"),
     "total": ("合计", "total"),
     "month": ("月份", "month"),
+    # what an order covers and what became of it (device-level orders, fines)
+    "quantity": ("数量", "quantity"),
+    "fine_amount": ("罚款金额（元）", "fine (CNY)"),
+    "amount_paid": ("已缴罚款（元）", "fine paid (CNY)"),
+    "case_ids": ("涉及隐患", "cases concerned"),
+    "note": ("说明", "note"),
+    # enterprises, posts and inspections
+    "name": ("名称", "name"),
+    "credit_code": ("统一社会信用代码", "unified social credit code"),
+    "address": ("地址", "address"),
+    "principal": ("主要负责人", "principal person in charge"),
+    "sectors": ("行业领域", "sectors"),
+    "holder": ("责任人", "post holder"),
+    "organisation": ("所在单位", "organisation"),
+    "team": ("检查人员", "inspection team"),
+    # risk points
+    "control": ("管控措施", "control"),
+    "hazard_source": ("重大危险源", "major hazard source"),
+    "previous_level": ("原风险等级", "previous risk level"),
+    "risk_level": ("风险等级", "risk level"),
+    "colour": ("颜色", "colour"),
+    # public reports
+    "channel": ("举报渠道", "channel"),
+    "content": ("举报内容", "report content"),
+    "findings": ("查证情况", "findings"),
+    "reasons": ("理由", "reasons"),
+    "identity": ("举报人身份", "reporter identity"),
+    "purpose": ("查阅目的", "purpose"),
+    "receiving_organisation": ("受理单位", "receiving organisation"),
+    # accidents
+    "place": ("事故地点", "place"),
+    "deaths": ("死亡人数", "deaths"),
+    "serious_injuries": ("重伤人数", "serious injuries"),
+    "direct_loss": ("直接经济损失（元）", "direct economic loss (CNY)"),
+    "accident_level": ("事故等级", "accident level"),
+    # redactions
+    "fields": ("遮蔽字段", "fields redacted"),
+    "payload_hash": ("原内容摘要", "digest of the original content"),
+    "target_id": ("遮蔽对象", "record redacted"),
+    "target_seq": ("遮蔽事件序号", "sequence of the event redacted"),
+    "target_version": ("遮蔽事件版本", "version of the event redacted"),
 }

@@ -25,6 +25,15 @@ from .keywords import match_keywords
 from .open_cases import case_list
 
 PREMISES = ("restaurant", "station", "pipeline", "household", "cylinder_outlet", "other")
+#: What people call each kind of premises (the codes above are what is recorded).
+PREMISES_LABELS = {
+    "restaurant": ("餐饮场所", "restaurant"),
+    "station": ("燃气场站", "gas station or plant"),
+    "pipeline": ("燃气管道设施", "gas pipeline"),
+    "household": ("居民用户", "household user"),
+    "cylinder_outlet": ("瓶装液化石油气供应站点", "LPG cylinder outlet"),
+    "other": ("其他场所", "other premises"),
+}
 
 SECTOR = SectorSpec(
     code="city_gas",
@@ -39,6 +48,7 @@ SECTOR = SectorSpec(
             "kind of premises",
             kind="choice",
             choices=PREMISES,
+            choice_labels=PREMISES_LABELS,
             example="restaurant",
         ),
         DetailField(

@@ -44,6 +44,23 @@ from .catalogues.fire import (
 )
 from .keywords import match_keywords
 
+#: English names of the kinds of premises (GB 35181 names them in Chinese, and those
+#: Chinese names are what is recorded).
+PREMISES_KINDS_EN = {
+    "公共娱乐场所": "public entertainment venue",
+    "宾馆": "hotel",
+    "商店、集贸市场": "shop or market",
+    "儿童活动场所": "children's activity venue",
+    "老年人照料设施": "elderly care facility",
+    "医院门诊楼、病房楼": "hospital outpatient or ward building",
+    "劳动密集型企业厂房、仓库": "labour-intensive factory or warehouse",
+    "易燃易爆危险品场所": "premises with flammable or explosive dangerous goods",
+    "多业态混合生产经营场所": "mixed-use production and business premises",
+    "人员密集场所": "densely occupied premises",
+    "重要场所": "important premises",
+    "其他场所": "other premises",
+}
+
 #: The detail that says how many of the three systems (hydrants, automatic
 #: extinguishing, fire alarm) the premises must have: the A.4 rule depends on it.
 REQUIRED_SYSTEMS = "required_fire_systems"
@@ -87,6 +104,7 @@ SECTOR = SectorSpec(
             kind="choice",
             required=False,
             choices=PREMISES_KINDS,
+            choice_labels={kind: (kind, PREMISES_KINDS_EN[kind]) for kind in PREMISES_KINDS},
             example="人员密集场所",
         ),
         DetailField(

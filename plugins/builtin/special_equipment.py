@@ -38,6 +38,18 @@ DEVICE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "field_vehicle": ("场（厂）内专用机动车辆", ("SE-VEH-",)),
 }
 GENERAL = "SE-GEN-"
+#: English names of the kinds of device (the Chinese ones are in ``DEVICE_TYPES``).
+DEVICE_TYPES_EN = {
+    "boiler": "boiler",
+    "pressure_vessel": "pressure vessel",
+    "pressure_piping": "pressure piping",
+    "gas_cylinder": "gas cylinder",
+    "elevator": "elevator",
+    "crane": "lifting appliance",
+    "ropeway": "passenger ropeway",
+    "amusement_ride": "large amusement ride",
+    "field_vehicle": "in-plant motor vehicle",
+}
 
 SECTOR = SectorSpec(
     code="special_equipment",
@@ -61,6 +73,9 @@ SECTOR = SectorSpec(
             "kind of device",
             kind="choice",
             choices=tuple(DEVICE_TYPES),
+            choice_labels={
+                code: (zh, DEVICE_TYPES_EN[code]) for code, (zh, _) in DEVICE_TYPES.items()
+            },
             example="elevator",
         ),
     ),

@@ -307,7 +307,7 @@ function changesList(changes) {
     if (typeof v === "boolean") return esc(v ? (state.lang === "en" ? "yes" : "是") : (state.lang === "en" ? "no" : "否"));
     if (k === "category") return esc(categoryName(v));
     if (k === "details" && typeof v === "object") {
-      return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}：${dv === true ? "是" : dv === false ? "否" : dv}`).join("；"));
+      return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}：${dv === true ? "是" : dv === false ? "否" : detailValue(dk, dv)}`).join("；"));
     }
     if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return esc(fmtTime(v));
     if (Array.isArray(v)) return esc(v.join("、"));
@@ -318,14 +318,11 @@ function changesList(changes) {
     .join("")}</dl>`;
 }
 
-/* A general-hazard category by its code, from the sector that declares it. */
-function categoryName(code) {
-  for (const s of Labels.sectors) {
-    const g = (s.general_categories || []).find((x) => x.code === code);
-    if (g) return state.lang === "en" ? g.name_en || g.name_zh : g.name_zh;
-  }
-  return code;
-}
+/* A general-hazard category by its code (the catalogue names every sector's). */
+const categoryName = (code) => Labels.of("general_category", code);
+
+/* A sector detail's value: a choice by its name in the catalogue, anything else as is. */
+const detailValue = (name, value) => Labels.table[`detail_choice.${name}.${value}`] || value;
 
 function detailLabel(name) {
   for (const s of Labels.sectors) {
@@ -508,7 +505,7 @@ async function reportView() {
     $("#details").innerHTML = details.length ? `<legend>行业信息</legend>${details.map((d) => inputHtml({
       name: `details.${d.name}`, label: state.lang === "en" ? d.label_en : d.label_zh, required: d.required,
       kind: d.kind === "choice" ? "choice" : d.kind === "bool" ? "bool" : d.kind === "number" ? "number" : "text",
-      choices: d.choices.map((x) => [x, x]) })).join("")}` : "";
+      choices: d.choices.map((x) => [x, Labels.of("detail_choice", `${d.name}.${x}`)]) })).join("")}` : "";
   };
   form.querySelector("[name=sector]").addEventListener("change", showDetails);
   showDetails();

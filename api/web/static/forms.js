@@ -80,8 +80,7 @@ const OBSERVED_ACTIVITY = { cmd: "record_observed_activity", title: "记录被�
 function gradeSpec(c, enterprise) {
   const spec = CASE_STEPS.find((s) => s.cmd === "grade_hazard");
   const sector = Labels.sector(c.sector) || {};
-  const categories = (sector.general_categories || []).map((g) =>
-    [g.code, Labels.lang === "en" ? g.name_en || g.name_zh : g.name_zh]);
+  const categories = (sector.general_categories || []).map((g) => [g.code, Labels.of("general_category", g.code)]);
   const fields = spec.fields.map((f) => {
     if (f.name === "category") return { ...f, choices: categories };
     if (f.name === "grade" && enterprise) return { ...f, choices: [["general", Labels.of("grade", "general")]], value: "general" };

@@ -1,5 +1,6 @@
 /* The names a person reads for the ledger's codes: sectors, statuses, grades, events,
- * enforcement kinds, sources, roles, fields.
+ * enforcement kinds, sources, roles, fields, risk levels and colours, public-report
+ * channels and statuses, accident levels, general-hazard categories, sector detail choices.
  *
  * They come from the service's one label catalogue (GET /labels?lang=zh|en) and the
  * loaded sectors (GET /plugins); the page never shows a code when the catalogue has a
@@ -36,12 +37,6 @@ const FALLBACK = {
     Closed: "销号", Reopened: "重新打开", Issued: "下达", Executed: "执行", Lifted: "解除",
     Revoked: "撤销", Recorded: "检查", HazardFound: "检查发现隐患", Registered: "登记",
     PrincipalChanged: "主要负责人变更", DetailsChanged: "信息变更" },
-  // Groups the served catalogue does not name yet (their Chinese names are the domain's:
-  // ledger.risk, ledger.public_report, ledger.accident).
-  risk_level: { major: "重大风险", larger: "较大风险", general: "一般风险", low: "低风险" },
-  channel: { hotline: "12350 举报电话", online: "网络平台", letter: "信件", visit: "来访", referred: "上级转办" },
-  report_status: { received: "已受理", verified: "已核查", founded: "属实", unfounded: "不属实", rewarded: "已奖励" },
-  accident_level: { general: "一般事故", larger: "较大事故", serious: "重大事故", particularly_serious: "特别重大事故" },
   plan: { goal_and_tasks: "治理的目标和任务", methods_and_measures: "采取的方法和措施",
     funds_and_materials: "经费和物资的落实", organisation_and_people: "负责治理的机构和人员",
     time_limit_and_requirements: "治理的时限和要求", safety_and_emergency: "安全措施和应急预案" },

@@ -53,6 +53,10 @@ SECTOR = SectorSpec(
             "kind of refrigeration system",
             kind="choice",
             choices=("direct_evaporation", "indirect"),
+            choice_labels={
+                "direct_evaporation": ("氨直接蒸发制冷", "direct ammonia evaporation"),
+                "indirect": ("氨间接制冷（载冷剂）", "indirect, through a secondary coolant"),
+            },
             example="indirect",
         ),
     ),
