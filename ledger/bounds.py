@@ -11,14 +11,15 @@ uses ``check_moment`` for the moments a query names, which never reach a command
 The limits are chosen by a value's type, and for text and moments by the field's name,
 so a new command gets them without anyone remembering to add them:
 
-- **moments** carry a zone and lie within ``EARLIEST`` … ``LATEST``; a moment named
-  ``*_at`` is a business time (something that has happened) and may not lie beyond the
-  recording clock plus ``CLOCK_SKEW``; a deadline or due date may;
+- **moments** carry a zone and lie within ``EARLIEST`` … ``LATEST``; the business time
+  ``occurred_at`` may not lie beyond the recording clock plus ``CLOCK_SKEW`` (the
+  domain orders a command's other moments against it);
 - **text** has no NUL character and no lone surrogate; a field named like a code or a
   kind (``SHORT_SUFFIXES``) holds at most ``SHORT_TEXT`` characters, an item of a list
   at most ``ITEM_TEXT``, any other text at most ``FREE_TEXT``;
-- **integers** fit in a signed 64-bit column; **decimals** (amounts of money) are
-  finite, not negative, at most ``MAX_AMOUNT`` and have at most ``AMOUNT_PLACES`` places;
+- **integers** fit in a signed 64-bit column; **decimals** (amounts of money), when
+  finite, are at most ``MAX_AMOUNT`` either side of zero with at most ``AMOUNT_PLACES``
+  places (whether an amount must be positive, or given at all, is the domain's rule);
 - **lists** hold at most ``MAX_ITEMS`` items;
 - a **document** (a mapping such as ``details``) nests at most ``MAX_DEPTH`` deep, holds
   at most ``MAX_KEYS`` keys of at most ``SHORT_TEXT`` characters, and encodes to at most
@@ -173,7 +174,10 @@ def _is_short(name: str) -> bool:
 
 
 def _is_business_time(name: str) -> bool:
-    return name.endswith("_at")
+    # The command's own business time; every other moment of a command is ordered
+    # against it by the domain's rules (a completion not after its report, a deadline
+    # after its assignment), which name the broken rule more precisely.
+    return name == "occurred_at"
 
 
 # ---- the rules ---------------------------------------------------------------------------
@@ -256,19 +260,15 @@ def _real(path: str, number: float) -> Iterator[Violation]:
 
 
 def _amount(path: str, amount: Decimal) -> Iterator[Violation]:
+    if not amount.is_finite():
+        return  # NaN and infinities are refused by the domain's amount rules
     exponent = amount.as_tuple().exponent
-    if (
-        not amount.is_finite()
-        or not Decimal(0) <= amount <= MAX_AMOUNT
-        or not isinstance(exponent, int)
-        or -exponent > AMOUNT_PLACES
-    ):
+    if abs(amount) > MAX_AMOUNT or (isinstance(exponent, int) and -exponent > AMOUNT_PLACES):
         yield Violation(
             "AMOUNT_OUT_OF_RANGE",
             path,
-            f"“{path}”须为 0 至 {MAX_AMOUNT} 元之间、最多 {AMOUNT_PLACES} 位小数的金额",
-            f"{path} must be an amount from 0 to {MAX_AMOUNT} with at most "
-            f"{AMOUNT_PLACES} decimal places",
+            f"“{path}”不得超过 {MAX_AMOUNT} 元，最多 {AMOUNT_PLACES} 位小数",
+            f"{path} may not exceed {MAX_AMOUNT} and has at most {AMOUNT_PLACES} decimal places",
         )
 
 

@@ -196,7 +196,7 @@ def test_the_rules_name_the_field_and_the_limit() -> None:
         department="县局",
         legal_basis="法",
     )
-    for amount in ("1.005", "-1", "100000000.01", "NaN", "Infinity"):
+    for amount in ("1.005", "100000000.01", "-100000000.01", "1E+9"):
         action = c.IssueAction(**fine, fine_amount=Decimal(amount))  # type: ignore[arg-type]
         assert _refusal(action) == [("AMOUNT_OUT_OF_RANGE", "fine_amount")], amount
     assert _refusal(c.IssueAction(**fine, fine_amount=Decimal("2000.50"))) == []  # type: ignore[arg-type]

@@ -69,7 +69,7 @@ BAD: list[tuple[str, str, Attempt, set[str]]] = [
             deadline=(t + timedelta(days=5)).replace(tzinfo=None),
             requirements="整改",
         ),
-        {"DEADLINE_NOT_AFTER_ASSIGNMENT"},
+        {"DEADLINE_TIMEZONE"},
     ),
     (
         "plan missing two parts",
@@ -239,7 +239,7 @@ BAD: list[tuple[str, str, Attempt, set[str]]] = [
             reason="延期",
             approver="李明",
         ),
-        {"DEADLINE_TIMEZONE"},
+        {"NEW_DEADLINE_TIMEZONE"},
     ),
     (
         "naive completion time",
