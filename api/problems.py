@@ -163,11 +163,14 @@ def _violations(err: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             {"rule": v.rule, "field": v.field, "message": v.message(lang)} for v in cause.violations
         ]
     msg = str(err.get("msg", ""))
+    zh = f"字段格式不正确：{msg}"
+    if err.get("type") == "extra_forbidden":  # ids of new records among them: the server's
+        msg, zh = "field not allowed", "不接受该字段"
     return [
         {
             "rule": "REQUEST_" + str(err.get("type", "invalid")).upper(),
             "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-            "message": msg if lang == "en" else f"字段格式不正确：{msg}",
+            "message": msg if lang == "en" else zh,
         }
     ]
 

@@ -43,7 +43,6 @@ class ReceivePublicReport(Timed):
     reporter_phone: str = Field("", max_length=32, description="联系电话（加密保存）")
     reporter_id_number: str = Field("", max_length=32, description="身份证号（加密保存）")
     reporter_contact: str = Field("", max_length=200, description="其他联系方式（加密保存）")
-    report_id: UUID | None = None
 
 
 class VerifyPublicReport(Versioned):
@@ -56,7 +55,6 @@ class FindReportFounded(Versioned):
     description: str = Field(max_length=5000, description="隐患描述")
     found_by: str = Field("", max_length=200)
     details: dict[str, Any] = Field(default_factory=dict)
-    case_id: UUID | None = None
 
 
 class FindReportUnfounded(Versioned):

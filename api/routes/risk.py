@@ -32,7 +32,6 @@ class RegisterRiskPoint(Timed):
     responsible_principal: PersonBody | None = Field(None, description="包保责任人：主要负责人")
     responsible_technical: PersonBody | None = Field(None, description="包保责任人：技术负责人")
     responsible_operational: PersonBody | None = Field(None, description="包保责任人：操作负责人")
-    risk_point_id: UUID | None = None
 
 
 class ReassessRiskPoint(Versioned):
