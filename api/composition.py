@@ -23,6 +23,7 @@ from projections.base import Projection
 from projections.follower import Follower
 from projections.registry import all_projections
 
+from .evidence.sight import CitationCheck
 from .users import UserDirectory, directory_for
 
 
@@ -105,6 +106,7 @@ def open_ledger(config: Config, *, ledger: HazardLedger | None = None) -> Ledger
         )
     if config.key_dir:
         ledger.integrity.use_key_directory(config.key_dir)
+    ledger.evidence_check = CitationCheck(ledger)
     return Ledger(config=config, ledger=ledger, sectors=sectors, users=directory_for(ledger))
 
 

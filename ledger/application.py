@@ -32,6 +32,7 @@ from .enforcement import ActionKind, EnforcementAction
 from .enterprise import Enterprise, Person, enterprise_id
 from .errors import ConcurrentChange, NotFound, Violation
 from .events import Context, LedgerAggregate
+from .evidence import EvidenceCheck
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
 from .identity import Actor
 from .inspection import Inspection, InspectionType
@@ -106,6 +107,8 @@ class HazardLedger(Application[UUID]):
         self.validators: list[Validator] = ([sectors.validate] if sectors else []) + list(
             validators
         )
+        self.evidence_check: EvidenceCheck | None = None
+        """Who may cite which file; set by the composition root (None: accept all)."""
         self._integrity: IntegrityLog | None = None
         with setup_lock(self.store) as setup:
             super().__init__(env={**eventsourcing_env(self.store), **(env or {})})

@@ -9,8 +9,9 @@
 2. **Scope** — every record the command names is loaded and must be inside the caller's
    scope, and so must every record it creates. Out of scope raises exactly the
    ``NotFound`` an id nobody ever used raises, from the same place, so no answer tells
-   one from the other. Only then is ``expected_version`` compared (a stale version on a
-   record the caller may not see would otherwise reveal that it exists).
+   one from the other. Every file the command cites must be one the actor may cite
+   (``ledger.evidence``). Only then is ``expected_version`` compared (a stale version on
+   a record the caller may not see would otherwise reveal that it exists).
 3. **Validation** — the sector rules (``SectorRules.validate``) receive the command
    object itself, with its sector and the record it acts on.
 4. **Apply** — the command's handler (``ledger.handlers``) calls the aggregates.
@@ -32,7 +33,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from . import bounds, permissions
+from . import bounds, evidence, permissions
 from .commands import Command, Place, Ref
 from .enterprise import Enterprise, enterprise_id
 from .errors import ConcurrentChange, NotFound, RuleViolated, Violation
@@ -153,6 +154,9 @@ class UnitOfWork:
         if check_permission:
             permissions.check(actor, command)
         named = self._in_scope(command, scope)
+        if check_permission:
+            cited = getattr(command, "evidence", ())
+            evidence.check_citations(cited, actor, scope, self._ledger.evidence_check)
         subject_ref = command.subject
         subject = named[subject_ref] if subject_ref is not None else None
         expected = getattr(command, "expected_version", None)

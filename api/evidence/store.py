@@ -26,6 +26,10 @@ class EvidenceStore(Protocol):
 
     def get(self, sha256: str) -> bytes | None: ...
 
+    def has(self, sha256: str) -> bool:
+        """Whether the file is stored (without reading it)."""
+        ...
+
 
 class DirectoryEvidence:
     """Files in a directory, two-level by hash (``ab/cdef…``), private to the owner."""
@@ -53,6 +57,9 @@ class DirectoryEvidence:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
 
     def get(self, sha256: str) -> bytes | None:
         try:
@@ -82,6 +89,10 @@ class TableEvidence:
             "ON CONFLICT (sha256) DO NOTHING",
             [accepted.sha256, accepted.media_type, accepted.size, data],
         )
+
+    def has(self, sha256: str) -> bool:
+        row = self.sql.fetchone(f"SELECT 1 AS found FROM {self.TABLE} WHERE sha256 = ?", [sha256])
+        return row is not None
 
     def get(self, sha256: str) -> bytes | None:
         row = self.sql.fetchone(f"SELECT content FROM {self.TABLE} WHERE sha256 = ?", [sha256])

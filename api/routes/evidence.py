@@ -1,7 +1,8 @@
 """Evidence files over HTTP: upload a photo or scan, then cite its hash in a command.
 
-``POST /evidence`` stores the file (nothing is recorded: the command that cites it is
-what enters the ledger) and answers its citation, ``sha256:<hex>``. ``GET
+``POST /evidence`` stores the file and notes who uploaded it (no event is recorded: the
+command that cites it is what enters the ledger) and answers its citation,
+``sha256:<hex>``; only the uploader, or someone who already sees the file, may cite it. ``GET
 /evidence/{sha256}`` answers the original and ``GET /evidence/{sha256}/page`` a photo
 sized for the page, only to a viewer who sees a case citing the file — otherwise 404,
 exactly as for a hash nobody uploaded.
@@ -19,8 +20,8 @@ from ledger.permissions import UPLOAD_EVIDENCE
 
 from ..deps import ServicesDep
 from ..evidence import LIMIT_BYTES, accept, citation, evidence_store
-from ..evidence.citations import citing_aggregates
 from ..evidence.files import media_type_of
+from ..evidence.sight import in_sight, uploads_of
 from ..evidence.variants import for_page
 from ..security import CurrentUser
 from .common import READ_ERRORS, problem_response_doc
@@ -51,6 +52,7 @@ async def upload(
     data = await file.read(LIMIT_BYTES + 1)  # one byte more tells "too large" apart
     accepted = accept(data)
     evidence_store(services.ledger).put(data, accepted)
+    uploads_of(services.ledger).record(accepted.sha256, user.actor.id, services.ledger.clock())
     return {
         "evidence": accepted.citation,
         "sha256": accepted.sha256,
@@ -62,17 +64,10 @@ async def upload(
 def _visible_file(services: ServicesDep, reads: ReadsDep, user: CurrentUser, sha256: str) -> bytes:
     """The file, if a case citing it is in the viewer's scope; else ``NotFound``."""
     digest = citation(sha256)
-    if digest is None:
-        raise NotFound("evidence", sha256)
-    for case_id in citing_aggregates(services.ledger, digest):
-        try:
-            reads.hazard(case_id, scope=user.scope)
-        except NotFound:
-            continue
+    if digest is not None and in_sight(reads, digest, user.scope):
         data = evidence_store(services.ledger).get(digest)
         if data is not None:
             return data
-        break
     raise NotFound("evidence", sha256)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from api.evidence import DirectoryEvidence, TableEvidence, evidence_store
 from ledger.integrity.bundle import verify_bundle
 from ledger.integrity.signing import create_keys
 from tests.api_tests.conftest import Api, hazard_body
@@ -96,9 +97,21 @@ def test_the_downloaded_bundle_carries_the_files_and_both_checks_agree(
     assert problem.endswith("), is missing from the bundle")
 
 
+def lose(api: Api, citation: str) -> None:
+    """Take a stored file out of the evidence store, as a damaged backup would."""
+    store = evidence_store(api.ledger)
+    digest = citation.removeprefix("sha256:")
+    if isinstance(store, DirectoryEvidence):
+        store.path(digest).unlink()
+    else:
+        assert isinstance(store, TableEvidence)
+        store.sql.execute(f"DELETE FROM {store.TABLE} WHERE sha256 = ?", [digest])
+
+
 def test_a_bundle_whose_file_the_store_lost_is_refused_naming_it(api: Api, tmp_path: Path) -> None:
-    never = "sha256:" + hashlib.sha256(b"never uploaded").hexdigest()
+    never = cited(api, "inspector", photo(seed=41))
     case_id = rectified_case(api, [never], [])
+    lose(api, never)
     create_keys(tmp_path / "keys")
     api.ledger.integrity.use_key_directory(tmp_path / "keys")
     for lang, words in (("zh", "不在证据文件存储中"), ("en", "is not in the evidence store")):
