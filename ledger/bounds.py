@@ -17,9 +17,11 @@ so a new command gets them without anyone remembering to add them:
 - **text** has no NUL character and no lone surrogate; a field named like a code or a
   kind (``SHORT_SUFFIXES``) holds at most ``SHORT_TEXT`` characters, an item of a list
   at most ``ITEM_TEXT``, any other text at most ``FREE_TEXT``;
-- **integers** fit in a signed 64-bit column; **decimals** (amounts of money), when
-  finite, are at most ``MAX_AMOUNT`` either side of zero with at most ``AMOUNT_PLACES``
-  places (whether an amount must be positive, or given at all, is the domain's rule);
+- **integers** fit in a signed 64-bit column; **decimals**, when finite, are at most
+  ``MAX_DECIMAL`` either side of zero with at most ``DECIMAL_PLACES`` places, and an
+  amount of money (a field named ``*amount*``) at most ``MAX_AMOUNT`` with at most
+  ``AMOUNT_PLACES`` (whether a number must be positive, or given at all, and tighter
+  limits for a quantity, are the domain's rules);
 - **lists** hold at most ``MAX_ITEMS`` items;
 - a **document** (a mapping such as ``details``) nests at most ``MAX_DEPTH`` deep, holds
   at most ``MAX_KEYS`` keys of at most ``SHORT_TEXT`` characters, and encodes to at most
@@ -82,6 +84,8 @@ INT64_MAX = 2**63 - 1
 
 MAX_AMOUNT = Decimal("100000000")
 AMOUNT_PLACES = 2
+MAX_DECIMAL = Decimal("1000000000000")
+DECIMAL_PLACES = 6
 
 MAX_ITEMS = 100
 MAX_DEPTH = 16
@@ -156,7 +160,10 @@ def _value(path: str, name: str, value: Any, now: datetime, *, item: bool) -> It
     elif isinstance(value, int):
         yield from _integer(path, value)
     elif isinstance(value, Decimal):
-        yield from _amount(path, value)
+        if "amount" in name:
+            yield from _decimal(path, value, MAX_AMOUNT, AMOUNT_PLACES, "AMOUNT_OUT_OF_RANGE")
+        else:
+            yield from _decimal(path, value, MAX_DECIMAL, DECIMAL_PLACES, "DECIMAL_OUT_OF_RANGE")
     elif isinstance(value, float):
         yield from _real(path, value)
     elif isinstance(value, Mapping):
@@ -259,16 +266,18 @@ def _real(path: str, number: float) -> Iterator[Violation]:
         )
 
 
-def _amount(path: str, amount: Decimal) -> Iterator[Violation]:
-    if not amount.is_finite():
-        return  # NaN and infinities are refused by the domain's amount rules
-    exponent = amount.as_tuple().exponent
-    if abs(amount) > MAX_AMOUNT or (isinstance(exponent, int) and -exponent > AMOUNT_PLACES):
+def _decimal(
+    path: str, number: Decimal, limit: Decimal, places: int, rule: str
+) -> Iterator[Violation]:
+    if not number.is_finite():
+        return  # NaN and infinities are refused by the domain's rules for the field
+    exponent = number.as_tuple().exponent
+    if abs(number) > limit or (isinstance(exponent, int) and -exponent > places):
         yield Violation(
-            "AMOUNT_OUT_OF_RANGE",
+            rule,
             path,
-            f"“{path}”不得超过 {MAX_AMOUNT} 元，最多 {AMOUNT_PLACES} 位小数",
-            f"{path} may not exceed {MAX_AMOUNT} and has at most {AMOUNT_PLACES} decimal places",
+            f"“{path}”不得超过 {limit}，最多 {places} 位小数",
+            f"{path} may not exceed {limit} and has at most {places} decimal places",
         )
 
 

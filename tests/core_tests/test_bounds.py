@@ -200,6 +200,8 @@ def test_the_rules_name_the_field_and_the_limit() -> None:
         action = c.IssueAction(**fine, fine_amount=Decimal(amount))  # type: ignore[arg-type]
         assert _refusal(action) == [("AMOUNT_OUT_OF_RANGE", "fine_amount")], amount
     assert _refusal(c.IssueAction(**fine, fine_amount=Decimal("2000.50"))) == []  # type: ignore[arg-type]
+    quantity = c.IssueAction(**fine, quantity=Decimal("1E+13"), unit="箱")  # type: ignore[arg-type]
+    assert _refusal(quantity) == [("DECIMAL_OUT_OF_RANGE", "quantity")]
     grade = c.GradeHazard(occurred_at=NOW, case_id=UUID(int=1), grade="general")
     assert _refusal(grade) == []
     stale = c.GradeHazard(
