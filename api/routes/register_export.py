@@ -21,7 +21,7 @@ from starlette.responses import Response, StreamingResponse
 from projections.queries import Page, RegisterFilter
 
 from ..security import CurrentUser
-from ..workbook.reports import as_text, register_headers, register_rows
+from ..workbook.reports import csv_row, register_headers, register_rows
 from .reading import READ_MODEL_ERRORS, KnownAt, Moment, ReadsDep, ValidAt, answering, json_response
 
 router = APIRouter(tags=["read models 台账与统计"])
@@ -142,7 +142,7 @@ def _csv(pages: Iterator[Page]) -> Iterator[bytes]:
     buffer.seek(0)
     buffer.truncate()
     for n, row in enumerate(register_rows(pages), 1):
-        writer.writerow([as_text(c, v) for c, v in zip(columns, row, strict=False)])
+        writer.writerow(csv_row(columns, row))
         if n % 500 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

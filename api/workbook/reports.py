@@ -34,6 +34,7 @@ from projections.queries import Page
 from ..labels import labels
 from ..labels.values import CODED
 from .columns import WORKBOOK_TZ
+from .inert import as_string_cell, inert
 
 Kind = Literal["text", "integer", "amount", "rate", "date", "datetime"]
 
@@ -190,6 +191,17 @@ def as_text(column: Column, value: Any) -> str:
     return str(value)
 
 
+def csv_cell(column: Column, value: Any) -> str:
+    """A typed cell as written to every CSV file: ``as_text``, people's text made inert."""
+    text = as_text(column, value)
+    return inert(text) if isinstance(value, str) else text
+
+
+def csv_row(columns: Sequence[Column], row: Sequence[Any]) -> list[str]:
+    """A row of typed cells as CSV text (see ``csv_cell``)."""
+    return [csv_cell(c, v) for c, v in zip(columns, row, strict=False)]
+
+
 def register_headers(extra: Sequence[Any] = ()) -> list[Column]:
     """The register's columns, then those of sector report columns."""
     return [*REGISTER_COLUMNS, *(Column(c.key, c.title_zh, width=14) for c in extra)]
@@ -305,9 +317,9 @@ def write(
             writer = csv.writer(f)
             writer.writerow([c.title for c in cols])
             for row in counted():
-                writer.writerow([as_text(c, v) for c, v in zip(cols, row, strict=False)])
+                writer.writerow(csv_row(cols, row))
             if totals:
-                writer.writerow([as_text(c, v) for c, v in zip(cols, total_row(), strict=True)])
+                writer.writerow(csv_row(cols, total_row()))
         return count
 
     wb = Workbook(write_only=True)
@@ -351,7 +363,7 @@ def _title_cell(ws: Any, text: str) -> Any:
 
 
 def _cell(ws: Any, column: Column, value: Any, *, header: bool = False, bold: bool = False) -> Any:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_string_cell(WriteOnlyCell(ws, value=value))
     if header:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

@@ -62,13 +62,6 @@ function table(rows, columns, { testid = "" } = {}) {
     `<tbody>${body}</tbody></table></div>`;
 }
 
-function toCsv(rows, columns) {
-  const cell = (v) => `"${String(v ?? "").replace(/"/g, '""')}"`;
-  const lines = [columns.map((c) => cell(c.label)).join(",")];
-  for (const r of rows) lines.push(columns.map((c) => cell(r[c.key])).join(","));
-  return "\ufeff" + lines.join("\r\n");
-}
-
 function download(name, text, type = "text/csv;charset=utf-8") {
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([text], { type }));
