@@ -138,12 +138,11 @@ async def run_command(
                     "同一请求正在处理中，请稍后重试",
                     "the same request is still being processed; retry shortly",
                 )
-            stored = str(earlier["body"]).encode()
             return Response(
-                stored,
+                str(earlier["body"]).encode(),
                 status_code=int(earlier["status"]),
                 media_type="application/json",
-                headers={"idempotent-replay": "true", "etag": _etag(orjson.loads(stored))},
+                headers={"idempotent-replay": "true"},
             )
     try:
         recorded = services.ledger.execute(command, user.actor, user.scope)
@@ -163,11 +162,5 @@ async def run_command(
         orjson.dumps(result),
         status_code=status,
         media_type="application/json",
-        headers={"etag": _etag(result)},
+        headers={"etag": f'"{recorded.version}"'},
     )
-
-
-def _etag(result: dict[str, Any]) -> str:
-    """The ETag of a command's answer: the version it recorded (a replay answers the
-    original's, so a retried write and the first one tell the client the same)."""
-    return f'"{result["version"]}"'
