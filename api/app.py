@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger.application import Clock, HazardLedger, system_clock
 
 from . import problems, web
+from .body_limit import BodyLimit
 from .composition import Config, Ledger, open_ledger
 from .hot_reads import HotReads
 from .routes import (
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
     problems.install(app)
 
     app.add_middleware(HotReads)
+    app.add_middleware(BodyLimit)  # before anything reads a body
     app.add_middleware(RequestCounter)  # added last: outermost, so it counts hot reads too
 
     for module in (

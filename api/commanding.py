@@ -138,11 +138,12 @@ async def run_command(
                     "同一请求正在处理中，请稍后重试",
                     "the same request is still being processed; retry shortly",
                 )
+            stored = str(earlier["body"]).encode()
             return Response(
-                str(earlier["body"]).encode(),
+                stored,
                 status_code=int(earlier["status"]),
                 media_type="application/json",
-                headers={"idempotent-replay": "true"},
+                headers={"idempotent-replay": "true", "etag": _etag(orjson.loads(stored))},
             )
     try:
         recorded = services.ledger.execute(command, user.actor, user.scope)
@@ -162,5 +163,11 @@ async def run_command(
         orjson.dumps(result),
         status_code=status,
         media_type="application/json",
-        headers={"etag": f'"{recorded.version}"'},
+        headers={"etag": _etag(result)},
     )
+
+
+def _etag(result: dict[str, Any]) -> str:
+    """The ETag of a command's answer: the version it recorded (a replay answers the
+    original's, so a retried write and the first one tell the client the same)."""
+    return f'"{result["version"]}"'

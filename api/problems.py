@@ -61,6 +61,7 @@ _TITLES: dict[str, tuple[str, str]] = {
     "unauthenticated": ("需要登录（Bearer 令牌）", "Authentication required (bearer token)"),
     "forbidden": ("当前角色无权执行此操作", "Your role may not do this"),
     "internal-error": ("服务器内部错误", "Internal server error"),
+    "too-large": ("请求体过大", "The request body is too large"),
     "idempotency-mismatch": (
         "同一幂等键已用于不同的请求",
         "This Idempotency-Key was used for a different request",

@@ -175,6 +175,8 @@ class HazardCase(LedgerAggregate):
             case.found_by = self.found_by
             case.found_at = self.occurred_at
             case.reported_by = self.actor.id
+            case.reported_by_role = self.actor.role
+            case.reported_by_org = self.actor.organisation
             case.inspection_id = self.inspection_id
             case.evidence = self.evidence
             case.details = dict(self.details)
@@ -415,6 +417,8 @@ class HazardCase(LedgerAggregate):
         found_by: str
         found_at: datetime
         reported_by: str
+        reported_by_role: Role
+        reported_by_org: str
         inspection_id: UUID | None
         evidence: tuple[str, ...]
         details: dict[str, Any]

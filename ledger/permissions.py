@@ -14,7 +14,8 @@ own self-inspections (a county verification or an unannounced inspection is made
 authorities, never by the enterprise inspected).
 
 Enterprise self-management (16号令 Art. 15): an enterprise grades, rectifies and closes
-the general hazards it found itself (its own self-inspection), without a department's
+the general hazards it found itself (reported by a person of that enterprise, whatever
+source the report names), without a department's
 sign-off; the closing event says so (``self_managed``) and the department, informed,
 may re-open or re-grade it, which takes the case over. A major hazard keeps the official
 path: an enterprise grading major is refused, and so is an enterprise closing,
@@ -231,14 +232,19 @@ SELF_MANAGED_STEPS = (
 def check_on_record(actor: Actor, command: Command, subject: LedgerAggregate | None) -> None:
     """The rules that depend on the record a command acts on (run once it is in scope).
 
-    An enterprise takes the self-managed steps only on a general hazard it found in its
-    own self-inspection and graded itself (see the module docstring).
+    An enterprise takes the self-managed steps only on a general hazard a person of that
+    enterprise reported and graded itself (see the module docstring). Who reported it is
+    read from the report's actor, never from its ``source``: anyone may name a source, so
+    an official reporting "self_inspection" does not hand the enterprise the case.
     """
     if actor.role is not Role.ENTERPRISE or not isinstance(command, SELF_MANAGED_STEPS):
         return
     if not isinstance(subject, HazardCase):
         return
-    if subject.source is not Source.SELF_INSPECTION:
+    if not (
+        subject.reported_by_role is Role.ENTERPRISE
+        and subject.reported_by_org == subject.enterprise_code
+    ):
         raise NotPermitted(
             command.type_name,
             "企业只能自行处置本单位自查发现的一般隐患；监管部门发现的隐患由监管部门定级、复查和销号",

@@ -78,4 +78,4 @@ async def get_action(
     """An enforcement action's state, as recorded by ``known_at``."""
     with answering(known_at):
         body = reads.action(action_id, scope=user.scope, known_at=known_at)
-    return json_response(body)
+    return json_response(body, etag=f'"{body["version"]}"')

@@ -37,10 +37,11 @@ async def register_enterprise(
 async def get_enterprise(
     reads: ReadsDep, credit_code: str, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
-    """An enterprise with its principal persons over time, as recorded by ``known_at``."""
+    """An enterprise with its principal persons over time, as recorded by ``known_at``;
+    its version is the ETag that ``If-Match`` on ``/principal`` names."""
     with answering(known_at):
         body = reads.enterprise(credit_code, scope=user.scope, known_at=known_at)
-    return json_response(body)
+    return json_response(body, etag=f'"{body["version"]}"')
 
 
 @router.post("/enterprises/{credit_code}/principal", response_model=CommandResult, responses=ERRORS)

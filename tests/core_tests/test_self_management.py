@@ -15,13 +15,15 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
 from ledger.errors import RuleViolated
-from ledger.hazard import HazardCase, Status
+from ledger.hazard import HazardCase, Source, Status
 from ledger.identity import Actor, Role
 from ledger.permissions import NotPermitted
 from ledger.review.report import build_review
@@ -219,6 +221,79 @@ def test_an_enterprise_may_not_close_what_an_official_found_or_graded_major(plan
         ),
         SAFETY_OFFICER,
     )
+
+
+#: Who may report a hazard at the plant; only the plant's own people make it self-managed.
+REPORTERS = {
+    "safety officer": (SAFETY_OFFICER, True),
+    "official": (OFFICIAL, False),
+    "inspector": (Actor("insp-1", "张建国", Role.INSPECTOR, "城关镇"), False),
+    "workbook import": (Actor("import-1", "导入", Role.SYSTEM, PLANT), False),
+}
+#: Sources a report may name without further fields (public_report needs its report).
+NAMED_SOURCES = [s for s in Source if s is not Source.PUBLIC_REPORT]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(reporter=st.sampled_from(sorted(REPORTERS)), source=st.sampled_from(NAMED_SOURCES))
+def test_self_management_follows_who_reported_never_the_source_named(
+    plant: Plant, reporter: str, source: Source
+) -> None:
+    """An official reporting with source "self_inspection" does not hand the case to the
+    enterprise: whatever the source, the enterprise grades and closes it itself only when
+    one of its own people reported it."""
+    actor, own = REPORTERS[reporter]
+    if actor.role is Role.ENTERPRISE and source is not Source.SELF_INSPECTION:
+        return  # an enterprise reports its own self-inspection only (permissions.check)
+    case_id = plant.run(
+        c.ReportHazard(
+            occurred_at=plant.now,
+            enterprise_code=PLANT,
+            sector="fire",
+            location="仓库",
+            description="安全出口堵塞",
+            source=source,
+        ),
+        actor,
+        EVERYTHING if actor.role is not Role.ENTERPRISE else OWN,
+    )
+    grade = c.GradeHazard(occurred_at=plant.now, case_id=case_id, grade="general")
+    if not own:
+        refused = _refused(plant, grade, SAFETY_OFFICER)
+        assert isinstance(refused, NotPermitted)
+        plant.run(grade)  # the department grades it; the enterprise still may not close it
+        on_spot = c.RectifyOnSpot(occurred_at=plant.now, case_id=case_id, measures="清理出口")
+        _refused(plant, on_spot, SAFETY_OFFICER)
+        return
+    plant.run(grade, SAFETY_OFFICER, OWN)
+    plant.run(
+        c.RectifyOnSpot(occurred_at=plant.now, case_id=case_id, measures="清理安全出口"),
+        SAFETY_OFFICER,
+        OWN,
+    )
+    assert plant.ledger.case(case_id).self_managed
+
+
+def test_the_reporter_is_kept_on_the_case_from_the_reported_event(plant: Plant) -> None:
+    by_official = plant.run(
+        c.ReportHazard(
+            occurred_at=plant.now,
+            enterprise_code=PLANT,
+            sector="fire",
+            location="仓库",
+            description="灭火器过期",
+            source="self_inspection",
+        )
+    )
+    case = plant.ledger.case(by_official)
+    assert (case.reported_by_role, case.reported_by_org) == (Role.DEPARTMENT, OFFICIAL.organisation)
+    own = plant.ledger.case(plant.self_found())
+    assert (own.reported_by_role, own.reported_by_org) == (Role.ENTERPRISE, PLANT)
 
 
 def _self_assigned_and_reported(plant: Plant) -> UUID:
