@@ -10,13 +10,13 @@ user cannot probe for records outside its scope.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ledger import permissions
-from ledger.permissions import Action
+from ledger.permissions import BUILD_SNAPSHOT, READ_STATISTICS, REVIEW, Action
 
 from .problems import Problem
 from .services import Services
@@ -58,6 +58,21 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+def permitted(action: Action) -> Any:
+    """A route's user, once the permission table lets its role perform ``action``.
+
+    As a dependency it is resolved before the route's query and body are validated, so
+    a role that may not perform ``action`` is refused 403 whatever it sent: a malformed
+    parameter (422) tells it nothing about a route it may not use.
+    """
+
+    async def permitted_user(user: CurrentUser) -> User:
+        require(user, action)
+        return user
+
+    return Depends(permitted_user)
+
+
 def require(user: User, action: Action) -> None:
     """Refuse with 403 unless the permission table (``ledger.permissions``) lets the
     user's role perform ``action`` (a command type, or one of the table's named actions
@@ -72,3 +87,11 @@ def in_scope(user: User, *, region_code: str, sector: str, enterprise_code: str)
     """Answer 404 for anything outside the user's jurisdiction."""
     if not user.sees(region_code=region_code, sector=sector, enterprise_code=enterprise_code):
         raise Problem(404, "not-found")
+
+
+#: The user of a statistics read (READ_STATISTICS), refused 403 before its parameters.
+StatisticsReader = Annotated[User, permitted(READ_STATISTICS)]
+#: The user of an accountability review (REVIEW).
+Reviewer = Annotated[User, permitted(REVIEW)]
+#: The user who starts a read-model snapshot (BUILD_SNAPSHOT).
+SnapshotBuilder = Annotated[User, permitted(BUILD_SNAPSHOT)]

@@ -17,12 +17,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.review.render import to_html, to_markdown
-from ledger.permissions import REVIEW
 
 from ..problems import Problem, language
-from ..security import CurrentUser
+from ..security import Reviewer
 from .common import READ_ERRORS
-from .reading import KnownAt, Moment, ReadsDep, answering, json_response, permit
+from .reading import KnownAt, Moment, ReadsDep, answering, json_response
 
 router = APIRouter(tags=["review 事故责任倒查"])
 
@@ -37,7 +36,7 @@ class ReviewFormat(StrEnum):
 async def review(
     request: Request,
     reads: ReadsDep,
-    user: CurrentUser,
+    user: Reviewer,
     enterprise: Annotated[str | None, Query(description="Unified social credit code")] = None,
     incident_at: Annotated[
         Moment | None, Query(description="Moment of the incident, with zone")
@@ -52,7 +51,6 @@ async def review(
 ) -> Response:
     """Accountability review of an enterprise at the moment of an incident, of what the
     user's scope sees, from the record as known at ``known_at`` (default: all of it)."""
-    permit(user, REVIEW)
     if accident is not None:
         with answering(known_at):
             report = reads.accident_review(accident, scope=user.scope, known_at=known_at)
