@@ -6,6 +6,7 @@ national store still holds what was cut.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def test_the_national_witness_catches_a_province_rewriting_its_history(
     trusted_key_file: Path,
     clock: FakeClock,
     tmp_path: Path,
+    own_keys: Path,
 ) -> None:
     gansu = provinces["62"].ledger
     log = gansu.integrity
@@ -78,8 +80,10 @@ def test_the_national_witness_catches_a_province_rewriting_its_history(
     code, out = verify(url, *policy)
     assert code == 0, out
 
-    # The province cuts the last hazard's event, recomputes its tree and records on.
+    # The province cuts the last hazard's event, recomputes its tree, removes the
+    # checkpoints it published on its own disk, and records on.
     truncate(gansu, honest.tree_size - 1)
+    shutil.rmtree(own_keys / "checkpoints", ignore_errors=True)
     clock.advance(hours=1)
     report_case(gansu, clock.now)
     report_case(gansu, clock.now)
