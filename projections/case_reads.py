@@ -160,4 +160,8 @@ def _action_row(action: EnforcementAction) -> dict[str, Any]:
         "amount_paid_fen": None if action.amount_paid is None else fen(action.amount_paid),
         "ended_at": ts(action.ended_at),
         "fine_amount": str(Decimal(fen(action.fine_amount)) / 100),
+        # what the order covers: one device, one part of the site, or (both empty) the
+        # whole enterprise
+        "device_code": action.device_code,
+        "site_part": action.site_part,
     }

@@ -109,3 +109,32 @@ def test_case_findings_and_linked_actions(api: Api) -> None:
     assert [a["document_number"] for a in actions] == ["静警〔2026〕1号"]
     assert api.get("far_inspector", f"/hazards/{case_id}/findings").status_code == 404
     assert UUID(case_id)
+
+
+def test_linked_actions_name_the_device_or_part_of_the_site_they_stop(api: Api) -> None:
+    case_id = report(api)
+    orders = {"静停〔2026〕1号": {"device_code": "3110620820190001"}, "静停〔2026〕2号": {}}
+    orders["静停〔2026〕3号"] = {"site_part": "二楼后厨"}
+    for number, covers in orders.items():
+        r = api.post(
+            "inspector",
+            "/enforcement",
+            {
+                "occurred_at": api.now(),
+                "kind": "stop_work",
+                "document_number": number,
+                "enterprise_code": RESTAURANT,
+                "sector": "city_gas",
+                "department": "县住建局",
+                "legal_basis": "《安全生产法》",
+                "case_ids": [case_id],
+                **covers,
+            },
+        )
+        assert r.status_code == 201, r.text
+    actions = api.get("auditor", f"/hazards/{case_id}/actions").json()
+    assert sorted((a["document_number"], a["device_code"], a["site_part"]) for a in actions) == [
+        ("静停〔2026〕1号", "3110620820190001", ""),
+        ("静停〔2026〕2号", "", ""),
+        ("静停〔2026〕3号", "", "二楼后厨"),
+    ]

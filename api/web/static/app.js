@@ -446,6 +446,8 @@ async function caseView(id) {
     $("#actions").innerHTML = table(actions, [{ key: "document_number", label: "文书编号" },
       { key: "kind", label: "文书种类", render: (r) => esc(Labels.of("kind", r.kind)) },
       { key: "status", label: t("status"), render: (r) => esc(Labels.of("action_status", r.status)) },
+      { key: "device_code", label: `${fieldLabel("device_code")}/${fieldLabel("site_part")}`,
+        render: (r) => esc(r.device_code || r.site_part || "—") },
       { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) },
       ...(observe ? [{ key: "action_id", label: "", render: (r) => (["issued", "executed"].includes(r.status)
         ? `<button type="button" data-observe="${esc(r.action_id)}" data-testid="observe">${esc(OBSERVED_ACTIVITY.title)}</button>` : "") }] : [])],
