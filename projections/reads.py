@@ -34,7 +34,14 @@ from ledger.review.accident import accident_summary, review_of_accident, visible
 from ledger.review.report import build_review
 from ledger.scope import Scope
 
-from . import case_reads, enterprise_reads, public_reports, record_reads, risk_points
+from . import (
+    case_reads,
+    enterprise_reads,
+    inspections,
+    public_reports,
+    record_reads,
+    risk_points,
+)
 from .campaign import Ask, Period, campaign_table
 from .queries import Page, ReadModels, RegisterFilter
 
@@ -312,6 +319,21 @@ class Reads:
             return m.measures(
                 region, scope=scope, status=status, valid_at=self._moment(known_at, valid_at)
             )
+
+    # ---- inspections by day --------------------------------------------------------------
+
+    def inspections(
+        self,
+        *,
+        scope: Scope,
+        on: date | tuple[date, date],
+        inspector: str | None = None,
+        known_at: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Inspections of a business day (or of a span of days, both ends included), as
+        recorded by ``known_at``; with ``inspector``, only those that user recorded."""
+        with self.models(known_at) as m:
+            return inspections.list_inspections(m, scope=scope, on=on, inspector=inspector)
 
     # ---- risk points and public reports ------------------------------------------------
 

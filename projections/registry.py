@@ -9,6 +9,7 @@ from ledger.read_model_spec import ReadModelSpec
 from .base import Projection
 from .campaign import CampaignFacts
 from .enforcement import EnforcementRecords
+from .inspections import InspectionsList
 from .measures import MeasuresList
 from .plugin_adapter import adapt
 from .public_reports import PublicReportsList
@@ -26,6 +27,7 @@ def builtin_projections() -> list[Projection]:
         RiskPointsList(),
         PublicReportsList(),
         CampaignFacts(),
+        InspectionsList(),
     ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from ledger import commands as c
@@ -20,7 +22,7 @@ from ..schemas import (
 )
 from ..security import CurrentUser
 from .common import ERRORS, READ_ERRORS
-from .reading import KnownAt, ReadsDep, answering, json_response
+from .reading import READ_MODEL_ERRORS, KnownAt, ReadsDep, answering, json_response
 
 router = APIRouter(tags=["registry 基础信息"])
 
@@ -72,6 +74,27 @@ async def record_inspection(
 ) -> Response:
     """Record an inspection (检查); hazards it finds link to it when reported."""
     return await run_command(request, services, user, c.RecordInspection, body, status=201)
+
+
+@router.get("/inspections", responses=READ_MODEL_ERRORS)
+async def list_inspections(
+    reads: ReadsDep,
+    user: CurrentUser,
+    day: Annotated[date, Query(alias="date", description="检查日期（北京时间）YYYY-MM-DD")],
+    to: Annotated[date | None, Query(description="截止日期（含），不填为当天；最多31天")] = None,
+    inspector: Annotated[str | None, Query(max_length=64, description="记录检查的用户")] = None,
+    known_at: KnownAt = None,
+) -> Response:
+    """Inspections of a day (or from ``date`` to ``to``) in the user's scope, newest
+    first, with the hazards each found so far; the phone page lists today's."""
+    with answering(known_at):
+        body = reads.inspections(
+            scope=user.scope,
+            on=(day, to) if to is not None else day,
+            inspector=inspector,
+            known_at=known_at,
+        )
+    return json_response(body)
 
 
 @router.get("/inspections/{inspection_id}", responses=READ_ERRORS)

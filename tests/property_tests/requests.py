@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .world import ANDING, CHENGGUAN, JINGNING, SECTORS, ZHUANGLANG, Facts, History
+from .world import ANDING, CHENGGUAN, JINGNING, SECTORS, ZHUANGLANG, Facts, History, actor, day_of
 
 MONTHS = ("2026-03", "2026-04", "2026-05")
 REGIONS = (None, "62", "6208", "6211", JINGNING, CHENGGUAN, ZHUANGLANG, ANDING)
@@ -55,6 +55,7 @@ def requests_for(route: str, history: History) -> list[Request]:
         )
         return [Request(route, _fill(route, i), {}) for i in ids[kind]]
     moments = spread_moments(history, 6)
+    inspection_days = sorted({day_of(i.occurred_at) for i in facts.inspections.values()})
     grid: dict[str, list[dict[str, Any]]] = {
         "/review": [
             {"enterprise": e, "incident_at": t} for e in ids["enterprise"] for t in moments
@@ -76,7 +77,20 @@ def requests_for(route: str, history: History) -> list[Request]:
             for b in ("region", "township", "department")
         ],
         "/measures": [{"region": r} for r in REGIONS],
+        "/inspections": [
+            *({"date": d} for d in (*inspection_days, "2026-02-28")),
+            {"date": "2026-03-01", "to": "2026-03-31"},
+            {"date": "2026-04-01", "to": "2026-04-30"},
+            *(
+                {"date": day_of(i.occurred_at), "inspector": actor("inspector", i.region).id}
+                for i in facts.inspections.values()
+            ),
+        ],
         "/risk-points": [{"region": r} for r in REGIONS],
+        # signed tree heads are public (a transparency log): no scope, only time
+        "/checkpoints": [{}],
+        "/checkpoints/latest": [{}],
+        "/checkpoint": [{}],
         "/public-reports": [{"region": r} for r in REGIONS],
         **{
             f"/reports/campaign/{table}": [

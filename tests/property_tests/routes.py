@@ -47,6 +47,7 @@ READ_ROUTES: dict[str, ReadRoute] = {
     "/statistics/trend": ReadRoute("", read_model=True),
     "/rankings": ReadRoute("", read_model=True),
     "/measures": ReadRoute("", read_model=True),
+    "/inspections": ReadRoute("", read_model=True),
     "/risk-points": ReadRoute("", read_model=True),
     "/public-reports": ReadRoute("", read_model=True),
     "/register/count": ReadRoute("", read_model=True),

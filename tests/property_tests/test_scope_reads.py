@@ -31,6 +31,8 @@ from .world import (
     SECTORS,
     VIEWERS,
     Facts,
+    actor,
+    day_of,
     month_of,
     sees,
     sees_enterprise,
@@ -140,11 +142,32 @@ def test_lists_and_figures_show_nothing_out_of_scope(
         check_rankings(world.facts, user, request, body)
     elif route == "/reports/campaign/sources":
         check_campaign_sources(world.facts, user, request, body)
+    elif route == "/inspections":
+        check_inspections(world.facts, user, request, body)
     elif route == "/measures":
         for item in body["items"]:
             assert str(item["region_code"]).startswith(user.region_prefix), (
                 f"{request} as {viewer}: measure of region {item['region_code']}"
             )
+
+
+def check_inspections(facts: Facts, user: User, request: Request, body: Any) -> None:
+    """Exactly the inspections of those days the viewer sees (and, when asked, that
+    inspector recorded): none missing, none extra."""
+    first = request.params["date"]
+    last = request.params.get("to") or first
+    inspector = request.params.get("inspector")
+    expected = {
+        str(i.id)
+        for i in facts.inspections.values()
+        if sees_placed(user, i)
+        and first <= day_of(i.occurred_at) <= last
+        and (inspector is None or actor("inspector", i.region).id == inspector)
+    }
+    shown = [row["inspection_id"] for row in body]
+    assert len(shown) == len(set(shown)) and set(shown) == expected, (
+        f"{request} as {user.username}: shows {sorted(shown)}, expected {sorted(expected)}"
+    )
 
 
 def _narrowed(user: User, asked: str | None) -> tuple[str, str]:

@@ -10,8 +10,9 @@ code under test.
 
 Shape: three counties under two region prefixes (620826 and 620825 under 6208; 621102
 under 6211), with places below the county (the hotel in 城关镇 620826100, the furniture
-factory in 屯堡村 620826107201 of 甘沟镇) for township viewers, three sectors (fire, city_gas, chemicals), six enterprises of which one
-(the furniture factory) works in two sectors; hazards through their lives (on-the-spot,
+factory in 屯堡村 620826107201 of 甘沟镇) for township viewers, three sectors (fire,
+city_gas, chemicals), six enterprises of which one (the furniture factory) works in two
+sectors; hazards through their lives (on-the-spot,
 deadline, major with plan, listing, assessment, closing, delisting, a rejected
 verification, an extension, an overdue case, a reopening, one late entry), inspections
 that the hazards link to, enforcement actions naming cases (penalties with fines, a
@@ -178,6 +179,11 @@ def sees_enterprise(viewer: User, fact: EnterpriseFact) -> bool:
 def month_of(moment: datetime) -> str:
     local = moment.astimezone(CST)
     return f"{local.year:04d}-{local.month:02d}"
+
+
+def day_of(moment: datetime) -> str:
+    """The business day (China Standard Time) of a moment, YYYY-MM-DD."""
+    return moment.astimezone(CST).date().isoformat()
 
 
 # ---- the script ----------------------------------------------------------------------

@@ -75,17 +75,22 @@ function render() {
   $("#outbox").innerHTML = [...pending, ...done].join("") || '<li class="muted">无</li>';
 }
 
+/* Today's inspections (Beijing time) the signed-in user recorded, from GET /inspections;
+ * offline, the list last shown stays. */
 async function today() {
   const day = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-  const ids = load(TODAY).filter((x) => x.day === day);
-  const rows = [];
-  for (const x of ids) {
-    try {
-      const i = await getJson(`/inspections/${x.id}`);
-      rows.push(`<li><b class="name">${escH(i.enterprise_name || i.enterprise_code)}</b> · ${escH(Labels.of("inspection_type", i.inspection_type))}
-        <button type="button" data-ent="${escH(i.enterprise_code)}" data-sector="${escH(i.sector)}" data-insp="${escH(x.id)}">上报隐患</button></li>`);
-    } catch (err) { /* not visible any more */ }
+  let found;
+  try {
+    found = await getJson(`/inspections?date=${day}&inspector=${encodeURIComponent(state.me?.username || "")}`);
+    save(TODAY, { day, found });
+  } catch (err) {
+    const kept = JSON.parse(localStorage.getItem(TODAY) || "{}");
+    found = kept.day === day ? kept.found || [] : [];
   }
+  const rows = found.map((i) => `<li data-testid="inspection"><b class="name">${escH(i.enterprise_name || i.enterprise_code)}</b>
+    · ${escH(Labels.of("sector", i.sector))} · ${escH(Labels.of("inspection_type", i.inspection_type))}
+    ${i.location ? `· ${escH(i.location)}` : ""} · 发现隐患 ${escH(i.hazards_found)} 项
+    <button type="button" data-ent="${escH(i.enterprise_code)}" data-sector="${escH(i.sector)}" data-insp="${escH(i.inspection_id)}">上报隐患</button></li>`);
   $("#inspections").innerHTML = rows.join("");
   $("#no-insp").hidden = rows.length > 0;
   for (const b of document.querySelectorAll("[data-insp]")) {
@@ -101,6 +106,7 @@ async function start() {
   if (!state.token) { $("#signin").hidden = false; return; }
   try {
     const me = await getJson("/me");
+    state.me = me;
     $("#who").textContent = me.name;
     localStorage.setItem("ledger.field.token", state.token);
   } catch (err) { if (navigator.onLine) { $("#signin").hidden = false; return; } }
