@@ -248,6 +248,23 @@ def run_feed(
         started = time.perf_counter()
         figures = feed.feed_once()
         total = time.perf_counter() - started
+        size = national.sql(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'prov_62' AND c.relkind IN ('r', 'm')",
+            LEDGER_DB,
+        )[0][0]
+        province = provinces["62"][0].sql(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'prov_62' AND c.relkind IN ('r', 'm')",
+            LEDGER_DB,
+        )[0][0]
+        fed_62 = next(f.events for f in figures if f.province == "62")
+        disk = {
+            "national_bytes_per_event": round(int(size) / fed_62),
+            "province_events_and_log_bytes_per_event": round(int(province) / fed_62),
+        }
         fed = {
             f.province: {
                 "events": f.events,
@@ -278,6 +295,7 @@ def run_feed(
         return {
             "initial": fed,
             "initial_seconds_all": round(total, 2),
+            "disk_62": disk,
             "single_hazard_lag": lags,
             "sustained": sustained,
             "answers": answers,
