@@ -12,9 +12,13 @@ after it (``NationalStore.drop_views``).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
 
 from projections.base import Projection
 from projections.db import ReadStore
@@ -22,6 +26,8 @@ from projections.follower import SLOT_SUFFIX, Follower
 
 from .national import NationalStore, province_schema
 from .source import ProvinceLog
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,8 @@ class FeedFigures:
     seconds: float
     position: int
     head: int
+    error: str | None = None
+    """Why the province was not fed this pass (its replica could not be read)."""
 
     @property
     def lag_events(self) -> int:
@@ -78,6 +86,7 @@ class NationalFeed:
         self._logs: dict[str, ProvinceLog] = {}
         self._followers: dict[str, Follower] = {}
         self._views_current = False
+        self._viewed: frozenset[str] = frozenset()
 
     def _follower(self, province: Province) -> tuple[ProvinceLog, Follower]:
         if province.code not in self._followers:
@@ -101,33 +110,52 @@ class NationalFeed:
         return False
 
     def feed_once(self) -> list[FeedFigures]:
-        """Bring every province up to its log's head as read now; the figures of each."""
+        """Bring every province up to its log's head as read now; the figures of each.
+
+        A province that cannot be read (its replica down) is reported with its error
+        and skipped: the others are fed, and it is caught up on a later pass."""
         figures = []
         for province in self.provinces:
-            log, follower = self._follower(province)
-            head = log.head()
-            if self._needs_build(follower):
-                self.national.drop_views(self.projections)
-                self._views_current = False
-            started = time.perf_counter()
-            events = follower.catch_up()
-            seconds = time.perf_counter() - started
-            position = min(
-                (row[0] for p in self.projections if (row := follower.tracking(p.name))),
-                default=0,
-            )
-            self.national.record_position(
-                province.code, log.store.describe(), position, max(head, position)
-            )
-            figures.append(
-                FeedFigures(province.code, events, seconds, position, max(head, position))
-            )
-        if not self._views_current:
-            # Views are laid once the tables exist, and again after a rebuild; not on
-            # every pass, which would lock the readers out each time.
-            self.national.refresh_views([p.code for p in self.provinces], self.projections)
+            try:
+                figures.append(self._feed(province))
+            except (psycopg.OperationalError, PersistenceError) as error:
+                self._forget(province.code)
+                log.warning("province %s not fed this pass: %s", province.code, error)
+                figures.append(FeedFigures(province.code, 0, 0.0, 0, 0, error=str(error)))
+        fed = frozenset(f.province for f in figures if f.error is None) | self._viewed
+        if fed != self._viewed or not self._views_current:
+            # Views are laid when a province's tables first exist and again after a
+            # rebuild; not on every pass, which would lock the readers out each time.
+            self.national.refresh_views(sorted(fed), self.projections)
+            self._viewed = fed
             self._views_current = True
         return figures
+
+    def _feed(self, province: Province) -> FeedFigures:
+        source, follower = self._follower(province)
+        head = source.head()
+        if self._needs_build(follower):
+            self.national.drop_views(self.projections)
+            self._views_current = False
+        started = time.perf_counter()
+        events = follower.catch_up()
+        seconds = time.perf_counter() - started
+        position = min(
+            (row[0] for p in self.projections if (row := follower.tracking(p.name))),
+            default=0,
+        )
+        head = max(head, position)
+        self.national.record_position(province.code, source.store.describe(), position, head)
+        return FeedFigures(province.code, events, seconds, position, head)
+
+    def _forget(self, code: str) -> None:
+        """Close what was opened for a province, to open afresh on the next pass."""
+        follower = self._followers.pop(code, None)
+        if follower is not None:
+            follower.close()
+        source = self._logs.pop(code, None)
+        if source is not None:
+            source.close()
 
     def follow(
         self, *, should_stop: Callable[[], bool] = lambda: False, interval: float = 0.5

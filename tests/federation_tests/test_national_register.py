@@ -10,8 +10,8 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from api.composition import Ledger
-from api.federation import NationalFeed, NationalStore
+from api.composition import Ledger, load_configured_sectors, read_models
+from api.federation import NationalFeed, NationalStore, Province
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
@@ -118,3 +118,23 @@ def test_the_feed_writes_nothing_to_the_provinces(
             (f"{run_prefix}ledger_62",),
         ).fetchall()
     assert tables == []
+
+
+def test_a_province_that_cannot_be_read_does_not_stop_the_others(
+    provinces: dict[str, Ledger],
+    province_urls: dict[str, str],
+    national: NationalStore,
+    clock: FakeClock,
+) -> None:
+    register_restaurant(provinces["62"].ledger, clock.now)
+    case = report_case(provinces["62"].ledger, clock.now)
+    down = Province("44", "postgresql://postgres@127.0.0.1:1/ledger?schema=prov_44")
+    models = read_models(load_configured_sectors())
+    feed = NationalFeed(national, [down, Province("62", province_urls["62"])], models)
+    try:
+        figures = {f.province: f for f in feed.feed_once()}
+    finally:
+        feed.close()
+    assert figures["44"].error and figures["44"].events == 0
+    assert figures["62"].error is None
+    assert national_case_ids(national, Scope.everything()) == {str(case)}
