@@ -82,7 +82,16 @@ async def register_count(
     return json_response({"total": total})
 
 
-@router.get("/register/export", responses=READ_MODEL_ERRORS)
+@router.get(
+    "/register/export",
+    responses={
+        **READ_MODEL_ERRORS,
+        200: {
+            "description": "The whole filtered register as CSV (UTF-8 with BOM), streamed",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def register_export(
     reads: ReadsDep,
     user: CurrentUser,

@@ -43,7 +43,7 @@ class Reissue(Body):
     valid_days: int = Field(90, ge=1, le=3660)
 
 
-@router.get("", responses=READ_ERRORS)
+@router.get("", responses={**READ_ERRORS, 403: ERRORS[403]})
 async def list_users(services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
     """Every account with its role, jurisdiction, expiry and revocation (never tokens)."""
     require(user, MANAGE_USERS)
