@@ -10,8 +10,7 @@ import typer
 from ledger.scope import Scope
 from projections.reads import Reads
 
-from .common import catalogue, emit, open_ledger, options
-from .review_command import parse_moment
+from .common import catalogue, emit, open_ledger, options, parse_moment
 
 app = typer.Typer(no_args_is_help=True)
 

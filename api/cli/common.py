@@ -7,12 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, NoReturn
 
 import orjson
 import typer
 
 from ledger.application import HazardLedger
+from ledger.bounds import check_moment
 from ledger.errors import ConcurrentChange, LedgerError, NotFound, PluginError, RuleViolated
 from ledger.identity import Actor, Role
 from ledger.store import StoreUnusable
@@ -133,3 +135,27 @@ def emit(data: Any, opts: Options) -> None:
         orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS, default=str)
     )
     sys.stdout.buffer.write(b"\n")
+
+
+def parse_moment(text: str | None, option: str) -> datetime | None:
+    """An ISO 8601 moment from the command line; without a zone it is China Standard Time
+    (UTC+08:00). Judged by the same limits as every command's times (``ledger.bounds``),
+    so a moment the HTTP API refuses is refused here too, in the same words."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"“{text}”不是有效的时间（例如 2026-05-01T14:00+08:00） / "
+            f"{text!r} is not an ISO 8601 time (e.g. 2026-05-01T14:00+08:00)",
+            param_hint=option,
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone(timedelta(hours=8)))
+    try:
+        return check_moment(option.lstrip("-").replace("-", "_"), moment)
+    except RuleViolated as e:
+        raise typer.BadParameter(
+            " / ".join((e.messages("zh")[0], e.messages("en")[0])), param_hint=option
+        ) from None

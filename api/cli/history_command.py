@@ -15,8 +15,7 @@ from ledger.integrity.status import ProofStatus, proof_statuses
 from ledger.scope import Scope
 from projections.reads import Reads
 
-from .common import catalogue, emit, open_ledger, options
-from .review_command import parse_moment
+from .common import catalogue, emit, open_ledger, options, parse_moment
 
 
 def register(case_app: typer.Typer) -> None:

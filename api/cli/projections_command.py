@@ -14,28 +14,20 @@ from typing import Annotated, Any
 import typer
 
 from ledger.scope import Scope
-from projections.base import CHINA_TIME
 from projections.follower import REBUILD_BATCH, Follower
 from projections.queries import ReadModelMissing, RegisterFilter
 from projections.reads import Reads
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
 from ..labels import Labels, beijing_day, beijing_minute
-from .common import Options, catalogue, emit, options
+from .common import Options, catalogue, emit, options, parse_moment
 from .quarantine_command import summary as quarantine_summary
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
 
 
 def _moment(value: str | None, field: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"{field}: 时间格式应为ISO 8601 / {field} must be ISO 8601: {value!r}", err=True)
-        raise typer.Exit(2) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_TIME)
+    return parse_moment(value, "--" + field.replace("_", "-"))
 
 
 @contextmanager

@@ -10,7 +10,7 @@ Times without a zone are read as China Standard Time (UTC+08:00).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +27,7 @@ from ledger.scope import Scope
 from projections.reads import Reads
 
 from ..labels import beijing_day
-from .common import catalogue, emit, open_ledger, options
+from .common import catalogue, emit, open_ledger, options, parse_moment
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 
@@ -39,21 +39,6 @@ class ReportFormat(StrEnum):
     JSON = "json"
     MD = "md"
     HTML = "html"
-
-
-def parse_moment(text: str | None, option: str) -> datetime | None:
-    """An ISO 8601 moment; without a zone it is China Standard Time (UTC+08:00)."""
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(
-            f"“{text}”不是有效的时间（例如 2026-05-01T14:00+08:00） / "
-            f"{text!r} is not an ISO 8601 time (e.g. 2026-05-01T14:00+08:00)",
-            param_hint=option,
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_STANDARD_TIME)
 
 
 def _accident_id(text: str | None) -> UUID | None:
@@ -73,8 +58,9 @@ def register(app: typer.Typer) -> None:
     def review(
         ctx: typer.Context,
         enterprise: Annotated[
-            str, typer.Option("--enterprise", help="Unified social credit code (统一社会信用代码).")
-        ],
+            str | None,
+            typer.Option("--enterprise", help="Unified social credit code (统一社会信用代码)."),
+        ] = None,
         incident_at: Annotated[
             str | None, typer.Option("--incident-at", help="Moment of the incident (ISO 8601).")
         ] = None,
@@ -107,7 +93,6 @@ def register(app: typer.Typer) -> None:
         language = lang or opts.lang
         moment = parse_moment(incident_at, "--incident-at")
         known = parse_moment(known_at, "--known-at")
-        with open_ledger(ctx) as ledger:
         accident_id = _accident_id(accident)
         if accident_id is None and (enterprise is None or moment is None):
             raise typer.BadParameter(
@@ -115,6 +100,7 @@ def register(app: typer.Typer) -> None:
                 "name --accident, or both --enterprise and --incident-at",
                 param_hint="--accident",
             )
+        with open_ledger(ctx) as ledger:
             reads = Reads(ledger)
             if accident_id is not None:
                 report = reads.accident_review(accident_id, scope=LOCAL_OPERATOR, known_at=known)

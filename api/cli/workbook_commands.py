@@ -17,8 +17,7 @@ from projections.queries import ReadModelMissing
 from projections.reads import Reads
 
 from ..composition import load_configured_sectors
-from .common import emit, local_operator, open_ledger, options
-from .review_command import parse_moment
+from .common import emit, local_operator, open_ledger, options, parse_moment
 from .workbook_files import BLANK_WORKBOOK, UNREADABLE_WORKBOOK, workbook_problem
 
 #: The person at the terminal reads everything: the store's file is theirs already.
