@@ -6,6 +6,7 @@ evidence store here, at the edge; the core (``ledger.integrity.bundle``) only ha
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +14,6 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
-from ledger.hazard import HazardCase
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import (
     MAX_BUNDLE_BYTES,
@@ -22,13 +22,13 @@ from ledger.integrity.bundle import (
     export_bundle,
     verify_bundle,
 )
+from ledger.integrity.signing import Checkpoint, SignedNote
 from ledger.integrity.status import proof_statuses
 
 from ..evidence import evidence_store
 from ..problems import Problem, language
-from ..security import CurrentUser, in_scope
+from ..security import CurrentUser
 from ..services import Services
-from ..users import User
 from .common import READ_ERRORS
 from .reading import KnownAt, ReadsDep, answering
 
@@ -38,14 +38,6 @@ router = APIRouter(tags=["integrity 存证"])
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
-
-
-def _case_in_scope(request: Request, user: User, case_id: UUID) -> HazardCase:
-    case = _services(request).ledger.case(case_id)
-    in_scope(
-        user, region_code=case.region_code, sector=case.sector, enterprise_code=case.enterprise_code
-    )
-    return case
 
 
 def _json(body: Any, **headers: str) -> Response:
@@ -80,14 +72,20 @@ async def proofs(
         503: {"description": "No signing key configured"},
     },
 )
-async def bundle(request: Request, case_id: UUID, user: CurrentUser) -> Response:
+async def bundle(
+    request: Request, case_id: UUID, user: CurrentUser, reads: ReadsDep, known_at: KnownAt = None
+) -> Response:
     """One file with the case's events, inclusion proofs, a signed checkpoint, the
     public key and the evidence files the events cite, checkable offline with
-    ``ledger verify-bundle``."""
-    _case_in_scope(request, user, case_id)
+    ``ledger verify-bundle``; with ``known_at``, the bundle as it could have been
+    exported then (the events recorded by then, proven against the log of then)."""
+    with answering(known_at):
+        reads.case(case_id, scope=user.scope, known_at=known_at)
     ledger = _services(request).ledger
     try:
-        data = export_bundle(ledger.integrity, case_id, files=evidence_store(ledger).get)
+        data = export_bundle(
+            ledger.integrity, case_id, files=evidence_store(ledger).get, known_at=known_at
+        )
     except EvidenceUnavailable as e:
         raise Problem(409, "evidence-unavailable", e.message("zh"), e.message("en")) from None
     except (NoSigningKey, BundleError) as e:
@@ -120,26 +118,38 @@ async def _body_up_to(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def _issued(request: Request, known_at: datetime | None) -> tuple[Checkpoint, ...]:
+    """The checkpoints issued by ``known_at`` (all, without it), oldest first."""
+    with answering(known_at):
+        return _services(request).ledger.integrity.as_of(known_at).checkpoints
+
+
 @router.get("/checkpoints", responses=READ_ERRORS)
-async def checkpoints(request: Request, user: CurrentUser) -> Response:
-    """Every signed checkpoint, oldest first."""
-    return _json([c.as_dict() for c in _services(request).ledger.integrity.checkpoints()])
+async def checkpoints(request: Request, user: CurrentUser, known_at: KnownAt = None) -> Response:
+    """Every signed checkpoint issued (by ``known_at``, when given), oldest first."""
+    return _json([c.as_dict() for c in _issued(request, known_at)])
 
 
 def _no_checkpoint() -> Problem:
     return Problem(404, "not-found", "尚未签发检查点", "no checkpoint has been issued yet")
 
 
-@router.get("/checkpoints/latest", responses=READ_ERRORS)
-async def latest_checkpoint(request: Request, user: CurrentUser) -> Response:
-    """The latest signed checkpoint (404 when none has been issued), with the witnesses
-    that cosigned it and whether the configured ``K of N`` witness policy holds."""
-    log = _services(request).ledger.integrity
-    checkpoint = log.latest_checkpoint()
-    note = log.latest_note()
-    if checkpoint is None or note is None:
+def _latest_note(request: Request, known_at: datetime | None) -> tuple[Checkpoint, SignedNote]:
+    issued = _issued(request, known_at)
+    if not issued:
         raise _no_checkpoint()
-    policy = log.witness_policy
+    return issued[-1], _services(request).ledger.integrity.note_for(issued[-1])
+
+
+@router.get("/checkpoints/latest", responses=READ_ERRORS)
+async def latest_checkpoint(
+    request: Request, user: CurrentUser, known_at: KnownAt = None
+) -> Response:
+    """The latest signed checkpoint (issued by ``known_at``, when given; 404 when none
+    was), with the witnesses that cosigned it and whether the configured ``K of N``
+    witness policy holds."""
+    checkpoint, note = _latest_note(request, known_at)
+    policy = _services(request).ledger.integrity.witness_policy
     cosigned_by = policy.cosigners(note.body, note.signatures)
     return _json(
         {
@@ -160,10 +170,9 @@ async def latest_checkpoint(request: Request, user: CurrentUser) -> Response:
     response_class=PlainTextResponse,
     responses={404: {"description": "No checkpoint issued yet"}},
 )
-async def checkpoint_note(request: Request) -> Response:
-    """The latest checkpoint in C2SP tlog-checkpoint form (signed note with the witnesses'
-    cosignatures), public like any transparency log's: it reveals a size and a hash."""
-    note = _services(request).ledger.integrity.latest_note()
-    if note is None:
-        raise _no_checkpoint()
+async def checkpoint_note(request: Request, known_at: KnownAt = None) -> Response:
+    """The latest checkpoint (issued by ``known_at``, when given) in C2SP
+    tlog-checkpoint form (signed note with the witnesses' cosignatures), public like any
+    transparency log's: it reveals a size and a hash."""
+    _, note = _latest_note(request, known_at)
     return PlainTextResponse(note.text(), media_type="text/plain; charset=utf-8")

@@ -33,16 +33,19 @@ from ledger.evidence import citation, cited_files
 from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, encode_leaf, header_fields
 from .signing import (
+    Checkpoint,
     CheckpointError,
     NoteSignature,
     SignedNote,
     VerifierKey,
     parse_note,
     parse_signed_note,
+    sign_checkpoint,
 )
 from .trust import TrustRoot
 
 if TYPE_CHECKING:
+    from .as_of import LogAt
     from .log import IntegrityLog
 
 BUNDLE_FORMAT = "hazard-ledger/bundle/v1"
@@ -76,21 +79,34 @@ class EvidenceUnavailable(BundleError):
 
 
 def export_bundle(
-    log: IntegrityLog, case_id: UUID, files: FileSource | None = None
+    log: IntegrityLog,
+    case_id: UUID,
+    files: FileSource | None = None,
+    *,
+    known_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Everything an offline auditor needs to check the case ``case_id``.
 
     Uses the latest checkpoint when it already covers every event of the case, else
     signs a new one (which needs the signing key). ``files`` gives the evidence files
     the events cite; without it a case citing any file cannot be bundled.
+
+    With ``known_at`` the bundle is the one a bundle exported at that moment would have
+    been: only the events recorded by then, proven against the log as it stood then
+    (``IntegrityLog.as_of``) under the latest checkpoint issued by then that covers them,
+    or else under that old tree head signed now and not stored (a checkpoint stored now
+    would change what the log "as of" an earlier moment lists).
     """
     from .log import stored_events_by_seq
 
-    entries = log.entries(case_id)
+    head = log.as_of(known_at) if known_at is not None else None
+    entries = [
+        entry for entry in log.entries(case_id) if head is None or entry[0].seq < head.tree_size
+    ]
     if not entries:
         raise BundleError(f"no logged events for {case_id}", f"案卷 {case_id} 没有已记录的事件")
     last_seq = max(header.seq for header, _, _ in entries)
-    checkpoint = log.latest_checkpoint()
+    checkpoint = log.latest_checkpoint() if head is None else head.latest_checkpoint
     key = log.verifier_key()
     if key is None:
         raise BundleError(
@@ -100,7 +116,7 @@ def export_bundle(
     if checkpoint is None or checkpoint.tree_size <= last_seq or not checkpoint.verify(key):
         # The bundle carries the key that signed its checkpoint: when the configured
         # key did not sign the latest one (another key directory), sign a new one.
-        checkpoint = log.issue_checkpoint()
+        checkpoint = log.issue_checkpoint() if head is None else _signed_head(log, head)
     builder = log.proof_builder(checkpoint.tree_size)
     if builder.root(checkpoint.tree_size) != checkpoint.root:
         raise BundleError(
@@ -145,6 +161,17 @@ def export_bundle(
         "events": events,
         "evidence_files": _carried_files(citing, files),
     }
+
+
+def _signed_head(log: IntegrityLog, head: LogAt) -> Checkpoint:
+    """The log's head as of an earlier moment, signed now and not stored."""
+    key = log.signing_key()
+    if key is None:
+        raise BundleError(
+            "no signing key to sign the log's head of that moment; run `ledger keys`",
+            "没有可签署该时点日志树头的签名密钥；请先运行 `ledger keys`",
+        )
+    return sign_checkpoint(key, log.origin, head.tree_size, head.root, log.clock().isoformat())
 
 
 def _citations(payload: bytes) -> tuple[list[str], int]:

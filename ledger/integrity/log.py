@@ -518,8 +518,10 @@ class IntegrityLog:
     def latest_note(self) -> SignedNote | None:
         """The latest checkpoint as a signed note with its stored cosignatures."""
         checkpoint = self.latest_checkpoint()
-        if checkpoint is None:
-            return None
+        return None if checkpoint is None else self.note_for(checkpoint)
+
+    def note_for(self, checkpoint: Checkpoint) -> SignedNote:
+        """``checkpoint`` as a signed note with the witnesses' stored cosignatures."""
         own = NoteSignature(checkpoint.key_name, checkpoint.key_id, checkpoint.signature)
         return SignedNote(
             checkpoint.origin,
