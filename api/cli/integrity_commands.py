@@ -19,6 +19,7 @@ import typer
 from ledger.integrity import NoSigningKey
 from ledger.integrity.bundle import BundleError, export_bundle, verify_bundle, write_bundle
 from ledger.integrity.cosignature import CosignerKey, WitnessPolicy
+from ledger.integrity.publish import published_directory
 from ledger.integrity.signing import (
     CheckpointError,
     create_keys,
@@ -160,7 +161,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--checkpoint-dir",
                 envvar="LEDGER_CHECKPOINT_DIR",
-                help="The directory checkpoints are published to (compared like --checkpoint).",
+                help="The directory checkpoints are published to (compared like --checkpoint; "
+                "default: the key directory's checkpoints/, when it exists).",
             ),
         ] = None,
         witnesses: WitnessesFile = None,
@@ -191,7 +193,14 @@ def register(app: typer.Typer) -> None:
             if not opts.json and sys.stderr.isatty():
                 typer.echo(f"\r{done}/{total}", nl=False, err=True)
 
-        kept_paths = [*(checkpoint_files or []), *([checkpoint_dir] if checkpoint_dir else [])]
+        published = published_directory(checkpoint_dir, key_dir(key_dir_opt))
+        if checkpoint_dir is None and published.is_dir() and not opts.json:
+            _say(
+                f"比对已发布的检查点：{published}",
+                f"comparing with the checkpoints published in {published}",
+                opts.lang,
+            )
+        kept_paths = [*(checkpoint_files or []), *([published] if published.is_dir() else [])]
         try:
             root = TrustRoot.configured(trusted_key or [])
             kept = read_kept([p for p in kept_paths if p.exists() or p in (checkpoint_files or [])])

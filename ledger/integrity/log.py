@@ -31,7 +31,7 @@ from .as_of import LogAt, issued_by, size_at
 from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
-from .publish import publish, submit
+from .publish import publish, published_directory, submit
 from .recompute import recompute_pages, uuid_text
 from .redaction import (
     REDACTED_TOPIC,
@@ -103,8 +103,7 @@ class IntegrityLog:
         "issued by T" means what "recorded by T" means for events."""
         self.store = store
         self.clock = clock
-        published = checkpoint_directory or os.environ.get(CHECKPOINT_DIR_ENV_VAR)
-        self.checkpoint_directory = Path(published).expanduser() if published else None
+        self._published = checkpoint_directory or os.environ.get(CHECKPOINT_DIR_ENV_VAR)
         self._witness_policy: WitnessPolicy | None = None
         self.tables = Tables(store, events_table)
         self.events_table = events_table
@@ -398,6 +397,11 @@ class IntegrityLog:
 
     # ---- checkpoints ----------------------------------------------------------------------
 
+    @property
+    def checkpoint_directory(self) -> Path:
+        """Where issued checkpoints are published (``publish.published_directory``)."""
+        return published_directory(self._published, self.key_directory)
+
     def use_key_directory(self, directory: str | Path | None) -> None:
         """Look for the signing key in ``directory`` (None keeps the current setting)."""
         if directory is not None:
@@ -491,11 +495,10 @@ class IntegrityLog:
                     [(checkpoint.tree_size, c.key_id.hex(), c.line()) for c in added],
                 )
         note = SignedNote(note.origin, note.tree_size, note.root, (*note.signatures, *added))
-        if self.checkpoint_directory is not None:
-            try:
-                publish(self.checkpoint_directory, note)
-            except OSError as e:
-                LOG.warning("checkpoint not published to %s: %s", self.checkpoint_directory, e)
+        try:
+            publish(self.checkpoint_directory, note)
+        except OSError as e:
+            LOG.warning("checkpoint not published to %s: %s", self.checkpoint_directory, e)
         return note
 
     def _last_cosigned(self, key_id: str, below_or_at: int) -> int:

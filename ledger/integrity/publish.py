@@ -1,7 +1,10 @@
 """Checkpoints leave the store: a directory of notes, and witnesses that cosign them.
 
 Every checkpoint the log issues is written, as C2SP tlog-checkpoint text with its
-signature and any cosignatures, to ``$LEDGER_CHECKPOINT_DIR`` (``<size>.checkpoint``,
+signature and any cosignatures, to ``$LEDGER_CHECKPOINT_DIR`` — by default the
+``checkpoints`` directory inside the key directory, so that wherever a key signs, its
+checkpoints are kept outside the store without further setup (``published_directory``)
+and ``ledger verify`` finds them there (``<size>.checkpoint``,
 never overwritten by a smaller tree, plus ``checkpoint``, the latest) so that a copy
 exists that a rewrite of the database does not touch, and is submitted to the
 configured witnesses (C2SP tlog-witness ``add-checkpoint``) with a consistency proof
@@ -30,6 +33,21 @@ SIZE_CONTENT_TYPE = "text/x.tlog.size"
 SUBMIT_TIMEOUT = 5.0
 
 ProofFor = Callable[[int], list[bytes]]
+
+
+#: The published directory's name inside the key directory, when none is configured.
+BESIDE_KEY = "checkpoints"
+
+
+def published_directory(configured: str | Path | None, key_directory: Path) -> Path:
+    """Where checkpoints are published: the configured directory (``--checkpoint-dir``,
+    ``$LEDGER_CHECKPOINT_DIR``), else ``<key directory>/checkpoints``.
+
+    The one rule for both sides: the log publishes there, and ``ledger verify`` compares
+    with what it finds there, so a store cut back to an older signed checkpoint is caught
+    by the default commands.
+    """
+    return Path(configured).expanduser() if configured else key_directory / BESIDE_KEY
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -6,6 +6,7 @@ can do: every one of them passed ``verify`` while it trusted the store's checkpo
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import orjson
@@ -43,8 +44,12 @@ def history(keyed_ledger: HazardLedger, clock: FakeClock, tmp_path: Path) -> Pat
 
 
 def test_an_untouched_ledger_is_proven_with_the_trusted_key(
-    history: Path, store_url: str, trusted_key_file: Path
+    history: Path, store_url: str, trusted_key_file: Path, key_directory: Path
 ) -> None:
+    code, out = verify(store_url, "--trusted-key", str(trusted_key_file))
+    assert code == 0, out  # with the checkpoints published beside the key by default
+    assert "consistent with the checkpoint kept outside" in out
+    shutil.rmtree(key_directory / "checkpoints")  # the key alone
     code, out = verify(store_url, "--trusted-key", str(trusted_key_file))
     assert code == 0, out
     assert "History PROVEN" in out and "all 7 events recomputed" in out
@@ -88,11 +93,19 @@ def test_events_after_the_last_checkpoint_are_not_proven(
 
 @pytest.mark.parametrize("keep", [5, 4])  # 4: exactly at an earlier signed checkpoint
 def test_truncation_with_recomputed_tree_and_deleted_checkpoints_fails(
-    history: Path, keyed_ledger: HazardLedger, store_url: str, trusted_key_file: Path, keep: int
+    history: Path,
+    keyed_ledger: HazardLedger,
+    store_url: str,
+    trusted_key_file: Path,
+    keep: int,
+    key_directory: Path,
 ) -> None:
     truncate(keyed_ledger, keep)
     assert keyed_ledger.integrity.verify().ok  # the store alone cannot tell
     key = ["--trusted-key", str(trusted_key_file)]
+    code, out = verify(store_url, *key)  # the checkpoints published beside the key see it
+    assert code == 1 and f"the log holds {keep}: events {keep}..6 were removed" in out
+    shutil.rmtree(key_directory / "checkpoints")  # without them: the key alone
     code, out = verify(store_url, *key)
     if keep == 5:
         assert code == 3 and "events 4..4 (1) are not covered" in out
@@ -104,11 +117,18 @@ def test_truncation_with_recomputed_tree_and_deleted_checkpoints_fails(
 
 
 def test_a_rewritten_payload_with_recomputed_tree_and_no_checkpoints_fails(
-    history: Path, keyed_ledger: HazardLedger, store_url: str, trusted_key_file: Path
+    history: Path,
+    keyed_ledger: HazardLedger,
+    store_url: str,
+    trusted_key_file: Path,
+    key_directory: Path,
 ) -> None:
     rewrite_payload(keyed_ledger, 5, "后厨".encode(), "前厅".encode())
     raw(keyed_ledger, f"DELETE FROM {keyed_ledger.integrity.tables.checkpoints}")
     assert keyed_ledger.integrity.verify().ok
+    code, out = verify(store_url, "--trusted-key", str(trusted_key_file))
+    assert code == 1 and "history diverges within seq" in out  # published beside the key
+    shutil.rmtree(key_directory / "checkpoints")  # without them: the key alone
     code, out = verify(store_url, "--trusted-key", str(trusted_key_file))
     assert (
         code == 3
@@ -147,9 +167,11 @@ def test_a_full_forgery_with_a_new_key_and_checkpoint_fails(
     store_url: str,
     trusted_key_file: Path,
     tmp_path: Path,
+    key_directory: Path,
 ) -> None:
     rewrite_payload(keyed_ledger, 2, b'"general"', b'"major"')
     raw(keyed_ledger, f"DELETE FROM {keyed_ledger.integrity.tables.checkpoints}")
+    shutil.rmtree(key_directory / "checkpoints")  # the forger has the key directory too
     create_keys(tmp_path / "forger", name="hazard-ledger")
     keyed_ledger.integrity.use_key_directory(tmp_path / "forger")
     forged = tmp_path / "forged.checkpoint"
