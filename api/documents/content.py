@@ -138,10 +138,44 @@ def penalty_decision(sealed: Mapping[str, Payload]) -> DocumentContent:
     )
 
 
+#: Role prefix of the hazards an inspection found (``found1``, ``found2`` …), each the
+#: case's report, which names the inspection.
+FOUND = "found"
+
+
+def _found(sealed: Mapping[str, Payload]) -> list[Payload]:
+    """The reports of the hazards found, in the order they were found."""
+    numbered = [
+        (int(role[len(FOUND) :]), payload)
+        for role, payload in sealed.items()
+        if role.startswith(FOUND) and role[len(FOUND) :].isdigit()
+    ]
+    return [payload for _, payload in sorted(numbered, key=lambda item: item[0])]
+
+
 def inspection_record(sealed: Mapping[str, Payload]) -> DocumentContent:
-    """现场检查记录, from the inspection as recorded (and the enterprise as registered)."""
+    """现场检查记录, from the inspection as recorded (and the enterprise as registered)
+    and the reports of the hazards it found.
+
+    A line a paper printed before may be left out (the paper then carries more than the
+    seal asks for, which still verifies) but never reworded: no devices counted prints
+    no device line; without a written summary, the hazards found say what was found.
+    """
     recorded = sealed["inspection"]
     kind = str(recorded.get("inspection_type", ""))
+    found = _found(sealed)
+    summary = str(recorded.get("summary", ""))
+    if not summary and found:
+        summary = f"发现隐患{len(found)}处，见下列各项"
+    devices = recorded.get("devices_checked") or 0
+    hazards = tuple(
+        (
+            f"发现隐患{n}",
+            str(report.get("description", ""))
+            + (f"（部位：{report['location']}）" if report.get("location") else ""),
+        )
+        for n, report in enumerate(found, start=1)
+    )
     return DocumentContent(
         title="现场检查记录",
         number="",
@@ -151,8 +185,9 @@ def inspection_record(sealed: Mapping[str, Payload]) -> DocumentContent:
             ("检查类型", _INSPECTION_TYPE.get(kind, kind)),
             ("检查场所", str(recorded.get("location", "")) or "—"),
             ("检查人员", "、".join(str(t) for t in recorded.get("team") or ()) or "—"),
-            ("检查设备（台）", str(recorded.get("devices_checked", 0))),
-            ("检查情况", str(recorded.get("summary", "")) or "—"),
+            *((("检查设备（台）", str(devices)),) if devices else ()),
+            ("检查情况", summary or "—"),
+            *hazards,
             ("记录人", _actor(recorded)),
         ),
         issuer=str((recorded.get("actor") or {}).get("organisation", "")),
@@ -163,6 +198,10 @@ def inspection_record(sealed: Mapping[str, Payload]) -> DocumentContent:
 def re_inspection_opinion(sealed: Mapping[str, Payload]) -> DocumentContent:
     """整改复查意见书, from the case as reported and assigned and the re-inspection."""
     reported, assigned, verified = sealed["reported"], sealed["assigned"], sealed["verified"]
+    extended = sealed.get("extended")  # the last extension granted before the re-inspection
+    deadline = _day(assigned.get("deadline"))
+    if extended is not None:
+        deadline = f"{_day(extended.get('new_deadline'))}（经批准延期，原期限{deadline}）"
     return DocumentContent(
         title="整改复查意见书",
         number="",
@@ -172,7 +211,7 @@ def re_inspection_opinion(sealed: Mapping[str, Payload]) -> DocumentContent:
             ("隐患描述", str(reported.get("description", ""))),
             ("隐患来源", _named(_SOURCE, reported.get("source"))),
             ("整改要求", str(assigned.get("requirements", "")) or "—"),
-            ("整改期限", _day(assigned.get("deadline"))),
+            ("整改期限", deadline),
             (
                 "复查结论",
                 "同意销号，整改合格" if verified.get("accepted") else "整改不合格，继续整改",

@@ -15,6 +15,7 @@ from ledger.enforcement import ActionKind
 from ledger.errors import LedgerError, NotFound, refuse
 from ledger.integrity.signing import Checkpoint
 
+from . import content
 from .seal import Seal, seal_events
 
 Wanted = list[tuple[str, UUID, int]]
@@ -41,11 +42,14 @@ def _enterprise(ledger: HazardLedger, code: str) -> Wanted:
         return []
 
 
-def _last(ledger: HazardLedger, aggregate_id: UUID, suffix: str) -> int | None:
+def _last(
+    ledger: HazardLedger, aggregate_id: UUID, suffix: str, before: int | None = None
+) -> int | None:
+    """The version of the aggregate's last event of this type (before ``before``)."""
     versions = [
         h.version
         for h, _, _ in ledger.integrity.entries(aggregate_id)
-        if h.event_type.endswith(suffix)
+        if h.event_type.endswith(suffix) and (before is None or h.version < before)
     ]
     return max(versions) if versions else None
 
@@ -64,7 +68,16 @@ def wanted_events(ledger: HazardLedger, kind: str, record_id: UUID) -> Wanted:
         return [("action", record_id, 1), *_enterprise(ledger, action.enterprise_code)]
     if kind == "inspection-record":
         inspection = ledger.inspection(record_id)
-        return [("inspection", record_id, 1), *_enterprise(ledger, inspection.enterprise_code)]
+        # each hazard found, as reported (its report names this inspection)
+        found: Wanted = [
+            (f"{content.FOUND}{n}", case_id, 1)
+            for n, case_id in enumerate(inspection.hazard_ids, start=1)
+        ]
+        return [
+            ("inspection", record_id, 1),
+            *_enterprise(ledger, inspection.enterprise_code),
+            *found,
+        ]
     if kind == "re-inspection":
         ledger.case(record_id)  # NotFound for an unknown case
         verified = _last(ledger, record_id, ".Verified")
@@ -76,11 +89,17 @@ def wanted_events(ledger: HazardLedger, kind: str, record_id: UUID) -> Wanted:
                 "该隐患尚未复查，无法出具整改复查意见书",
                 "the case has not been re-inspected yet",
             )
-        return [
+        wanted: Wanted = [
             ("reported", record_id, 1),
             ("assigned", record_id, assigned),
             ("verified", record_id, verified),
         ]  # the report names the enterprise: its registration need not travel too
+        # the deadline in force at the re-inspection: the last extension granted since
+        # the assignment, when there is one
+        extended = _last(ledger, record_id, ".DeadlineExtended", before=verified)
+        if extended is not None and extended > assigned:
+            wanted.append(("extended", record_id, extended))
+        return wanted
     raise refuse(
         "UNKNOWN_DOCUMENT_KIND",
         "kind",
