@@ -136,6 +136,7 @@ def body_for(route: str, world: World) -> dict[str, Any]:
         "/enforcement/{action_id}/execute": {"note": "已执行"},
         "/enforcement/{action_id}/lift": {"reason": "整改合格"},
         "/enforcement/{action_id}/revoke": {"reason": "撤销"},
+        "/enforcement/{action_id}/observed-activity": {"description": "被责令停用的设备仍在运行"},
         "/accidents": {
             "enterprise_code": FACTORY,
             "sector": "fire",
@@ -287,6 +288,7 @@ WRITERS = {
     "execute": "insp_jingning",
     "lift": "gov_6208",
     "revoke": "gov_6208",
+    "observed-activity": "insp_jingning",
 }
 VERSIONED = sorted(route for route, spec in WRITE_ROUTES.items() if spec.versioned)
 
