@@ -90,10 +90,22 @@ def register(app: typer.Typer) -> None:
                 f"{report.events_recorded} 个，此前已导入 {report.rows_already_recorded} 行"
             )
         else:
-            typer.echo(f"文件被拒绝，未记录任何内容（{len(report.problems)} 个问题）：", err=True)
+            count = len(report.problems)
+            typer.echo(
+                f"The file was refused and nothing was recorded ({count} problems):"
+                if en
+                else f"文件被拒绝，未记录任何内容（{count} 个问题）：",
+                err=True,
+            )
             for p in report.problems[:200]:
-                message = p.message_en if opts.lang == "en" else p.message_zh
-                typer.echo(f"  {p.sheet} 第{p.row}行 [{p.column}] {p.rule}: {message}", err=True)
+                where = f"{p.sheet} row {p.row}" if en else f"{p.sheet} 第{p.row}行"
+                message = p.message_en if en else p.message_zh
+                line = (
+                    f"{where} [{p.column}]: {message}"
+                    if en
+                    else f"{where}「{p.column}」：{message}"
+                )
+                typer.echo(f"  {line}", err=True)
         if not report.ok:
             raise typer.Exit(2)
 

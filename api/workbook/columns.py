@@ -14,6 +14,8 @@ SHEET = "隐患台账"
 #: Times written without a zone in a workbook are Beijing time.
 WORKBOOK_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
+#: Short names officials use for the built-in sectors, accepted on import beside every
+#: loaded sector's own Chinese name (which is what the template's drop-down offers).
 SECTORS_ZH = {
     "危险化学品": "chemicals",
     "城镇燃气": "city_gas",
@@ -56,13 +58,18 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("ref", "隐患编号", required=True, note="本台账内唯一；重复导入以此识别同一隐患"),
+    Column(
+        "ref",
+        "隐患编号",
+        note="可不填。填写时本台账内唯一，重复导入以此识别同一隐患；不填时以企业、行业、"
+        "发现时间、隐患部位和隐患描述识别，补填后续步骤时这几项不要改动",
+    ),
     Column("credit_code", "统一社会信用代码", required=True, width=22),
     Column("enterprise_name", "企业名称", required=True, width=24),
     Column("region_code", "行政区划代码", required=True, width=12),
     Column("principal", "主要负责人", note="企业尚未登记时必填"),
-    # Checked against the loaded sectors when the row is imported (plugins add sectors).
-    Column("sector", "行业领域", "text", True, tuple(SECTORS_ZH)),
+    # The drop-down lists the loaded sectors (plugins add sectors); checked on import.
+    Column("sector", "行业领域", "text", True),
     Column("source", "隐患来源", "choice", True, tuple(SOURCES_ZH)),
     Column("found_by", "发现人", required=True),
     Column("found_at", "发现时间", "datetime", True, width=18),
@@ -94,7 +101,11 @@ COLUMNS: tuple[Column, ...] = (
         "status", "状态", "choice", False, tuple(STATUSES_ZH), note="可不填；填写时须与各步骤一致"
     ),
     Column(
-        "details", "行业字段", "json", width=30, note='JSON，如 {"device_registration_code": "…"}'
+        "details",
+        "行业字段",
+        "json",
+        width=30,
+        note='在各行业分表中按列填写即可；此列为兼容旧台账，可填 JSON，如 {"场所类型": "餐饮场所"}',
     ),
 )
 

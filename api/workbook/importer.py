@@ -14,8 +14,14 @@ workbook imports in bounded memory:
    that is committed every ``batch_rows`` rows, each commit one transaction.
 
 A case's id derives from the enterprise's credit code and the workbook's hazard number
-(隐患编号), so importing the same file again records nothing new, and a row that describes
-later steps of a hazard already in the ledger records exactly those steps.
+(隐患编号) — or, when a new hazard's number is left blank, from the facts its report
+fixes (sector, time found, location, description) — so importing the same file again
+records nothing new, and a row that describes later steps of a hazard already in the
+ledger records exactly those steps.
+
+Besides the 隐患台账 sheet, every sheet named after a loaded sector (the template writes
+one per sector) is read: its rows are that sector's hazards, and its detail columns,
+headed by the fields' Chinese names, hold Chinese choice names and 是/否 instead of JSON.
 
 Who is recorded: the operator who runs the import is the authenticated person; the
 people the workbook names (发现人, 复查人, …) are recorded as imported identities
@@ -26,9 +32,9 @@ import for a live entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -39,10 +45,12 @@ from openpyxl import load_workbook
 from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.enterprise import Enterprise, Person, enterprise_id
-from ledger.errors import LedgerError, RuleViolated
+from ledger.errors import LedgerError, PluginError, RuleViolated
 from ledger.hazard import HazardCase, RectificationPlan, Status
 from ledger.identity import Actor, Role
 from ledger.unit_of_work import UnitOfWork
+from plugins import Sectors
+from plugins.spec import SectorSpec
 
 from .columns import (
     BY_HEADER,
@@ -57,6 +65,13 @@ from .columns import (
     STATUSES_ZH,
     WORKBOOK_TZ,
     Column,
+)
+from .details import (
+    DetailCellError,
+    cell_value,
+    detail_columns,
+    from_json,
+    sheet_title,
 )
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-api/workbook-case")
@@ -90,6 +105,18 @@ FIELD_COLUMNS = {
 def case_id_for(credit_code: str, ref: str) -> UUID:
     """The case id of hazard number ``ref`` at the enterprise ``credit_code``."""
     return uuid5(_NAMESPACE, f"{credit_code}|{ref}")
+
+
+def generated_ref(sector: str, found_at: datetime, location: str, description: str) -> str:
+    """The hazard number of a row that gives none: the facts its report fixes, which a
+    later import of the same hazard (with more steps filled in) repeats unchanged."""
+    facts = (
+        sector,
+        found_at.astimezone(UTC).isoformat(),
+        " ".join(location.split()),
+        " ".join(description.split()),
+    )
+    return "auto|" + "|".join(facts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +169,22 @@ class ImportReport:
 class Row:
     number: int
     values: dict[str, Any]
+    sheet: str = SHEET
+    detail_headers: Mapping[str, str] = field(default_factory=dict)
+    """A sector sheet's detail field → its column header, to name it in a problem."""
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
 
 
 class RowError(Exception):
-    def __init__(self, problems: list[tuple[str, str, str, str]]) -> None:
+    def __init__(
+        self, problems: list[tuple[str, str, str, str]], sheet: str = SHEET, number: int = 1
+    ) -> None:
         super().__init__(problems)
-        self.problems = problems  # (column key, rule, zh, en)
+        self.problems = problems  # (column key or header, rule, zh, en)
+        self.sheet = sheet
+        self.number = number
 
 
 def _parse_datetime(value: Any) -> datetime:
@@ -203,72 +237,106 @@ _FORMAT_RULES = {
 }
 
 
-def read_rows(path: Path) -> Iterator[Row | RowError]:
-    """Stream the ledger sheet's rows as parsed values (or the row's format errors)."""
+def read_rows(
+    path: Path, sector_sheets: Mapping[str, SectorSpec] | None = None
+) -> Iterator[Row | RowError]:
+    """Stream the rows of the ledger sheet, then of each sector's sheet, as parsed values
+    (or the row's format errors). ``sector_sheets``: sheet title → the sector it holds."""
+    sector_sheets = sector_sheets or {}
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            return
-        columns = [BY_HEADER.get(str(h).strip()) if h is not None else None for h in header]
-        missing = [c for c in COLUMNS if c.required and c not in columns]
-        if missing:
-            yield RowError(
-                [
-                    (
-                        c.key,
-                        "HEADER_MISSING",
-                        f"表头缺少必填列“{c.header}”",
-                        f"the header lacks the required column {c.header!r}",
-                    )
-                    for c in missing
-                ]
-            )
-            return
-        for number, cells in enumerate(rows, start=2):
-            if cells is None or all(v is None or str(v).strip() == "" for v in cells):
-                continue
-            values: dict[str, Any] = {}
-            problems = []
-            for column, raw in zip(columns, cells, strict=False):
-                if column is None:
-                    continue
+        main = SHEET if SHEET in wb.sheetnames else wb.sheetnames[0]
+        if main not in sector_sheets:
+            yield from _sheet_rows(wb[main], main, None)
+        for title in wb.sheetnames:
+            spec = sector_sheets.get(title)
+            if spec is not None:
+                yield from _sheet_rows(wb[title], title, spec)
+    finally:
+        wb.close()
+
+
+def _sheet_rows(ws: Any, title: str, spec: SectorSpec | None) -> Iterator[Row | RowError]:
+    """One sheet's rows; a sector sheet (``spec``) also reads its detail columns."""
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        return
+    details = {c.header: c for c in detail_columns(spec)} if spec is not None else {}
+    names = [str(h).strip() if h is not None else "" for h in header]
+    columns = [BY_HEADER.get(name) for name in names]
+    detail_at = [details.get(name) for name in names]
+    expected = [c for c in COLUMNS if c.required and not (spec is not None and c.key == "sector")]
+    missing = [c for c in expected if c not in columns]
+    if missing:
+        yield RowError(
+            [
+                (
+                    c.key,
+                    "HEADER_MISSING",
+                    f"表头缺少必填列“{c.header}”",
+                    f"the header lacks the required column {c.header!r}",
+                )
+                for c in missing
+            ],
+            title,
+            1,
+        )
+        return
+    detail_headers = {c.field.name: c.header for c in details.values()}
+    for number, cells in enumerate(rows, start=2):
+        if cells is None or all(v is None or str(v).strip() == "" for v in cells):
+            continue
+        values: dict[str, Any] = {}
+        problems = []
+        found: dict[str, Any] = {}
+        for column, detail, raw in zip(columns, detail_at, cells, strict=False):
+            if column is not None:
                 try:
                     values[column.key] = _convert(column, raw)
                 except ValueError as e:
                     rule, zh, en = _FORMAT_RULES[str(e)]
                     problems.append((column.key, rule, f"“{column.header}”{zh}", en))
-            for column in COLUMNS:
-                if (
-                    column.required
-                    and values.get(column.key) is None
-                    and not any(p[0] == column.key for p in problems)
-                ):
-                    problems.append(
-                        (
-                            column.key,
-                            "CELL_REQUIRED",
-                            f"“{column.header}”为必填项",
-                            f"{column.header} is required",
-                        )
+            elif detail is not None:
+                try:
+                    found[detail.field.name] = cell_value(detail.field, raw)
+                except DetailCellError as e:
+                    problems.append((detail.header, "CELL_NOT_IN_LIST", e.zh, e.en))
+        if spec is not None:
+            values["sector"] = spec.code
+            values["details"] = {k: v for k, v in found.items() if v is not None}
+        for column in COLUMNS:
+            if (
+                column.required
+                and values.get(column.key) is None
+                and not any(p[0] == column.key for p in problems)
+            ):
+                problems.append(
+                    (
+                        column.key,
+                        "CELL_REQUIRED",
+                        f"“{column.header}”为必填项，不能为空",
+                        f"{column.header} is required and is empty",
                     )
-            if problems:
-                error = RowError(problems)
-                error.args = (number,)
-                yield error
-            else:
-                yield Row(number, values)
-    finally:
-        wb.close()
+                )
+        if problems:
+            yield RowError(problems, title, number)
+        else:
+            yield Row(number, values, title, detail_headers)
 
 
 def count_rows(path: Path) -> int:
+    """Rows the file may hold (for a progress bar): every sheet's but the template's
+    reference sheets."""
+    from .template import DETAILS_SHEET, LISTS_SHEET
+
     wb = load_workbook(path, read_only=True)
     try:
-        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        return max(0, (ws.max_row or 1) - 1)
+        return sum(
+            max(0, (wb[title].max_row or 1) - 1)
+            for title in wb.sheetnames
+            if title not in (DETAILS_SHEET, LISTS_SHEET)
+        )
     finally:
         wb.close()
 
@@ -291,6 +359,9 @@ class WorkbookImporter:
         self.operator = operator
         self.justification = f"由台账导入：{source_name}（导入人：{operator.name}）"
         self.sector_codes = sector_codes(ledger)
+        loaded = ledger.sectors
+        self.specs: Mapping[str, SectorSpec] = loaded.specs if isinstance(loaded, Sectors) else {}
+        self.sector_sheets = {sheet_title(spec): spec for spec in self.specs.values()}
 
     # ---- identities ---------------------------------------------------
 
@@ -315,7 +386,7 @@ class WorkbookImporter:
                     (
                         "sector",
                         "CELL_NOT_IN_LIST",
-                        f"“行业领域”取值不在下拉列表中（可选：{'、'.join(self.sector_codes)}）",
+                        f"“行业领域”取值不在下拉列表中（可选：{'、'.join(self._sector_names())}）",
                         "sector is not one of the registered sectors",
                     )
                 ]
@@ -345,7 +416,7 @@ class WorkbookImporter:
             work.execute(register, self._actor(None, self.operator.name))
         enterprise = work.find(Enterprise, enterprise_id(code))
         assert enterprise is not None
-        case_id = case_id_for(code, row.get("ref"))
+        case_id = self._case_id(row)
         existing = work.find(HazardCase, case_id)
         done = existing.version if existing is not None else 0
         ran = 0
@@ -369,6 +440,32 @@ class WorkbookImporter:
             )
         return existing is None, ran
 
+    def _sector_names(self) -> list[str]:
+        """The sector names to suggest: each loaded sector once, else the usual ones."""
+        if self.specs:
+            return list(dict.fromkeys(spec.name_zh for spec in self.specs.values()))
+        return list(SECTORS_ZH)
+
+    def _details(self, sector: str, given: Mapping[str, Any]) -> dict[str, Any]:
+        """A row's details as recorded: Chinese keys and names of the JSON column mapped
+        back (a sector sheet's columns are already)."""
+        spec = self.specs.get(sector)
+        return from_json(spec, given) if spec is not None else dict(given)
+
+    def _case_id(self, row: Row) -> UUID:
+        """The case the row describes: by its hazard number, or by its report's facts."""
+        code = row.get("credit_code")
+        ref = row.get("ref")
+        if not ref:
+            name = row.get("sector") or ""
+            ref = generated_ref(
+                self.sector_codes.get(name, name),
+                row.get("found_at"),
+                row.get("location") or "",
+                row.get("description") or "",
+            )
+        return case_id_for(code, ref)
+
     def _steps(
         self, row: Row, sector: str, enterprise: Enterprise, case_id: UUID
     ) -> list[Callable[[], tuple[c.Command, Actor]]]:
@@ -389,7 +486,7 @@ class WorkbookImporter:
                 description=g("description"),
                 source=SOURCES_ZH[g("source")],
                 found_by=g("found_by") or "",
-                details=g("details") or {},
+                details=self._details(sector, g("details") or {}),
                 case_id=case_id,
             )
             return command, finder
@@ -433,7 +530,7 @@ class WorkbookImporter:
                     [
                         (
                             "deadline",
-                            "CELL_REQUIRED",
+                            "DEADLINE_REQUIRED",
                             "限期整改须填写“整改期限”",
                             "a deadline rectification needs a deadline",
                         )
@@ -509,24 +606,31 @@ class WorkbookImporter:
 
     # ---- the two passes --------------------------------------------------------------
 
-    def _problems(self, number: int, error: Exception) -> list[RowProblem]:
+    def _problems(self, row: Row | RowError, error: Exception) -> list[RowProblem]:
+        sheet = row.sheet
+        number = row.number
+        detail_headers = row.detail_headers if isinstance(row, Row) else {}
+
         def at(key: str, rule: str, zh: str, en: str) -> RowProblem:
             header = BY_KEY[key].header if key in BY_KEY else key
-            return RowProblem(SHEET, number, header, rule, zh, en)
+            return RowProblem(sheet, number, header, rule, zh, en)
+
+        def column_of(violation_field: str) -> str:
+            head, _, rest = violation_field.partition(".")
+            if head == "details" and rest in detail_headers:
+                return detail_headers[rest]
+            return FIELD_COLUMNS.get(head, violation_field)
 
         if isinstance(error, RowError):
             return [at(*p) for p in error.problems]
         if isinstance(error, RuleViolated):
             return [
-                at(
-                    FIELD_COLUMNS.get(v.field.split(".")[0], v.field),
-                    v.rule,
-                    v.message_zh,
-                    v.message_en,
-                )
-                for v in error.violations
+                at(column_of(v.field), v.rule, v.message_zh, v.message_en) for v in error.violations
             ]
-        return [at("ref", "ROW_REFUSED", str(error), str(error))]
+        if isinstance(error, PluginError):
+            return [at("ref", "PLUGIN_ERROR", error.message("zh"), error.message("en"))]
+        zh = getattr(error, "message_zh", None) or f"该行未能记录：{error}"
+        return [at("ref", "ROW_REFUSED", zh, f"the row could not be recorded: {error}")]
 
     def run(
         self,
@@ -554,39 +658,29 @@ class WorkbookImporter:
         """One pass over the file through one unit of work: every row's commands judged
         against the state so far; saved every ``batch_rows`` rows when ``save``."""
         report = ImportReport()
-        seen: set[str] = set()
+        seen: set[UUID] = set()
         pending_rows = 0
         with self.ledger.batch(dry_run=not save) as work:
-            for item in read_rows(path):
+            for item in read_rows(path, self.sector_sheets):
                 report.rows += 1
                 if progress is not None:
                     progress(1)
                 if isinstance(item, RowError):
-                    number = item.args[0] if item.args and isinstance(item.args[0], int) else 1
-                    report.problems += self._problems(number, item)
+                    report.problems += self._problems(item, item)
                     continue
-                ref = f"{item.get('credit_code')}|{item.get('ref')}"
-                if ref in seen:
-                    report.problems.append(
-                        RowProblem(
-                            SHEET,
-                            item.number,
-                            "隐患编号",
-                            "DUPLICATE_REF",
-                            "同一企业的隐患编号在本文件中重复",
-                            "the hazard number repeats for this enterprise in the file",
-                        )
-                    )
+                case_id = self._case_id(item)
+                if case_id in seen:
+                    report.problems.append(_duplicate(item))
                     continue
-                seen.add(ref)
+                seen.add(case_id)
                 try:
                     new, ran = self._row(work, item)
                 except (LedgerError, RowError) as error:
-                    report.problems += self._problems(item.number, error)
+                    report.problems += self._problems(item, error)
                     continue
                 finally:
                     if not save:  # a dry run keeps only the enterprises in memory
-                        work.forget(case_id_for(item.get("credit_code"), item.get("ref")))
+                        work.forget(case_id)
                 report.cases_created += int(new)
                 report.rows_already_recorded += int(ran == 0)
                 pending_rows += 1
@@ -603,3 +697,20 @@ def _status_zh(status: Status) -> str:
         if value == status.value:
             return zh
     return status.value
+
+
+def _duplicate(row: Row) -> RowProblem:
+    """The second row of one hazard in a file (by number, or by its report's facts)."""
+    if row.get("ref"):
+        zh = "同一企业的隐患编号在本文件中重复"
+        en = "the hazard number repeats for this enterprise in the file"
+    else:
+        zh = (
+            "本文件中已有同一企业、行业、发现时间、部位和描述的隐患；"
+            "如确为两处隐患，请填写隐患编号区分"
+        )
+        en = (
+            "another row of the file reports the same enterprise, sector, time, location "
+            "and description; give each a hazard number if they are two hazards"
+        )
+    return RowProblem(row.sheet, row.number, "隐患编号", "DUPLICATE_REF", zh, en)
