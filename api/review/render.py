@@ -4,6 +4,10 @@ Both renderings come from one list of blocks (headings, paragraphs, tables), so 
 the Markdown and the HTML always say the same thing. Chinese is the default; English
 on request. Every event shown carries its version, both clocks, late-entry marks and
 the status of its inclusion proof.
+
+Every code and field the report holds is named through the one label catalogue
+(``api.labels``) and every moment is written in Beijing time to the minute, so the review
+reads like the register and the case page, not like the JSON it is made from.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ledger.audit.model import EVENT_ZH
-from ledger.hazard import STATUS_ZH, Status
+from ledger.codes import region_name
+
+from ..labels import Labels, beijing_minute, labels
 
 
 @dataclass
@@ -42,6 +47,7 @@ L: dict[str, tuple[str, str]] = {
     "incident": ("事故发生时间", "Incident at"),
     "accident": ("事故", "Accident"),
     "generated": ("生成时间", "Generated at"),
+    "beijing": ("时间均为北京时间（UTC+08:00）", "times in Beijing time (UTC+08:00)"),
     "q_hazards": ("一、事故前已知的隐患", "1. Hazards known before the incident"),
     "q_state": ("二、各隐患在事故发生时的状态", "2. State of each hazard at the incident"),
     "q_people": (
@@ -132,13 +138,31 @@ L: dict[str, tuple[str, str]] = {
     "rules_applied": ("适用的审计规则：", "Rules applied: "),
 }
 
-SEVERITY = {"high": ("严重", "high"), "medium": ("较重", "medium"), "low": ("一般", "low")}
-GRADE = {"major": ("重大", "major"), "general": ("一般", "general")}
+#: Fields of a step that the step's own columns (when, who) already show.
+_STEP_COLUMNS = frozenset({"at", "recorded_at", "by", "by_id", "version"})
+
+
+def _detail(names: Labels, step: dict[str, Any], titles: dict[str, str] | None = None) -> str:
+    """A step's recorded fields as ``整改期限：2026-03-22 23:00；责任部门：…``; ``titles``
+    names a field whose title differs in this step (an assignment's department is the
+    one responsible for the rectification)."""
+    parts = []
+    for key, v in step.items():
+        if key in _STEP_COLUMNS or v in (None, "", [], ()):
+            continue
+        if key == "accepted":  # the verifier's conclusion, not a bare yes/no
+            shown = names.text("合格", "accepted") if v else names.text("不合格", "rejected")
+        else:
+            shown = names.value(key, v)
+        parts.append(f"{names.field((titles or {}).get(key, key))}{names.colon}{shown}")
+    return names.text("；", "; ").join(parts)
 
 
 def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
     """The review as document blocks in ``lang`` ("zh" or "en")."""
     en = lang.startswith("en")
+    names = labels(lang)
+    when = beijing_minute
 
     def t(key: str, **kw: Any) -> str:
         text = L[key][1 if en else 0]
@@ -149,23 +173,16 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             return "—"
         return t("yes") if value else t("no")
 
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return yn(v)
-        if isinstance(v, list):
-            return ", ".join(str(x) for x in v)
-        return str(v)
-
     def ev(name: str) -> str:
-        return name if en else EVENT_ZH.get(name, name)
+        return names.event(name)
 
     def status(s: dict[str, Any] | None) -> str:
         if s is None:
             return t("unknown_then")
-        return s["status"] if en else STATUS_ZH[Status(s["status"])]
+        return names.name("status", s["status"])
 
     def grade(g: str | None) -> str:
-        return "—" if g is None else GRADE[g][1 if en else 0]
+        return names.name("grade", g)
 
     def marks(row: dict[str, Any]) -> str:
         out = []
@@ -174,10 +191,11 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         if row.get("after_incident"):
             out.append(t("after_biz"))
         if row.get("late"):
-            out.append(f"{t('late')} {row['late_by_days']}d")
+            days = row["late_by_days"]
+            out.append(f"{t('late')} {days} " + names.text("天", "d" if days == 1 else "days"))
         if row.get("justification"):
             out.append(f"“{row['justification']}”")
-        return "; ".join(out)
+        return names.text("；", "; ").join(out)
 
     def proof(row: dict[str, Any]) -> str:
         p = row.get("proof") or {"status": "unavailable"}
@@ -187,16 +205,21 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         return text
 
     e = report["enterprise"]
+    c = names.colon
     out: list[Block] = [
-        Heading(1, f"{t('title')}：{e['name']}" if not en else f"{t('title')}: {e['name']}"),
+        Heading(1, f"{t('title')}{c}{e['name']}"),
         Para(
-            f"{t('enterprise')}: {e['name']} ({e['credit_code']}, {e['region_code']}) · "
-            f"{t('incident')}: {report['incident_at']} · {t('generated')}: {report['generated_at']}"
+            f"{t('enterprise')}{c}{e['name']}"
+            + names.text("（{}，{}）", " ({}, {})").format(
+                e["credit_code"], region_name(e["region_code"])
+            )
+            + f" · {t('incident')}{c}{when(report['incident_at'])}"
+            f" · {t('generated')}{c}{when(report['generated_at'])} · {t('beijing')}"
         ),
     ]
     accident = report.get("accident")
     if accident:  # the review was started from a recorded accident
-        level = accident["level"].replace("_", " ") if en else accident["level_zh"]
+        level = names.name("accident_level", accident["level"])
         out.append(
             Para(
                 f"{t('accident')}: {level} · {accident['place']} · {accident['description']} · "
@@ -229,12 +252,12 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
                 [
                     [
                         h["description"],
-                        h["found_at"],
+                        when(h["found_at"]),
                         h["found_by"],
-                        h["recorded_at"],
+                        when(h["recorded_at"]),
                         yn(h["known_before_incident"]),
                         grade(h["grade"]),
-                        ", ".join(h["criteria"]),
+                        names.value("criteria", h["criteria"]),
                     ]
                     for h in hazards
                 ],
@@ -262,11 +285,12 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
                         h["description"],
                         status(h["state_at_incident"]),
                         status(h["state_known_at_incident"]),
-                        h["state_at_incident"]["deadline"] or "—",
+                        when(h["state_at_incident"]["deadline"]),
                         yn(h["state_at_incident"]["overdue"]),
                         str(h["state_at_incident"]["extensions"]),
-                        h["state_at_incident"]["listing_level"] or "—",
-                        ", ".join(h["differences"]) or t("same"),
+                        names.name("listing_level", h["state_at_incident"]["listing_level"]),
+                        names.text("、", ", ").join(names.field(f) for f in h["differences"])
+                        or t("same"),
                     ]
                     for h in hazards
                 ],
@@ -288,14 +312,10 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             ("closures", "Closed"),
         ):
             for s in h[key]:
-                detail = "; ".join(
-                    f"{k}={value(v)}"
-                    for k, v in s.items()
-                    if k not in ("at", "recorded_at", "by", "by_id", "version")
-                    and v not in (None, "")
-                )
-                steps.append([ev(name), s["at"], s["by"], detail])
-        steps.sort(key=lambda row: row[1])
+                titles = {"department": "assigned_department"} if key == "assignments" else None
+                steps.append([s["at"], ev(name), s["by"], _detail(names, s, titles)])
+        steps.sort(key=lambda row: row[0])  # by the moment, before it is written out
+        steps = [[name, when(at), by, detail] for at, name, by, detail in steps]
         out.append(
             Table([t("step"), t("when"), t("who"), t("detail")], steps)
             if steps
@@ -309,10 +329,10 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             [t("kind"), t("number"), t("department"), t("issued_at"), t("in_force"), t("held")],
             [
                 [
-                    a["kind"] if en else a["kind_zh"],
+                    names.name("kind", a["kind"]),
                     a["document_number"],
                     a["department"],
-                    a["issued_at"],
+                    when(a["issued_at"]),
                     yn(a["in_force_at_incident"]) if a["suspending"] else "—",
                     yn(a["held"]),
                 ]
@@ -330,9 +350,9 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
             [t("type"), t("when"), t("recorded_at"), t("team"), t("marks")],
             [
                 [
-                    i["type"],
-                    i["inspected_at"],
-                    i["recorded_at"],
+                    names.name("inspection_type", i["type"]),
+                    when(i["inspected_at"]),
+                    when(i["recorded_at"]),
                     "、".join(i["team"]),
                     marks(i["events"][0]),
                 ]
@@ -370,7 +390,14 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         Table(
             [t("event"), t("occurred"), t("recorded"), t("who"), t("marks"), t("proof")],
             [
-                [ev(r["event"]), r["occurred_at"], r["recorded_at"], r["actor"], marks(r), proof(r)]
+                [
+                    ev(r["event"]),
+                    when(r["occurred_at"]),
+                    when(r["recorded_at"]),
+                    r["actor"],
+                    marks(r),
+                    proof(r),
+                ]
                 for r in late
             ],
         )
@@ -386,10 +413,12 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
                 [t("rule"), t("severity"), t("finding"), t("evidence")],
                 [
                     [
-                        f["rule"],
-                        SEVERITY[f["severity"]][1 if en else 0],
+                        f"{names.name('finding', f['rule'])}（{f['rule']}）"
+                        if not en
+                        else f"{names.name('finding', f['rule'])} ({f['rule']})",
+                        names.name("severity", f["severity"]),
                         f["message_en"] if en else f["message_zh"],
-                        "; ".join(
+                        names.text("；", "; ").join(
                             f"{x['aggregate_id'][:8]} v{x['version']} {ev(x['event'])} "
                             f"[{t(x['proof']['status'])}]"
                             for x in f["events"]
@@ -401,17 +430,25 @@ def blocks(report: dict[str, Any], lang: str = "zh") -> list[Block]:
         )
     else:
         out.append(Para(t("no_findings")))
-    out.append(Para(t("rules_applied") + ", ".join(r["code"] for r in report["rules"])))
+    out.append(
+        Para(
+            t("rules_applied")
+            + names.text("；", "; ").join(
+                f"{r['title_en'] if en else r['title_zh']} ({r['code']})" for r in report["rules"]
+            )
+        )
+    )
 
     out.append(Heading(2, t("q_events")))
     for h in hazards:
         out.append(Heading(3, f"{h['description']} ({h['id']})"))
         out.append(_events_table(h["events"], t, ev, marks, proof))
     for a in actions:
-        out.append(Heading(3, f"{a['kind'] if en else a['kind_zh']} {a['document_number']}"))
+        out.append(Heading(3, f"{names.name('kind', a['kind'])} {a['document_number']}"))
         out.append(_events_table(a["events"], t, ev, marks, proof))
     for i in inspections:
-        out.append(Heading(3, f"{'Inspection' if en else '检查'} {i['inspected_at']}"))
+        heading = names.text("检查", "Inspection") + f" {when(i['inspected_at'])}"
+        out.append(Heading(3, heading))
         out.append(_events_table(i["events"], t, ev, marks, proof))
 
     out.append(Heading(2, t("q_integrity")))
@@ -469,8 +506,8 @@ def _events_table(
             [
                 str(r["version"]),
                 ev(r["event"]),
-                r["occurred_at"],
-                r["recorded_at"],
+                beijing_minute(r["occurred_at"]),
+                beijing_minute(r["recorded_at"]),
                 r["actor"],
                 marks(r),
                 proof(r),

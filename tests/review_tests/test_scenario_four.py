@@ -165,7 +165,7 @@ def test_chinese_and_english_documents_carry_the_key_facts(
         "Accountability review",
         "FIRE-4.1-c",
         "major",
-        "warning_letter",
+        "warning letter",
         "reported the rectification on 2026-04-25 and closed it on 2026-04-27",
         "recorded after incident",
         "verified",
