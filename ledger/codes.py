@@ -178,6 +178,13 @@ def township_of(code: str) -> str:
     return code[:TOWNSHIP_DIGITS]
 
 
+#: County code -> name, for the counties whose division list is installed
+#: (``division_lists.EDITIONS``; NBS 2023 names 620826 静宁县).
+COUNTIES: dict[str, str] = {"620826": "静宁县"}
+
+
 def region_name(code: str) -> str:
-    """The name of a township or village from the installed lists ("" if not listed)."""
-    return TOWNSHIPS.get(code) or VILLAGES.get(code, "")
+    """What officials call a division: the county, township or village by its name where
+    its list is installed; any other code as itself, since a blank would hide which
+    jurisdiction a figure is about ("" only for no code)."""
+    return COUNTIES.get(code) or TOWNSHIPS.get(code) or VILLAGES.get(code) or code

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ledger.codes import region_name
 from ledger.scope import Scope
 from projections.follower import REBUILD_BATCH, Follower
 from projections.queries import ReadModelMissing, RegisterFilter
@@ -121,9 +122,11 @@ def register(app: typer.Typer) -> None:
                 opts,
             )
         else:
-            typer.echo(f"events read: {read}")
+            names = catalogue(opts)
+            typer.echo(names.text(f"已读取事件 {read} 条", f"events read: {read}"))
             for name, row in status.items():
-                typer.echo(f"  {name:<24} position {row[0] if row else '-'}")
+                where = row[0] if row else "—"
+                typer.echo(f"  {name:<24} " + names.text(f"已处理至 {where}", f"position {where}"))
             for line in quarantine_summary(aside, opts):
                 typer.echo(line, err=True)
 
@@ -175,7 +178,12 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
         else:
-            typer.echo(f"rebuilt from {read} events in {seconds:.1f}s")
+            typer.echo(
+                catalogue(opts).text(
+                    f"已从 {read} 条事件重建读模型，用时 {seconds:.1f} 秒",
+                    f"rebuilt from {read} events in {seconds:.1f}s",
+                )
+            )
             for line in quarantine_summary(aside, opts):
                 typer.echo(line, err=True)
 
@@ -235,7 +243,7 @@ def register(app: typer.Typer) -> None:
                 else ""
             )
             typer.echo(
-                f"{beijing_day(r['found_at'])} {r['region_code']} "
+                f"{beijing_day(r['found_at'])} {region_name(r['region_code'])} "
                 f"{names.name('sector', r['sector'])} {names.name('grade', r['grade'])} "
                 f"{names.name('status', r['status'])} {r['enterprise_name']}"
                 f"{late}  {r['case_id']}"
@@ -329,7 +337,7 @@ def monthly(
         return
     names = catalogue(opts)
     typer.echo(
-        f"{names.text('月度报表', 'Monthly report')} {region} {month} "
+        f"{region_name(region)}{names.text('月度报表', ' monthly report')} {month} "
         f"（{names.text('截至', 'as of')} {beijing_minute(report['at'])}）"
     )
     for figures in report["sectors"]:
@@ -371,7 +379,8 @@ def ranking(
     names = catalogue(opts)
     for r in rows:
         typer.echo(
-            f"{r['rank']:>3}. {r['unit']}  {names.field('index')} {r['index']:.2f}  "
+            f"{r['rank']:>3}. {r.get('unit_name') or r['unit']}  "
+            f"{names.field('index')} {r['index']:.2f}  "
             + "  ".join(
                 f"{names.field(key)} {r[key]}"
                 for key in ("hazards_found", "rectified", "overdue", "major_open")

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ledger.codes import region_name
 from ledger.errors import LedgerError
 
 from ..labels import beijing_minute
@@ -89,7 +90,7 @@ def write_report_pdf(path: Path, report: dict[str, object], seal: MonthlySeal | 
     at = beijing_minute(str(report.get("at", "")))
     story: list[Flowable] = [
         p(title(dict(report)), heading),
-        p(f"统计区域：{report.get('region', '')} · 截至：{at}", base),
+        p(f"统计区域：{_region(str(report.get('region', '')))} · 截至：{at}", base),
         Spacer(1, 3 * mm),
         table,
         Spacer(1, 3 * mm),
@@ -125,3 +126,9 @@ def write_report_pdf(path: Path, report: dict[str, object], seal: MonthlySeal | 
         title=title(dict(report)),
     )
     doc.build(story, onFirstPage=number, onLaterPages=number)
+
+
+def _region(code: str) -> str:
+    """``静宁县（620826）``: the name officials read, with the code the figures are by."""
+    name = region_name(code)
+    return name if name == code else f"{name}（{code}）"

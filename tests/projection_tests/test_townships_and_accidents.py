@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from ledger import commands as c
 from ledger.application import HazardLedger
-from ledger.codes import make_credit_code
+from ledger.codes import make_credit_code, region_name
 from ledger.enterprise import Person
 from ledger.scope import Scope
 from projections.queries import ReadModels
@@ -195,3 +195,33 @@ def test_the_cli_answers_township_reports_and_rankings(
         "620826107",
         "620826",
     }
+
+
+def test_the_cli_reports_name_the_county_and_townships(
+    ledger: HazardLedger, clock: FakeClock, store_url: str
+) -> None:
+    """Officials read names: the ranking by township, the monthly header and the
+    register say 城关镇/静宁县, not 620826100/620826; a code no list names is shown as
+    itself, never as a blank."""
+    _story(ledger, clock)
+    runner = CliRunner()
+    base = ["--store", store_url, "report"]
+    ranking = runner.invoke(
+        cli, [*base, "ranking", "--region", "620826", "--month", "2026-03", "--by", "township"]
+    )
+    assert ranking.exit_code == 0, ranking.output
+    for name in ("城关镇", "甘沟镇", "静宁县"):
+        assert name in ranking.output, name
+    assert "620826" not in ranking.output
+    monthly = runner.invoke(cli, [*base, "monthly", "--region", "620826", "--month", "2026-03"])
+    assert monthly.exit_code == 0, monthly.output
+    assert monthly.output.startswith("静宁县月度报表 2026-03")
+    as_json = runner.invoke(
+        cli, [*base[:2], "--json", "report", "monthly", "--region", "620826", "--month", "2026-03"]
+    )
+    assert orjson.loads(as_json.output)["region_name"] == "静宁县"
+    register = runner.invoke(cli, ["--store", store_url, "register"])
+    assert register.exit_code == 0, register.output
+    assert "城关镇" in register.output and " 620826100 " not in register.output
+    assert region_name("620826") == "静宁县" and region_name("620521") == "620521"
+    assert region_name("") == ""
