@@ -18,6 +18,7 @@ from uuid import UUID, uuid4
 from . import commands as c
 from .accident import Accident
 from .commands import Ref
+from .departments import department_for
 from .enforcement import EnforcementAction
 from .enterprise import Enterprise, Person, enterprise_id
 from .errors import refuse
@@ -204,8 +205,11 @@ _case_step(
 )
 _case_step(
     c.AssignRectification,
-    lambda case, cmd, _, ctx: case.assign(
-        ctx, department=cmd.department, deadline=cmd.deadline, requirements=cmd.requirements
+    lambda case, cmd, work, ctx: case.assign(
+        ctx,
+        department=department_for(work.find, case.region_code, case.sector, cmd.department),
+        deadline=cmd.deadline,
+        requirements=cmd.requirements,
     ),
 )
 _case_step(c.FilePlan, lambda case, cmd, _, ctx: case.file_plan(ctx, plan=cmd.plan))

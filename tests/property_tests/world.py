@@ -472,7 +472,7 @@ def write_history(ledger: HazardLedger, clock: Clock) -> History:
                 duty=d,
                 region_code=r,
                 sector=s,
-                organisation="县安委办",
+                organisation=f"{s}主管部门" if s else "县安委办",
                 title="分管负责人",
                 holder=Person(f"post-{r}-{s}", f"负责人{r}{s}"),
             ),
