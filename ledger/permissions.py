@@ -168,6 +168,83 @@ def action_name(action: Action) -> str:
     return action if isinstance(action, str) else action.type_name
 
 
+#: What people call each role, (Chinese, English); the label catalogue's ``role`` group
+#: is this table, so a refusal and the page name a role alike.
+ROLE_NAMES: dict[Role, tuple[str, str]] = {
+    R.INSPECTOR: ("执法检查人员", "inspector"),
+    R.ENTERPRISE: ("生产经营单位", "enterprise"),
+    R.DEPARTMENT: ("行业主管部门", "competent department"),
+    R.GOVERNMENT: ("属地政府", "local government"),
+    R.AUDITOR: ("督查审计人员", "auditor"),
+    R.ADMIN: ("系统管理员", "administrator"),
+    R.SYSTEM: ("系统导入", "system import"),
+}
+
+#: What people call each action of the table, (Chinese, English), for refusals.
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "register_enterprise": ("登记企业", "register an enterprise"),
+    "change_principal": ("变更主要负责人", "change the principal person in charge"),
+    "assign_responsibility": ("明确责任人", "assign a responsibility post"),
+    "record_inspection": ("登记检查", "record an inspection"),
+    "report_hazard": ("上报隐患", "report a hazard"),
+    "grade_hazard": ("隐患定级", "grade a hazard"),
+    "rectify_on_spot": ("登记当场整改", "record an on-the-spot rectification"),
+    "assign_rectification": ("交办限期整改", "assign a deadline rectification"),
+    "file_plan": ("提交治理方案", "file a rectification plan"),
+    "record_interim_controls": ("登记监控防范措施", "record interim controls"),
+    "extend_deadline": ("延长整改期限", "extend a deadline"),
+    "list_for_supervision": ("挂牌督办", "list a hazard for supervision"),
+    "delist": ("摘牌", "de-list a hazard"),
+    "escalate": ("升级督办", "escalate a hazard"),
+    "report_rectification": ("报告整改完成", "report a rectification"),
+    "file_assessment": ("提交评估报告", "file an assessment"),
+    "verify_rectification": ("复查验收", "verify a rectification"),
+    "close_hazard": ("隐患销号", "close a hazard"),
+    "reopen_hazard": ("重新打开隐患", "reopen a hazard"),
+    "issue_action": ("下达执法措施", "issue an enforcement action"),
+    "execute_action": ("执行执法措施", "execute an enforcement action"),
+    "lift_action": ("解除执法措施", "lift an enforcement action"),
+    "revoke_action": ("撤销执法措施", "revoke an enforcement action"),
+    "record_observed_activity": (
+        "登记停工期间的生产经营活动",
+        "record activity observed during a stop-work order",
+    ),
+    "add_measure": ("新增措施", "add a measure"),
+    "report_measure_progress": ("报告措施进展", "report a measure's progress"),
+    "complete_measure": ("完成措施", "complete a measure"),
+    "record_accident": ("记录事故", "record an accident"),
+    "register_risk_point": ("登记风险点", "register a risk point"),
+    "reassess_risk_point": ("重新评定风险等级", "reassess a risk point"),
+    "add_control": ("新增管控措施", "add a control"),
+    "retire_control": ("停用管控措施", "retire a control"),
+    "cite_failed_control": ("登记管控措施失效", "cite a failed control"),
+    "receive_public_report": ("受理举报", "receive a public report"),
+    "verify_public_report": ("核查举报", "check a public report"),
+    "find_report_founded": ("认定举报属实", "find a report true"),
+    "find_report_unfounded": ("认定举报不属实", "find a report untrue"),
+    "reward_reporter": ("奖励举报人", "reward a reporter"),
+    "reveal_reporter_identity": ("查阅举报人身份", "open a reporter's identity"),
+    "erase_reporter_identity": ("删除举报人身份", "erase a reporter's identity"),
+    BUILD_SNAPSHOT: ("生成时点快照", "build an as-of snapshot"),
+    REVIEW: ("事故责任倒查", "run an accountability review"),
+    READ_STATISTICS: ("查看统计报表", "read statistics"),
+    MANAGE_USERS: ("管理用户", "manage users"),
+    UPLOAD_EVIDENCE: ("上传证据材料", "upload evidence"),
+}
+
+
+def refusal(role: Role, action: Action) -> NotPermitted:
+    """The refusal of ``action`` to ``role``, naming both as people call them."""
+    name = action_name(action)
+    role_zh, role_en = ROLE_NAMES.get(role, (role.value, role.value))
+    action_zh, action_en = ACTION_NAMES.get(name, (name.replace("_", " "),) * 2)
+    return NotPermitted(
+        name,
+        f"{role_zh}无权执行“{action_zh}”",
+        f"a user with the role {role_en} may not {action_en}",
+    )
+
+
 def allowed(role: Role, action: Action) -> bool:
     """Whether ``role`` may perform ``action`` at all (by the table alone)."""
     return role in PERMISSIONS.get(action, frozenset())
@@ -182,10 +259,7 @@ def permitted(role: Role) -> list[str]:
 def require(role: Role, action: Action) -> None:
     """Refuse unless the table lets ``role`` perform ``action``."""
     if not allowed(role, action):
-        name = action_name(action)
-        raise NotPermitted(
-            name, f"角色“{role.value}”不能执行“{name}”", f"role {role.value!r} may not {name}"
-        )
+        raise refusal(role, action)
 
 
 def check(actor: Actor, command: Command) -> None:

@@ -19,9 +19,9 @@ from ledger.accident import AccidentLevel
 from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity
 from ledger.enforcement import KIND_ZH, ActionKind, ActionStatus
 from ledger.hazard import STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source, Status
-from ledger.identity import Role
 from ledger.inspection import InspectionType
 from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
+from ledger.permissions import ROLE_NAMES
 from ledger.public_report import REPORT_STATUS_ZH, Channel, ReportStatus
 from ledger.responsibility import DUTY_ZH, Duty
 from ledger.risk import RISK_COLOUR_ZH, RISK_LEVEL_ZH, RiskLevel
@@ -153,26 +153,9 @@ DUTY = _pairs(
     },
 )
 
-ROLE = _pairs(
-    {
-        Role.INSPECTOR: "执法检查人员",
-        Role.ENTERPRISE: "生产经营单位",
-        Role.DEPARTMENT: "行业主管部门",
-        Role.GOVERNMENT: "属地政府",
-        Role.AUDITOR: "督查审计人员",
-        Role.ADMIN: "系统管理员",
-        Role.SYSTEM: "系统导入",
-    },
-    {
-        Role.INSPECTOR: "inspector",
-        Role.ENTERPRISE: "enterprise",
-        Role.DEPARTMENT: "competent department",
-        Role.GOVERNMENT: "local government",
-        Role.AUDITOR: "auditor",
-        Role.ADMIN: "administrator",
-        Role.SYSTEM: "system import",
-    },
-)
+#: The roles' names are the permission table's (``ledger.permissions.ROLE_NAMES``), so a
+#: refusal and the page name a role alike.
+ROLE: dict[str, Pair] = {role.value: pair for role, pair in ROLE_NAMES.items()}
 
 MEASURE_STATUS = _pairs(
     MEASURE_STATUS_ZH,
