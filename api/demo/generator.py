@@ -101,6 +101,59 @@ HAZARDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: Where an enterprise of a kind has its hazards (its name ends with the kind): a gas
+#: company's gate station has no kitchen, a boiler house no elevator. Kinds not listed
+#: take their sector's list above.
+KIND_HAZARDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "网吧": HAZARDS["fire"][:4],
+    "液化气站": (
+        ("储瓶间", "实瓶与空瓶未分区存放"),
+        ("储瓶间", "可燃气体泄漏报警装置未定期检测"),
+        ("充装台", "充装秤超期未检定"),
+    ),
+    "燃气公司门站": (
+        ("调压箱", "调压设施锈蚀"),
+        ("工艺区", "可燃气体报警器未定期标定"),
+        ("放散管", "放散管防雷接地失效"),
+    ),
+    "电梯使用单位": (("电梯", "电梯超期未检验"), ("电梯", "层门防夹装置失效")),
+    "锅炉房": (("锅炉", "安全阀校验过期"), ("锅炉", "水位表损坏")),
+    "起重机械使用单位": (("起重机", "制动器磨损超标"), ("起重机", "起重量限制器失效")),
+    "加油站": (
+        ("储罐区", "可燃气体报警器未定期标定"),
+        ("卸油区", "静电接地装置损坏"),
+        ("加油区", "加油机防爆挠性管老化"),
+    ),
+    "烟花爆竹批发部": (("仓库", "禁配物质混存"), ("仓库", "超量储存烟花爆竹")),
+}
+#: What a city-gas enterprise is, as its hazards' 场所类型 (premises) says.
+GAS_PREMISES = {
+    "餐馆": "restaurant",
+    "火锅店": "restaurant",
+    "液化气站": "cylinder_outlet",
+    "燃气公司门站": "station",
+}
+#: How much more often an enterprise sits in a township than in the smallest: the county
+#: seat most, the larger towns more (the rest weigh 1).
+TOWNSHIP_WEIGHTS = {
+    "城关镇": 8,
+    "城区街道": 4,
+    "威戎镇": 3,
+    "界石铺镇": 3,
+    "八里镇": 2,
+    "李店镇": 2,
+}
+
+
+def hazards_of(sector: str, enterprise_name: str) -> tuple[tuple[str, str], ...]:
+    """The (location, description) pairs a hazard of ``sector`` may have at this
+    enterprise: its kind's, else its sector's."""
+    for kind, hazards in KIND_HAZARDS.items():
+        if enterprise_name.endswith(kind):
+            return hazards
+    return HAZARDS[sector]
+
+
 #: Criterion codes cited by the major hazards the generator grades (fixed codes of the
 #: sectors' official standards; see docs/criteria.md).
 MAJOR_CRITERIA = {
@@ -111,11 +164,6 @@ MAJOR_CRITERIA = {
 
 #: Special equipment: the device type of a hazard's location, and the GB 45067 item a
 #: major hazard at that device cites (the sector refuses an item of another device type).
-DEVICES = {"电梯": "elevator", "锅炉": "boiler", "起重机": "crane"}
-DEVICE_CRITERION = {"elevator": "SE-ELV-01", "boiler": "SE-BLR-03", "crane": "SE-CRN-02"}
-
-PLAN = RectificationPlan(
-    goal_and_tasks="彻底消除重大事故隐患，恢复安全生产条件",
 #: Fire is graded by GB 35181-2025 from 2025-11-01 and by the 2017 edition before: the
 #: same choices under the 2017 codes, and the factory's blocked exits under each edition
 #: (2025: no direct element covers a factory's exits, so six composite elements, 4.1 c).
@@ -131,6 +179,11 @@ FACTORY_FIRE_CRITERIA = (
     "FIRE-6.6.7",
 )
 
+DEVICES = {"电梯": "elevator", "锅炉": "boiler", "起重机": "crane"}
+DEVICE_CRITERION = {"elevator": "SE-ELV-01", "boiler": "SE-BLR-03", "crane": "SE-CRN-02"}
+
+PLAN = RectificationPlan(
+    goal_and_tasks="彻底消除重大事故隐患，恢复安全生产条件",
     methods_and_measures="停用相关区域，按标准整改，整改后组织自查和专家评估",
     funds_and_materials="企业自筹整改资金，物资采购清单已落实",
     organisation_and_people="主要负责人牵头，安全管理人员具体负责",
@@ -256,6 +309,12 @@ class CountyYear:
                 return code
         return self.county
 
+    def townships(self) -> tuple[str, ...]:
+        """The county's townships (乡镇、街道) by name: all of its division list where
+        installed (静宁县's 25), else the demo's usual eight."""
+        names = tuple(n for c, n in DIVISION_TOWNSHIPS.items() if c.startswith(self.county))
+        return names or TOWNSHIPS
+
     def dept(self, sector: str) -> str:
         """The county's competent department for ``sector``."""
         return SECTORS[sector][0].replace(COUNTY_NAME, self.county_name)
@@ -326,7 +385,7 @@ class CountyYear:
         some change hands during the year. Its own random stream, so the rest of the
         year is the same with or without it."""
         rng = random.Random(f"{self.county}/{self.year}/township-posts")
-        for town in TOWNSHIPS:
+        for town in self.townships():
             region = self.place(town)
             if region == self.county:
                 return  # no division list for this county: no township posts
@@ -343,8 +402,10 @@ class CountyYear:
                         duty=Duty.GOVERNMENT_LEADER,
                         region_code=r,
                         sector="",
-                        organisation=f"{self.county_name}{t}人民政府",
-                        title="分管安全生产副镇长",
+                        organisation=f"{self.county_name}{t}"
+                        + ("办事处" if t.endswith("街道") else "人民政府"),
+                        title="分管安全生产"
+                        + {"乡": "副乡长", "道": "副主任"}.get(t[-1], "副镇长"),
                         holder=Person(f"leader-{r}-{n}", n),
                     ),
                 )
@@ -397,13 +458,18 @@ class CountyYear:
 
     def _enterprises(self) -> dict[str, list[tuple[str, str]]]:
         by_sector: dict[str, list[tuple[str, str]]] = {s: [] for s in SECTORS}
+        towns = self.townships()
+        weights = [TOWNSHIP_WEIGHTS.get(t, 1) for t in towns]
         serial = 0
         for sector, (_, kinds, share) in SECTORS.items():
             count = max(8, int(300 * share))
             for _ in range(count):
                 serial += 1
                 erng = self.enterprise_rng
-                town = erng.choice(TOWNSHIPS)
+                # the first enterprises one in each township, so every one has some
+                town = (
+                    towns[serial - 1] if serial <= len(towns) else erng.choices(towns, weights)[0]
+                )
                 kind = erng.choice(kinds)
                 name = f"{self.county_name}{town}{_name(erng)}{kind}"
                 code = make_credit_code(f"91{self.county}MA7{serial:05d}K0"[:17])
@@ -452,12 +518,10 @@ class CountyYear:
                 "device_type": DEVICES[location],
             }
         if sector == "city_gas":
-            restaurant = any(k in name for k in ("餐馆", "火锅店"))
-            return (
-                {"premises": "restaurant", "leak_alarm_installed": self.rng.random() < 0.4}
-                if restaurant
-                else {"premises": "station"}
-            )
+            premises = next((p for k, p in GAS_PREMISES.items() if name.endswith(k)), "other")
+            if premises == "restaurant":
+                return {"premises": premises, "leak_alarm_installed": self.rng.random() < 0.4}
+            return {"premises": premises}
         if sector == "construction":
             return {
                 "project_name": name,
@@ -519,7 +583,7 @@ class CountyYear:
     ) -> None:
         rng = self.rng
         case_id = self._new_id("case")
-        location, description = rng.choice(HAZARDS[sector])
+        location, description = rng.choice(hazards_of(sector, name))
         source = rng.choice(
             (
                 "routine_inspection",
@@ -556,6 +620,8 @@ class CountyYear:
         graded = found + timedelta(minutes=rng.randint(10, 240))
         if major:
             criteria = [rng.choice(MAJOR_CRITERIA[sector])]
+            if sector == "fire" and graded < FIRE_2025_FROM:
+                criteria = [FIRE_2017_CRITERIA[MAJOR_CRITERIA["fire"].index(criteria[0])]]
             if sector == "special_equipment":
                 criteria = [DEVICE_CRITERION[details["device_type"]]]
             self.tally.major += 1
@@ -598,8 +664,6 @@ class CountyYear:
         dept = self.dept(sector)
         days = rng.choice((7, 10, 15, 15, 30))
         deadline = assigned + timedelta(days=days)
-            if sector == "fire" and graded < FIRE_2025_FROM:
-                criteria = [FIRE_2017_CRITERIA[MAJOR_CRITERIA["fire"].index(criteria[0])]]
         assigned_at = assigned + timedelta(minutes=30)
         self.at(
             assigned_at,
@@ -1302,10 +1366,10 @@ class CountyYear:
                     occurred_at=concluded,
                     report_id=report_id,
                     reasons="现场存放液化气钢瓶6瓶，超过规定，举报属实",
-                    location="后厨",
+                    location="储瓶间",
                     description="超量储存液化石油气钢瓶",
                     found_by=official.name,
-                    details=self._details("city_gas", target_name, "后厨"),
+                    details=self._details("city_gas", target_name, "储瓶间"),
                     case_id=self._new_id("public-report-case"),
                 )
             )
