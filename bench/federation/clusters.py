@@ -128,6 +128,7 @@ class Cluster:
                 "-X",
                 "stream",
                 "--no-sync",
+                "--checkpoint=fast",  # else it waits for a spread checkpoint (minutes)
             ]
         )
         return standby.start()
