@@ -17,6 +17,9 @@ app = typer.Typer(no_args_is_help=True)
 #: The person at the terminal reads everything: the store's file is theirs already.
 LOCAL_OPERATOR = Scope.everything()
 
+#: Fields of the case summary that hold a user's login id.
+PEOPLE = frozenset({"rectification_reporter", "verified_by", "closed_by", "reported_by"})
+
 
 @app.command("show")
 def show(
@@ -42,8 +45,11 @@ def show(
         emit({"case": summary, "history": rows, "known_at": known_at, "valid_at": valid_at}, opts)
         return
     names = catalogue(opts)
+    # who took a step, by name: the case records their login id, its events their name
+    people = {row["actor_id"]: row["actor"] for row in timeline}
     for key, value in summary.items():
-        typer.echo(f"{names.field(key)}{names.colon}{names.value(key, value)}")
+        shown = people.get(value, value) if key in PEOPLE else names.value(key, value)
+        typer.echo(f"{names.field(key)}{names.colon}{shown or names.value(key, None)}")
     typer.echo("")
     for row in rows:
         late = (

@@ -35,9 +35,8 @@ def register(app: typer.Typer) -> None:
         monthly report and the accountability findings for the planted fire."""
         from api.composition import open_ledger
         from api.demo.generator import COUNTY, CST, CountyYear, province
-        from api.labels import labels
+        from api.labels import beijing_minute, labels
         from api.users import User
-        from ledger.accident import LEVEL_ZH
         from ledger.identity import Role
         from ledger.integrity.signing import create_keys, load_signing_key
         from ledger.review.report import build_review
@@ -122,11 +121,17 @@ def register(app: typer.Typer) -> None:
             set_clock(max(moment[0], until))
             tally = generator.tally
             checkpoint = ledger.integrity.issue_checkpoint()
+            names = labels(lang, composed.sectors)
             typer.echo(
-                f"{'Recorded' if en else '已录入'} {tally.commands} commands: "
-                f"{tally.enterprises} enterprises, {tally.inspections} inspections, "
-                f"{tally.hazards} hazards ({tally.major} major), "
-                f"{tally.actions} enforcement actions"
+                names.text(
+                    f"已录入 {tally.commands} 条操作：企业 {tally.enterprises} 家，"
+                    f"检查 {tally.inspections} 次，隐患 {tally.hazards} 项"
+                    f"（重大 {tally.major} 项），执法措施 {tally.actions} 项",
+                    f"Recorded {tally.commands} commands: "
+                    f"{tally.enterprises} enterprises, {tally.inspections} inspections, "
+                    f"{tally.hazards} hazards ({tally.major} major), "
+                    f"{tally.actions} enforcement actions",
+                )
             )
             follower = composed.follower()
             try:
@@ -137,8 +142,12 @@ def register(app: typer.Typer) -> None:
             verified = report.events_checked if hasattr(report, "events_checked") else "?"
             status = ("OK" if report.ok else "FAILED") if en else ("通过" if report.ok else "失败")
             typer.echo(
-                f"{'Integrity' if en else '完整性校验'}: {status} ({verified} events; signed "
-                f"checkpoint at {checkpoint.tree_size})"
+                names.text(
+                    f"完整性校验：{status}（已核验事件 {verified} 条；"
+                    f"已签名检查点 {checkpoint.tree_size} 条事件）",
+                    f"Integrity: {status} ({verified} events; signed "
+                    f"checkpoint at {checkpoint.tree_size})",
+                )
             )
 
             month = min(until, datetime(year, 10, 31, tzinfo=CST)).strftime("%Y-%m")
@@ -159,7 +168,7 @@ def register(app: typer.Typer) -> None:
                 f"{'Monthly report' if en else '月度报表'} 静宁县 {COUNTY} {month}"
                 f"（{'so far' if en else '截至'} {clock().astimezone(CST):%Y-%m-%d}）"
             )
-            _print_figures(monthly["total"], labels(lang, composed.sectors))
+            _print_figures(monthly["total"], names)
             typer.echo("")
             typer.echo("Ranking of departments:" if en else "部门动态评价排名：")
             for row in ranking[:6]:
@@ -176,11 +185,11 @@ def register(app: typer.Typer) -> None:
             typer.echo("")
             typer.echo(
                 f"{'Accountability review' if en else '事故责任倒查'}：{planted.factory_name} "
-                f"{planted.incident_at:%Y-%m-%d %H:%M}"
+                f"{beijing_minute(planted.incident_at)}"
             )
             accident = _accident(ledger, planted.accident_id)
             if accident is not None:
-                level = accident.level.value if en else LEVEL_ZH[accident.level]
+                level = names.name("accident_level", accident.level)
                 typer.echo(
                     f"  {'Accident' if en else '事故'}：{level}，"
                     f"{'deaths' if en else '死亡'} {accident.deaths}，"
@@ -194,19 +203,19 @@ def register(app: typer.Typer) -> None:
                     )
             for finding in review["findings"]:
                 message = finding["message_en"] if en else finding["message_zh"]
-                typer.echo(f"  [{finding['rule']}] {message}")
+                typer.echo(f"  [{names.name('finding', finding['rule'])}] {message}")
             elsewhere = build_review(ledger, planted.shop_code, clock(), scope=Scope.everything())
             typer.echo(("Also planted, at " if en else "另有埋点：") + f"{planted.shop_name}")
             for finding in elsewhere["findings"]:
                 if finding["rule"] == "AUD-CLOSURE-NO-MEASURES":
                     message = finding["message_en"] if en else finding["message_zh"]
-                    typer.echo(f"  [{finding['rule']}] {message}")
+                    typer.echo(f"  [{names.name('finding', finding['rule'])}] {message}")
             if planted.plant_code:
                 plant = build_review(ledger, planted.plant_code, clock(), scope=Scope.everything())
                 typer.echo(("Also planted, at " if en else "另有埋点：") + planted.plant_name)
                 for finding in plant["findings"]:
                     message = finding["message_en"] if en else finding["message_zh"]
-                    typer.echo(f"  [{finding['rule']}] {message}")
+                    typer.echo(f"  [{names.name('finding', finding['rule'])}] {message}")
 
             token = (
                 composed.users.add(

@@ -22,6 +22,7 @@ from uuid import UUID
 
 import typer
 
+from ledger.errors import NotFound
 from ledger.integrity import NoSigningKey
 from ledger.integrity.signing import CheckpointError
 from ledger.integrity.trust import TrustRoot
@@ -37,7 +38,8 @@ from ..documents.scan import scan
 from ..documents.seal import Seal
 from ..documents.sources import KINDS_ZH, seal_for
 from ..documents.verify import Verdict, verify_scanned
-from .common import Options, emit, open_ledger, options
+from ..labels import Labels, beijing_minute
+from .common import Options, catalogue, emit, open_ledger, options
 from .integrity_commands import KeyDir, TrustedKeyFiles
 
 
@@ -82,6 +84,9 @@ def register(app: typer.Typer) -> None:
             except NoSigningKey as e:
                 typer.echo(str(e), err=True)
                 raise typer.Exit(1) from None
+            except NotFound:
+                typer.echo(_not_found(kind, record, opts), err=True)
+                raise typer.Exit(3) from None
             content = seal.content()
             seal = fitted(seal, link)
             write_document(output, content, seal)
@@ -170,11 +175,33 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(verdict.exit_code)
 
 
+#: What each sealed event is on the paper (``sources.wanted_events`` roles).
+_ROLES: dict[str, tuple[str, str]] = {
+    "action": ("执法措施", "enforcement action"),
+    "enterprise": ("企业登记", "enterprise registration"),
+    "inspection": ("检查记录", "inspection"),
+    "reported": ("隐患上报", "hazard report"),
+    "assigned": ("交办整改", "assignment"),
+    "extended": ("延期", "extension"),
+    "verified": ("复查", "re-inspection"),
+    "found": ("发现隐患", "hazard found"),
+}
+
+
+def _role(role: str, names: Labels) -> str:
+    """``found2`` → 发现隐患2; an unknown role as itself."""
+    base = role.rstrip("0123456789")
+    number = role[len(base) :]
+    zh, en = _ROLES.get(base, (base, base))
+    return names.text(zh, en) + number
+
+
 def _tell(verdict: Verdict, opts: Options) -> None:
     """The verdict as JSON, or its message with what differs and what was proved."""
     if opts.json:
         emit(verdict.answer, opts)
         return
+    names = catalogue(opts)
     answer = verdict.answer
     typer.echo(verdict.message(opts.lang))
     mark = "☐" if verdict.status == "compare_by_eye" else "✗"
@@ -182,19 +209,63 @@ def _tell(verdict: Verdict, opts: Options) -> None:
         typer.echo(f"  {mark} {line}")
     if verdict.ok:
         for event in answer.get("events") or []:
+            kind = str(event["event_type"]).rsplit(":", 1)[-1]
+            aggregate, _, name = kind.rpartition(".")
             typer.echo(
-                f"  ✓ {event['role']}: seq {event['seq']} "
-                f"{str(event['event_type']).rsplit(':', 1)[-1]} "
-                f"leaf {str(event['leaf_hash'])[:16]}…"
+                f"  ✓ {_role(str(event['role']), names)}{names.colon}"
+                f"{names.event(name, aggregate)}"
+                + names.text(
+                    f"（日志第 {event['seq']} 条，叶哈希 {str(event['leaf_hash'])[:16]}…）",
+                    f" (log entry {event['seq']}, leaf {str(event['leaf_hash'])[:16]}…)",
+                )
             )
     for link in answer.get("short_links") or []:
         typer.echo(f"  → {link}")
     checkpoint = answer.get("checkpoint")
     if checkpoint:
-        extra = f" · known at {answer['known_at']}" if "known_at" in answer else ""
+        extra = ""
+        if "known_at" in answer:
+            extra += names.text(" · 数据截至 ", " · known at ") + beijing_minute(answer["known_at"])
         if answer.get("recomputed_from_ledger"):
-            extra += " · recomputed from the ledger copy"
-        typer.echo(f"  checkpoint {checkpoint['origin']} size {checkpoint['tree_size']}{extra}")
+            extra += names.text(" · 已由账本副本重新计算", " · recomputed from the ledger copy")
+        typer.echo(
+            names.text(
+                f"  已签名检查点：{checkpoint['origin']}，共 {checkpoint['tree_size']} 条事件",
+                f"  signed checkpoint: {checkpoint['origin']}, {checkpoint['tree_size']} events",
+            )
+            + extra
+        )
+
+
+#: Which record each kind is printed from, (Chinese, English).
+_RECORD_OF: dict[str, tuple[str, str]] = {
+    "rectification-order": ("执法措施编号（下达责令整改时返回）", "an enforcement action id"),
+    "penalty-decision": ("执法措施编号（下达行政处罚时返回）", "an enforcement action id"),
+    "inspection-record": ("检查记录编号", "an inspection id"),
+    "re-inspection": ("隐患案卷编号", "a case id"),
+}
+
+
+def _not_found(kind: str, record: str, opts: Options) -> str:
+    """Not found, and which record the kind is printed from: a case id given for an
+    order is the commonest slip (the order is an enforcement action of its own)."""
+    zh, en = _RECORD_OF.get(kind, ("记录编号", "a record id"))
+    hint_zh = (
+        "；整改复查意见书才按隐患案卷编号打印（ledger print re-inspection 案卷编号）"
+        if kind in ("rectification-order", "penalty-decision")
+        else ""
+    )
+    hint_en = (
+        "; only the re-inspection opinion is printed from a case id "
+        "(ledger print re-inspection CASE_ID)"
+        if kind in ("rectification-order", "penalty-decision")
+        else ""
+    )
+    return (
+        f"未找到 {record}：{KINDS_ZH.get(kind, kind)}须按{zh}打印{hint_zh}"
+        if opts.lang == "zh"
+        else f"not found: {record}; a {kind} is printed from {en}{hint_en}"
+    )
 
 
 def _size(seal: Seal) -> str:

@@ -122,11 +122,11 @@ def register(app: typer.Typer) -> None:
                 opts,
             )
         else:
-            names = catalogue(opts)
-            typer.echo(names.text(f"已读取事件 {read} 条", f"events read: {read}"))
+            say = catalogue(opts)
+            typer.echo(say.text(f"已读取事件 {read} 条", f"events read: {read}"))
             for name, row in status.items():
                 where = row[0] if row else "—"
-                typer.echo(f"  {name:<24} " + names.text(f"已处理至 {where}", f"position {where}"))
+                typer.echo(f"  {name:<24} " + say.text(f"已处理至 {where}", f"position {where}"))
             for line in quarantine_summary(aside, opts):
                 typer.echo(line, err=True)
 

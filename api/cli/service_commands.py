@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 
 from api.users import User, directory_for
+from ledger.codes import region_name
 from ledger.identity import Role
 from ledger.store import resolve_store
 
-from .common import emit, open_ledger, options
+from ..labels import beijing_day
+from .common import catalogue, emit, open_ledger, options
 
 users_app = typer.Typer(no_args_is_help=True)
 
@@ -63,7 +65,7 @@ def revoke(ctx: typer.Context, username: str) -> None:
     """Revoke a user's token on every API process at once."""
     with open_ledger(ctx) as ledger:
         directory_for(ledger).revoke(username, now=ledger.clock())
-    typer.echo(f"已撤销 / revoked: {username}")
+    typer.echo(catalogue(options(ctx)).text(f"已撤销：{username}", f"revoked: {username}"))
 
 
 @users_app.command("list")
@@ -75,11 +77,20 @@ def list_users(ctx: typer.Context) -> None:
     if opts.json:
         emit(rows, opts)
         return
+    names = catalogue(opts)
+    everywhere = names.text("全部", "all")
     for r in rows:
-        state = "revoked" if r["revoked_at"] else f"expires {r['expires_at'][:10]}"
+        state = (
+            names.text("已撤销", "revoked")
+            if r["revoked_at"]
+            else names.text("有效期至 ", "expires ") + beijing_day(r["expires_at"])
+        )
+        sectors = names.value("sectors", sorted(r["sectors"])) if r["sectors"] else everywhere
+        region = region_name(r["region_prefix"]) if r["region_prefix"] else everywhere
         typer.echo(
-            f"{r['username']:<16} {r['role']:<11} {r['region_prefix'] or '*':<8} "
-            f"{','.join(r['sectors']) or '*':<24} {state}"
+            f"{r['username']:<16} {r.get('name') or '':<6} {names.name('role', r['role'])}  "
+            f"{names.text('区域', 'region')}{names.colon}{region}  "
+            f"{names.text('行业', 'sectors')}{names.colon}{sectors}  {state}"
         )
 
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.demo.generator import FACTORY_FIRE_CRITERIA, CountyYear, Planted
 from ledger.application import HazardLedger
+from ledger.audit import builtin_rules
 from ledger.hazard import Status
 
 
@@ -73,8 +74,10 @@ def test_ledger_demo_command(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "demo" / "ledger.db").exists()
     out = result.output
-    assert "AUD-SELF-VERIFY" in out and "AUD-RECORDED-AFTER-INCIDENT" in out
-    assert "AUD-CLOSURE-NO-MEASURES" in out
+    titles = {rule.code: rule.title_zh for rule in builtin_rules()}
+    for code in ("AUD-SELF-VERIFY", "AUD-RECORDED-AFTER-INCIDENT", "AUD-CLOSURE-NO-MEASURES"):
+        assert titles[code] in out and code not in out  # officials read the rule's name
+    assert "已录入" in out and "commands" not in out and "enterprises" not in out
     assert "通过" in out  # integrity verified
     assert "ledger serve" in out
     again = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo")])

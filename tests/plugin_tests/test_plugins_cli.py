@@ -14,10 +14,11 @@ def test_lists_built_in_sectors_with_hooks_and_editions() -> None:
     result = CliRunner().invoke(cli, ["--plugins", ",".join(BUILTIN), "plugins"])
     assert result.exit_code == 0, result.output
     assert "特种设备" in result.stdout and "GB 45067-2024" in result.stdout
-    assert "47 criteria" in result.stdout
-    assert "4 composite rules over 14 elements" in result.stdout
+    assert "判定标准 47 条" in result.stdout
+    assert "组合规则 4 条（涉及 14 项要素）" in result.stdout
     english = CliRunner().invoke(cli, ["--lang", "en", "--plugins", "fire", "plugins"])
-    assert "fire: Fire safety — Fire and rescue service" in english.stdout
+    assert "sector: Fire safety · department: Fire and rescue service" in english.stdout
+    assert "criteria" in english.stdout
 
 
 def test_json_describes_each_catalogue() -> None:
