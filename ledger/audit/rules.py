@@ -421,10 +421,16 @@ class RecordedAfterIncident(_Rule):
                     continue
                 first = late[0]
                 names = "、".join(event_name_zh(e) for e in late)
+                # the record itself typed in late reads as such, not as its first event
+                what = (
+                    kind_zh
+                    if len(late) == 1 and first.originator_version == 1
+                    else f"{kind_zh}中“{names}”"
+                )
                 yield Finding(
                     self.code,
                     Severity.HIGH,
-                    f"{kind_zh}的“{names}”记录业务日期为{_day(first.occurred_at)}，早于事故，"
+                    f"{what}的业务日期为{_day(first.occurred_at)}，早于事故，"
                     f"却在事故后{_day(first.timestamp)}才录入",
                     f"{kind_en} entries ({', '.join(event_name(e) for e in late)}) dated "
                     f"{_day(first.occurred_at)}, before the incident, were recorded after it, "
