@@ -79,18 +79,83 @@ def _tuple_getter(names: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
     return cast(Callable[[Row], tuple[Any, ...]], itemgetter(*names))
 
 
+#: Rows a projection keeps cached between batches (see ``Rows.trim``). Measured in
+#: bench/rebuild.py: a larger cache bought no speed, only memory (docs/performance.md).
+CACHE_ROWS = 50_000
+
+_ABSENT: Any = object()
+
+
+class StoredKeys:
+    """Which keys may have rows in the tables although the cache no longer holds them.
+
+    A Bloom filter of fixed size (two bits per key), allocated at the first eviction:
+    "no" is certain, "maybe" costs one read of the row. Its size does not grow with the
+    ledger; a ledger far larger than it was sized for only reads back more rows that turn
+    out not to exist.
+    """
+
+    BITS = 1 << 26  # 8 MiB: under 1% false "maybe" for 2.5 million evicted keys
+
+    def __init__(self) -> None:
+        self.bits = bytearray()
+        self.mask = self.BITS - 1
+
+    def add(self, salt: int, keys: Iterable[Key]) -> None:
+        if not self.bits:
+            self.bits = bytearray(self.BITS // 8)
+        bits, mask = self.bits, self.mask
+        for key in keys:
+            h = hash(key) ^ salt
+            i = h & mask
+            bits[i >> 3] |= 1 << (i & 7)
+            i = (h >> 32) & mask
+            bits[i >> 3] |= 1 << (i & 7)
+
+    def may_hold(self, salt: int, key: Key) -> bool:
+        bits = self.bits
+        if not bits:
+            return False
+        h = hash(key) ^ salt
+        i = h & self.mask
+        if not bits[i >> 3] & (1 << (i & 7)):
+            return False
+        i = (h >> 32) & self.mask
+        return bool(bits[i >> 3] & (1 << (i & 7)))
+
+    def clear(self) -> None:
+        self.bits = bytearray()
+
+
 class Rows:
     """The rows of one projection's tables as the current batch sees them.
 
-    ``loader(table, key)`` fetches a row the cache has not seen; when ``complete`` is
-    true the cache holds every row of the tables and a miss means "no such row".
+    ``loader(table, key)`` fetches a row the cache has not seen. When ``complete`` is
+    true, every row of the tables is either cached or recorded in ``stored`` (it was
+    written and then evicted), so a miss that ``stored`` rules out means "no such row"
+    and a rebuild reads almost nothing back.
+
+    Memory is bounded by ``limit`` rows between batches, whatever the ledger's size: two
+    generations, ``cache`` (rows touched since the last trim, with every dirty row) and
+    ``older`` (clean rows touched before). A hit in ``older`` moves the row back to
+    ``cache``; ``trim`` after a committed batch drops ``older`` when the total is over the
+    limit. A dropped row is already in the tables, so eviction writes nothing.
     """
 
-    def __init__(self, tables: Iterable[Table], loader: Callable[[Table, Key], Row | None]):
+    def __init__(
+        self,
+        tables: Iterable[Table],
+        loader: Callable[[Table, Key], Row | None],
+        limit: int = CACHE_ROWS,
+    ):
         self.tables = {t.name: t for t in tables}
         self.loader = loader
+        self.limit = limit
         self.cache: dict[str, dict[Key, Row | None]] = {name: {} for name in self.tables}
+        self.older: dict[str, dict[Key, Row | None]] = {name: {} for name in self.tables}
         self.dirty: dict[str, set[Key]] = {name: set() for name in self.tables}
+        self.stored = StoredKeys()
+        self.salts = {name: hash(name) for name in self.tables}
         self.complete = False
 
     def get(self, table: str, key: Key) -> Row | None:
@@ -99,18 +164,26 @@ class Rows:
         try:
             return cache[key]
         except KeyError:
-            row = None if self.complete else self.loader(self.tables[table], key)
-            cache[key] = row
-            return row
+            pass
+        row: Row | None = self.older[table].pop(key, _ABSENT)
+        if row is _ABSENT:
+            if self.complete and not self.stored.may_hold(self.salts[table], key):
+                row = None
+            else:
+                row = self.loader(self.tables[table], key)
+        cache[key] = row
+        return row
 
     def put(self, table: str, row: Row) -> None:
         """Insert or replace a row (written when the batch commits)."""
         key = self.tables[table].key_of(row)
         self.cache[table][key] = row
+        self.older[table].pop(key, None)
         self.dirty[table].add(key)
 
     def delete(self, table: str, key: Key) -> None:
         self.cache[table][key] = None
+        self.older[table].pop(key, None)
         self.dirty[table].add(key)
 
     def take_changes(self) -> dict[str, tuple[list[Row], list[Key]]]:
@@ -125,13 +198,52 @@ class Rows:
         return out
 
     def size(self) -> int:
-        return sum(len(c) for c in self.cache.values())
+        return sum(len(c) for c in self.cache.values()) + sum(len(c) for c in self.older.values())
+
+    def trim(self) -> None:
+        """After a committed batch: keep at most ``limit`` rows, the recently used ones.
+
+        Over the limit, ``older`` is dropped and ``cache`` becomes ``older`` (or is
+        dropped too when it alone is over the limit). Only rows are remembered in
+        ``stored``: a cached None is a row the tables do not hold either.
+        """
+        if self.size() <= self.limit:
+            return
+        self._evict(self.older, absent_too=False)
+        if sum(len(c) for c in self.cache.values()) > self.limit:
+            self._evict(self.cache, absent_too=False)
+            self.older = {name: {} for name in self.tables}
+        else:
+            self.older = self.cache
+        self.cache = {name: {} for name in self.tables}
+
+    def discard_uncommitted(self) -> None:
+        """Forget the changes of a batch that was not committed (a fold or a write failed).
+
+        Every cached key may now be in the tables or not: all of them go to ``stored``,
+        so ``complete`` still holds and the batch can be folded again.
+        """
+        self._evict(self.older, absent_too=False)
+        self._evict(self.cache, absent_too=True)
+        self.older = {name: {} for name in self.tables}
+        self.cache = {name: {} for name in self.tables}
+        for keys in self.dirty.values():
+            keys.clear()
+
+    def _evict(self, generation: dict[str, dict[Key, Row | None]], *, absent_too: bool) -> None:
+        for name, rows in generation.items():
+            if absent_too:
+                self.stored.add(self.salts[name], rows)
+            else:
+                self.stored.add(self.salts[name], (k for k, r in rows.items() if r is not None))
 
     def reset(self) -> None:
-        """Forget everything (after a failed batch, or when another worker moved on)."""
+        """Forget everything (another worker moved the tables on, or they start empty)."""
         for name in self.tables:
             self.cache[name].clear()
+            self.older[name].clear()
             self.dirty[name].clear()
+        self.stored.clear()
         self.complete = False
 
 

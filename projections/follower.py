@@ -37,7 +37,7 @@ from eventsourcing.utils import resolve_topic
 from ledger.application import HazardLedger
 from ledger.read_model_spec import PlainEvent
 
-from .base import Projection, Rows, Table, ts
+from .base import CACHE_ROWS, Projection, Rows, Table, ts
 from .db import ReadStore
 from .quarantine import (
     QUARANTINE,
@@ -51,7 +51,6 @@ from .quarantine import (
 )
 
 TRACKING = "projection_tracking"
-CACHE_LIMIT = 3_000_000
 Batch = list[tuple[int, Any]]
 Folded = tuple["Target", int, dict[str, tuple[list[Any], list[Any]]], dict[int, SetAside]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
@@ -151,12 +150,15 @@ class Follower:
         *,
         batch_size: int = 2000,
         read_store: ReadStore | None = None,
+        cache_rows: int = CACHE_ROWS,
     ) -> None:
         """``read_store``: where the read models are written (default: the ledger's own
-        store); the national feeder folds a province's log into another server."""
+        store); the national feeder folds a province's log into another server.
+        ``cache_rows``: rows each projection keeps between batches (``Rows.trim``)."""
         self.ledger = ledger
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        self.cache_rows = cache_rows
         self.db = read_store if read_store is not None else ReadStore(ledger.store)
         self.conn = self.db.connect()
         self._ensure_catalog()
@@ -201,6 +203,7 @@ class Follower:
             return self.db.load_row(self.conn, table, target.physical(table), key)
 
         target.rows.loader = load
+        target.rows.limit = self.cache_rows
         return target
 
     def _fresh(self, projection: Projection, slot: str, known_at: datetime | None) -> Target:
@@ -420,9 +423,7 @@ class Follower:
             t.committed = None
         for t in applied:
             t.committed = last
-            if t.rows.size() > CACHE_LIMIT:
-                t.rows.reset()
-                t.committed = None
+            t.rows.trim()
         if lost and not applied:
             time.sleep(LOCK_RETRY_SECONDS)  # another worker holds them: let it finish
         # A target that lost this batch has not reached the head: it goes round again
@@ -489,16 +490,14 @@ class Follower:
                 return aside
             except _FoldFailed as failed:
                 aside[failed.aside.position] = failed.aside
-                t.rows.reset()
-                t.rows.complete = pos == 0
+                t.rows.discard_uncommitted()
 
     def _apply_singly(
         self, t: Target, decoded: Batch, pos: int, last: int, plains: dict[int, PlainEvent]
     ) -> bool:
         """Apply the batch to ``t`` one event per transaction; an event whose rows cannot
         be written is set aside. False if another worker took ``t`` meanwhile."""
-        t.rows.reset()
-        t.rows.complete = pos == 0
+        t.rows.discard_uncommitted()
         for i, event in decoded:
             if i <= pos:
                 continue
@@ -514,8 +513,7 @@ class Follower:
             except Exception as error:
                 if is_transient(error):
                     raise
-                t.rows.reset()
-                t.rows.complete = pos == 0
+                t.rows.discard_uncommitted()
                 failed = {i: replace(describe_event(i, event), error=describe_error(error))}
                 with self.db.write_transaction(self.conn):
                     if not self._write(t, pos, i, {}, failed):
