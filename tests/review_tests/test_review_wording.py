@@ -43,6 +43,7 @@ def test_the_chinese_review_names_every_code_and_writes_beijing_minutes(
         "整改完成时间：2026-04-24 18:00",
         "| 日常检查 |",
         "静宁县）",
+        "检查记录的业务日期为2026-04-28，早于事故，却在事故后2026-05-03才录入",
     ):
         assert named in zh, named
 
