@@ -26,7 +26,7 @@ from .test_national_register import national_case_ids, report_case
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "federation"))
 
-from clusters import Cluster, available, wait_replayed
+from clusters import Cluster, available, wait_replayed  # type: ignore[import-not-found, unused-ignore]
 
 pytestmark = pytest.mark.postgres
 
