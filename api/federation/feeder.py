@@ -27,7 +27,7 @@ from projections.follower import SLOT_SUFFIX, Follower
 from .national import NationalStore, province_schema
 from .source import ProvinceLog
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class NationalFeed:
                 figures.append(self._feed(province))
             except (psycopg.OperationalError, PersistenceError) as error:
                 self._forget(province.code)
-                log.warning("province %s not fed this pass: %s", province.code, error)
+                logger.warning("province %s not fed this pass: %s", province.code, error)
                 figures.append(FeedFigures(province.code, 0, 0.0, 0, 0, error=str(error)))
         fed = frozenset(f.province for f in figures if f.error is None) | self._viewed
         if fed != self._viewed or not self._views_current:
