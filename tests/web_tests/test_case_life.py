@@ -345,6 +345,10 @@ def test_a_case_through_its_whole_life_in_the_web_page(
         life.clock.advance(minutes=30)
         take_step(department, "close_hazard")
         assert department.get_attribute("[data-testid=case-status]", "data-status") == "closed"
+        # who reported, verified and closed it: people by name, never by login
+        summary = department.inner_text("[data-testid=case-state]")
+        assert "王安全" in summary and "刘消防" in summary, summary
+        assert not re.search(r"\b(ent|xf-liu)\b", summary), summary
         screenshot(department, f"life-{tag}-4-closed")
         events = timeline_of(life, "department", case_id)
         assert (

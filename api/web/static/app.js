@@ -45,7 +45,7 @@ async function api(path, params = {}, { raw = false, asOf = true } = {}) {
 function view(html) { const v = $("#view"); v.innerHTML = html; return v; }
 function failure(err) {
   if (err.status === 404) return `<p class="error" data-testid="not-found">${esc(t("notfound"))}</p>`;
-  if (err.status === 409 && String(err.body?.type || "").endsWith("snapshot-missing")) {
+  if (isSnapshotMissing(err)) {
     return `<div class="card" data-testid="snapshot-missing"><p>${esc(t("snapshot.missing"))}</p>
       <button type="button" data-testid="build-snapshot">${esc(t("snapshot.build"))}</button></div>`;
   }
@@ -103,7 +103,7 @@ function lastCompleteMonth(moment) {
 
 function rankingTable(rows, unitLabel, testid) {
   const cols = [{ key: "rank", label: fieldLabel("rank"), num: true },
-    { key: "unit", label: unitLabel, render: (r) => esc(r.unit_name || r.name || r.unit) },
+    { key: "unit", label: unitLabel, render: (r) => `<span class="name">${esc(r.unit_name || r.name || r.unit)}</span>` },
     { key: "index", label: fieldLabel("index"), num: true, render: (r) => esc(Number(r.index).toFixed(1)) },
     { key: "hazards_found", label: fieldLabel("hazards_found"), num: true },
     { key: "rectified", label: fieldLabel("rectified"), num: true },
@@ -123,6 +123,7 @@ async function dashboardView() {
         placeholder="${esc(state.user?.region_prefix ? "" : "全部辖区")}"></label>
       <button>${esc(t("filter"))}</button></form>
     <p class="muted" data-testid="dash-scope">${esc(month)} · ${esc(reg || "全部辖区")}</p>
+    <div id="dash-snapshot"></div>
     <div id="kpis" class="kpis" data-testid="kpis">${esc(t("loading"))}</div>
     <div class="grid"><div class="card"><h2>${esc(t("dash.trend"))}</h2><div id="trend" class="chart"></div></div>
     <div class="card"><h2>乡镇（区域）排名</h2><div id="ranking-region"></div></div>
@@ -134,6 +135,11 @@ async function dashboardView() {
     location.hash = `#/dashboard?month=${f.get("month")}&region=${f.get("region")}`;
   });
   const region = reg || undefined;
+  // one notice for the page when its moment has no snapshot yet, not one per panel
+  let missing = null;
+  const fail = (el, err) => {
+    if (isSnapshotMissing(err)) { missing = err; el.innerHTML = ""; } else el.innerHTML = failure(err);
+  };
   try {
     const report = await api("/reports/monthly", { region, month });
     const s = report.totals || report.total || {};
@@ -150,32 +156,52 @@ async function dashboardView() {
     $("#bysector").innerHTML = table(rows, [{ key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
       ...keys.map((k) => ({ key: k, label: fieldLabel(k), num: true,
         render: k === "rectification_rate" ? (r) => esc(percent(r[k])) : undefined }))], { testid: "by-sector" });
-  } catch (err) { $("#kpis").innerHTML = failure(err); }
+  } catch (err) { fail($("#kpis"), err); }
   try {
     const trend = await api("/statistics/trend", { region, year: month.slice(0, 4) });
     drawTrend($("#trend"), trend);
-  } catch (err) { $("#trend").innerHTML = failure(err); }
-  for (const [by, el, label, testid] of [["region", "#ranking-region", "乡镇（区域）", "ranking-region"],
+  } catch (err) { fail($("#trend"), err); }
+  for (const [by, el, label, testid] of [["township", "#ranking-region", "乡镇（区域）", "ranking-region"],
     ["department", "#ranking", "部门", "ranking"]]) {
     try {
       const ranking = await api("/rankings", { month, region, by });
       $(el).innerHTML = rankingTable(ranking.rows || ranking, label, testid);
-    } catch (err) { $(el).innerHTML = failure(err); }
+    } catch (err) { fail($(el), err); }
   }
+  if (missing) $("#dash-snapshot").innerHTML = failure(missing);
 }
 
+const isSnapshotMissing = (err) => err.status === 409 && String(err.body?.type || "").endsWith("snapshot-missing");
+
+/* The month (YYYY-MM, Beijing time) that holds ``iso``. */
+const monthOf = (iso) => beijing(iso).slice(0, 7);
+
+/* The year's months found and rectified. Only complete months are drawn: the month the
+ * figures were counted in (``trend.at``) has had only some of its days, so it is told
+ * apart in words under the chart instead of as a drop in the line. The x axis is the
+ * months themselves, one tick each, so no month is labelled twice. */
 function drawTrend(el, trend) {
-  const rows = trend.months || trend;
-  if (!rows.length) { el.innerHTML = `<p class="muted">${esc(t("none"))}</p>`; return; }
-  const xs = rows.map((r) => Date.parse(`${r.month}-01T00:00:00Z`) / 1000);
+  const all = trend.months || trend;
+  const current = trend.at ? monthOf(trend.at) : "";
+  const rows = all.filter((r) => r.month !== current);
+  const partial = all.find((r) => r.month === current);
+  const note = partial ? `<p class="muted" data-testid="trend-partial">${esc(t("dash.partial", {
+    m: partial.month, d: beijing(trend.at).slice(0, 10), f: partial.hazards_found ?? partial.found ?? 0,
+    r: partial.rectified ?? 0 }))}</p>` : "";
+  el.dataset.months = rows.map((r) => r.month).join(",");
+  if (!rows.length) { el.innerHTML = `<p class="muted">${esc(t("none"))}</p>${note}`; return; }
+  const months = rows.map((r) => r.month);
+  const xs = months.map((_, i) => i);
   const data = [xs, rows.map((r) => r.hazards_found ?? r.found), rows.map((r) => r.rectified)];
   el.innerHTML = "";
-  new uPlot({ width: Math.max(280, el.clientWidth - 10), height: 220,
-    series: [{ label: "月份", value: (u, v) => (v == null ? "—" : beijing(new Date(v * 1000).toISOString()).slice(0, 7)) },
-      { label: t("dash.found"), stroke: "#1f5f99", width: 2 },
-      { label: t("dash.rectified"), stroke: "#1e7b45", width: 2 }],
-    axes: [{ values: (u, vals) => vals.map((v) => beijing(new Date(v * 1000).toISOString()).slice(0, 7)) }, {}] },
+  el.plot = new uPlot({ width: Math.max(280, el.clientWidth - 10), height: 220,
+    scales: { x: { time: false, range: () => [-0.5, Math.max(months.length - 0.5, 0.5)] } },
+    series: [{ label: "月份", value: (u, v) => (v == null ? "—" : months[v] ?? "—") },
+      { label: t("dash.found"), stroke: "#1f5f99", width: 2, points: { show: true } },
+      { label: t("dash.rectified"), stroke: "#1e7b45", width: 2, points: { show: true } }],
+    axes: [{ splits: () => xs, values: (u, vals) => vals.map((v) => months[v] ?? "") }, {}] },
   data, el);
+  el.insertAdjacentHTML("beforeend", note);
 }
 
 const LATE_MS = 7 * 86400000;
@@ -190,6 +216,8 @@ const REGISTER_COLUMNS = () => [
   { key: "region_code", label: t("region") },
   { key: "source", label: "来源", render: (r) => esc(Labels.of("source", r.source)) },
   { key: "grade", label: t("grade"), render: (r) => gradeBadge(r.grade) },
+  { key: "listing_level", label: t("listing"), render: (r) => (r.listing_level && !r.delisted_at
+    ? `<span class="badge major" data-testid="listed-row">${esc(Labels.of("listing_level", r.listing_level))}</span>` : "") },
   { key: "status", label: t("status"), render: (r) => esc(statusText(r.status)) },
   { key: "found_at", label: t("found_at"), render: (r) => esc(fmtTime(r.found_at)) },
   { key: "late", label: "补录", render: (r) => (isLate(r) ? `<span class="badge warn" data-testid="late-row">补录</span>` : "") },
@@ -200,6 +228,20 @@ const REGISTER_COLUMNS = () => [
 ];
 
 const REGISTER_STATUSES = ["reported", "graded", "assigned", "rectification_reported", "verified", "closed", "reopened"];
+
+/* The register's query from the page's filters: found dates are whole days in Beijing
+ * time, from the first day's start to the end of the last (the API's found_to is
+ * exclusive). */
+function registerQuery(filters) {
+  const query = { ...filters };
+  const dayStart = (day) => `${day}T00:00:00+08:00`;
+  if (filters.found_from) query.found_from = dayStart(filters.found_from);
+  if (filters.found_to) {
+    const next = new Date(Date.parse(`${filters.found_to}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+    query.found_to = dayStart(next);
+  }
+  return query;
+}
 
 async function registerView() {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
@@ -216,8 +258,14 @@ async function registerView() {
       ${REGISTER_STATUSES.map((s) => option("status", s, statusText(s))).join("")}</select></label>
     <label>${esc(t("grade"))}<select name="grade"><option value="">${esc(t("all"))}</option>
       ${option("grade", "general", Labels.of("grade", "general"))}${option("grade", "major", Labels.of("grade", "major"))}</select></label>
+    <label>${esc(t("found_from"))}<input type="date" name="found_from" data-testid="found-from"
+      value="${esc(params.get("found_from") || "")}"></label>
+    <label>${esc(t("found_to"))}<input type="date" name="found_to" data-testid="found-to"
+      value="${esc(params.get("found_to") || "")}"></label>
     <label><span>${esc(t("overdue"))}</span><input type="checkbox" name="overdue" value="true"
       ${params.get("overdue") ? "checked" : ""}></label>
+    <label><span>${esc(t("listing"))}</span><input type="checkbox" name="listed" value="true" data-testid="listed-filter"
+      ${params.get("listed") ? "checked" : ""}></label>
     <button>${esc(t("filter"))}</button>
     <button type="button" id="export" data-testid="export">导出全部（CSV）</button></form>
     <p class="muted" id="total" data-testid="total"></p>
@@ -228,13 +276,14 @@ async function registerView() {
     location.hash = `#/register?${q}`;
   });
   const filters = Object.fromEntries([...params].filter(([k]) => !["cursor", "back"].includes(k)));
+  const query = registerQuery(filters);
   const cursor = params.get("cursor") || "";
   const back = params.get("back") ? params.get("back").split("~") : [];
   $("#export").onclick = async () => {
     const button = $("#export");
     button.disabled = true;
     try {
-      const res = await api("/register/export", filters, { raw: true });
+      const res = await api("/register/export", query, { raw: true });
       const a = document.createElement("a");
       a.href = URL.createObjectURL(await res.blob());
       a.download = "hazard-register.csv"; document.body.appendChild(a); a.click(); a.remove();
@@ -242,8 +291,8 @@ async function registerView() {
     button.disabled = false;
   };
   try {
-    const [page, count] = await Promise.all([api("/register", { ...filters, cursor, limit: 50 }),
-      api("/register/count", filters).catch(() => null)]);
+    const [page, count] = await Promise.all([api("/register", { ...query, cursor, limit: 50 }),
+      api("/register/count", query).catch(() => null)]);
     const rows = page.items || [];
     if (count) $("#total").textContent = `共 ${count.total} 条`;
     $("#reg").innerHTML = table(rows, REGISTER_COLUMNS(), { testid: "register" });
@@ -402,6 +451,11 @@ async function caseView(id) {
     <h2>${esc(t("case.timeline"))}</h2><ol class="timeline" id="timeline" data-testid="timeline"></ol>`);
   let c;
   try { c = await api(`/hazards/${id}`); } catch (err) { view(failure(err)); return; }
+  // the timeline names the people the case records by their login (its events' actors)
+  let events = null, timelineError = null;
+  try { events = await api(`/hazards/${id}/timeline`); } catch (err) { timelineError = err; }
+  const names = new Map((events || []).map((e) => [e.actor_id, e.actor]));
+  const person = (login) => esc(login ? names.get(login) || login : "—");
   const row = (k, v) => `<tr><th>${esc(t(k))}</th><td>${v}</td></tr>`;
   $("#state").innerHTML = `<h2>${esc(t("case.state"))}</h2><table data-testid="case-state">
     ${row("status", `<span class="badge" data-testid="case-status" data-status="${esc(c.status)}">${esc(statusText(c.status))}</span>`)}
@@ -411,19 +465,24 @@ async function caseView(id) {
     ${row("found_at", esc(fmtTime(c.found_at)))}${row("found_by", esc(c.found_by || "—"))}
     ${row("deadline", esc(fmtTime(c.deadline)) + (c.overdue ? ` <span class="badge bad">${esc(t("overdue"))} ${esc(c.overdue_days)} ${esc(t("days"))}</span>` : ""))}
     ${row("listing", esc(c.listing_level ? Labels.of("listing_level", c.listing_level) : "—"))}${row("measures", esc(c.measures || "—"))}
-    ${row("verified_by", esc(c.verified_by || "—"))}${row("closed_by", esc(c.closed_by || "—"))}</table>`;
+    ${c.rectification_reporter ? row("rectification_reporter", person(c.rectification_reporter)) : ""}
+    ${row("verified_by", person(c.verified_by))}${row("closed_by", person(c.closed_by))}</table>`;
   if (!state.asOf) {
     $("#steps-holder").innerHTML = stepsPanel(c);
     const select = $("#step-select");
     if (select) { showStep(c, select.value); select.onchange = () => showStep(c, select.value); }
   }
+  // Each event shown is proven as the log stands now, against its latest signed
+  // checkpoint, in the historical view too: the events recorded by then are the same
+  // events, and one basis for all of them reads alike (proofs as they could be given at
+  // that moment would mix a then-signed checkpoint with a then-unsigned root).
   let proofs = {};
   try {
-    const p = await api(`/hazards/${id}/proofs`);
+    const p = await api(`/hazards/${id}/proofs`, {}, { asOf: false });
     for (const e of p.events || p) proofs[e.version] = e;
   } catch (err) { proofs = null; }
   try {
-    const events = await api(`/hazards/${id}/timeline`);
+    if (timelineError) throw timelineError;
     $("#timeline").innerHTML = events.map((e) => {
       const proof = proofs && proofs[e.version];
       const label = proof && (state.lang === "en" ? proof.label_en : proof.label_zh);
@@ -494,14 +553,7 @@ async function reportView() {
     { name: "evidence", label: "现场照片", kind: "photos" }] };
   view(`<h1>上报隐患</h1><div class="card">${formHtml(spec, { extra: '<fieldset id="details" class="details"></fieldset>' })}</div>`);
   const form = $("form.command");
-  const showDetails = () => {
-    const s = Labels.sector(form.querySelector("[name=sector]").value);
-    const details = (s && s.details) || [];
-    $("#details").innerHTML = details.length ? `<legend>行业信息</legend>${details.map((d) => inputHtml({
-      name: `details.${d.name}`, label: state.lang === "en" ? d.label_en : d.label_zh, required: d.required,
-      kind: d.kind === "choice" ? "choice" : d.kind === "bool" ? "bool" : d.kind === "number" ? "number" : "text",
-      choices: d.choices.map((x) => [x, Labels.of("detail_choice", `${d.name}.${x}`)]) })).join("")}` : "";
-  };
+  const showDetails = () => { $("#details").innerHTML = detailsHtml(form.querySelector("[name=sector]").value); };
   form.querySelector("[name=sector]").addEventListener("change", showDetails);
   showDetails();
   wireCommand(form, "/hazards", {
@@ -581,21 +633,28 @@ async function reviewView() {
       <input name="enterprise" size="20" required value="${esc(params.get("enterprise") || "")}"></label>
       <label>${esc(t("review.incident"))}<input type="datetime-local" name="incident_at" required
         value="${esc(params.get("incident_at") || "")}"></label>
+      <label>${esc(t("review.known_at"))}<input type="datetime-local" name="known_at" step="60"
+        data-testid="review-known-at" value="${esc(params.get("known_at") || state.asOf || "")}"></label>
       <button>${esc(t("review.run"))}</button>
       <button type="button" onclick="window.print()">${esc(t("review.print"))}</button></form>
     <div id="report" data-testid="review"></div>`);
   $("#rv-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const f = new FormData(e.target);
-    location.hash = `#/review?enterprise=${encodeURIComponent(f.get("enterprise"))}&incident_at=${encodeURIComponent(f.get("incident_at"))}`;
+    const q = new URLSearchParams({ enterprise: f.get("enterprise"), incident_at: f.get("incident_at") });
+    if (f.get("known_at")) q.set("known_at", f.get("known_at"));
+    location.hash = `#/review?${q}`;
   });
+  // the record the review reads: as known at the form's moment, else the page's 截至, else now
+  const knownAt = params.get("known_at") || state.asOf;
   const accident = params.get("accident");
   if (!accident && (!params.get("enterprise") || !params.get("incident_at"))) return;
   $("#report").innerHTML = esc(t("loading"));
   try {
     const query = accident ? { accident } : { enterprise: params.get("enterprise"),
-      incident_at: new Date(params.get("incident_at")).toISOString() };
-    const html = await api("/review", { ...query, format: "html", lang: state.lang }, { asOf: false });
+      incident_at: new Date(fromBeijingInput(params.get("incident_at"))).toISOString() };
+    const known = knownAt ? { known_at: new Date(fromBeijingInput(knownAt)).toISOString() } : {};
+    const html = await api("/review", { ...query, ...known, format: "html", lang: state.lang }, { asOf: false });
     const frame = document.createElement("iframe");
     frame.setAttribute("data-testid", "review-frame");
     frame.style.cssText = "width:100%;min-height:70vh;border:1px solid #d9e0e7;background:#fff";
@@ -676,16 +735,20 @@ document.addEventListener("click", (e) => {
   if (e.target.matches("[data-testid=build-snapshot]")) buildSnapshot(e.target);
 });
 
+let routing = 0;
 async function route() {
+  // a later navigation wins: one still waiting for the user or the labels draws nothing
+  const turn = ++routing;
   renderChrome();
   if (!state.token) { loginView(); return; }
   if (!state.user) {
     try { state.user = await api("/me", {}, { asOf: false }); }
-    catch (err) { loginView(); return; }
+    catch (err) { if (turn === routing) loginView(); return; }
   }
   if (Labels.lang !== state.lang || !Labels.sectors.length) {
     await Labels.load(state.lang, (path) => api(path, {}, { asOf: false }));
   }
+  if (turn !== routing) return;
   renderChrome();
   const [path] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean);

@@ -4,7 +4,12 @@
  * (localStorage) with its photo until the service answers it. It is retried when the
  * phone comes back online and every 20 seconds; the service records a key once and
  * replays its answer to every retry, so a submission sent twice is recorded once. A
- * refusal (4xx) is final: it is shown and the entry leaves the outbox.
+ * refusal (4xx) is final for that submission: it leaves the outbox and is kept, with its
+ * photo and the service's reasons, until the inspector corrects it and sends it again.
+ *
+ * The sector's own fields (city gas premises, a device's code …) are the same inputs
+ * the desktop report form shows (forms.js ``detailsHtml``), so a report from the phone
+ * carries what the sector's rules ask for.
  */
 "use strict";
 
@@ -12,6 +17,7 @@ const state = { token: sessionStorage.getItem("ledger.token") || localStorage.ge
 const $ = (s) => document.querySelector(s);
 const OUTBOX = "ledger.field.outbox";
 const TODAY = "ledger.field.inspections";
+const REFUSED = "ledger.field.refused";
 const escH = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 const load = (k) => JSON.parse(localStorage.getItem(k) || "[]");
@@ -57,22 +63,85 @@ async function flush() {
         const { ok, answer } = await send(entry);
         const rest = load(OUTBOX).filter((e) => e.key !== entry.key);
         save(OUTBOX, rest);
-        entry.result = ok ? `已记录 ${String(answer.id).slice(0, 8)}` : `未记录：${answer.detail || answer.title || ""}`;
-        const done = load("ledger.field.done");
-        done.unshift({ key: entry.key, id: ok ? String(answer.id) : "", text: `${entry.body.location} · ${entry.result}` });
-        save("ledger.field.done", done.slice(0, 20));
+        if (ok) {
+          const done = load("ledger.field.done");
+          done.unshift({ key: entry.key, id: String(answer.id),
+            text: `${entry.body.location} · 已记录 ${String(answer.id).slice(0, 8)}` });
+          save("ledger.field.done", done.slice(0, 20));
+        } else {
+          keep(REFUSED, { ...entry, reasons: reasons(answer) });
+        }
       } catch (err) { break; } // offline or busy: keep it and every later one for the next try
     }
   } finally { flushing = false; render(); }
 }
 
+/* The service's reasons for a refusal, one line each. */
+function reasons(answer) {
+  const listed = ((answer && answer.violations) || []).map((v) => v.message).filter(Boolean);
+  return listed.length ? listed : [(answer && (answer.detail || answer.title)) || "未记录"];
+}
+
+/* Add ``entry`` to the list ``name``; a phone short of space keeps it without its photo. */
+function keep(name, entry) {
+  const list = load(name).filter((e) => e.key !== entry.key);
+  try { save(name, [...list, entry]); } catch (err) { save(name, [...list, { ...entry, photo: null }]); }
+}
+
 function render() {
   $("#net").textContent = navigator.onLine ? "在线" : "离线";
   const pending = load(OUTBOX).map((e) => `<li data-testid="pending">${escH(e.body.location)} · 待发送</li>`);
+  const refused = load(REFUSED).map((e) => `<li data-testid="refused" class="error">${escH(e.body.location)} ·
+    未记录：${escH(e.reasons.join("；"))}
+    <button type="button" data-fix="${escH(e.key)}" data-testid="fix">修改后重发</button></li>`);
   const done = load("ledger.field.done").map((e) => (e.id
     ? `<li data-testid="sent" data-case="${escH(e.id)}"><a href="/#/case/${escH(e.id)}">${escH(e.text)}</a></li>`
     : `<li data-testid="sent">${escH(e.text)}</li>`));
-  $("#outbox").innerHTML = [...pending, ...done].join("") || '<li class="muted">无</li>';
+  $("#outbox").innerHTML = [...refused, ...pending, ...done].join("") || '<li class="muted">无</li>';
+  for (const b of document.querySelectorAll("[data-fix]")) b.onclick = () => reopen(b.dataset.fix);
+}
+
+/* The sector's own fields for the chosen sector. */
+function showDetails() {
+  $("#details").innerHTML = detailsHtml($("#quick").sector.value);
+}
+
+/* Put a refused entry back into the form, with its photo and the reasons beside it. */
+function reopen(key) {
+  const entry = load(REFUSED).find((e) => e.key === key);
+  if (!entry) return;
+  save(REFUSED, load(REFUSED).filter((e) => e.key !== key));
+  const f = $("#quick");
+  for (const name of ["enterprise_code", "sector", "location", "description"]) f[name].value = entry.body[name] || "";
+  showDetails();
+  for (const [name, value] of Object.entries(entry.body.details || {})) {
+    const el = f.querySelector(`[name="details.${name}"]`);
+    if (el) el.value = String(value);
+  }
+  if (entry.body.inspection_id) f.dataset.inspection = entry.body.inspection_id;
+  kept.photo = entry.photo;
+  $("#kept-photo").hidden = !entry.photo;
+  problem(entry.reasons);
+  render();
+  f.location.focus();
+}
+
+/* Say what is wrong with the form (empty: nothing). */
+function problem(lines) {
+  const box = $("#quick-error");
+  box.textContent = lines.join("；");
+  box.hidden = !lines.length;
+}
+
+/* The photo of a refused entry, kept for its corrected submission. */
+const kept = { photo: null };
+
+/* What the form lacks before it may be queued: each required field left empty. */
+function missing(f) {
+  const empty = [...f.querySelectorAll("[required]")].filter((el) => !String(el.value).trim());
+  for (const el of f.querySelectorAll(".invalid")) el.classList.remove("invalid");
+  for (const el of empty) el.closest(".field")?.classList.add("invalid");
+  return empty.map((el) => `请填写${el.closest(".field")?.querySelector("label")?.textContent.replace(/\s*\*$/, "") || el.name}`);
 }
 
 /* Today's inspections (Beijing time) the signed-in user recorded, from GET /inspections;
@@ -97,6 +166,7 @@ async function today() {
     b.onclick = () => {
       const f = $("#quick");
       f.enterprise_code.value = b.dataset.ent; f.sector.value = b.dataset.sector; f.dataset.inspection = b.dataset.insp;
+      showDetails();
       f.location.focus();
     };
   }
@@ -111,7 +181,9 @@ async function start() {
     localStorage.setItem("ledger.field.token", state.token);
   } catch (err) { if (navigator.onLine) { $("#signin").hidden = false; return; } }
   await Labels.load("zh", getJson);
-  $("#quick").sector.innerHTML = Labels.choices("sector").map(([c, n]) => `<option value="${escH(c)}">${escH(n)}</option>`).join("");
+  $("#quick").sector.innerHTML = `<option value="">请选择</option>${Labels.choices("sector")
+    .map(([c, n]) => `<option value="${escH(c)}">${escH(n)}</option>`).join("")}`;
+  showDetails();
   await today();
   render();
   flush();
@@ -121,21 +193,27 @@ $("#go").onclick = () => { state.token = $("#token").value.trim(); $("#signin").
 $("#quick").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = e.target;
+  const lacking = missing(f);
+  problem(lacking);
+  if (lacking.length) return; // the form stays as filled
   const now = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 16);
   const body = { enterprise_code: f.enterprise_code.value.trim(), sector: f.sector.value,
     location: f.location.value.trim(), description: f.description.value.trim(),
+    details: formBody($("#details")).details || {},
     source: "routine_inspection", occurred_at: `${now}:00+08:00` };
   if (f.dataset.inspection) body.inspection_id = f.dataset.inspection;
   const file = f.photo.files[0];
   const entry = { key: crypto.randomUUID ? crypto.randomUUID() : `k-${Date.now()}-${Math.random()}`,
-    body, photo: file ? await dataUrl(file) : null };
-  const box = load(OUTBOX);
-  box.push(entry);
-  try { save(OUTBOX, box); } catch (err) { entry.photo = null; save(OUTBOX, [...load(OUTBOX), entry]); }
+    body, photo: file ? await dataUrl(file) : kept.photo };
+  keep(OUTBOX, entry);
   f.reset();
+  kept.photo = null;
+  $("#kept-photo").hidden = true;
+  showDetails();
   render();
   flush();
 });
+$("#quick").sector.addEventListener("change", showDetails);
 window.addEventListener("online", flush);
 window.addEventListener("offline", render);
 setInterval(flush, 20000);

@@ -44,7 +44,7 @@ const CASE_STEPS = [
       { name: "reason", label: "延期理由", kind: "textarea", required: true },
       { name: "approver", label: "批准人", kind: "text", required: true }] },
   { cmd: "verify_rectification", path: "verify", title: "复查验收", en: "Verify", when: ["rectification_reported"],
-    fields: [{ name: "accepted", label: "复查结论", kind: "bool", yes: "复查通过", no: "复查不通过" },
+    fields: [{ name: "accepted", label: "复查结论", kind: "bool", yes: "复查通过", no: "复查不通过", required: true },
       { name: "opinion", label: "复查意见", kind: "textarea", required: true }] },
   { cmd: "close_hazard", path: "close", title: "销号", en: "Close", when: ["verified"], fields: [] },
   { cmd: "reopen_hazard", path: "reopen", title: "重新打开", en: "Reopen", when: ["closed"],
@@ -101,6 +101,7 @@ const escF = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
 
 function formFieldLabel(f) {
   if (f.group === "plan" && f.code) return Labels.of("plan", f.code);
+  if (f.name.startsWith("details.")) return f.label; // a sector's own field, named by its sector
   return Labels.lang === "en" ? Labels.table[`field.${f.name}`] || f.name.replace(/_/g, " ") : f.label;
 }
 
@@ -118,7 +119,8 @@ function inputHtml(f, options = {}) {
       .map(([code, name]) => `<option value="${escF(code)}" ${f.value === code ? "selected" : ""}>${escF(name)}</option>`)
       .join("")}</select>`;
   } else if (f.kind === "bool") {
-    control = `<select id="${id}" name="${f.name}" data-kind="bool">
+    // no answer is chosen for the user: an unanswered question is sent as unanswered
+    control = `<select id="${id}" name="${f.name}" data-kind="bool" ${req}><option value="">请选择</option>
       <option value="true">${escF(f.yes || "是")}</option><option value="false">${escF(f.no || "否")}</option></select>`;
   } else if (f.kind === "datetime") {
     const value = f.now ? beijingInputNow() : f.defaultDays ? beijingInputNow(f.defaultDays * 86400000) : "";
@@ -143,6 +145,19 @@ function inputHtml(f, options = {}) {
     f.required ? ' <span class="req">*</span>' : ""}</label>${control}</div>`;
 }
 
+/* The sector's own fields (``details.*``) as inputs: its choices by their names, a
+ * yes/no question left unanswered until answered. The report form and the phone page
+ * both build them here. */
+function detailsHtml(sectorCode) {
+  const sector = Labels.sector(sectorCode);
+  const details = (sector && sector.details) || [];
+  if (!details.length) return "";
+  return `<legend>行业信息</legend>${details.map((d) => inputHtml({
+    name: `details.${d.name}`, label: Labels.lang === "en" ? d.label_en : d.label_zh, required: d.required,
+    kind: ["choice", "bool", "number"].includes(d.kind) ? d.kind : "text",
+    choices: (d.choices || []).map((x) => [x, Labels.of("detail_choice", `${d.name}.${x}`)]) })).join("")}`;
+}
+
 function formHtml(spec, { testid = spec.cmd, extra = "", timed = true } = {}) {
   const fields = [...spec.fields, ...(timed ? TIMED : [])];
   return `<form class="command" data-testid="form-${testid}" data-cmd="${spec.cmd}" novalidate>
@@ -161,7 +176,7 @@ function formBody(form) {
     let value = el.value;
     if (kind === "datetime") value = value ? fromBeijingInput(value) : null;
     else if (kind === "number") value = value === "" ? null : Number(value);
-    else if (kind === "bool") value = value === "true";
+    else if (kind === "bool") value = value === "" ? null : value === "true";
     else if (kind === "list") value = value ? value.split(/[,，、\s]+/).filter(Boolean) : [];
     else if (kind === "lines") value = value.split(/\n+/).map((x) => x.trim()).filter(Boolean);
     else if (value === "" && el.tagName === "SELECT" && !el.required) continue; // an optional choice left open
