@@ -320,7 +320,7 @@ async function measuresView() {
     $("#ms").innerHTML = table(rows, [
       { key: "title", label: fieldLabel("title") },
       { key: "category", label: fieldLabel("category"), render: (r) => esc(Labels.of("measure_category", r.category)) },
-      { key: "owner_department", label: fieldLabel("owner_department") },
+      { key: "owner_department", label: fieldLabel("owner_department"), render: (r) => `<span class="name">${esc(r.owner_department)}</span>` },
       { key: "region_code", label: t("region") },
       { key: "due", label: fieldLabel("due"), render: (r) => esc(fmtTime(r.due)) },
       { key: "timetable", label: fieldLabel("timetable") },
