@@ -162,10 +162,29 @@ class NationalStore:
         transaction: readers see the old set of views or the new one."""
         with self._connect() as conn, conn.transaction():
             self._drop(conn, projections)
+            tracked = self._fed(conn, codes, TRACKING)
             for projection in projections:
+                current = self._current(conn, tracked, projection)
                 for table in projection.tables:
-                    self._union_view(conn, table.name, self._fed(conn, codes, table.name))
-            self._tracking_view(conn, self._fed(conn, codes, TRACKING))
+                    self._union_view(conn, table.name, current)
+            self._tracking_view(conn, tracked, projections)
+
+    def _current(self, conn: Any, schemas: list[str], projection: Projection) -> list[str]:
+        """The province schemas holding ``projection`` at its current version. A province
+        left at another version (its replica was down while the others were rebuilt)
+        is kept out of the views, and the tracking view then names the model as not
+        built: the nation answers ``ReadModelMissing``, never from a mix of versions."""
+        current = []
+        for schema in schemas:
+            row = conn.execute(
+                sql.SQL("SELECT version FROM {}.{} WHERE name = %s").format(
+                    sql.Identifier(schema), sql.Identifier(TRACKING)
+                ),
+                (projection.name,),
+            ).fetchone()
+            if row is not None and int(row[0]) == projection.version:
+                current.append(schema)
+        return current
 
     def _union_view(self, conn: Any, name: str, schemas: list[str]) -> None:
         if not schemas:
@@ -181,10 +200,12 @@ class NationalStore:
             + sql.SQL(" UNION ALL ").join(parts)
         )
 
-    def _tracking_view(self, conn: Any, schemas: list[str]) -> None:
+    def _tracking_view(
+        self, conn: Any, schemas: list[str], projections: Sequence[Projection]
+    ) -> None:
         """A model counts as built nationally when every fed province has built it at
-        the same version (``ReadModels`` looks for its name here)."""
-        if not schemas:
+        the version this code folds (``ReadModels`` looks for its name here)."""
+        if not schemas or not projections:
             return
         parts = sql.SQL(" UNION ALL ").join(
             sql.SQL("SELECT name, position, version FROM {}.{} WHERE known_at IS NULL").format(
@@ -192,15 +213,21 @@ class NationalStore:
             )
             for s in schemas
         )
+        versions = sql.SQL(", ").join(
+            sql.SQL("({}, {})").format(sql.Literal(p.name), sql.Literal(p.version))
+            for p in projections
+        )
         conn.execute(
             sql.SQL(
-                "CREATE VIEW {}.{} AS SELECT name, max(position) AS position, "
-                "min(version) AS version, NULL::text AS known_at FROM ("
+                "CREATE VIEW {}.{} AS SELECT fed.name, max(fed.position) AS position, "
+                "min(fed.version) AS version, NULL::text AS known_at FROM ("
             ).format(sql.Identifier(self.national_schema), sql.Identifier(TRACKING))
             + parts
             + sql.SQL(
-                ") AS fed GROUP BY name HAVING count(*) = {} AND min(version) = max(version)"
-            ).format(sql.Literal(len(schemas)))
+                ") AS fed JOIN (VALUES {}) AS current (name, version) "
+                "ON fed.name = current.name AND fed.version = current.version "
+                "GROUP BY fed.name HAVING count(*) = {}"
+            ).format(versions, sql.Literal(len(schemas)))
         )
 
     # ---- answering ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
 from ledger.scope import Scope
+from projections.queries import ReadModelMissing
 from tests.conftest import FakeClock, postgres_dsn
 from tests.support import INSPECTOR, RESTAURANT_CODE, register_restaurant
 
@@ -138,3 +139,29 @@ def test_a_province_that_cannot_be_read_does_not_stop_the_others(
     assert figures["44"].error and figures["44"].events == 0
     assert figures["62"].error is None
     assert national_case_ids(national, Scope.everything()) == {str(case)}
+
+
+def test_the_nation_never_answers_from_a_mix_of_model_versions(
+    provinces: dict[str, Ledger], feed: NationalFeed, national: NationalStore, clock: FakeClock
+) -> None:
+    """A province left at another version of a model (its replica was down while the
+    others were rebuilt), whose tables have another shape, is kept out of the views (a
+    UNION of both shapes cannot even be created) and the model is missing nationally
+    until it is current, not half answered."""
+    register_restaurant(provinces["62"].ledger, clock.now)
+    report_case(provinces["62"].ledger, clock.now)
+    feed.feed_once()
+    assert national.reads().register_count(scope=Scope.everything()) == 1
+    dsn = postgres_dsn()
+    assert dsn is not None
+    national.drop_views(feed.projections)  # as the feed does while models are rebuilt
+    stale = national.schema_of("44")
+    with psycopg.connect(dsn, autocommit=True) as conn:  # its tables of another shape
+        conn.execute(
+            f'UPDATE "{stale}".projection_tracking '
+            "SET version = version - 1 WHERE name = 'hazard_register'"
+        )
+        conn.execute(f'ALTER TABLE "{stale}".hazard_register DROP COLUMN grade')
+    national.refresh_views(["62", "44"], feed.projections)
+    with pytest.raises(ReadModelMissing):
+        national.reads().register_count(scope=Scope.everything())
