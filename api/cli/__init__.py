@@ -27,14 +27,15 @@ from . import (
     transfer_commands,
     workbook_commands,
 )
-from .common import Options
+from .common import JsonFlag, Options
 from .review_command import register as register_review
 from .store_access import access_of
 
 app = typer.Typer(
     name="ledger",
-    help="hazard-ledger: 隐患排查治理台账 — an event-sourced audit ledger for work-safety "
-    "hazard governance. Every step of every hazard is an immutable, provable event.",
+    help="隐患排查治理台账：每项隐患的每一步都是不可篡改、可以证明的事件 / "
+    "hazard-ledger: an event-sourced audit ledger for work-safety hazard governance. "
+    "Every step of every hazard is an immutable, provable event.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -49,17 +50,21 @@ def root(
         typer.Option(
             "--store",
             envvar="LEDGER_STORE",
-            help="SQLite file path or postgresql:// DSN (default: ledger.db here).",
+            help="SQLite 文件路径或 postgresql:// 连接串（默认：当前目录的 ledger.db） / "
+            "SQLite file path or postgresql:// DSN (default: ledger.db here).",
         ),
     ] = None,
-    json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="Language of messages: zh or en.")] = "zh",
+    json: JsonFlag = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="提示语言：zh 或 en / Language of messages: zh or en.")
+    ] = "zh",
     plugins: Annotated[
         str | None,
         typer.Option(
             "--plugins",
             envvar="LEDGER_PLUGINS",
-            help="Load only these sector plugins (comma-separated names; default: all).",
+            help="只加载这些行业插件（名称以逗号分隔；默认：全部） / "
+            "Load only these sector plugins (comma-separated names; default: all).",
         ),
     ] = None,
 ) -> None:
@@ -83,7 +88,7 @@ workbook_commands.register_exports(app)
 integrity_commands.register(app)
 transfer_commands.register(app)
 plugins_command.register(app)
-app.add_typer(case.app, name="case", help="Look at hazard cases (隐患案卷).")
+app.add_typer(case.app, name="case", help="查看隐患案卷 / Look at hazard cases.")
 register_review(app)
 projections_command.register(app)
 quarantine_command.register(app)

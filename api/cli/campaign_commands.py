@@ -20,15 +20,19 @@ from projections.campaign import TABLES, Period, parse_period, period_between
 from ..labels import Labels
 from ..workbook import campaign as sheets
 from ..workbook.reports import as_text, write
-from .common import Options, catalogue, emit, options
-from .projections_command import LOCAL_OPERATOR, _moment, _reads, report_app
+from .common import JsonFlag, Options, catalogue, emit, options
+from .projections_command import LOCAL_OPERATOR, SnapshotAt, _moment, _reads, report_app
 
 HELP = {
-    "sources": "Hazards by sector and by who found them (自查/部门检查/举报/专家).",
-    "listings": "Listed hazards (挂牌督办) by sector and level.",
-    "enforcement": "Enforcement by kind: documents, 户数, fines (执法处罚).",
-    "effort": "Inspection effort: units, inspections, 出动人次, 帮扶指导.",
-    "accidents": "Accidents with the same period a year before (同比) and a baseline.",
+    "sources": "隐患按行业和发现来源（自查/部门检查/举报/专家） / "
+    "Hazards by sector and by who found them (self, department, report, expert).",
+    "listings": "挂牌督办隐患，按行业和级别 / Listed hazards by sector and level.",
+    "enforcement": "执法处罚，按种类：文书数、户数、罚款 / "
+    "Enforcement by kind: documents, units, fines.",
+    "effort": "检查力度：单位数、检查次数、出动人次、帮扶指导 / "
+    "Inspection effort: units, inspections, person-visits, guidance.",
+    "accidents": "事故数，与上年同期（同比）和基线比较 / "
+    "Accidents with the same period a year before and a baseline.",
 }
 
 
@@ -75,31 +79,46 @@ def _command(table: str) -> Any:
         ctx: typer.Context,
         period: Annotated[
             str | None,
-            typer.Argument(help="2026-03, 2026-Q1, 2026 or 2020-04-01..2022-12-31."),
+            typer.Argument(
+                help="统计期：2026-03、2026-Q1、2026 或 2020-04-01..2022-12-31 / "
+                "2026-03, 2026-Q1, 2026 or 2020-04-01..2022-12-31."
+            ),
         ] = None,
-        region: Annotated[str, typer.Option(help="Region code prefix, e.g. 620826.")] = "",
-        start: Annotated[str | None, typer.Option("--from", help="First day.")] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Last day.")] = None,
+        region: Annotated[
+            str, typer.Option(help="区划代码前缀，如 620826 / Region code prefix, e.g. 620826.")
+        ] = "",
+        start: Annotated[str | None, typer.Option("--from", help="首日 / First day.")] = None,
+        end: Annotated[str | None, typer.Option("--to", help="末日 / Last day.")] = None,
         since: Annotated[
-            str | None, typer.Option("--since", help="Cumulative from this day (累计).")
+            str | None,
+            typer.Option("--since", help="从这一天起累计 / Cumulative from this day."),
         ] = None,
         source: Annotated[
             str | None,
-            typer.Option(help="self, department, public_report, expert or a source code."),
+            typer.Option(
+                help="发现来源：self、department、public_report、expert 或来源代码 / "
+                "self, department, public_report, expert or a source code."
+            ),
         ] = None,
         baseline_years: Annotated[
-            int, typer.Option("--baseline-years", help="Average of N earlier years (accidents).")
+            int,
+            typer.Option(
+                "--baseline-years",
+                help="基线取此前 N 年的平均（事故） / Average of N earlier years (accidents).",
+            ),
         ] = 0,
         output: Annotated[
-            Path | None, typer.Option("-o", "--output", help="Export to .xlsx or .csv.")
+            Path | None,
+            typer.Option("-o", "--output", help="导出为 .xlsx 或 .csv / Export to .xlsx or .csv."),
         ] = None,
-        json: Annotated[bool, typer.Option("--json")] = False,
+        json: JsonFlag = False,
         valid_at: Annotated[
-            str | None, typer.Option("--valid-at", help="Business moment (default: now).")
+            str | None,
+            typer.Option(
+                "--valid-at", help="业务时刻（默认：现在） / Business moment (default: now)."
+            ),
         ] = None,
-        known_at: Annotated[
-            str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
-        ] = None,
+        known_at: Annotated[str | None, SnapshotAt] = None,
     ) -> None:
         opts = options(ctx)
         opts = Options(

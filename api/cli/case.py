@@ -24,15 +24,25 @@ PEOPLE = frozenset({"rectification_reporter", "verified_by", "closed_by", "repor
 @app.command("show")
 def show(
     ctx: typer.Context,
-    case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+    case_id: Annotated[UUID, typer.Argument(help="案卷编号 / The case id.")],
     known_at: Annotated[
-        str | None, typer.Option("--known-at", help="As recorded by this moment (ISO 8601).")
+        str | None,
+        typer.Option(
+            "--known-at",
+            help="按此时刻已记录的内容查看（ISO 8601） / As recorded by this moment (ISO 8601).",
+        ),
     ] = None,
     valid_at: Annotated[
-        str | None, typer.Option("--valid-at", help="As it was in the world at this time.")
+        str | None,
+        typer.Option(
+            "--valid-at",
+            help="按此时刻的实际状况查看（ISO 8601） / "
+            "As it was in the world at this time (ISO 8601).",
+        ),
     ] = None,
 ) -> None:
-    """State of a case (now, or as known at / as it was at a moment), then its history."""
+    """案卷状态（当前，或按某一时刻已知的、某一时刻实际的），及其历史 /
+    State of a case (now, or as known at or as it was at a moment), then its history."""
     opts = options(ctx)
     known = parse_moment(known_at, "--known-at")
     valid = parse_moment(valid_at, "--valid-at")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import orjson
 import typer
@@ -23,6 +23,18 @@ from ..composition import Config, load_configured_sectors
 from ..composition import open_ledger as compose
 from ..labels import Labels, labels
 from .store_access import Access, checked_store
+
+#: The ``metavar`` of a flag: typer's help table otherwise prints ``<bool>`` beside it,
+#: as if ``--force`` wanted a value after it.
+FLAG = ""
+
+#: ``--json``, on the root and again on the commands that take it after their name.
+JsonFlag = Annotated[
+    bool,
+    typer.Option(
+        "--json", metavar=FLAG, help="输出 JSON，供程序读取 / Machine-readable JSON output."
+    ),
+]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-from .common import config
+from .common import FLAG, config
 
 
 def register(app: typer.Typer) -> None:
@@ -18,19 +18,41 @@ def register(app: typer.Typer) -> None:
     def demo(
         ctx: typer.Context,
         directory: Annotated[
-            Path, typer.Option("--dir", help="Where the demo ledger lives (PATH/ledger.db).")
+            Path,
+            typer.Option(
+                "--dir",
+                help="演示台账所在目录（目录/ledger.db） / "
+                "Where the demo ledger lives (PATH/ledger.db).",
+            ),
         ] = Path("."),
-        seed: Annotated[int, typer.Option(help="Same seed, same history.")] = 2026,
-        year: Annotated[int, typer.Option(help="The year to generate.")] = 2026,
-        hazards: Annotated[int, typer.Option(help="Hazards in a full year.")] = 2000,
-        force: Annotated[bool, typer.Option(help="Replace an existing demo ledger.")] = False,
+        seed: Annotated[
+            int, typer.Option(help="随机种子：种子相同，历史相同 / Same seed, same history.")
+        ] = 2026,
+        year: Annotated[int, typer.Option(help="生成哪一年 / The year to generate.")] = 2026,
+        hazards: Annotated[int, typer.Option(help="全年隐患数 / Hazards in a full year.")] = 2000,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force",
+                metavar=FLAG,
+                help="替换已有的演示台账 / Replace an existing demo ledger.",
+            ),
+        ] = False,
         counties: Annotated[
-            int, typer.Option(help="Province scale: this many Gansu counties side by side.")
+            int,
+            typer.Option(
+                help="全省规模：并列生成甘肃的这么多个县 / "
+                "Province scale: this many Gansu counties side by side."
+            ),
         ] = 1,
-        years: Annotated[int, typer.Option(help="Province scale: this many years.")] = 1,
-        lang: Annotated[str, typer.Option(help="zh or en")] = "zh",
+        years: Annotated[
+            int, typer.Option(help="全省规模：生成这么多年 / Province scale: this many years.")
+        ] = 1,
+        lang: Annotated[str, typer.Option(help="输出语言：zh 或 en / zh or en.")] = "zh",
     ) -> None:
-        """Generate 静宁县's year of inspections, hazards, enforcement and sign-offs through
+        """通过台账自己的命令生成静宁县一年的检查、隐患、执法和签收，建立读模型，
+        核验完整性，打印月报和预置火灾的责任倒查结论 /
+        Generate 静宁县's year of inspections, hazards, enforcement and sign-offs through
         the ledger's own commands; build the read models; verify integrity; print the
         monthly report and the accountability findings for the planted fire."""
         from api.composition import open_ledger

@@ -47,13 +47,18 @@ def register(case_app: typer.Typer) -> None:
     @case_app.command("history")
     def history(
         ctx: typer.Context,
-        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
+        case_id: Annotated[UUID, typer.Argument(help="案卷编号 / The case id.")],
         known_at: Annotated[
             str | None,
-            typer.Option("--known-at", help="Only events recorded by this moment (ISO 8601)."),
+            typer.Option(
+                "--known-at",
+                help="只列此时刻前已记录的事件（ISO 8601） / "
+                "Only events recorded by this moment (ISO 8601).",
+            ),
         ] = None,
     ) -> None:
-        """Full timeline: both clocks, actor, changes, late flag and proof status."""
+        """完整时间线：发生与记录两个时间、操作人、变更、补录标记和证明状态 /
+        Full timeline: both clocks, actor, changes, late flag and proof status."""
         opts = options(ctx)
         known = parse_moment(known_at, "--known-at")
         with open_ledger(ctx) as ledger:

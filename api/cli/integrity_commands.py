@@ -33,14 +33,15 @@ from ledger.integrity.witness import Witness
 from ..evidence import evidence_store
 from ..witness.server import make_server
 from . import history_command
-from .common import emit, local_operator, open_ledger, options
+from .common import FLAG, emit, local_operator, open_ledger, options
 
 KeyDir = Annotated[
     Path | None,
     typer.Option(
         "--key-dir",
         envvar="LEDGER_KEY_DIR",
-        help="Directory of the signing key (default ~/.config/hazard-ledger/keys).",
+        help="签名密钥所在目录（默认 ~/.config/hazard-ledger/keys） / "
+        "Directory of the signing key (default ~/.config/hazard-ledger/keys).",
     ),
 ]
 
@@ -49,7 +50,9 @@ TrustedKeyFiles = Annotated[
     list[Path] | None,
     typer.Option(
         "--trusted-key",
-        help="File of the log's public key(s) (C2SP vkey, optionally '<origin> <vkey>'); "
+        help="台账公钥文件（C2SP vkey，可写作 '<origin> <vkey>'）；可重复；"
+        "与 $LEDGER_TRUSTED_KEYS 合并；从不取自存储 / "
+        "File of the log's public key(s) (C2SP vkey, optionally '<origin> <vkey>'); "
         "repeatable; added to $LEDGER_TRUSTED_KEYS. Never taken from the store.",
     ),
 ]
@@ -57,7 +60,8 @@ WitnessesFile = Annotated[
     Path | None,
     typer.Option(
         "--witnesses",
-        help="File of witnesses, '[url] <vkey>' per line (default $LEDGER_WITNESSES).",
+        help="见证人文件，每行 '[url] <vkey>'（默认 $LEDGER_WITNESSES） / "
+        "File of witnesses, '[url] <vkey>' per line (default $LEDGER_WITNESSES).",
     ),
 ]
 Quorum = Annotated[
@@ -65,7 +69,8 @@ Quorum = Annotated[
     typer.Option(
         "--quorum",
         min=0,
-        help="How many witnesses must cosign (default $LEDGER_WITNESS_QUORUM, else all).",
+        help="至少几位见证人须联署（默认 $LEDGER_WITNESS_QUORUM，否则全部） / "
+        "How many witnesses must cosign (default $LEDGER_WITNESS_QUORUM, else all).",
     ),
 ]
 
@@ -85,12 +90,19 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         key_dir_opt: KeyDir = None,
         name: Annotated[
-            str, typer.Option("--name", help="Key name in signed notes.")
+            str, typer.Option("--name", help="签名中的密钥名称 / Key name in signed notes.")
         ] = "hazard-ledger",
-        force: Annotated[bool, typer.Option("--force", help="Replace an existing key.")] = False,
-        show: Annotated[bool, typer.Option("--show", help="Only print the public key.")] = False,
+        force: Annotated[
+            bool,
+            typer.Option("--force", metavar=FLAG, help="替换已有密钥 / Replace an existing key."),
+        ] = False,
+        show: Annotated[
+            bool,
+            typer.Option("--show", metavar=FLAG, help="只打印公钥 / Only print the public key."),
+        ] = False,
     ) -> None:
-        """Create the Ed25519 checkpoint-signing key pair outside the store (private key 0600)."""
+        """在存储之外生成签署检查点用的 Ed25519 密钥对（私钥权限 0600） /
+        Create the Ed25519 checkpoint-signing key pair outside the store (private key 0600)."""
         opts = options(ctx)
         directory = key_dir(key_dir_opt)
         if show:
@@ -130,7 +142,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def checkpoint(ctx: typer.Context, key_dir_opt: KeyDir = None) -> None:
-        """Sign the current tree head now and store the checkpoint."""
+        """立即签署当前树头并保存检查点 /
+        Sign the current tree head now and store the checkpoint."""
         opts = options(ctx)
         with open_ledger(ctx) as ledger:
             log = ledger.integrity
@@ -153,7 +166,8 @@ def register(app: typer.Typer) -> None:
             list[Path] | None,
             typer.Option(
                 "--checkpoint",
-                help="A checkpoint kept outside the store (file or directory); repeatable.",
+                help="存储之外留存的检查点（文件或目录）；可重复 / "
+                "A checkpoint kept outside the store (file or directory); repeatable.",
             ),
         ] = None,
         checkpoint_dir: Annotated[
@@ -161,7 +175,9 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--checkpoint-dir",
                 envvar="LEDGER_CHECKPOINT_DIR",
-                help="The directory checkpoints are published to (compared like --checkpoint; "
+                help="检查点的发布目录（与 --checkpoint 一样比对；默认：密钥目录下的 "
+                "checkpoints/，如存在） / "
+                "The directory checkpoints are published to (compared like --checkpoint; "
                 "default: the key directory's checkpoints/, when it exists).",
             ),
         ] = None,
@@ -171,8 +187,9 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--consistency-only",
-                help="Only recompute and compare with the store "
-                "(proves internal consistency only).",
+                metavar=FLAG,
+                help="只重算并与存储比对（只证明内部一致） / "
+                "Only recompute and compare with the store (proves internal consistency only).",
             ),
         ] = False,
         key_dir_opt: KeyDir = None,
@@ -181,12 +198,16 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--workers",
                 min=1,
-                help="Processes recomputing leaves (default: up to 4 for large ledgers).",
+                help="重算叶子的进程数（默认：大台账最多 4 个） / "
+                "Processes recomputing leaves (default: up to 4 for large ledgers).",
             ),
         ] = None,
     ) -> None:
-        """Recompute every leaf and root, then prove them against keys, kept checkpoints and
-        witnesses configured outside the store. Exit 0 proven, 1 tampered, 3 not proven."""
+        """重算每个叶子和树根，再用存储之外配置的密钥、留存的检查点和见证人证明它们 /
+        Recompute every leaf and root, then prove them against keys, kept checkpoints and
+        witnesses configured outside the store.
+
+        退出码：0 已证明，1 被篡改，3 未能证明 / Exit 0 proven, 1 tampered, 3 not proven."""
         opts = options(ctx)
 
         def progress(done: int, total: int) -> None:
@@ -238,10 +259,16 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def proof(
         ctx: typer.Context,
-        aggregate_id: Annotated[UUID, typer.Argument(help="Case (or other aggregate) id.")],
-        version: Annotated[int, typer.Argument(help="Event version within the aggregate.")],
+        aggregate_id: Annotated[
+            UUID,
+            typer.Argument(help="案卷（或其他聚合）编号 / Case (or other aggregate) id."),
+        ],
+        version: Annotated[
+            int, typer.Argument(help="事件在聚合中的版本号 / Event version within the aggregate.")
+        ],
     ) -> None:
-        """Print the inclusion proof of one event against the current tree (JSON)."""
+        """打印一个事件对当前树的包含证明（JSON） /
+        Print the inclusion proof of one event against the current tree (JSON)."""
         opts = options(ctx)
         with open_ledger(ctx) as ledger:
             try:
@@ -254,11 +281,14 @@ def register(app: typer.Typer) -> None:
     @app.command("export-bundle")
     def export_bundle_command(
         ctx: typer.Context,
-        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Bundle file.")] = None,
+        case_id: Annotated[UUID, typer.Argument(help="案卷编号 / The case id.")],
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="证据包文件 / Bundle file.")
+        ] = None,
         key_dir_opt: KeyDir = None,
     ) -> None:
-        """Write one file with the case's events, their proofs, a signed checkpoint, the key
+        """把案卷的事件、证明、签名检查点、公钥和事件引用的证据文件写成一个证据包 /
+        Write one file with the case's events, their proofs, a signed checkpoint, the key
         and the evidence files the events cite."""
         opts = options(ctx)
         target = output or Path(f"case-{case_id}.bundle.json")
@@ -287,15 +317,22 @@ def register(app: typer.Typer) -> None:
     @app.command("verify-bundle")
     def verify_bundle_command(
         ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="A bundle from `ledger export-bundle`.")],
+        file: Annotated[
+            Path,
+            typer.Argument(
+                help="`ledger export-bundle` 导出的证据包 / A bundle from `ledger export-bundle`."
+            ),
+        ],
         public_key: Annotated[
-            str | None, typer.Option("--public-key", help="Only trust this verifier key.")
+            str | None,
+            typer.Option("--public-key", help="只信任这个公钥 / Only trust this verifier key."),
         ] = None,
         trusted_key: TrustedKeyFiles = None,
         witnesses: WitnessesFile = None,
         quorum: Quorum = None,
     ) -> None:
-        """Check a bundle offline (no store, no network) and say what it proves."""
+        """离线核验证据包（不用存储，不联网），并说明它证明了什么 /
+        Check a bundle offline (no store, no network) and say what it proves."""
         opts = options(ctx)
         try:
             data = file.read_bytes()
@@ -318,16 +355,26 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def redact(
         ctx: typer.Context,
-        case_id: Annotated[UUID, typer.Argument(help="The case id.")],
-        version: Annotated[int, typer.Argument(help="The event version to redact.")],
+        case_id: Annotated[UUID, typer.Argument(help="案卷编号 / The case id.")],
+        version: Annotated[
+            int, typer.Argument(help="要遮蔽的事件版本号 / The event version to redact.")
+        ],
         reason: Annotated[
-            str, typer.Option("--reason", help="The legal basis (logged with the redaction).")
+            str,
+            typer.Option(
+                "--reason",
+                help="法律依据（随遮蔽记录） / The legal basis (logged with the redaction).",
+            ),
         ],
         field: Annotated[
-            list[str], typer.Option("--field", help="Text field to blank (repeatable).")
+            list[str],
+            typer.Option(
+                "--field", help="要清空的文本字段（可重复） / Text field to blank (repeatable)."
+            ),
         ],
     ) -> None:
-        """Blank free-text fields of one recorded event by a logged redaction event (admin);
+        """以记录在案的遮蔽事件清空一个已记录事件的自由文本字段（管理员）；其证明仍然有效 /
+        Blank free-text fields of one recorded event by a logged redaction event (admin);
         its proofs keep verifying."""
         opts = options(ctx)
         with open_ledger(ctx) as ledger:
@@ -351,20 +398,39 @@ def register(app: typer.Typer) -> None:
     def witness(
         ctx: typer.Context,
         state: Annotated[
-            Path, typer.Option("--state", help="Directory of the witness's state (its memory).")
+            Path,
+            typer.Option(
+                "--state",
+                help="见证人的状态目录（它的记忆） / "
+                "Directory of the witness's state (its memory).",
+            ),
         ],
         key: Annotated[
             Path,
-            typer.Option("--key", help="Key directory of the witness (created when empty)."),
+            typer.Option(
+                "--key",
+                help="见证人的密钥目录（为空时生成） / "
+                "Key directory of the witness (created when empty).",
+            ),
         ],
         trusted_key: TrustedKeyFiles = None,
         name: Annotated[
-            str, typer.Option("--name", help="The witness's key name (when creating its key).")
+            str,
+            typer.Option(
+                "--name",
+                help="见证人的密钥名称（生成密钥时用） / "
+                "The witness's key name (when creating its key).",
+            ),
         ] = "hazard-ledger-witness",
-        host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 7380,
+        host: Annotated[
+            str, typer.Option("--host", help="监听地址 / Address to listen on.")
+        ] = "127.0.0.1",
+        port: Annotated[
+            int, typer.Option("--port", help="端口（0：任一空闲端口） / Port (0: any free port).")
+        ] = 7380,
     ) -> None:
-        """Run a witness (C2SP tlog-witness): cosign the trusted logs' checkpoints only when
+        """运行见证人（C2SP tlog-witness）：只在受信台账的检查点延续它上次联署的检查点时才联署 /
+        Run a witness (C2SP tlog-witness): cosign the trusted logs' checkpoints only when
         they extend the last one it cosigned."""
         opts = options(ctx)
         try:

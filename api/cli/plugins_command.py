@@ -13,7 +13,8 @@ from .common import catalogue, emit, fail, options
 def register(app: typer.Typer) -> None:
     @app.command("plugins")
     def plugins(ctx: typer.Context) -> None:
-        """List loaded sector plugins: versions, hooks, sectors and criterion catalogues."""
+        """列出已加载的行业插件：版本、扩展点、行业领域和判定标准目录 /
+        List loaded sector plugins: versions, hooks, sectors and criterion catalogues."""
         opts = options(ctx)
         try:
             described = load_configured_sectors(opts.plugins).describe()

@@ -50,24 +50,42 @@ def register(app: typer.Typer) -> None:
     def print_document(
         ctx: typer.Context,
         kind: Annotated[
-            str, typer.Argument(help=f"One of: {', '.join(KINDS_ZH)}, {monthly.KIND}.")
+            str,
+            typer.Argument(
+                help=f"文书种类，取其一 / One of: {', '.join(KINDS_ZH)}, {monthly.KIND}."
+            ),
         ],
         record: Annotated[
-            str, typer.Argument(help="The action, inspection or case id; or the region code.")
+            str,
+            typer.Argument(
+                help="执法措施、检查或案卷编号；月报为区划代码 / "
+                "The action, inspection or case id; or the region code."
+            ),
         ],
-        output: Annotated[Path, typer.Option("-o", "--output", help="A .pdf or .docx file.")],
-        month: Annotated[str | None, typer.Argument(help="YYYY-MM (monthly-report only).")] = None,
+        output: Annotated[
+            Path,
+            typer.Option(
+                "-o", "--output", help="输出的 .pdf 或 .docx 文件 / A .pdf or .docx file."
+            ),
+        ],
+        month: Annotated[
+            str | None,
+            typer.Argument(help="月份 YYYY-MM（仅月报） / YYYY-MM (monthly-report only)."),
+        ] = None,
         key_dir_opt: KeyDir = None,
         link: Annotated[
             str | None,
             typer.Option(
                 "--link",
-                help="The ledger service's public address, for a document too long for "
+                help="台账服务的公开地址，供一个二维码装不下的文书使用"
+                f"（默认 ${PUBLIC_URL_ENV_VAR}） / "
+                "The ledger service's public address, for a document too long for "
                 f"one QR code (default ${PUBLIC_URL_ENV_VAR}).",
             ),
         ] = None,
     ) -> None:
-        """Print a document with a QR code that proves it against the ledger (打印文书)."""
+        """打印文书，附可对台账证明其内容的二维码 /
+        Print a document with a QR code that proves it against the ledger."""
         opts = options(ctx)
         if kind == monthly.KIND:
             _print_monthly(ctx, record, month, output, key_dir_opt)
@@ -112,27 +130,38 @@ def register(app: typer.Typer) -> None:
     @app.command("verify-print")
     def verify_print(
         ctx: typer.Context,
-        document: Annotated[Path, typer.Argument(help="A printed .pdf/.docx, or a scan image.")],
+        document: Annotated[
+            Path,
+            typer.Argument(
+                help="打印出的 .pdf/.docx，或扫描图片 / A printed .pdf/.docx, or a scan image."
+            ),
+        ],
         trusted_key: TrustedKeyFiles = None,
         store: Annotated[
             str | None,
             typer.Option(
                 "--store",
-                help="A copy of the ledger: recompute a monthly report at its checkpoint.",
+                help="台账副本：按其检查点重算月报 / "
+                "A copy of the ledger: recompute a monthly report at its checkpoint.",
             ),
         ] = None,
         online: Annotated[
             str | None,
             typer.Option(
                 "--online",
-                help="The ledger service's address: fetch a linked seal's content "
+                help="台账服务地址：从短链接取回文书印证的内容（GET /p/…） / "
+                "The ledger service's address: fetch a linked seal's content "
                 "from its short links (GET /p/…).",
             ),
         ] = None,
     ) -> None:
-        """Check a printed document against the ledger's key, offline (核验文书).
-        Exit 0 verified, 1 changed or not in the ledger, 3 nothing to judge by, 4 only
-        partly checked (the message says what could not be checked offline)."""
+        """用台账的公钥离线核验打印的文书 /
+        Check a printed document against the ledger's key, offline.
+
+        退出码：0 已核验，1 被改动或台账中没有，3 无从判断，4 只核验了一部分（提示中说明
+        哪些无法离线核验） / Exit 0 verified, 1 changed or not in the ledger, 3 nothing to
+        judge by, 4 only partly checked (the message says what could not be checked
+        offline)."""
         opts = options(ctx)
         try:
             trust = TrustRoot.configured(trusted_key or [])

@@ -21,10 +21,21 @@ from projections.reads import Reads
 
 from ..composition import Config, open_ledger, projection_factory, read_models_for
 from ..labels import Labels, beijing_day, beijing_minute
-from .common import Options, catalogue, emit, options, parse_moment
+from .common import FLAG, JsonFlag, Options, catalogue, emit, options, parse_moment
 from .quarantine_command import summary as quarantine_summary
 
-report_app = typer.Typer(no_args_is_help=True, help="Reports from the read models (报表).")
+report_app = typer.Typer(
+    no_args_is_help=True, help="读模型生成的报表 / Reports from the read models."
+)
+
+#: The options several read commands share, said once.
+BatchSize = typer.Option("--batch-size", help="每批处理的事件数 / Events applied per batch.")
+OverdueAt = typer.Option(
+    "--valid-at", help="判断逾期的时刻（默认：现在） / Moment for overdue (default: now)."
+)
+SnapshotAt = typer.Option(
+    "--known-at", help="按当时已记录的内容（快照） / As recorded by then (a snapshot)."
+)
 
 
 def _moment(value: str | None, field: str) -> datetime | None:
@@ -71,24 +82,30 @@ def register(app: typer.Typer) -> None:
     def project(
         ctx: typer.Context,
         names: Annotated[
-            list[str] | None, typer.Argument(help="Read models (default: all).")
+            list[str] | None,
+            typer.Argument(help="读模型名称（默认：全部） / Read models (default: all)."),
         ] = None,
         follow: Annotated[
             bool,
-            typer.Option("--follow", help="Keep following, one worker process per read model."),
-        ] = False,
-        once: Annotated[
-            bool, typer.Option("--once", help="Catch up once and exit (the default).")
+            typer.Option(
+                "--follow/--once",
+                metavar=FLAG,
+                help="持续跟进，每个读模型一个工作进程；或追平一次后退出（默认） / "
+                "Keep following, one worker process per read model; or catch up once "
+                "and exit (the default).",
+            ),
         ] = False,
         poll: Annotated[
-            float, typer.Option("--poll", help="Seconds between polls when idle.")
+            float,
+            typer.Option("--poll", help="空闲时轮询间隔（秒） / Seconds between polls when idle."),
         ] = 0.5,
-        batch_size: Annotated[int, typer.Option("--batch-size")] = 2000,
+        batch_size: Annotated[int, BatchSize] = 2000,
     ) -> None:
-        """Bring read models up to date with the ledger (rebuilding changed ones)."""
+        """让读模型追平台账（有变更的读模型重建） /
+        Bring read models up to date with the ledger (rebuilding changed ones)."""
         opts = options(ctx)
         chosen = _check_names(names, opts.plugins)
-        if follow and not once:
+        if follow:
             selected = chosen or [p.name for p in read_models_for(opts.plugins)]
             procs = [
                 multiprocessing.get_context("spawn").Process(
@@ -133,25 +150,32 @@ def register(app: typer.Typer) -> None:
     @app.command("rebuild")
     def rebuild(
         ctx: typer.Context,
-        name: Annotated[str | None, typer.Argument(help="One read model (default: all).")] = None,
+        name: Annotated[
+            str | None,
+            typer.Argument(
+                help="只重建这一个读模型（默认：全部） / One read model (default: all)."
+            ),
+        ] = None,
         known_at: Annotated[
             str | None,
             typer.Option(
                 "--known-at",
-                help="Rebuild as the "
+                help="按台账在此时刻所知重建，写入单独的表（ISO 8601） / Rebuild as the "
                 "ledger knew it at this moment (ISO 8601), into separate tables.",
             ),
         ] = None,
-        batch_size: Annotated[int, typer.Option("--batch-size")] = REBUILD_BATCH,
+        batch_size: Annotated[int, BatchSize] = REBUILD_BATCH,
         workers: Annotated[
             int,
             typer.Option(
                 "--workers",
-                help="Rebuild read models in this many processes at once (one per core).",
+                help="同时用几个进程重建读模型（每核一个） / "
+                "Rebuild read models in this many processes at once (one per core).",
             ),
         ] = 1,
     ) -> None:
-        """Rebuild from the first event into new tables; swap in when complete."""
+        """从第一个事件起重建到新表，完成后再切换 /
+        Rebuild from the first event into new tables; swap in when complete."""
         opts = options(ctx)
         chosen = _check_names([name] if name else None, opts.plugins)
         cut = _moment(known_at, "known_at")
@@ -190,27 +214,56 @@ def register(app: typer.Typer) -> None:
     @app.command("register")
     def register_command(
         ctx: typer.Context,
-        sector: Annotated[str | None, typer.Option(help="Sector, e.g. city_gas.")] = None,
+        sector: Annotated[
+            str | None, typer.Option(help="行业，如 city_gas / Sector, e.g. city_gas.")
+        ] = None,
         region: Annotated[
-            str | None, typer.Option(help="Region code prefix: 62, 6208, 620826.")
+            str | None,
+            typer.Option(
+                help="区划代码前缀：62、6208、620826 / Region code prefix: 62, 6208, 620826."
+            ),
         ] = None,
-        enterprise: Annotated[str | None, typer.Option(help="Credit code.")] = None,
-        status: Annotated[list[str] | None, typer.Option(help="Status (repeatable).")] = None,
-        grade: Annotated[str | None, typer.Option(help="general or major.")] = None,
-        found_from: Annotated[str | None, typer.Option("--from", help="Found on/after.")] = None,
-        found_to: Annotated[str | None, typer.Option("--to", help="Found before.")] = None,
-        overdue: Annotated[bool | None, typer.Option("--overdue/--not-overdue")] = None,
-        listed: Annotated[bool | None, typer.Option("--listed/--not-listed")] = None,
-        valid_at: Annotated[
-            str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
+        enterprise: Annotated[
+            str | None, typer.Option(help="统一社会信用代码 / Credit code.")
         ] = None,
-        known_at: Annotated[
-            str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
+        status: Annotated[
+            list[str] | None, typer.Option(help="状态（可重复） / Status (repeatable).")
         ] = None,
-        limit: Annotated[int, typer.Option(help="Rows per page.")] = 50,
-        cursor: Annotated[str | None, typer.Option(help="Cursor from the previous page.")] = None,
+        grade: Annotated[
+            str | None, typer.Option(help="等级：general 一般或 major 重大 / general or major.")
+        ] = None,
+        found_from: Annotated[
+            str | None, typer.Option("--from", help="发现日期不早于 / Found on/after.")
+        ] = None,
+        found_to: Annotated[
+            str | None, typer.Option("--to", help="发现日期早于 / Found before.")
+        ] = None,
+        overdue: Annotated[
+            bool | None,
+            typer.Option(
+                "--overdue/--not-overdue",
+                metavar=FLAG,
+                help="只列逾期的，或只列未逾期的（不填：都列） / "
+                "Only overdue, or only not overdue (neither: both).",
+            ),
+        ] = None,
+        listed: Annotated[
+            bool | None,
+            typer.Option(
+                "--listed/--not-listed",
+                metavar=FLAG,
+                help="只列挂牌督办的，或只列未挂牌的（不填：都列） / "
+                "Only listed for supervision, or only not listed (neither: both).",
+            ),
+        ] = None,
+        valid_at: Annotated[str | None, OverdueAt] = None,
+        known_at: Annotated[str | None, SnapshotAt] = None,
+        limit: Annotated[int, typer.Option(help="每页行数 / Rows per page.")] = 50,
+        cursor: Annotated[
+            str | None, typer.Option(help="上一页给出的游标 / Cursor from the previous page.")
+        ] = None,
     ) -> None:
-        """The hazard register (问题隐患清单), filtered and paginated."""
+        """问题隐患清单，可筛选、分页 / The hazard register, filtered and paginated."""
         opts = options(ctx)
         filters = RegisterFilter(
             sector=sector,
@@ -308,18 +361,22 @@ def _print_figures(figures: dict[str, Any], names: Labels) -> None:
 @report_app.command("monthly")
 def monthly(
     ctx: typer.Context,
-    region: Annotated[str, typer.Option(help="Region code prefix, e.g. 620826.")],
-    month: Annotated[str, typer.Option(help="YYYY-MM.")],
-    json: Annotated[bool, typer.Option("--json")] = False,
-    lang: Annotated[str | None, typer.Option("--lang")] = None,
-    valid_at: Annotated[
-        str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
+    region: Annotated[
+        str, typer.Option(help="区划代码前缀，如 620826 / Region code prefix, e.g. 620826.")
+    ],
+    month: Annotated[str, typer.Option(help="月份（YYYY-MM） / Month (YYYY-MM).")],
+    json: JsonFlag = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="语言：zh 或 en（默认同全局 --lang） / zh or en (default: the global --lang).",
+        ),
     ] = None,
-    known_at: Annotated[
-        str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
-    ] = None,
+    valid_at: Annotated[str | None, OverdueAt] = None,
+    known_at: Annotated[str | None, SnapshotAt] = None,
 ) -> None:
-    """The monthly summary in the shape of the county reports."""
+    """月度汇总，格式同县里的月报 / The monthly summary in the shape of the county reports."""
     opts = options(ctx)
     opts = Options(
         store=opts.store, json=json or opts.json, lang=lang or opts.lang, plugins=opts.plugins
@@ -350,18 +407,20 @@ def monthly(
 @report_app.command("ranking")
 def ranking(
     ctx: typer.Context,
-    region: Annotated[str, typer.Option(help="Region code prefix.")],
-    month: Annotated[str, typer.Option(help="YYYY-MM.")],
-    by: Annotated[str, typer.Option(help="region (county), township or department.")] = "region",
-    json: Annotated[bool, typer.Option("--json")] = False,
-    valid_at: Annotated[
-        str | None, typer.Option("--valid-at", help="Moment for overdue (default: now).")
-    ] = None,
-    known_at: Annotated[
-        str | None, typer.Option("--known-at", help="As recorded by then (a snapshot).")
-    ] = None,
+    region: Annotated[str, typer.Option(help="区划代码前缀 / Region code prefix.")],
+    month: Annotated[str, typer.Option(help="月份（YYYY-MM） / Month (YYYY-MM).")],
+    by: Annotated[
+        str,
+        typer.Option(
+            help="按 region（县）、township（乡镇）或 department（部门）排名 / "
+            "region (county), township or department."
+        ),
+    ] = "region",
+    json: JsonFlag = False,
+    valid_at: Annotated[str | None, OverdueAt] = None,
+    known_at: Annotated[str | None, SnapshotAt] = None,
 ) -> None:
-    """Monthly ranking by the dynamic evaluation index (动态评价指数)."""
+    """按动态评价指数的月度排名 / Monthly ranking by the dynamic evaluation index."""
     opts = options(ctx)
     opts = Options(store=opts.store, json=json or opts.json, lang=opts.lang, plugins=opts.plugins)
     with _reads(opts) as reads:

@@ -10,7 +10,7 @@ import typer
 from projections.follower import SLOT_SUFFIX
 
 from ..composition import open_ledger
-from .common import Options, config, emit, options
+from .common import FLAG, Options, config, emit, options
 
 
 def _say(opts: Options, zh: str, en: str) -> str:
@@ -38,17 +38,23 @@ def register(app: typer.Typer) -> None:
     @app.command("quarantine")
     def quarantine(
         ctx: typer.Context,
-        name: Annotated[str | None, typer.Argument(help="One read model (default: all).")] = None,
+        name: Annotated[
+            str | None,
+            typer.Argument(help="只看这一个读模型（默认：全部） / One read model (default: all)."),
+        ] = None,
         retry: Annotated[
             bool,
             typer.Option(
                 "--retry",
-                help="Rebuild the read models that set events aside (after a fix to their "
+                metavar=FLAG,
+                help="重建搁置了事件的读模型（修正其处理逻辑之后），能应用的事件随之收回 / "
+                "Rebuild the read models that set events aside (after a fix to their "
                 "fold), taking the events back where the fold now applies them.",
             ),
         ] = False,
     ) -> None:
-        """Events a read model could not apply and set aside (搁置), with their errors."""
+        """读模型无法应用而搁置的事件，及其错误 /
+        Events a read model could not apply and set aside, with their errors."""
         opts = options(ctx)
         opened = open_ledger(config(ctx))
         follower = opened.follower()

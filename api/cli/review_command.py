@@ -59,36 +59,59 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         enterprise: Annotated[
             str | None,
-            typer.Option("--enterprise", help="Unified social credit code (统一社会信用代码)."),
+            typer.Option("--enterprise", help="统一社会信用代码 / Unified social credit code."),
         ] = None,
         incident_at: Annotated[
-            str | None, typer.Option("--incident-at", help="Moment of the incident (ISO 8601).")
+            str | None,
+            typer.Option(
+                "--incident-at",
+                help="事故发生时刻（ISO 8601） / Moment of the incident (ISO 8601).",
+            ),
         ] = None,
         accident: Annotated[
             str | None,
-            typer.Option("--accident", help="A recorded accident's id: its enterprise and time."),
+            typer.Option(
+                "--accident",
+                help="已记录事故的编号：取其企业和时间 / "
+                "A recorded accident's id: its enterprise and time.",
+            ),
         ] = None,
         fmt: Annotated[
-            ReportFormat, typer.Option("--format", help="json, md (Markdown) or html.")
+            ReportFormat,
+            typer.Option(
+                "--format", help="格式：json、md（Markdown）或 html / json, md (Markdown) or html."
+            ),
         ] = ReportFormat.MD,
-        lang: Annotated[str | None, typer.Option("--lang", help="zh (default) or en.")] = None,
+        lang: Annotated[
+            str | None, typer.Option("--lang", help="语言：zh（默认）或 en / zh (default) or en.")
+        ] = None,
         output: Annotated[
-            Path | None, typer.Option("--output", help="Write to this file instead of stdout.")
+            Path | None,
+            typer.Option(
+                "--output",
+                help="写入此文件，而不是标准输出 / Write to this file instead of stdout.",
+            ),
         ] = None,
         known_at: Annotated[
             str | None,
-            typer.Option("--known-at", help="Review the record as recorded by this moment."),
+            typer.Option(
+                "--known-at",
+                help="按此时刻已记录的内容倒查 / Review the record as recorded by this moment.",
+            ),
         ] = None,
         bundle_dir: Annotated[
             Path | None,
             typer.Option(
                 "--bundle-dir",
-                help="Also write review.json, review.html and an offline-verifiable bundle "
+                help="另写出 review.json、review.html，以及所列每个聚合一个可离线核验的证据包"
+                "（用 `ledger verify-bundle` 逐个核验） / "
+                "Also write review.json, review.html and an offline-verifiable bundle "
                 "per aggregate shown (check each with `ledger verify-bundle`).",
             ),
         ] = None,
     ) -> None:
-        """Accountability review (事故责任倒查) of an enterprise at the moment of an incident."""
+        """事故责任倒查：企业在事故发生时刻的台账记录 /
+        Accountability review of an enterprise at the moment of an incident."""
         opts = options(ctx)
         language = lang or opts.lang
         moment = parse_moment(incident_at, "--incident-at")
@@ -142,15 +165,21 @@ def register(app: typer.Typer) -> None:
     @enterprise_app.command("show")
     def show(
         ctx: typer.Context,
-        code: Annotated[str, typer.Argument(help="Unified social credit code.")],
+        code: Annotated[str, typer.Argument(help="统一社会信用代码 / Unified social credit code.")],
         known_at: Annotated[
-            str | None, typer.Option("--known-at", help="As recorded by this moment.")
+            str | None,
+            typer.Option("--known-at", help="按此时刻已记录的内容 / As recorded by this moment."),
         ] = None,
         valid_at: Annotated[
-            str | None, typer.Option("--valid-at", help="As it was in the world at this time.")
+            str | None,
+            typer.Option(
+                "--valid-at",
+                help="按此时刻的实际状况 / As it was in the world at this time.",
+            ),
         ] = None,
     ) -> None:
-        """An enterprise with its cases, actions and inspections at a moment."""
+        """企业在某一时刻的案卷、执法措施和检查 /
+        An enterprise with its cases, actions and inspections at a moment."""
         opts = options(ctx)
         known = parse_moment(known_at, "--known-at")
         valid = parse_moment(valid_at, "--valid-at")
@@ -188,4 +217,4 @@ def register(app: typer.Typer) -> None:
                 f"{'、'.join(i['team'])}{late}"
             )
 
-    app.add_typer(enterprise_app, name="enterprise", help="Look at enterprises (生产经营单位).")
+    app.add_typer(enterprise_app, name="enterprise", help="查看生产经营单位 / Look at enterprises.")

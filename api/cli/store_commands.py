@@ -10,7 +10,8 @@ from .common import emit, open_ledger, options
 def register(app: typer.Typer) -> None:
     @app.command()
     def init(ctx: typer.Context) -> None:
-        """Create the ledger's tables on the store (safe to run again)."""
+        """在存储上建立台账的数据表（可重复执行） /
+        Create the ledger's tables on the store (safe to run again)."""
         with open_ledger(ctx) as ledger:
             where = ledger.store.describe()
         opts = options(ctx)

@@ -14,9 +14,12 @@ def register(app: typer.Typer) -> None:
     @app.command("export-ledger")
     def export_command(
         ctx: typer.Context,
-        path: Annotated[Path, typer.Argument(help="The .jsonl file to write.")],
+        path: Annotated[
+            Path, typer.Argument(help="要写入的 .jsonl 文件 / The .jsonl file to write.")
+        ],
     ) -> None:
-        """Export every event with its proof (backup, migration, hand-over to an auditor)."""
+        """导出全部事件及其证明（备份、迁移、移交审计） /
+        Export every event with its proof (backup, migration, hand-over to an auditor)."""
         from ledger.transfer import export_ledger
 
         with open_ledger(ctx) as ledger:
@@ -30,9 +33,18 @@ def register(app: typer.Typer) -> None:
     @app.command("import-ledger")
     def import_command(
         ctx: typer.Context,
-        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+        path: Annotated[
+            Path,
+            typer.Argument(
+                exists=True,
+                dir_okay=False,
+                help="`ledger export-ledger` 导出的 .jsonl 文件 / "
+                "The .jsonl file from `ledger export-ledger`.",
+            ),
+        ],
     ) -> None:
-        """Import an exported ledger into an empty store and prove the copy equal to the
+        """把导出的台账导入空存储，并证明副本与原件一致（树根与原件的签名检查点相同） /
+        Import an exported ledger into an empty store and prove the copy equal to the
         original (same tree root as the original's signed checkpoint)."""
         from ledger.transfer import TransferError, import_ledger
 

@@ -17,7 +17,7 @@ from projections.queries import ReadModelMissing
 from projections.reads import Reads
 
 from ..composition import load_configured_sectors
-from .common import emit, local_operator, open_ledger, options, parse_moment
+from .common import FLAG, emit, local_operator, open_ledger, options, parse_moment
 from .workbook_files import BLANK_WORKBOOK, UNREADABLE_WORKBOOK, workbook_problem
 
 #: The person at the terminal reads everything: the store's file is theirs already.
@@ -28,11 +28,12 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def template(
         ctx: typer.Context,
-        path: Annotated[Path, typer.Argument(help="Where to write the workbook.")] = Path(
-            "隐患台账模板.xlsx"
-        ),
+        path: Annotated[
+            Path, typer.Argument(help="模板写到哪里 / Where to write the workbook.")
+        ] = Path("隐患台账模板.xlsx"),
     ) -> None:
-        """Write an empty hazard-ledger workbook (Chinese headers, drop-down lists, and a
+        """生成空白的隐患台账工作簿（中文表头、下拉选项，每个已加载行业一张明细表） /
+        Write an empty hazard-ledger workbook (Chinese headers, drop-down lists, and a
         sheet of each loaded sector's detail fields)."""
         from api.workbook.template import write_template
 
@@ -42,12 +43,22 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     def import_workbook(
         ctx: typer.Context,
-        path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The .xlsx file.")],
+        path: Annotated[
+            Path,
+            typer.Argument(exists=True, dir_okay=False, help="台账工作簿 .xlsx / The .xlsx file."),
+        ],
         check: Annotated[
-            bool, typer.Option("--check", help="Only check the file; record nothing.")
+            bool,
+            typer.Option(
+                "--check",
+                metavar=FLAG,
+                help="只检查文件，不记录 / Only check the file; record nothing.",
+            ),
         ] = False,
     ) -> None:
-        """Import a hazard-ledger workbook: all rows pass the ledger's rules, or none is
+        """导入隐患台账工作簿：所有行都通过台账规则才记录，否则一行也不记；
+        同一文件再次导入不会重复记录 /
+        Import a hazard-ledger workbook: all rows pass the ledger's rules, or none is
         recorded; importing the same file again records nothing new."""
         from openpyxl.utils.exceptions import InvalidFileException
 
@@ -112,7 +123,10 @@ def register(app: typer.Typer) -> None:
 
 KnownAtOption = Annotated[
     str | None,
-    typer.Option("--known-at", help="As recorded by this moment (needs a snapshot)."),
+    typer.Option(
+        "--known-at",
+        help="按此时刻已记录的内容（需要快照） / As recorded by this moment (needs a snapshot).",
+    ),
 ]
 
 
@@ -140,13 +154,19 @@ def register_exports(app: typer.Typer) -> None:
     @export_app.command("register")
     def export_register(
         ctx: typer.Context,
-        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
-        region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
-        sector: Annotated[str | None, typer.Option(help="Sector code.")] = None,
-        status: Annotated[list[str] | None, typer.Option(help="Status (repeat).")] = None,
+        output: Annotated[
+            Path, typer.Argument(help="导出的 .xlsx 或 .csv 文件 / A .xlsx or .csv file.")
+        ],
+        region: Annotated[
+            str | None, typer.Option(help="区划代码前缀 / Region code prefix.")
+        ] = None,
+        sector: Annotated[str | None, typer.Option(help="行业代码 / Sector code.")] = None,
+        status: Annotated[
+            list[str] | None, typer.Option(help="状态（可重复） / Status (repeat).")
+        ] = None,
         known_at: KnownAtOption = None,
     ) -> None:
-        """The hazard register (问题隐患清单) as an official would file it."""
+        """按官方归档格式导出问题隐患清单 / The hazard register as an official would file it."""
         from api.workbook.reports import register_headers, register_rows, write
         from projections.queries import RegisterFilter
 
@@ -172,12 +192,14 @@ def register_exports(app: typer.Typer) -> None:
     @export_app.command("monthly")
     def export_monthly(
         ctx: typer.Context,
-        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
-        region: Annotated[str, typer.Option(help="Region code prefix.")],
-        month: Annotated[str, typer.Option(help="YYYY-MM.")],
+        output: Annotated[
+            Path, typer.Argument(help="导出的 .xlsx 或 .csv 文件 / A .xlsx or .csv file.")
+        ],
+        region: Annotated[str, typer.Option(help="区划代码前缀 / Region code prefix.")],
+        month: Annotated[str, typer.Option(help="月份（YYYY-MM） / Month (YYYY-MM).")],
         known_at: KnownAtOption = None,
     ) -> None:
-        """The monthly report per sector with totals and rates (月度报表)."""
+        """月度报表：分行业的合计和比率 / The monthly report per sector with totals and rates."""
         from api.workbook.reports import monthly_columns, monthly_rows, write
 
         with _reads(ctx) as reads:
@@ -196,12 +218,14 @@ def register_exports(app: typer.Typer) -> None:
     @export_app.command("statistics")
     def export_statistics(
         ctx: typer.Context,
-        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
-        region: Annotated[str, typer.Option(help="Region code prefix.")],
-        year: Annotated[int, typer.Option(help="The year.")],
+        output: Annotated[
+            Path, typer.Argument(help="导出的 .xlsx 或 .csv 文件 / A .xlsx or .csv file.")
+        ],
+        region: Annotated[str, typer.Option(help="区划代码前缀 / Region code prefix.")],
+        year: Annotated[int, typer.Option(help="年份 / The year.")],
         known_at: KnownAtOption = None,
     ) -> None:
-        """Sector statistics month by month for a year (月度分行业统计)."""
+        """月度分行业统计：一年逐月 / Sector statistics month by month for a year."""
         from api.workbook.reports import statistics_columns, statistics_rows, write
 
         with _reads(ctx) as reads:
@@ -218,11 +242,15 @@ def register_exports(app: typer.Typer) -> None:
     @export_app.command("measures")
     def export_measures(
         ctx: typer.Context,
-        output: Annotated[Path, typer.Argument(help="A .xlsx or .csv file.")],
-        region: Annotated[str | None, typer.Option(help="Region code prefix.")] = None,
+        output: Annotated[
+            Path, typer.Argument(help="导出的 .xlsx 或 .csv 文件 / A .xlsx or .csv file.")
+        ],
+        region: Annotated[
+            str | None, typer.Option(help="区划代码前缀 / Region code prefix.")
+        ] = None,
         known_at: KnownAtOption = None,
     ) -> None:
-        """The institutional measures list (制度措施清单)."""
+        """制度措施清单 / The institutional measures list."""
         from api.workbook.reports import MEASURE_COLUMNS, measure_rows, write
 
         with _reads(ctx) as reads:
@@ -236,4 +264,8 @@ def register_exports(app: typer.Typer) -> None:
         )
         typer.echo(f"已导出制度措施清单 {n} 条 / exported {n} rows: {output}")
 
-    app.add_typer(export_app, name="export", help="Export the lists and reports (XLSX/CSV).")
+    app.add_typer(
+        export_app,
+        name="export",
+        help="导出清单和报表（XLSX/CSV） / Export the lists and reports (XLSX/CSV).",
+    )
