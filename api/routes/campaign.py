@@ -18,6 +18,7 @@ from starlette.responses import Response
 from projections.campaign import TABLES, Period, parse_period, period_between
 
 from ..problems import Problem
+from ..response_models import CAMPAIGN_TABLES, sends
 from ..security import StatisticsReader
 from .reading import READ_MODEL_ERRORS, KnownAt, ReadsDep, ValidAt, answering, json_response
 
@@ -79,5 +80,5 @@ for _table in TABLES:
         f"/reports/campaign/{_table}",
         _route(_table),
         methods=["GET"],
-        responses=READ_MODEL_ERRORS,
+        responses={**READ_MODEL_ERRORS, **sends(CAMPAIGN_TABLES[_table])},
     )

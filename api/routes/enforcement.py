@@ -11,6 +11,7 @@ from ledger import commands as c
 
 from ..commanding import run_command
 from ..deps import ServicesDep
+from ..response_models import ActionView, sends
 from ..schemas import (
     CommandResult,
     EndAction,
@@ -71,7 +72,7 @@ async def observed_activity(
     )
 
 
-@router.get("/{action_id}", responses=READ_ERRORS)
+@router.get("/{action_id}", responses={**READ_ERRORS, **sends(ActionView)})
 async def get_action(
     reads: ReadsDep, action_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:

@@ -40,6 +40,18 @@ UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     422: problem_response_doc("No file, an empty one, over 10 MB, or not JPEG, PNG or PDF"),
 }
 
+#: A stored file is answered as it is: a photo or a PDF, never JSON.
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **READ_ERRORS,
+    200: {
+        "description": "The file's bytes",
+        "content": {
+            t: {"schema": {"type": "string", "format": "binary"}}
+            for t in ("image/jpeg", "image/png", "application/pdf")
+        },
+    },
+}
+
 
 @router.post("/evidence", status_code=201, responses=UPLOAD_ERRORS)
 async def upload(
@@ -71,7 +83,7 @@ def _visible_file(services: ServicesDep, reads: ReadsDep, user: CurrentUser, sha
     raise NotFound("evidence", sha256)
 
 
-@router.get("/evidence/{sha256}", responses=READ_ERRORS)
+@router.get("/evidence/{sha256}", response_class=Response, responses=FILE_RESPONSES)
 async def original(
     services: ServicesDep, reads: ReadsDep, user: CurrentUser, sha256: str
 ) -> Response:
@@ -81,7 +93,7 @@ async def original(
     return Response(data, media_type=media_type, headers={"Cache-Control": PRIVATE_FOREVER})
 
 
-@router.get("/evidence/{sha256}/page", responses=READ_ERRORS)
+@router.get("/evidence/{sha256}/page", response_class=Response, responses=FILE_RESPONSES)
 async def for_the_page(
     services: ServicesDep, reads: ReadsDep, user: CurrentUser, sha256: str
 ) -> Response:

@@ -25,8 +25,10 @@ from ledger.integrity.bundle import (
 from ledger.integrity.signing import Checkpoint, SignedNote
 from ledger.integrity.status import proof_statuses
 
+from ..deps import ServicesDep
 from ..evidence import evidence_store
 from ..problems import Problem, language
+from ..response_models import CheckpointView, LatestCheckpoint, Proofs, sends
 from ..security import CurrentUser
 from ..services import Services
 from .common import READ_ERRORS
@@ -35,24 +37,23 @@ from .reading import KnownAt, ReadsDep, answering
 router = APIRouter(tags=["integrity 存证"])
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def _json(body: Any, **headers: str) -> Response:
     return Response(orjson.dumps(body), media_type="application/json", headers=headers)
 
 
-@router.get("/hazards/{case_id}/proofs", responses=READ_ERRORS)
+@router.get("/hazards/{case_id}/proofs", responses={**READ_ERRORS, **sends(Proofs)})
 async def proofs(
-    request: Request, case_id: UUID, user: CurrentUser, reads: ReadsDep, known_at: KnownAt = None
+    services: ServicesDep,
+    case_id: UUID,
+    user: CurrentUser,
+    reads: ReadsDep,
+    known_at: KnownAt = None,
 ) -> Response:
     """Proof status of each event of the case, against the latest signed checkpoint (as
     the log stood at ``known_at``, when given)."""
     with answering(known_at):
         reads.case(case_id, scope=user.scope, known_at=known_at)
-    statuses = proof_statuses(_services(request).ledger.integrity, case_id, known_at=known_at)
+    statuses = proof_statuses(services.ledger.integrity, case_id, known_at=known_at)
     events = [
         {
             "version": version,
@@ -73,7 +74,11 @@ async def proofs(
     },
 )
 async def bundle(
-    request: Request, case_id: UUID, user: CurrentUser, reads: ReadsDep, known_at: KnownAt = None
+    services: ServicesDep,
+    case_id: UUID,
+    user: CurrentUser,
+    reads: ReadsDep,
+    known_at: KnownAt = None,
 ) -> Response:
     """One file with the case's events, inclusion proofs, a signed checkpoint, the
     public key and the evidence files the events cite, checkable offline with
@@ -81,7 +86,7 @@ async def bundle(
     exported then (the events recorded by then, proven against the log of then)."""
     with answering(known_at):
         reads.case(case_id, scope=user.scope, known_at=known_at)
-    ledger = _services(request).ledger
+    ledger = services.ledger
     try:
         data = export_bundle(
             ledger.integrity, case_id, files=evidence_store(ledger).get, known_at=known_at
@@ -118,38 +123,40 @@ async def _body_up_to(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def _issued(request: Request, known_at: datetime | None) -> tuple[Checkpoint, ...]:
+def _issued(services: Services, known_at: datetime | None) -> tuple[Checkpoint, ...]:
     """The checkpoints issued by ``known_at`` (all, without it), oldest first."""
     with answering(known_at):
-        return _services(request).ledger.integrity.as_of(known_at).checkpoints
+        return services.ledger.integrity.as_of(known_at).checkpoints
 
 
-@router.get("/checkpoints", responses=READ_ERRORS)
-async def checkpoints(request: Request, user: CurrentUser, known_at: KnownAt = None) -> Response:
+@router.get("/checkpoints", responses={**READ_ERRORS, **sends(list[CheckpointView])})
+async def checkpoints(
+    services: ServicesDep, user: CurrentUser, known_at: KnownAt = None
+) -> Response:
     """Every signed checkpoint issued (by ``known_at``, when given), oldest first."""
-    return _json([c.as_dict() for c in _issued(request, known_at)])
+    return _json([c.as_dict() for c in _issued(services, known_at)])
 
 
 def _no_checkpoint() -> Problem:
     return Problem(404, "not-found", "尚未签发检查点", "no checkpoint has been issued yet")
 
 
-def _latest_note(request: Request, known_at: datetime | None) -> tuple[Checkpoint, SignedNote]:
-    issued = _issued(request, known_at)
+def _latest_note(services: Services, known_at: datetime | None) -> tuple[Checkpoint, SignedNote]:
+    issued = _issued(services, known_at)
     if not issued:
         raise _no_checkpoint()
-    return issued[-1], _services(request).ledger.integrity.note_for(issued[-1])
+    return issued[-1], services.ledger.integrity.note_for(issued[-1])
 
 
-@router.get("/checkpoints/latest", responses=READ_ERRORS)
+@router.get("/checkpoints/latest", responses={**READ_ERRORS, **sends(LatestCheckpoint)})
 async def latest_checkpoint(
-    request: Request, user: CurrentUser, known_at: KnownAt = None
+    services: ServicesDep, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
     """The latest signed checkpoint (issued by ``known_at``, when given; 404 when none
     was), with the witnesses that cosigned it and whether the configured ``K of N``
     witness policy holds."""
-    checkpoint, note = _latest_note(request, known_at)
-    policy = _services(request).ledger.integrity.witness_policy
+    checkpoint, note = _latest_note(services, known_at)
+    policy = services.ledger.integrity.witness_policy
     cosigned_by = policy.cosigners(note.body, note.signatures)
     return _json(
         {
@@ -170,9 +177,9 @@ async def latest_checkpoint(
     response_class=PlainTextResponse,
     responses={404: {"description": "No checkpoint issued yet"}},
 )
-async def checkpoint_note(request: Request, known_at: KnownAt = None) -> Response:
+async def checkpoint_note(services: ServicesDep, known_at: KnownAt = None) -> Response:
     """The latest checkpoint (issued by ``known_at``, when given) in C2SP
     tlog-checkpoint form (signed note with the witnesses' cosignatures), public like any
     transparency log's: it reveals a size and a hash."""
-    _, note = _latest_note(request, known_at)
+    _, note = _latest_note(services, known_at)
     return PlainTextResponse(note.text(), media_type="text/plain; charset=utf-8")

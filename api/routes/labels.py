@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from ..deps import ServicesDep
 from ..labels import labels
-from ..services import Services
+from ..response_models import Labels
 
 router = APIRouter(tags=["system 系统"])
 
@@ -17,9 +18,10 @@ router = APIRouter(tags=["system 系统"])
 CACHE_CONTROL = "public, max-age=3600"
 
 
-@router.get("/labels")
+@router.get("/labels", response_model=Labels)
 async def served_labels(
     request: Request,
+    services: ServicesDep,
     lang: Annotated[str, Query(pattern="^(zh|en)$", description="zh (default) or en")] = "zh",
 ) -> Response:
     """The one label catalogue (sectors, statuses, grades, events, kinds, fields …).
@@ -27,7 +29,6 @@ async def served_labels(
     Public reference data, like ``GET /plugins`` without the catalogues: the page needs
     it before anyone signs in. Answers 304 to a matching ``If-None-Match``.
     """
-    services: Services = request.app.state.services
     catalogue = labels(lang, services.sectors)
     etag = f'"{catalogue.etag}"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "Vary": "Accept-Encoding"}

@@ -26,11 +26,12 @@ from ledger.application import HazardLedger
 from ledger.integrity.signing import CheckpointError
 from ledger.integrity.trust import TrustRoot
 
+from ..deps import ServicesDep
 from ..documents.links import PREFIX_PATTERN, find_leaf, local_fetch
 from ..documents.scan import scan
 from ..documents.verify import verify_scanned
 from ..problems import Problem
-from ..services import Services
+from ..response_models import ShortLinkAnswer, sends
 from ..web import STATIC
 
 router = APIRouter(tags=["integrity 存证"])
@@ -52,20 +53,18 @@ LeafPrefix = Annotated[
 ]
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 @router.get(
     "/p/{leaf_hash}",
-    responses={404: {"description": "No logged event has this leaf hash prefix"}},
+    responses={
+        404: {"description": "No logged event has this leaf hash prefix"},
+        **sends(ShortLinkAnswer),
+    },
 )
-async def short_link(request: Request, leaf_hash: LeafPrefix) -> Response:
+async def short_link(services: ServicesDep, leaf_hash: LeafPrefix) -> Response:
     """A printed document's short link: the event's leaf header, stored payload and its
     inclusion proof under the latest signed checkpoint (public: the link is as hard to
     guess as a token, and the answer proves itself)."""
-    found = find_leaf(_services(request).ledger, leaf_hash)
+    found = find_leaf(services.ledger, leaf_hash)
     if found is None:
         raise Problem(
             404, "not-found", "没有与该短链接对应的账本记录", "no ledger event has this short link"
@@ -81,7 +80,7 @@ async def short_link(request: Request, leaf_hash: LeafPrefix) -> Response:
         503: {"description": "The server trusts no ledger key ($LEDGER_TRUSTED_KEYS)"},
     },
 )
-async def verify_print(request: Request) -> Response:
+async def verify_print(request: Request, services: ServicesDep) -> Response:
     """Judge a photo, scan or PDF of a printed paper (the request body) as
     ``ledger verify-print`` does; the verdict in Chinese and English."""
     trust = _trust()
@@ -98,7 +97,7 @@ async def verify_print(request: Request) -> Response:
             "只接受 PDF、PNG 或 JPEG 文件",
             "only PDF, PNG or JPEG files are accepted",
         )
-    ledger = _services(request).ledger
+    ledger = services.ledger
     verdict = await run_in_threadpool(_judge, body, suffix, trust, ledger)
     return Response(orjson.dumps(verdict), media_type="application/json")
 

@@ -26,6 +26,7 @@ from ledger.sealed import SealedUnavailable
 from ..commanding import run_command, to_command
 from ..deps import ServicesDep
 from ..problems import Problem
+from ..response_models import PublicReportRow, PublicReportView, sends
 from ..schemas import CommandResult, Timed, Versioned
 from ..security import CurrentUser
 from .common import ERRORS, READ_ERRORS
@@ -179,7 +180,7 @@ async def erase_identity(
     )
 
 
-@router.get("", responses=READ_MODEL_ERRORS)
+@router.get("", responses={**READ_MODEL_ERRORS, **sends(list[PublicReportRow])})
 async def list_public_reports(
     reads: ReadsDep,
     user: CurrentUser,
@@ -195,7 +196,7 @@ async def list_public_reports(
     return json_response(body)
 
 
-@router.get("/{report_id}", responses=READ_ERRORS)
+@router.get("/{report_id}", responses={**READ_ERRORS, **sends(PublicReportView)})
 async def get_public_report(
     reads: ReadsDep, report_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:

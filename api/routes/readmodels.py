@@ -13,15 +13,26 @@ from typing import Annotated
 from uuid import UUID
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from projections.queries import RegisterFilter
 
+from ..deps import ServicesDep
 from ..problems import Problem
+from ..response_models import (
+    Finding,
+    LinkedAction,
+    Measures,
+    MonthlyReport,
+    Rankings,
+    RegisterPage,
+    SnapshotStatus,
+    Trend,
+    sends,
+)
 from ..security import CurrentUser, SnapshotBuilder, StatisticsReader
-from ..services import Services
 from .common import ERRORS, READ_ERRORS
 from .reading import (
     READ_MODEL_ERRORS,
@@ -38,7 +49,7 @@ router = APIRouter(tags=["read models 台账与统计"])
 Month = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
-@router.get("/register", responses=READ_MODEL_ERRORS)
+@router.get("/register", responses={**READ_MODEL_ERRORS, **sends(RegisterPage)})
 async def register(
     reads: ReadsDep,
     user: CurrentUser,
@@ -80,7 +91,7 @@ async def register(
     return json_response({"items": page.items, "next_cursor": page.next_cursor, "at": page.at})
 
 
-@router.get("/reports/monthly", responses=READ_MODEL_ERRORS)
+@router.get("/reports/monthly", responses={**READ_MODEL_ERRORS, **sends(MonthlyReport)})
 async def monthly_report(
     reads: ReadsDep,
     user: StatisticsReader,
@@ -99,7 +110,7 @@ async def monthly_report(
     return json_response(report)
 
 
-@router.get("/statistics/trend", responses=READ_MODEL_ERRORS)
+@router.get("/statistics/trend", responses={**READ_MODEL_ERRORS, **sends(Trend)})
 async def trend(
     reads: ReadsDep,
     user: StatisticsReader,
@@ -114,7 +125,7 @@ async def trend(
     return json_response(body)
 
 
-@router.get("/rankings", responses=READ_MODEL_ERRORS)
+@router.get("/rankings", responses={**READ_MODEL_ERRORS, **sends(Rankings)})
 async def rankings(
     reads: ReadsDep,
     user: StatisticsReader,
@@ -133,7 +144,7 @@ async def rankings(
     return json_response({"rows": rows})
 
 
-@router.get("/measures", responses=READ_MODEL_ERRORS)
+@router.get("/measures", responses={**READ_MODEL_ERRORS, **sends(Measures)})
 async def measures(
     reads: ReadsDep,
     user: StatisticsReader,
@@ -150,7 +161,7 @@ async def measures(
     return json_response({"items": rows})
 
 
-@router.get("/hazards/{case_id}/actions", responses=READ_ERRORS)
+@router.get("/hazards/{case_id}/actions", responses={**READ_ERRORS, **sends(list[LinkedAction])})
 async def case_actions(
     reads: ReadsDep, case_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
@@ -160,7 +171,7 @@ async def case_actions(
     return json_response(linked)
 
 
-@router.get("/hazards/{case_id}/findings", responses=READ_ERRORS)
+@router.get("/hazards/{case_id}/findings", responses={**READ_ERRORS, **sends(list[Finding])})
 async def case_findings(
     reads: ReadsDep,
     case_id: UUID,
@@ -179,9 +190,9 @@ class SnapshotRequest(BaseModel):
     known_at: Moment
 
 
-@router.post("/snapshots", status_code=202, responses=ERRORS)
+@router.post("/snapshots", status_code=202, responses={**ERRORS, 202: {"model": SnapshotStatus}})
 async def build_snapshot(
-    request: Request, user: SnapshotBuilder, body: SnapshotRequest
+    services: ServicesDep, user: SnapshotBuilder, body: SnapshotRequest
 ) -> Response:
     """Build the read models as the ledger knew them at ``known_at`` (for "as of" views).
 
@@ -192,7 +203,6 @@ async def build_snapshot(
     known_at = body.known_at
     if known_at.tzinfo is None:
         raise Problem(422, "invalid-request", "known_at 须带时区", "known_at needs a time zone")
-    services: Services = request.app.state.services
     if not services.snapshots.start(known_at):
         raise Problem(
             409,
@@ -206,8 +216,7 @@ async def build_snapshot(
     )
 
 
-@router.get("/snapshots", responses=READ_ERRORS)
-async def snapshot_status(request: Request, user: StatisticsReader) -> Response:
+@router.get("/snapshots", responses={**READ_ERRORS, **sends(SnapshotStatus)})
+async def snapshot_status(services: ServicesDep, user: StatisticsReader) -> Response:
     """The snapshot build this process last started, and its state."""
-    services: Services = request.app.state.services
     return json_response(services.snapshots.status())

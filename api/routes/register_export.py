@@ -20,6 +20,7 @@ from starlette.responses import Response, StreamingResponse
 
 from projections.queries import Page, RegisterFilter
 
+from ..response_models import RegisterCount, sends
 from ..security import CurrentUser
 from ..workbook.reports import csv_row, register_headers, register_rows
 from .reading import READ_MODEL_ERRORS, KnownAt, Moment, ReadsDep, ValidAt, answering, json_response
@@ -55,7 +56,7 @@ def _filters(
     )
 
 
-@router.get("/register/count", responses=READ_MODEL_ERRORS)
+@router.get("/register/count", responses={**READ_MODEL_ERRORS, **sends(RegisterCount)})
 async def register_count(
     reads: ReadsDep,
     user: CurrentUser,
@@ -84,6 +85,7 @@ async def register_count(
 
 @router.get(
     "/register/export",
+    response_class=StreamingResponse,
     responses={
         **READ_MODEL_ERRORS,
         200: {

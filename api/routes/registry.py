@@ -13,6 +13,7 @@ from ledger import commands as c
 
 from ..commanding import run_command
 from ..deps import ServicesDep
+from ..response_models import EnterpriseView, InspectionRow, InspectionView, sends
 from ..schemas import (
     AssignResponsibility,
     ChangePrincipal,
@@ -35,7 +36,7 @@ async def register_enterprise(
     return await run_command(request, services, user, c.RegisterEnterprise, body, status=201)
 
 
-@router.get("/enterprises/{credit_code}", responses=READ_ERRORS)
+@router.get("/enterprises/{credit_code}", responses={**READ_ERRORS, **sends(EnterpriseView)})
 async def get_enterprise(
     reads: ReadsDep, credit_code: str, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:
@@ -76,7 +77,7 @@ async def record_inspection(
     return await run_command(request, services, user, c.RecordInspection, body, status=201)
 
 
-@router.get("/inspections", responses=READ_MODEL_ERRORS)
+@router.get("/inspections", responses={**READ_MODEL_ERRORS, **sends(list[InspectionRow])})
 async def list_inspections(
     reads: ReadsDep,
     user: CurrentUser,
@@ -97,7 +98,7 @@ async def list_inspections(
     return json_response(body)
 
 
-@router.get("/inspections/{inspection_id}", responses=READ_ERRORS)
+@router.get("/inspections/{inspection_id}", responses={**READ_ERRORS, **sends(InspectionView)})
 async def get_inspection(
     reads: ReadsDep, inspection_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:

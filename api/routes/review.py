@@ -19,6 +19,7 @@ from starlette.responses import Response
 from api.review.render import to_html, to_markdown
 
 from ..problems import Problem, language
+from ..response_models import Review
 from ..security import Reviewer
 from .common import READ_ERRORS
 from .reading import KnownAt, Moment, ReadsDep, answering, json_response
@@ -32,7 +33,20 @@ class ReviewFormat(StrEnum):
     HTML = "html"
 
 
-@router.get("/review", responses=READ_ERRORS)
+@router.get(
+    "/review",
+    responses={
+        **READ_ERRORS,
+        200: {
+            "model": Review,
+            "description": "The review as JSON, or rendered as Markdown or HTML (format=)",
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+    },
+)
 async def review(
     request: Request,
     reads: ReadsDep,

@@ -13,6 +13,7 @@ from ledger.risk import RiskLevel
 
 from ..commanding import run_command
 from ..deps import ServicesDep
+from ..response_models import RiskPointRow, RiskPointView, sends
 from ..schemas import CommandResult, PersonBody, Timed, Versioned
 from ..security import CurrentUser
 from .common import ERRORS, READ_ERRORS
@@ -118,7 +119,7 @@ async def cite_failed_control(
     )
 
 
-@router.get("", responses=READ_MODEL_ERRORS)
+@router.get("", responses={**READ_MODEL_ERRORS, **sends(list[RiskPointRow])})
 async def list_risk_points(
     reads: ReadsDep,
     user: CurrentUser,
@@ -139,7 +140,7 @@ async def list_risk_points(
     return json_response(body)
 
 
-@router.get("/{risk_point_id}", responses=READ_ERRORS)
+@router.get("/{risk_point_id}", responses={**READ_ERRORS, **sends(RiskPointView)})
 async def get_risk_point(
     reads: ReadsDep, risk_point_id: UUID, user: CurrentUser, known_at: KnownAt = None
 ) -> Response:

@@ -5,39 +5,38 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from plugins import Facts
 
+from ..deps import ServicesDep
+from ..response_models import Plugins, Suggestions
 from ..security import CurrentUser
-from ..services import Services
 from .common import READ_ERRORS
 from .reading import KnownAt, ReadsDep, answering
 
 router = APIRouter(tags=["sectors 行业领域"])
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-@router.get("/plugins", responses=READ_ERRORS)
-async def plugins(request: Request, user: CurrentUser) -> dict[str, Any]:
+@router.get("/plugins", response_model=Plugins, responses=READ_ERRORS)
+async def plugins(services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
     """Loaded sector plugins, their sectors, detail fields and catalogue editions."""
-    return _services(request).sectors.describe()
+    return services.sectors.describe()
 
 
-@router.get("/hazards/{case_id}/suggestions", responses=READ_ERRORS)
+@router.get("/hazards/{case_id}/suggestions", response_model=Suggestions, responses=READ_ERRORS)
 async def suggestions(
-    request: Request, reads: ReadsDep, case_id: UUID, user: CurrentUser, known_at: KnownAt = None
+    services: ServicesDep,
+    reads: ReadsDep,
+    case_id: UUID,
+    user: CurrentUser,
+    known_at: KnownAt = None,
 ) -> dict[str, Any]:
     """Criteria of the catalogue in force that the hazard's facts appear to match, from
     the case as recorded by ``known_at`` and the catalogue in force then.
 
     Advice to the grader only: nothing is recorded, and the grade stays the grader's.
     """
-    services = _services(request)
     with answering(known_at):
         case = reads.hazard(case_id, scope=user.scope, known_at=known_at)
     facts = Facts(case.sector, case.location, case.description, dict(case.details))

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from starlette.responses import PlainTextResponse, Response
 
 from ledger.permissions import permitted
 from ledger.sqlstore import SqlStore
 from projections import quarantine
 
+from ..deps import ServicesDep
+from ..response_models import Me
 from ..schemas import Health
 from ..security import CurrentUser
-from ..services import Services
 from .common import READ_ERRORS
 
 router = APIRouter(tags=["system 系统"])
 
 
 @router.get("/health", response_model=Health)
-async def health(request: Request) -> Health:
+async def health(services: ServicesDep) -> Health:
     """Liveness and store reachability (no authentication: load balancers call it).
 
     "degraded" names the read models that set events aside: they are current, but
     without those events, until their fold is fixed and they are rebuilt.
     """
-    services: Services = request.app.state.services
     aside = quarantine.counts(SqlStore(services.ledger.recorder.datastore))  # type: ignore[attr-defined]
     return Health(
         status="degraded" if aside else "ok",
@@ -35,9 +35,8 @@ async def health(request: Request) -> Health:
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(request: Request) -> Response:
+async def metrics(services: ServicesDep) -> Response:
     """Prometheus text exposition of request and command counters."""
-    services: Services = request.app.state.services
     m = services.metrics
     lines = [
         "# HELP ledger_http_requests_total HTTP requests by route template and status.",
@@ -59,7 +58,7 @@ async def metrics(request: Request) -> Response:
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
 
-@router.get("/me", responses=READ_ERRORS)
+@router.get("/me", response_model=Me, responses=READ_ERRORS)
 async def me(user: CurrentUser) -> dict[str, object]:
     """The authenticated user: role, jurisdiction, and the actions the permission table
     lets the role perform (``may``: command type names and named actions), so a client

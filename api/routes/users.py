@@ -20,6 +20,7 @@ from ledger.permissions import MANAGE_USERS
 
 from ..deps import ServicesDep
 from ..problems import Problem
+from ..response_models import Users
 from ..schemas import Body
 from ..security import CurrentUser, require
 from ..users import User
@@ -43,7 +44,7 @@ class Reissue(Body):
     valid_days: int = Field(90, ge=1, le=3660)
 
 
-@router.get("", responses={**READ_ERRORS, 403: ERRORS[403]})
+@router.get("", response_model=Users, responses={**READ_ERRORS, 403: ERRORS[403]})
 async def list_users(services: ServicesDep, user: CurrentUser) -> dict[str, Any]:
     """Every account with its role, jurisdiction, expiry and revocation (never tokens)."""
     require(user, MANAGE_USERS)
