@@ -81,7 +81,7 @@ def _tuple_getter(names: tuple[str, ...]) -> Callable[[Row], tuple[Any, ...]]:
 
 #: Rows a projection keeps cached between batches (see ``Rows.trim``). Measured in
 #: bench/rebuild.py: a larger cache bought no speed, only memory (docs/performance.md).
-CACHE_ROWS = 50_000
+CACHE_ROWS = 20_000
 
 _ABSENT: Any = object()
 
@@ -95,7 +95,7 @@ class StoredKeys:
     out not to exist.
     """
 
-    BITS = 1 << 26  # 8 MiB: under 1% false "maybe" for 2.5 million evicted keys
+    BITS = 1 << 25  # 4 MiB: about 1.5% false "maybe" with 2.5 million evicted keys
 
     def __init__(self) -> None:
         self.bits = bytearray()

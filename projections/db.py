@@ -37,9 +37,10 @@ class ReadStore:
             # Read models can be rebuilt and their position commits with their rows: losing
             # the last batches to a power cut only means applying them again (ADR 0010).
             conn.execute("PRAGMA synchronous=NORMAL")
-            # Upserts land at random primary keys all over large tables: give the page
-            # cache room for them (256 MiB, allocated only as used).
-            conn.execute("PRAGMA cache_size=-262144")
+            # Upserts land at random primary keys all over large tables; pages not in this
+            # cache come from the operating system's. 256 MiB here was a third of a
+            # rebuild's memory and bought no speed in bench/rebuild.py: 32 MiB.
+            conn.execute("PRAGMA cache_size=-32768")
             return conn
         from psycopg import sql
 
