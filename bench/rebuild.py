@@ -189,16 +189,23 @@ TARGET_PEAK_MIB = 512
 
 
 def isolated(tree: Path, step: str, store: str) -> dict[str, float]:
-    """One ``bench/scale.py`` step of the project in ``tree``, in a process of its own."""
-    out = subprocess.run(
-        [sys.executable, str(tree / "bench" / "scale.py"), step, "--store", store],
-        cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    """One ``bench/scale.py`` step of the project in ``tree``, in a process of its own.
+
+    A step that fails (on a shared PostgreSQL server: "too many clients") is shown and
+    run once more."""
+    for attempt in (1, 2):
+        run = subprocess.run(
+            [sys.executable, str(tree / "bench" / "scale.py"), step, "--store", store],
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode == 0:
+            break
+        print(f"{step} in {tree} failed (attempt {attempt}):\n{run.stderr[-2000:]}", flush=True)
+    run.check_returncode()
+    result: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
 
 
