@@ -22,6 +22,7 @@ from ledger.commands import ChangePrincipal, Command, OnRecord
 from ledger.enterprise import Person
 from ledger.errors import LedgerError
 from ledger.hazard import RectificationPlan
+from ledger.idempotency import IdempotencyRecord, KeyAlreadyAnswered
 from ledger.permissions import NotPermitted
 
 from .problems import Problem
@@ -123,30 +124,23 @@ async def run_command(
     user's scope; answer ``{"id", "version"}`` with the new version as ETag."""
     command = to_command(request, command_type, body, **ids)
     key = idempotency_key(request)
+    record: IdempotencyRecord | None = None
     if key:
         fingerprint = services.idempotency.fingerprint(
             request.method, request.url.path, await request.body()
         )
+        record = IdempotencyRecord(user.username, key, fingerprint, status)
         earlier = services.idempotency.claim(user.username, key, fingerprint)
         if earlier is not None:
-            if earlier["request_hash"] != fingerprint:
-                raise Problem(422, "idempotency-mismatch")
-            if earlier["status"] is None:
-                raise Problem(
-                    409,
-                    "conflict",
-                    "同一请求正在处理中，请稍后重试",
-                    "the same request is still being processed; retry shortly",
-                )
-            stored = str(earlier["body"]).encode()
-            return Response(
-                stored,
-                status_code=int(earlier["status"]),
-                media_type="application/json",
-                headers={"idempotent-replay": "true", "etag": _etag(orjson.loads(stored))},
-            )
+            return _replay(record, earlier)
     try:
-        recorded = services.ledger.execute(command, user.actor, user.scope)
+        # The answer is stored under the key by the commit that records the command.
+        recorded = services.ledger.execute(command, user.actor, user.scope, idempotency=record)
+    except KeyAlreadyAnswered as answered:  # another attempt finished first
+        mine = answered.record
+        earlier = services.idempotency.claim(mine.username, mine.key, mine.fingerprint)
+        assert earlier is not None  # an answered key is never freed
+        return _replay(mine, earlier)
     except Exception as error:
         if isinstance(error, LedgerError | Problem):
             services.metrics.commands_refused += 1
@@ -157,13 +151,32 @@ async def run_command(
         raise
     services.metrics.commands_recorded += 1
     result = {"id": str(recorded.id), "version": recorded.version}
-    if key:
-        services.idempotency.complete(user.username, key, status, result)
     return Response(
         orjson.dumps(result),
         status_code=status,
         media_type="application/json",
         headers={"etag": _etag(result)},
+    )
+
+
+def _replay(record: IdempotencyRecord, earlier: dict[str, Any]) -> Response:
+    """The answer a request whose key was used before gets: the stored one, or a
+    refusal when the key names another request or its first attempt is still running."""
+    if earlier["request_hash"] != record.fingerprint:
+        raise Problem(422, "idempotency-mismatch")
+    if earlier["status"] is None:
+        raise Problem(
+            409,
+            "conflict",
+            "同一请求正在处理中，请稍后重试",
+            "the same request is still being processed; retry shortly",
+        )
+    stored = str(earlier["body"]).encode()
+    return Response(
+        stored,
+        status_code=int(earlier["status"]),
+        media_type="application/json",
+        headers={"idempotent-replay": "true", "etag": _etag(orjson.loads(stored))},
     )
 
 

@@ -9,10 +9,10 @@ A claim is a lease: it names its owner (this machine's boot and the process id) 
 when it was taken. A process killed mid-request leaves its claim behind; a retry takes
 it over as soon as the owner is known to be dead (same machine, no such process) or the
 lease has run out (``LEASE_SECONDS``; owners on other machines cannot be asked), instead
-of answering "still being processed" forever. The remaining window: a process killed
-after its command was recorded but before its response was stored would have the retry
-run the command again; a command on an existing record is then refused by its expected
-version, a creating command would create a second record.
+of answering "still being processed" forever. The answer itself is not stored here: the
+ledger writes it under the key in the transaction that records the command
+(``ledger.idempotency``), so a process killed after the commit leaves an answer the
+retry replays, never a recorded command whose key a retry would run again.
 """
 
 from __future__ import annotations
@@ -25,25 +25,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from ledger.idempotency import DDL
 from ledger.sqlstore import SqlStore
 
 LEASE_SECONDS = 120.0
 """How long a claim holds without its owner's word: far above any request's time (the
 store's lock timeouts are 10-30 s), so only an abandoned claim ever runs out."""
 
-_DDL = [
-    "CREATE TABLE IF NOT EXISTS {schema}.api_idempotency ("
-    " username TEXT NOT NULL,"
-    " key TEXT NOT NULL,"
-    " request_hash TEXT NOT NULL,"
-    " status INTEGER,"
-    " body TEXT,"
-    " claimed_at DOUBLE PRECISION,"
-    " owner TEXT,"
-    " PRIMARY KEY (username, key))",
-]
 _LEASE_COLUMNS = (("claimed_at", "DOUBLE PRECISION"), ("owner", "TEXT"))
 
 
@@ -83,7 +71,7 @@ def _owner_is_dead(owner: str | None) -> bool:
 class IdempotencyStore:
     def __init__(self, sql: SqlStore) -> None:
         self.sql = sql
-        self.sql.script(_DDL)
+        self.sql.script([DDL])
         self._add_lease_columns()
 
     def _add_lease_columns(self) -> None:
@@ -175,13 +163,6 @@ class IdempotencyStore:
                 (now, me, username, key, row["claimed_at"], row["owner"]),
             )
             return bool(c.rowcount == 1)
-
-    def complete(self, username: str, key: str, status: int, body: Any) -> None:
-        self.sql.execute(
-            "UPDATE {schema}.api_idempotency SET status = ?, body = ?"
-            " WHERE username = ? AND key = ?",
-            [status, orjson.dumps(body).decode(), username, key],
-        )
 
     def release(self, username: str, key: str) -> None:
         self.sql.execute(

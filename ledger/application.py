@@ -34,6 +34,7 @@ from .errors import ConcurrentChange, NotFound, Violation
 from .events import Context, LedgerAggregate
 from .evidence import EvidenceCheck
 from .hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source
+from .idempotency import ANSWER_KWARG, IdempotencyRecord, IdempotentAnswers
 from .identity import Actor
 from .inspection import Inspection, InspectionType
 from .integrity import IntegrityLog
@@ -121,6 +122,8 @@ class HazardLedger(Application[UUID]):
             # Under the setup lock, on its connection: one process analyses, the others
             # then find statistics and skip it.
             analyse(self.store, self.own_tables(), only_if_never=True, conn=setup)
+        self._answers = IdempotentAnswers(self.store)
+        self.add_insert_listener(self._answers)
         if self._integrity is not None:
             self.add_insert_listener(self._integrity.record)
 
@@ -157,11 +160,30 @@ class HazardLedger(Application[UUID]):
 
     # ---- the command path ---------------------------------------------------------------
 
-    def execute(self, command: c.Command, actor: Actor, scope: Scope = EVERYTHING) -> Recorded:
+    def execute(
+        self,
+        command: c.Command,
+        actor: Actor,
+        scope: Scope = EVERYTHING,
+        *,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> Recorded:
         """Judge ``command`` for ``actor`` acting in ``scope`` and record it, or refuse it
-        and record nothing (``ledger.unit_of_work`` describes the path)."""
-        with self.batch() as work:
-            return work.execute(command, actor, scope)
+        and record nothing (``ledger.unit_of_work`` describes the path).
+
+        With ``idempotency``, the answer (id and new version) is stored under its key in
+        the transaction that records the command, so a crash can never leave the command
+        recorded and its key unanswered (``ledger.idempotency``); ``KeyAlreadyAnswered``
+        if another attempt answered the key first, and then nothing is recorded.
+        """
+        work = UnitOfWork(self)
+        recorded = work.execute(command, actor, scope)
+        if idempotency is None:
+            work.commit()
+        else:
+            answer = idempotency.answer(recorded.id, recorded.version)
+            work.commit(**{ANSWER_KWARG: (idempotency, answer)})
+        return recorded
 
     def _scripted(self, command: c.Command, actor: Actor) -> Recorded:
         """The named methods' path: ``execute`` with no scope limit, and with the actor's

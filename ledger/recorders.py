@@ -10,6 +10,9 @@ Two things change from the library's recorders:
   append the Merkle leaves of the new events atomically with the events themselves.
   On PostgreSQL the library already holds an EXCLUSIVE lock on the events table at
   that point, so listeners see a serialised stream on both stores.
+* A listener that raises rolls the whole write back, events included, on both stores
+  (the library's PostgreSQL recorder would commit a transaction whose failure was not
+  the database's own, so ``insert_events`` is overridden there).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import (
     IntegrityError,
+    InterfaceError,
     OperationalError,
     PersistenceError,
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.utils import retry
 from psycopg import sql
 
 
@@ -96,6 +101,36 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.listeners = []
         self.event_channel = f"hazard_ledger_events_{datastore.schema or 'public'}"[:63]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The library's write (without its database functions), except that an error
+        leaves the transaction block: the library keeps it inside, where a listener's
+        exception, not being the database's, let the events commit."""
+        assert not self.datastore.enable_db_functions, "listeners need the plain insert"
+        failure: Exception | None = None
+        ids: Sequence[int] | None = None
+        with self.datastore.get_connection() as conn:
+            with conn.pipeline() as pipeline:
+                try:
+                    with conn.transaction():
+                        with conn.cursor() as curs:
+                            self._insert_events(curs, stored_events, **kwargs)
+                        if stored_events:
+                            with conn.cursor() as curs:
+                                self._insert_stored_events(curs, stored_events, **kwargs)
+                                # Uniqueness violations raise here, not at commit.
+                                pipeline.sync()
+                                ids = self._fetch_ids_after_insert_events(
+                                    curs, stored_events, **kwargs
+                                )
+                except Exception as e:
+                    failure = e  # raised outside the pipeline, as the library does
+            if failure is not None:
+                raise failure
+        return ids
 
     def _fetch_ids_after_insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

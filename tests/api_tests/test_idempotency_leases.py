@@ -40,6 +40,14 @@ def leave_claim(keys: IdempotencyStore, key: str, *, owner: str | None, at: floa
     )
 
 
+def answer(keys: IdempotencyStore, key: str, status: int, body: str) -> None:
+    """Answer a claim as the ledger's commit does (``ledger.idempotency``)."""
+    keys.sql.execute(
+        "UPDATE {schema}.api_idempotency SET status = ?, body = ? WHERE username = ? AND key = ?",
+        [status, body, "insp", key],
+    )
+
+
 def test_a_claim_of_a_dead_process_is_taken_over(keys: IdempotencyStore) -> None:
     leave_claim(keys, "k1", owner=owner_id(dead_pid()), at=time.time())
     assert keys.claim("insp", "k1", HASH) is None
@@ -67,7 +75,7 @@ def test_a_finished_or_different_request_is_never_taken_over(keys: IdempotencySt
     other = keys.claim("insp", "k4", "x" * 64)
     assert other is not None and other["request_hash"] == HASH  # 422 for the caller
     assert keys.claim("insp", "k4", HASH) is None
-    keys.complete("insp", "k4", 201, {"id": "a", "version": 1})
+    answer(keys, "k4", 201, '{"id": "a", "version": 1}')
     done = keys.claim("insp", "k4", HASH, now=time.time() + LEASE_SECONDS * 2)
     assert done is not None and done["status"] == 201
 

@@ -1,0 +1,107 @@
+"""A command's idempotent answer, stored in the transaction that records the command.
+
+A client that retries a write with the same ``Idempotency-Key`` must get the first
+answer back, never a second record. The key is claimed before the command runs (by the
+entry point, ``api.idempotency``); the answer — the record's id and new version, known
+before commit — is written here, by an insert listener (``ledger.recorders``) inside the
+write transaction of the command's events. "Recorded" and "answered" therefore commit
+together or not at all: a process that dies after the commit leaves an answer a retry
+replays, one that dies before it leaves nothing recorded and a claim a retry takes over.
+
+The listener also fences the write: if the key was answered meanwhile (a retry took
+over a claim whose owner only seemed dead and finished first), the transaction is
+rolled back and ``KeyAlreadyAnswered`` raised, so the command is recorded at most once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import StoredEvent
+
+from .errors import LedgerError
+from .store import Store
+
+TABLE = "api_idempotency"
+"""The keys' table (named for the entry point that claims keys; existing stores have it)."""
+
+DDL = (
+    f"CREATE TABLE IF NOT EXISTS {{schema}}.{TABLE} ("
+    " username TEXT NOT NULL,"
+    " key TEXT NOT NULL,"
+    " request_hash TEXT NOT NULL,"
+    " status INTEGER,"
+    " body TEXT,"
+    " claimed_at DOUBLE PRECISION,"
+    " owner TEXT,"
+    " PRIMARY KEY (username, key))"
+)
+"""The table, with ``{schema}.`` for ``ledger.sqlstore.SqlStore`` to qualify."""
+
+#: The keyword ``UnitOfWork.commit`` passes the pending answer to the recorder under.
+ANSWER_KWARG = "idempotent_answer"
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """Whose key, which request (its fingerprint) and the status its answer carries."""
+
+    username: str
+    key: str
+    fingerprint: str
+    status: int
+
+    def answer(self, record_id: UUID, version: int) -> str:
+        """The body a command on ``record_id`` that reached ``version`` answers with."""
+        return orjson.dumps({"id": str(record_id), "version": version}).decode()
+
+
+class KeyAlreadyAnswered(LedgerError):
+    """The key's request was answered by another attempt: this one recorded nothing."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        self.record = record
+        super().__init__(f"idempotency key {record.key!r} of {record.username!r} already answered")
+
+
+class IdempotentAnswers:
+    """Writes a command's answer under its key, on the recorder's cursor."""
+
+    def __init__(self, store: Store) -> None:
+        table = f'"{store.schema}".{TABLE}' if store.is_postgres else TABLE
+        p = "%s" if store.is_postgres else "?"
+        # A claim (status NULL, same request) is answered; a missing row is inserted
+        # answered; an answered row or another request's claim returns no row.
+        self._upsert = (
+            f"INSERT INTO {table} (username, key, request_hash, status, body)"
+            f" VALUES ({p},{p},{p},{p},{p})"
+            " ON CONFLICT (username, key) DO UPDATE"
+            " SET status = excluded.status, body = excluded.body"
+            f" WHERE {TABLE}.status IS NULL AND {TABLE}.request_hash = excluded.request_hash"
+            " RETURNING status"
+        )
+
+    def write(self, cursor: Any, record: IdempotencyRecord, body: str) -> None:
+        """Store ``body`` as the answer to ``record``'s key, or raise ``KeyAlreadyAnswered``."""
+        cursor.execute(
+            self._upsert, (record.username, record.key, record.fingerprint, record.status, body)
+        )
+        if cursor.fetchone() is None:
+            raise KeyAlreadyAnswered(record)
+
+    def __call__(
+        self,
+        cursor: Any,
+        stored_events: Sequence[StoredEvent],
+        notification_ids: Sequence[int],
+        **kwargs: Any,
+    ) -> None:
+        """The insert listener: write the answer the commit carries, if any."""
+        pending = kwargs.get(ANSWER_KWARG)
+        if pending is not None:
+            record, body = pending
+            self.write(cursor, record, body)
