@@ -183,6 +183,10 @@ class Reopen(Versioned):
     reason: str = Field(max_length=2000)
 
 
+class Dismiss(Versioned):
+    reason: str = Field(max_length=2000, description="误报核销理由")
+
+
 class IssueAction(Timed):
     kind: ActionKind
     document_number: str = Field(max_length=100, description="文书编号")

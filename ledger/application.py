@@ -696,6 +696,27 @@ class HazardLedger(Application[UUID]):
             actor,
         )
 
+    def dismiss_false_alarm(
+        self,
+        actor: Actor,
+        occurred_at: datetime,
+        case_id: UUID,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+        justification: str | None = None,
+    ) -> int:
+        return self._step(
+            c.DismissFalseAlarm(
+                occurred_at=occurred_at,
+                justification=justification,
+                case_id=case_id,
+                expected_version=expected_version,
+                reason=reason,
+            ),
+            actor,
+        )
+
     # ---- enforcement -------------------------------------------------------------------
 
     def issue_action(

@@ -344,6 +344,15 @@ class ReopenHazard(CaseCommand):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DismissFalseAlarm(CaseCommand):
+    """误报核销: a sensor's alarm, checked before grading, proved false."""
+
+    type_name: ClassVar[str] = "dismiss_false_alarm"
+
+    reason: str
+
+
 # ---- enforcement -----------------------------------------------------------------------
 
 
@@ -678,6 +687,7 @@ COMMANDS: dict[str, type[Command]] = {
         VerifyRectification,
         CloseHazard,
         ReopenHazard,
+        DismissFalseAlarm,
         IssueAction,
         ExecuteAction,
         LiftAction,

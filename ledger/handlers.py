@@ -248,6 +248,7 @@ _case_step(
 )
 _case_step(c.CloseHazard, lambda case, _cmd, _, ctx: case.close(ctx))
 _case_step(c.ReopenHazard, lambda case, cmd, _, ctx: case.reopen(ctx, reason=cmd.reason))
+_case_step(c.DismissFalseAlarm, lambda case, cmd, _, ctx: case.dismiss(ctx, reason=cmd.reason))
 
 
 # ---- enforcement -----------------------------------------------------------------------

@@ -14,6 +14,7 @@ Life of a case (DOMAIN.md, "The life of a hazard")::
                                                                           ▼
                                                   verify(accepted) ─▶ verified ─close─▶ closed
     closed ─reopen─▶ reopened ─grade/assign/rectify_on_spot─▶ ...
+    reported ─dismiss─▶ dismissed   (a false alarm of a sensor, never graded; terminal)
 
 Enterprise self-management (16号令 Art. 15): the enterprise grades a general hazard of
 its own self-inspection, rectifies it (on the spot, or assigned to its own unit,
@@ -68,6 +69,7 @@ class Status(StrEnum):
     VERIFIED = "verified"  # 复查通过，待销号
     CLOSED = "closed"  # 已销号
     REOPENED = "reopened"  # 已重新打开
+    DISMISSED = "dismissed"  # 误报已核销
 
 
 class ListingLevel(StrEnum):
@@ -97,7 +99,14 @@ STATUS_ZH = {
     Status.VERIFIED: "待销号",
     Status.CLOSED: "已销号",
     Status.REOPENED: "已重新打开",
+    Status.DISMISSED: "误报已核销",
 }
+
+#: Sources whose reports can be false alarms, dismissed without grading (误报核销). A
+#: public report that proves untrue is concluded by the public-report lifecycle
+#: (``ledger.public_report``), never by dismissing a case; a person's own finding is
+#: graded, not dismissed.
+FALSE_ALARM_SOURCES = frozenset({Source.SENSOR})
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +410,14 @@ class HazardCase(LedgerAggregate):
             case.measures = None
             case.completed_at = None
             case.assessment_filed_at = None
+
+    class Dismissed(LedgerAggregate.Event):
+        """误报核销: the reported alarm proved false; the case ends without a grade."""
+
+        reason: str
+
+        def apply(self, case: HazardCase) -> None:
+            case.status = Status.DISMISSED
 
     # ---- state (set by the events above) -----------------------------------------
     # Declared for type checkers only: annotations in the class body would make
@@ -936,3 +953,30 @@ class HazardCase(LedgerAggregate):
         if _blank(reason):
             raise refuse("FIELD_REQUIRED", "reason", "“重新打开原因”为必填项", "reason is required")
         self._emit(self.Reopened, ctx, reason=reason.strip())
+
+    def dismiss(self, ctx: Context, *, reason: str) -> None:
+        """Dismiss a false alarm (误报核销): only a sensor's report, only before grading.
+
+        A graded case is a hazard someone judged real; it ends by rectification, never
+        by being called a false alarm afterwards.
+        """
+        if self.status is not Status.REPORTED:
+            raise refuse(
+                "DISMISS_ONLY_UNGRADED",
+                "status",
+                f"隐患当前状态为“{STATUS_ZH[self.status]}”，只有尚未定级的误报可以核销",
+                f"cannot dismiss a case whose status is {self.status.value}: only an "
+                "ungraded false alarm is dismissed",
+            )
+        if self.source not in FALSE_ALARM_SOURCES:
+            raise refuse(
+                "DISMISS_ONLY_FALSE_ALARM",
+                "source",
+                "只有科技手段检测（传感器报警）上报的隐患可以作为误报核销；"
+                "群众举报经核查不属实的，在举报办理中认定不属实",
+                "only a hazard reported by a sensor can be dismissed as a false alarm; "
+                "an untrue public report is found unfounded in the public-report lifecycle",
+            )
+        if _blank(reason):
+            raise refuse("FIELD_REQUIRED", "reason", "“误报核销理由”为必填项", "reason is required")
+        self._emit(self.Dismissed, ctx, reason=reason.strip())

@@ -36,6 +36,7 @@ from .commands import (
     Command,
     CompleteMeasure,
     Delist,
+    DismissFalseAlarm,
     EraseReporterIdentity,
     Escalate,
     ExecuteAction,
@@ -109,6 +110,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     VerifyRectification: frozenset({R.DEPARTMENT, R.INSPECTOR, R.SYSTEM, R.ENTERPRISE}),
     CloseHazard: frozenset({R.DEPARTMENT, R.SYSTEM, R.ENTERPRISE}),
     ReopenHazard: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
+    # 误报核销: those who check an alarm on site (which alarms may be dismissed is the
+    # case's rule, HazardCase.dismiss).
+    DismissFalseAlarm: frozenset({R.INSPECTOR, R.DEPARTMENT}),
     IssueAction: frozenset({R.DEPARTMENT, R.INSPECTOR, R.GOVERNMENT}),
     ExecuteAction: frozenset({R.DEPARTMENT, R.INSPECTOR}),
     LiftAction: frozenset({R.DEPARTMENT, R.GOVERNMENT}),
@@ -201,6 +205,7 @@ ACTION_NAMES: dict[str, tuple[str, str]] = {
     "verify_rectification": ("复查验收", "verify a rectification"),
     "close_hazard": ("隐患销号", "close a hazard"),
     "reopen_hazard": ("重新打开隐患", "reopen a hazard"),
+    "dismiss_false_alarm": ("误报核销", "dismiss a false alarm"),
     "issue_action": ("下达执法措施", "issue an enforcement action"),
     "execute_action": ("执行执法措施", "execute an enforcement action"),
     "lift_action": ("解除执法措施", "lift an enforcement action"),

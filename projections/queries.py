@@ -34,6 +34,7 @@ from .register import REGISTER
 from .statistics import COUNTERS
 
 OVERDUE_STATUSES = ("assigned", "reopened")  # as HazardCase.is_overdue
+NOT_DISMISSED = "status <> 'dismissed'"  # a dismissed false alarm counts as no hazard
 
 
 class ReadModelMissing(LookupError):
@@ -386,7 +387,7 @@ class ReadModels:
         params.append(credit_code)
         stats = self._q(
             f"SELECT COUNT(*), "
-            f"SUM(CASE WHEN status <> 'closed' THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN status NOT IN ('closed', 'dismissed') THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN status <> 'closed' AND grade = 'major' THEN 1 ELSE 0 END), "
             f"SUM(reopen_count), "
             f"SUM(CASE WHEN status IN ('assigned', 'reopened') AND deadline < ? THEN 1 ELSE 0 END) "
@@ -674,6 +675,8 @@ class ReadModels:
         act_t = self._table("enforcement", "enforcement_actions")
         where, params = scope_where(scope, region)
         unit, act_unit = ranking_units(by, scope)
+        # A dismissed false alarm (误报核销) is no hazard found.
+        ranked = ["found_month = ?", *where, f"{unit} IS NOT NULL", NOT_DISMISSED]
         hazards = self._q(
             f"SELECT {unit}, COUNT(*), "
             f"SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), "
@@ -683,7 +686,7 @@ class ReadModels:
             f"SUM(CASE WHEN closed_on_time IS NOT NULL THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN closed_on_time = 1 THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN grade = 'major' AND status <> 'closed' THEN 1 ELSE 0 END) "
-            f"FROM {reg_t}{_sql_where(['found_month = ?', *where, f'{unit} IS NOT NULL'])} "
+            f"FROM {reg_t}{_sql_where(ranked)} "
             f"GROUP BY {unit}",
             [ts(moment), month, *params],
         )

@@ -104,6 +104,7 @@ class HazardRegister(Projection):
             H.Verified: self._verified,
             H.Closed: self._closed,
             H.Reopened: self._reopened,
+            H.Dismissed: self._dismissed,
         }
 
     def fold(self, event: Any, rows: Rows) -> None:
@@ -218,6 +219,10 @@ class HazardRegister(Projection):
             "deadline",  # a reopened hazard is assigned afresh
         ):
             r[name] = None
+
+    @staticmethod
+    def _dismissed(e: Any, r: Row) -> None:
+        r["status"] = "dismissed"  # 误报已核销: ends the case, counts as no hazard
 
 
 def _nothing(e: Any, r: Row) -> None:

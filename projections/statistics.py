@@ -60,6 +60,7 @@ CASE_FACTS = Table(
         ("on_spot", INT),
         ("deadline", INT),
         ("closed", INT),
+        ("dismissed", INT),
     ),
     key=("case_id",),
 )
@@ -115,6 +116,10 @@ def fen(amount: Decimal | None) -> int:
 
 
 def case_contribution(f: Row) -> dict[str, int]:
+    """What one case adds to its bucket; a dismissed false alarm (误报核销) was never a
+    hazard, so it adds nothing."""
+    if f["dismissed"]:
+        return {}
     return {
         "hazards_found": 1,
         "rectified_on_spot": f["on_spot"],
@@ -140,13 +145,21 @@ def action_contribution(f: Row) -> dict[str, int]:
 
 class SectorStatistics(Projection):
     name = "sector_statistics"
-    version = 2
+    version = 3
     tables = (SECTOR_STATS, CASE_FACTS, ACTION_FACTS, UNITS, ACCIDENTS)
     handles = frozenset(
         {
             *(
                 getattr(HazardCase, n)
-                for n in ("Reported", "Graded", "RectifiedOnSpot", "Assigned", "Closed", "Reopened")
+                for n in (
+                    "Reported",
+                    "Graded",
+                    "RectifiedOnSpot",
+                    "Assigned",
+                    "Closed",
+                    "Reopened",
+                    "Dismissed",
+                )
             ),
             Inspection.Recorded,
             EnforcementAction.Issued,
@@ -250,6 +263,7 @@ class SectorStatistics(Projection):
                 on_spot=0,
                 deadline=0,
                 closed=0,
+                dismissed=0,
             )
             rows.put("stats_cases", facts)
             self._apply(
@@ -259,7 +273,7 @@ class SectorStatistics(Projection):
                 case_contribution(facts),
             )
             return
-        if cls not in (H.Graded, H.RectifiedOnSpot, H.Assigned, H.Closed, H.Reopened):
+        if cls not in (H.Graded, H.RectifiedOnSpot, H.Assigned, H.Closed, H.Reopened, H.Dismissed):
             return
         found = rows.get("stats_cases", (str(event.originator_id),))
         if found is None:
@@ -275,6 +289,8 @@ class SectorStatistics(Projection):
             facts["deadline"] = 1
         elif cls is H.Closed:
             facts["closed"] = 1
+        elif cls is H.Dismissed:
+            facts["dismissed"] = 1
         else:  # Reopened
             facts["closed"] = 0
         rows.put("stats_cases", facts)

@@ -271,6 +271,7 @@ class CountyYear:
         self.end = datetime(year, 12, 28, 18, 0, tzinfo=CST)
         self.now_cut = min(self.end, until) if until else self.end
         self._id_counter = 0
+        self.false_alarm_id: UUID | None = None
         self._people()
 
     # ---- scheduling ---------------------------------------------------------------------
@@ -1381,6 +1382,38 @@ class CountyYear:
                 )
             )
 
+    def _false_alarm(self, by_sector: dict[str, list[tuple[str, str]]]) -> None:
+        """One gas-leak alarm that proved false on site, dismissed before grading (误报核销).
+
+        Scheduled after the rest of the year is planned and drawing nothing from the
+        random stream, so every other record of a seed stays as it was.
+        """
+        official = self.officials["city_gas"][0]
+        code, name = by_sector["city_gas"][len(by_sector["city_gas"]) // 2]
+        self.false_alarm_id = case_id = self._new_id("false-alarm")
+        premises = next((p for k, p in GAS_PREMISES.items() if name.endswith(k)), "other")
+        alarm = {"leak_alarm_installed": True} if premises == "restaurant" else {}
+        raised = datetime(self.year, 5, 12, 21, 40, tzinfo=CST)
+        checked = raised + timedelta(hours=1, minutes=20)
+        report = c.ReportHazard(
+            occurred_at=raised,
+            enterprise_code=code,
+            sector="city_gas",
+            location="后厨",
+            description="可燃气体泄漏报警器报警（监测平台推送）",
+            source="sensor",
+            found_by="燃气安全监测平台",
+            details={"premises": premises, **alarm},
+            case_id=case_id,
+        )
+        dismiss = c.DismissFalseAlarm(
+            occurred_at=checked,
+            case_id=case_id,
+            reason="现场核查：探测器受油烟干扰误报，便携式检测仪复测浓度为零，未发现泄漏",
+        )
+        self.at(raised, lambda: self.ledger.execute(report, official))
+        self.at(checked, lambda: self.ledger.execute(dismiss, official))
+
     # ---- the whole year ----------------------------------------------------------------
 
     def plan(self) -> Planted | None:
@@ -1408,6 +1441,7 @@ class CountyYear:
                 sector = rng.choice(list(SECTORS))
                 code, _ = rng.choice(by_sector[sector])
                 self._enforcement(sector, code, monday + timedelta(days=rng.randint(0, 4)))
+        self._false_alarm(by_sector)
         return planted
 
     def steps(self) -> Iterator[Step]:

@@ -47,6 +47,7 @@ STATUS = _pairs(
         Status.VERIFIED: "verified, awaiting closure",
         Status.CLOSED: "closed",
         Status.REOPENED: "reopened",
+        Status.DISMISSED: "false alarm dismissed",
     },
 )
 
@@ -282,6 +283,7 @@ _EVENT_EN = {
     "Verified": "verified / accepted",
     "Closed": "closed",
     "Reopened": "reopened",
+    "Dismissed": "dismissed as a false alarm",
     "Issued": "issued",
     "Executed": "executed",
     "Lifted": "lifted",

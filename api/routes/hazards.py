@@ -16,6 +16,7 @@ from ..schemas import (
     AssignRectification,
     CaseView,
     CommandResult,
+    Dismiss,
     Escalate,
     ExtendDeadline,
     FileAssessment,
@@ -202,3 +203,11 @@ async def reopen(
 ) -> Response:
     """Reopen a closed case when the hazard recurs."""
     return await run_command(request, services, user, c.ReopenHazard, body, case_id=case_id)
+
+
+@router.post("/{case_id}/dismiss", **_STEP)
+async def dismiss(
+    request: Request, services: ServicesDep, case_id: UUID, body: Dismiss, user: CurrentUser
+) -> Response:
+    """Dismiss a sensor's false alarm before grading (误报核销); the reason is required."""
+    return await run_command(request, services, user, c.DismissFalseAlarm, body, case_id=case_id)

@@ -168,6 +168,7 @@ EVENT_ZH = {
     "Verified": "复查/验收",
     "Closed": "销号",
     "Reopened": "重新打开",
+    "Dismissed": "误报核销",
     "Issued": "下达",
     "Executed": "执行",
     "Lifted": "解除",

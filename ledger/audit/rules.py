@@ -782,7 +782,8 @@ class NeverGraded(_Rule):
         "A reported hazard that had not been graded general or major by the incident, "
         "although the grace period had passed. Until it is graded nobody is assigned and "
         "no deadline runs; seed 001 names departments that could not apply the "
-        "determination standards and so missed major hazards."
+        "determination standards and so missed major hazards. A false sensor alarm "
+        "dismissed (误报核销) by the incident is no ungraded hazard."
     )
     parameter_docs: ClassVar[dict[str, str]] = {
         "grace_days": "days after the report within which grading is still timely",
@@ -793,7 +794,7 @@ class NeverGraded(_Rule):
         t = dossier.incident_at
         for case_id, history in dossier.cases.items():
             events = upto(history, t)
-            if not events or any(event_name(e) in ("Graded",) for e in events):
+            if not events or any(event_name(e) in ("Graded", "Dismissed") for e in events):
                 continue
             report = events[0]
             if t - report.occurred_at > timedelta(days=self.grace_days):

@@ -29,6 +29,8 @@ FA = "ILLEGAL_TRANSITION_FILE_AN_ASSESSMENT_FOR"
 VE = "ILLEGAL_TRANSITION_VERIFY"
 RO = "ILLEGAL_TRANSITION_REOPEN"
 CWA = "CLOSE_WITHOUT_ACCEPTANCE"
+DU = "DISMISS_ONLY_UNGRADED"
+DF = "DISMISS_ONLY_FALSE_ALARM"
 ONLY_MAJOR = "LISTING_ONLY_MAJOR"
 
 
@@ -43,7 +45,7 @@ _ASSIGNED_GENERAL = _row(
     file_plan="PLAN_ONLY_MAJOR", interim_controls="assigned", extend_deadline="assigned",
     list_county=ONLY_MAJOR, list_city=ONLY_MAJOR, delist="NOT_LISTED", escalate="assigned",
     report_rectification="rectification_reported", file_assessment=FA,
-    verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+    verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
 )
 
 _CLOSED = _row(
@@ -51,6 +53,7 @@ _CLOSED = _row(
     interim_controls=IC, extend_deadline=EX, list_county=LI, list_city=LI,
     delist="NOT_LISTED", escalate=ES, report_rectification=RR, file_assessment=FA,
     verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen="reopened",
+    dismiss=DU,
 )
 
 _REPORTED_LISTED = _row(
@@ -60,30 +63,41 @@ _REPORTED_LISTED = _row(
     delist="DELIST_BEFORE_CLOSE", escalate="rectification_reported", report_rectification=RR,
     file_assessment="rectification_reported", verify_accept="LISTED_NEEDS_ASSESSMENT",
     verify_reject="LISTED_NEEDS_ASSESSMENT", verify_by_reporter="SELF_VERIFICATION",
-    close=CWA, reopen=RO,
+    close=CWA, reopen=RO, dismiss=DU,
+)
+
+_REPORTED = _row(
+    grade_general="graded", grade_major="graded", rectify_on_spot=OS, assign=AS,
+    file_plan=FP, interim_controls="reported", extend_deadline=EX, list_county=LI,
+    list_city=LI, delist="NOT_LISTED", escalate="reported", report_rectification=RR,
+    file_assessment=FA, verify_accept=VE, verify_reject=VE, verify_by_reporter=VE,
+    close=CWA, reopen=RO, dismiss=DF,
 )
 
 TABLE: dict[str, dict[str, str]] = {
-    "reported": _row(
-        grade_general="graded", grade_major="graded", rectify_on_spot=OS, assign=AS,
-        file_plan=FP, interim_controls="reported", extend_deadline=EX, list_county=LI,
-        list_city=LI, delist="NOT_LISTED", escalate="reported", report_rectification=RR,
-        file_assessment=FA, verify_accept=VE, verify_reject=VE, verify_by_reporter=VE,
-        close=CWA, reopen=RO,
+    "reported": _REPORTED,
+    # A sensor's alarm: the only report that can be dismissed as false, and only now.
+    "sensor_reported": {**_REPORTED, "dismiss": "dismissed"},
+    "dismissed": _row(
+        grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS, file_plan=FP,
+        interim_controls=IC, extend_deadline=EX, list_county=LI, list_city=LI,
+        delist="NOT_LISTED", escalate=ES, report_rectification=RR, file_assessment=FA,
+        verify_accept=VE, verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        dismiss=DU,
     ),
     "graded": _row(
         grade_general="graded", grade_major="graded", rectify_on_spot="closed",
         assign="assigned", file_plan="PLAN_ONLY_MAJOR", interim_controls="graded",
         extend_deadline=EX, list_county=ONLY_MAJOR, list_city=ONLY_MAJOR, delist="NOT_LISTED",
         escalate="graded", report_rectification=RR, file_assessment=FA, verify_accept=VE,
-        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "graded_major": _row(
         grade_general="graded", grade_major="graded", rectify_on_spot="ON_SPOT_ONLY_GENERAL",
         assign="assigned", file_plan="graded", interim_controls="graded", extend_deadline=EX,
         list_county="graded", list_city="graded", delist="NOT_LISTED", escalate="graded",
         report_rectification=RR, file_assessment=FA, verify_accept=VE, verify_reject=VE,
-        verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "graded_major_listed": _row(
         grade_general="LISTED_CANNOT_DOWNGRADE", grade_major="graded",
@@ -91,7 +105,7 @@ TABLE: dict[str, dict[str, str]] = {
         interim_controls="graded", extend_deadline=EX, list_county="ALREADY_LISTED",
         list_city="graded", delist="DELIST_BEFORE_CLOSE", escalate="graded",
         report_rectification=RR, file_assessment=FA, verify_accept=VE, verify_reject=VE,
-        verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "assigned": _ASSIGNED_GENERAL,
     "rejected": _ASSIGNED_GENERAL,
@@ -100,21 +114,21 @@ TABLE: dict[str, dict[str, str]] = {
         interim_controls="assigned", extend_deadline="assigned", list_county="assigned",
         list_city="assigned", delist="NOT_LISTED", escalate="assigned",
         report_rectification="MAJOR_NEEDS_PLAN", file_assessment=FA, verify_accept=VE,
-        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "assigned_major": _row(
         grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS, file_plan="assigned",
         interim_controls="assigned", extend_deadline="assigned", list_county="assigned",
         list_city="assigned", delist="NOT_LISTED", escalate="assigned",
         report_rectification="rectification_reported", file_assessment=FA, verify_accept=VE,
-        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "assigned_listed": _row(
         grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS, file_plan="assigned",
         interim_controls="assigned", extend_deadline="assigned", list_county="ALREADY_LISTED",
         list_city="assigned", delist="DELIST_BEFORE_CLOSE", escalate="assigned",
         report_rectification="rectification_reported", file_assessment=FA, verify_accept=VE,
-        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "rectification_reported": _row(
         grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS,
@@ -123,6 +137,7 @@ TABLE: dict[str, dict[str, str]] = {
         escalate="rectification_reported", report_rectification=RR,
         file_assessment="ASSESSMENT_ONLY_LISTED", verify_accept="verified",
         verify_reject="assigned", verify_by_reporter="SELF_VERIFICATION", close=CWA, reopen=RO,
+        dismiss=DU,
     ),
     "rectification_reported_listed": _REPORTED_LISTED,
     "assessment_filed": {
@@ -133,14 +148,14 @@ TABLE: dict[str, dict[str, str]] = {
         interim_controls="verified", extend_deadline=EX, list_county=ONLY_MAJOR,
         list_city=ONLY_MAJOR, delist="NOT_LISTED", escalate="verified",
         report_rectification=RR, file_assessment=FA, verify_accept=VE, verify_reject=VE,
-        verify_by_reporter=VE, close="closed", reopen=RO,
+        verify_by_reporter=VE, close="closed", reopen=RO, dismiss=DU,
     ),
     "verified_listed": _row(
         grade_general=G, grade_major=G, rectify_on_spot=OS, assign=AS, file_plan=FP,
         interim_controls="verified", extend_deadline=EX, list_county="ALREADY_LISTED",
         list_city="verified", delist="DELIST_BEFORE_CLOSE", escalate="verified",
         report_rectification=RR, file_assessment=FA, verify_accept=VE, verify_reject=VE,
-        verify_by_reporter=VE, close="closed", reopen=RO,
+        verify_by_reporter=VE, close="closed", reopen=RO, dismiss=DU,
     ),
     "closed": _CLOSED,
     "closed_on_spot": _CLOSED,
@@ -151,7 +166,7 @@ TABLE: dict[str, dict[str, str]] = {
         assign="assigned", file_plan="PLAN_ONLY_MAJOR", interim_controls="reopened",
         extend_deadline=EX, list_county=ONLY_MAJOR, list_city=ONLY_MAJOR, delist="NOT_LISTED",
         escalate="reopened", report_rectification=RR, file_assessment=FA, verify_accept=VE,
-        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_reject=VE, verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
     "reopened_listed": _row(
         grade_general="LISTED_CANNOT_DOWNGRADE", grade_major="graded",
@@ -159,7 +174,7 @@ TABLE: dict[str, dict[str, str]] = {
         interim_controls="reopened", extend_deadline=EX, list_county="ALREADY_LISTED",
         list_city="reopened", delist="DELIST_BEFORE_CLOSE", escalate="reopened",
         report_rectification=RR, file_assessment=FA, verify_accept=VE, verify_reject=VE,
-        verify_by_reporter=VE, close=CWA, reopen=RO,
+        verify_by_reporter=VE, close=CWA, reopen=RO, dismiss=DU,
     ),
 }
 
@@ -173,7 +188,7 @@ SITUATION_STATUS = {
     "assessment_filed": "rectification_reported", "verified": "verified",
     "verified_listed": "verified", "closed": "closed", "closed_on_spot": "closed",
     "closed_listed": "closed", "delisted": "closed", "reopened": "reopened",
-    "reopened_listed": "reopened",
+    "reopened_listed": "reopened", "sensor_reported": "reported", "dismissed": "dismissed",
 }
 # fmt: on
 

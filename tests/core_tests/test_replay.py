@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ledger.application import HazardLedger
 from ledger.errors import RuleViolated
 from ledger.events import LATE_ENTRY_THRESHOLD, LedgerAggregate
-from ledger.hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Status
+from ledger.hazard import Grade, HazardCase, ListingLevel, RectificationPlan, Source, Status
 from tests.conftest import FakeClock
 from tests.core_tests.walk import case_state, new_case
 from tests.support import DEPARTMENT, ENTERPRISE_USER, GOVERNMENT, INSPECTOR, OTHER_OFFICIAL
@@ -61,8 +61,10 @@ def legal_commands(case: HazardCase) -> list[str]:
     s = case.status
     major = case.grade == Grade.MAJOR
     listed = case.listing_level is not None and case.delisted_at is None
-    is_open = s != Status.CLOSED
+    is_open = s not in (Status.CLOSED, Status.DISMISSED)
     legal = []
+    if s == Status.REPORTED and case.source == Source.SENSOR:
+        legal.append("dismiss")  # 误报核销: a sensor's alarm, before grading
     if s in (Status.REPORTED, Status.GRADED, Status.REOPENED):
         legal.append("grade_major")
         if not listed:

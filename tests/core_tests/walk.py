@@ -107,6 +107,9 @@ COMMANDS: dict[str, Issue] = {
     "reopen": lambda led, clk, cid: led.reopen_hazard(
         INSPECTOR, clk.now, cid, reason="复查发现隐患复发"
     ),
+    "dismiss": lambda led, clk, cid: led.dismiss_false_alarm(
+        INSPECTOR, clk.now, cid, reason="现场核查为探测器误报"
+    ),
 }
 
 _GRADED_MAJOR = ["grade_major"]
@@ -136,7 +139,12 @@ SITUATIONS: dict[str, list[str]] = {
     "delisted": [*_VERIFIED_LISTED, "close", "delist"],
     "reopened": ["grade_general", "rectify_on_spot", "reopen"],
     "reopened_listed": [*_VERIFIED_LISTED, "close", "reopen"],
+    "sensor_reported": [],
+    "dismissed": ["dismiss"],
 }
+
+#: Situations of a case a sensor reported (the others were found on a grid patrol).
+SENSOR_SITUATIONS = frozenset({"sensor_reported", "dismissed"})
 
 
 def step(ledger: HazardLedger, clock: FakeClock, case_id: UUID, command: str) -> int:
@@ -145,18 +153,30 @@ def step(ledger: HazardLedger, clock: FakeClock, case_id: UUID, command: str) ->
     return COMMANDS[command](ledger, clock, case_id)
 
 
-def new_case(ledger: HazardLedger, clock: FakeClock) -> UUID:
-    """A freshly reported case at the restaurant (registered on first use)."""
+def new_case(ledger: HazardLedger, clock: FakeClock, sensor: bool = False) -> UUID:
+    """A freshly reported case at the restaurant (registered on first use): found on a
+    grid patrol, or raised by a gas-leak sensor."""
     try:
         ledger.enterprise(RESTAURANT_CODE)
     except NotFound:
         register_restaurant(ledger, clock.now)
     clock.advance(minutes=1)
-    return report_case(ledger, clock.now)
+    if not sensor:
+        return report_case(ledger, clock.now)
+    return ledger.report_hazard(
+        INSPECTOR,
+        clock.now,
+        enterprise_code=RESTAURANT_CODE,
+        sector="city_gas",
+        location="后厨",
+        description="可燃气体泄漏报警器报警",
+        source="sensor",
+        details={"leak_alarm_installed": True},
+    )
 
 
 def walk_to(ledger: HazardLedger, clock: FakeClock, situation: str) -> UUID:
-    case_id = new_case(ledger, clock)
+    case_id = new_case(ledger, clock, sensor=situation in SENSOR_SITUATIONS)
     for command in SITUATIONS[situation]:
         step(ledger, clock, case_id, command)
     return case_id

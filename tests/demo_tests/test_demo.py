@@ -65,6 +65,10 @@ def test_calibrated_county_year_with_planted_irregularities(tmp_path: Path) -> N
         assert recorded.justification
         # The closure whose measures say nothing.
         assert ledger.case(planted.vacuous_closure_case_id).measures == "已整改"
+        # The gas alarm that proved false on site: dismissed before grading (误报核销).
+        assert year.false_alarm_id is not None
+        alarm = ledger.case(year.false_alarm_id)
+        assert alarm.status is Status.DISMISSED and alarm.source == "sensor"
     finally:
         ledger.close()
 

@@ -105,6 +105,7 @@ WRITE_ROUTES: dict[str, WriteRoute] = {
     "/hazards/{case_id}/verify": _case_step("verify_rectification"),
     "/hazards/{case_id}/close": _case_step("close_hazard"),
     "/hazards/{case_id}/reopen": _case_step("reopen_hazard"),
+    "/hazards/{case_id}/dismiss": _case_step("dismiss_false_alarm"),
     "/enforcement": WriteRoute(
         "issue_action",
         ("body:enterprise_code", "body:sector", "body:case_ids"),

@@ -125,6 +125,7 @@ def body_for(route: str, world: World) -> dict[str, Any]:
         "/hazards/{case_id}/verify": {"accepted": True, "opinion": "合格"},
         "/hazards/{case_id}/close": {},
         "/hazards/{case_id}/reopen": {"reason": "复现"},
+        "/hazards/{case_id}/dismiss": {"reason": "现场核查为传感器误报"},
         "/enforcement": {
             "kind": "warning_letter",
             "document_number": "矩阵〔2026〕001号",
@@ -283,6 +284,7 @@ WRITERS = {
     "delist": "gov_6208",
     "escalate": "gov_6208",
     "reopen": "gov_6208",
+    "dismiss": "insp_jingning",
     "close": "dept_chem_62",
     "principal": "gov_6208",
     "execute": "insp_jingning",

@@ -227,7 +227,7 @@ const REGISTER_COLUMNS = () => [
   { key: "description", label: t("description") },
 ];
 
-const REGISTER_STATUSES = ["reported", "graded", "assigned", "rectification_reported", "verified", "closed", "reopened"];
+const REGISTER_STATUSES = ["reported", "graded", "assigned", "rectification_reported", "verified", "closed", "reopened", "dismissed"];
 
 /* The register's query from the page's filters: found dates are whole days in Beijing
  * time, from the first day's start to the end of the last (the API's found_to is
@@ -389,7 +389,8 @@ async function showPhotos(root) {
 /* The steps the user's role may take on this case, the likely next one first. */
 function stepsFor(c) {
   const may = new Set(state.user?.may || []);
-  const allowed = CASE_STEPS.filter((s) => may.has(s.cmd));
+  const fits = (s) => !s.only || Object.entries(s.only).every(([k, vs]) => vs.includes(c[k]));
+  const allowed = CASE_STEPS.filter((s) => may.has(s.cmd) && fits(s));
   return [...allowed.filter((s) => s.when.includes(c.status)), ...allowed.filter((s) => !s.when.includes(c.status))];
 }
 

@@ -49,6 +49,10 @@ const CASE_STEPS = [
   { cmd: "close_hazard", path: "close", title: "销号", en: "Close", when: ["verified"], fields: [] },
   { cmd: "reopen_hazard", path: "reopen", title: "重新打开", en: "Reopen", when: ["closed"],
     fields: [{ name: "reason", label: "理由", kind: "textarea", required: true }] },
+  /* Only a sensor's alarm, before grading, can prove false (HazardCase.dismiss decides). */
+  { cmd: "dismiss_false_alarm", path: "dismiss", title: "误报核销", en: "Dismiss a false alarm",
+    when: ["reported"], only: { status: ["reported"], source: ["sensor"] },
+    fields: [{ name: "reason", label: "误报核销理由", kind: "textarea", required: true }] },
   { cmd: "list_for_supervision", path: "list", title: "挂牌督办", en: "List for supervision",
     when: ["graded", "assigned"],
     fields: [{ name: "level", label: "督办层级", kind: "choice", group: "listing_level", required: true },

@@ -11,7 +11,8 @@
 
 const FALLBACK = {
   status: { reported: "待定级", graded: "待处置", assigned: "限期整改中",
-    rectification_reported: "待复查", verified: "待销号", closed: "已销号", reopened: "已重新打开" },
+    rectification_reported: "待复查", verified: "待销号", closed: "已销号", reopened: "已重新打开",
+    dismissed: "误报已核销" },
   action_status: { issued: "已下达", executed: "已执行", lifted: "已解除", revoked: "已撤销" },
   measure_status: { planned: "未开始", in_progress: "推进中", open: "推进中", completed: "已完成" },
   measure_category: { institutional_measure: "制度措施", campaign_task: "专项整治任务" },
@@ -34,7 +35,7 @@ const FALLBACK = {
     PlanFiled: "提交治理方案", InterimControlsRecorded: "临时管控措施", DeadlineExtended: "延期",
     Listed: "挂牌督办", Delisted: "摘牌", Escalated: "升级督办",
     RectificationReported: "报告整改完成", AssessmentFiled: "提交评估", Verified: "复查/验收",
-    Closed: "销号", Reopened: "重新打开", Issued: "下达", Executed: "执行", Lifted: "解除",
+    Closed: "销号", Reopened: "重新打开", Dismissed: "误报核销", Issued: "下达", Executed: "执行", Lifted: "解除",
     Revoked: "撤销", Recorded: "检查", HazardFound: "检查发现隐患", Registered: "登记",
     PrincipalChanged: "主要负责人变更", DetailsChanged: "信息变更" },
   plan: { goal_and_tasks: "治理的目标和任务", methods_and_measures: "采取的方法和措施",
