@@ -13,7 +13,7 @@ from typing import Any
 from ledger.read_model_spec import ReadModelSpec
 
 Current = Callable[[Any], dict[str, Any] | None]
-CLOSING = ("HazardCase.Closed", "HazardCase.RectifiedOnSpot")
+CLOSING = ("HazardCase.Closed", "HazardCase.RectifiedOnSpot", "HazardCase.Dismissed")
 
 BASE_COLUMNS = (
     ("case_id", "TEXT"),
@@ -69,7 +69,7 @@ def case_list(
 
     return ReadModelSpec(
         name=name,
-        version=1,
+        version=2,
         columns=(*BASE_COLUMNS, *((d, "TEXT") for d in details)),
         key=("case_id",),
         fold=fold,
