@@ -135,11 +135,12 @@ class Rows:
     written and then evicted), so a miss that ``stored`` rules out means "no such row"
     and a rebuild reads almost nothing back.
 
-    Memory is bounded by ``limit`` rows between batches, whatever the ledger's size: two
-    generations, ``cache`` (rows touched since the last trim, with every dirty row) and
-    ``older`` (clean rows touched before). A hit in ``older`` moves the row back to
-    ``cache``; ``trim`` after a committed batch drops ``older`` when the total is over the
-    limit. A dropped row is already in the tables, so eviction writes nothing.
+    Memory is bounded whatever the ledger's size, by ``limit`` rows or the rows one batch
+    touches between batches: two generations, ``cache`` (rows touched since the last
+    trim, with every dirty row) and ``older`` (clean rows touched before). A hit in
+    ``older`` moves the row back to ``cache``; ``trim`` after a committed batch drops
+    ``older`` when the total is over the limit. A dropped row is already in the tables,
+    so eviction writes nothing.
     """
 
     def __init__(
@@ -201,20 +202,18 @@ class Rows:
         return sum(len(c) for c in self.cache.values()) + sum(len(c) for c in self.older.values())
 
     def trim(self) -> None:
-        """After a committed batch: keep at most ``limit`` rows, the recently used ones.
+        """After a committed batch: over ``limit`` rows, keep only those it touched.
 
-        Over the limit, ``older`` is dropped and ``cache`` becomes ``older`` (or is
-        dropped too when it alone is over the limit). Only rows are remembered in
+        ``older`` is dropped and ``cache`` (the rows touched since the last trim, the
+        last batch's at least) becomes ``older``: a row every batch touches (a month's
+        statistics) is never read back. Between batches the cache holds at most
+        ``limit`` rows or those one batch touched. Only rows are remembered in
         ``stored``: a cached None is a row the tables do not hold either.
         """
         if self.size() <= self.limit:
             return
         self._evict(self.older, absent_too=False)
-        if sum(len(c) for c in self.cache.values()) > self.limit:
-            self._evict(self.cache, absent_too=False)
-            self.older = {name: {} for name in self.tables}
-        else:
-            self.older = self.cache
+        self.older = self.cache
         self.cache = {name: {} for name in self.tables}
 
     def discard_uncommitted(self) -> None:

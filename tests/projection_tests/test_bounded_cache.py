@@ -1,11 +1,12 @@
 """A row cache far too small to hold the model changes nothing but memory.
 
 The follower keeps a bounded number of rows per projection between batches and evicts
-the rest (they are already in the tables). With a limit of zero rows every batch starts
-from an empty cache, so every row a fold touches again is evicted and read back: the
-tables must still come out identical to those of a follower whose cache held them all,
-on both stores, for any history; and also when the filter of evicted keys answers
-"maybe" for every key, and when a poisoned event makes the batch fold twice.
+the rest (they are already in the tables). With a limit of zero rows only the rows the
+last batch touched stay cached, so with batches of a few events nearly every row a fold
+touches again has been evicted and is read back: the tables must still come out
+identical to those of a follower whose cache held them all, on both stores, for any
+history; also when the filter of evicted keys answers "maybe" for every key, and when
+a poisoned event makes the batch fold twice.
 """
 
 from __future__ import annotations
@@ -69,7 +70,11 @@ def test_a_tiny_cache_gives_the_same_tables(
         evicting = tiny(app, batch, rows)
         evicting.rebuild()
         rebuilt = dump(evicting)
-        bounded = {name: t.rows.size() for name, t in evicting.targets.items()}
+        over = {
+            name: t.rows.size()
+            for name, t in evicting.targets.items()
+            if t.rows.size() > rows and any(t.rows.cache.values())
+        }
         evicted = evicting.targets["hazard_register"].rows.stored.bits
         evicting.close()
 
@@ -80,7 +85,7 @@ def test_a_tiny_cache_gives_the_same_tables(
             doubting.close()
 
         assert followed == reference == rebuilt == rebuilt_doubting
-        assert all(size <= rows for size in bounded.values()), bounded
+        assert not over, "over the limit, only the last batch's rows are kept"
         if len(writer.cases) > batch + rows:
             assert evicted.count(0) < len(evicted), "rows were evicted and remembered"
 
