@@ -12,6 +12,7 @@ built.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,9 +49,14 @@ def _sectors(plugins: tuple[str, ...] | None) -> Sectors:
 def load_configured_sectors(plugins: Collection[str] | None = None) -> Sectors:
     """The sector plugins a configuration names: the only place plugins are loaded.
 
-    Loading is pure (hooks are declarations), so one ``Sectors`` per plugin selection is
-    shared by every ledger opened in this process.
+    Without a selection, ``$LEDGER_PLUGINS`` (comma-separated names) is the selection, read
+    here, so that a deployment pins its plugins without changing code. Loading is pure
+    (hooks are declarations), so one ``Sectors`` per selection is shared by every ledger
+    opened in this process; the cache is keyed by the selection itself, never by what the
+    environment happened to say when it was first filled.
     """
+    if plugins is None and (named := os.environ.get("LEDGER_PLUGINS", "").strip()):
+        plugins = [n.strip() for n in named.split(",") if n.strip()]
     return _sectors(None if plugins is None else tuple(sorted(plugins)))
 
 
