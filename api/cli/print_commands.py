@@ -163,6 +163,12 @@ def register(app: typer.Typer) -> None:
         judge by, 4 only partly checked (the message says what could not be checked
         offline)."""
         opts = options(ctx)
+        if not document.is_file():
+            typer.echo(
+                f"找不到文件：{document}" if opts.lang == "zh" else f"no such file: {document}",
+                err=True,
+            )
+            raise typer.Exit(2)
         try:
             trust = TrustRoot.configured(trusted_key or [])
         except (CheckpointError, OSError, ValueError) as e:

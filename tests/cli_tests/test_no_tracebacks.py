@@ -211,3 +211,14 @@ def test_main_turns_an_unexpected_error_into_one_line(tmp_path: Path) -> None:
         assert done.returncode != 0
         assert "Traceback" not in done.stderr
         assert text in done.stderr, done.stderr
+
+
+def test_verify_print_names_a_missing_file(tmp_path: Path) -> None:
+    """A paper that is not there is named, not reported as an internal error."""
+    key = tmp_path / "k.vkey"
+    key.write_text("ledger+00000000+AQ==\n")
+    result = runner.invoke(
+        cli, ["verify-print", str(tmp_path / "nothere.pdf"), "--trusted-key", str(key)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "找不到文件" in result.output
