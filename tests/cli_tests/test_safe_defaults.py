@@ -45,6 +45,12 @@ def test_serve_never_prints_the_password(tmp_path: Path, monkeypatch: pytest.Mon
     assert "s3cret-pw" in with_password
     started: list[dict[str, Any]] = []
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append(k))
+    # `serve` hands its settings to uvicorn's workers through the environment; restore it
+    # after the test, or every later test in this process would inherit this store and
+    # these plugins.
+    for name in ("LEDGER_STORE", "LEDGER_FOLLOW", "LEDGER_PLUGINS"):
+        monkeypatch.setenv(name, "")  # records the value to restore, absent included
+        monkeypatch.delenv(name)
     try:
         result = runner.invoke(
             cli, ["--plugins", "city_gas", "--store", with_password, "serve", "--port", "1"]
