@@ -6,7 +6,6 @@ late-entry flag, what the event changed, and whether the event is proven unchang
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 from uuid import UUID
 
@@ -17,30 +16,6 @@ from ledger.scope import Scope
 from projections.reads import Reads
 
 from .common import catalogue, emit, open_ledger, options, parse_moment
-
-_SIGNED = re.compile(r"checkpoint (\d+) \(key id ([0-9a-f]+)\)")
-_UNSIGNED = re.compile(r"current root at (\d+) events \(not yet signed\)")
-
-
-def against(text: str, zh: bool) -> str:
-    """What a proof was checked against, as people read it (``ProofStatus.against``
-    says it in English for logs): the signed checkpoint by its size and key, or the
-    current root not yet signed."""
-    if signed := _SIGNED.fullmatch(text):
-        size, key = signed.group(1), signed.group(2)[:16]
-        return (
-            f"已签名检查点（{size} 条事件，密钥标识 {key}）"
-            if zh
-            else f"signed checkpoint of {size} events (key id {key})"
-        )
-    if unsigned := _UNSIGNED.fullmatch(text):
-        size = unsigned.group(1)
-        return (
-            f"当前根（{size} 条事件，尚未签名）"
-            if zh
-            else f"current root of {size} events (not yet signed)"
-        )
-    return text
 
 
 def register(case_app: typer.Typer) -> None:
@@ -64,18 +39,19 @@ def register(case_app: typer.Typer) -> None:
         with open_ledger(ctx) as ledger:
             timeline = Reads(ledger).timeline(case_id, scope=Scope.everything(), known_at=known)
             statuses = proof_statuses(ledger.integrity, case_id, known_at=known)
-        rows = []
+        rows, shown = [], []
         for row in timeline:
-            status = statuses.get(row["version"]) or ProofStatus(None, "not_logged", "")
+            status = statuses.get(row["version"]) or ProofStatus(None, "not_logged")
             row["seq"] = status.seq
             row["proof"] = status.as_dict()
             rows.append(row)
+            shown.append(status)
         if opts.json:
             emit({"case_id": str(case_id), "timeline": rows}, opts)
             return
         names = catalogue(opts)
         zh = names.lang == "zh"
-        for row in rows:
+        for row, status in zip(rows, shown, strict=True):
             late = (
                 ("  [补录：晚 %d 天]" if zh else "  [late by %d days]") % row["late_by_days"]
                 if row["late"]
@@ -88,7 +64,7 @@ def register(case_app: typer.Typer) -> None:
                 f"{names.field('recorded_at')} {names.value('recorded_at', recorded)}{late}\n"
                 f"     {names.field('actor')} {row['actor']} [{names.name('role', role)}]\n"
                 f"     {'证明' if zh else 'proof'} {row['proof']['label_zh' if zh else 'label_en']}"
-                f" — {against(row['proof']['against'], zh)}"
+                f" — {status.against_label(names.lang)}"
             )
             typer.echo(head)
             if row["justification"]:

@@ -25,7 +25,37 @@ class ProofStatus:
 
     seq: int | None
     status: str  # verified | verified_unsigned | redacted | tampered | not_logged
-    against: str  # "checkpoint 1234 (key id …)" or "current root (not yet signed)"
+    tree_size: int = 0
+    """The size of the tree the proof was checked against."""
+    key_id: str = ""
+    """The signing key's id when that tree is a signed checkpoint; empty for the current,
+    not yet signed root."""
+
+    @property
+    def against(self) -> str:
+        """What the proof was checked against, for logs and the JSON answer."""
+        if not self.tree_size:
+            return ""
+        if self.key_id:
+            return f"checkpoint {self.tree_size} (key id {self.key_id})"
+        return f"current root at {self.tree_size} events (not yet signed)"
+
+    def against_label(self, lang: str = "zh") -> str:
+        """What the proof was checked against, as people read it."""
+        if not self.tree_size:
+            return ""
+        key = self.key_id[:16]
+        if lang == "zh":
+            return (
+                f"已签名检查点（{self.tree_size} 条事件，密钥标识 {key}）"
+                if key
+                else f"当前根（{self.tree_size} 条事件，尚未签名）"
+            )
+        return (
+            f"signed checkpoint of {self.tree_size} events (key id {key})"
+            if key
+            else f"current root of {self.tree_size} events (not yet signed)"
+        )
 
     def label(self, lang: str = "zh") -> str:
         zh = {
@@ -72,9 +102,6 @@ def proof_statuses(
     signed = False
     if checkpoint is not None and (key is None or checkpoint.verify(key)):
         size, root, signed = checkpoint.tree_size, checkpoint.root, True
-        against = f"checkpoint {checkpoint.tree_size} (key id {checkpoint.key_id.hex()})"
-    else:
-        against = f"current root at {size} events (not yet signed)"
     current_size, current_root = stood.tree_size, stood.root
     builder = log.proof_builder(max(size, current_size))
     payloads = stored_events_by_seq(log, (h.seq for h, _, _ in entries))
@@ -83,7 +110,6 @@ def proof_statuses(
     for header, p_hash, l_hash in entries:
         use_signed = signed and header.seq < size
         t_size, t_root = (size, root) if use_signed else (current_size, current_root)
-        where = against if use_signed else f"current root at {current_size} events (not yet signed)"
         payload = payloads.get(header.seq)
         leaf = merkle.leaf_hash(encode_leaf(header, p_hash))
         try:
@@ -99,5 +125,10 @@ def proof_statuses(
             status = "redacted" if lawful else "tampered"
         else:
             status = "verified" if use_signed else "verified_unsigned"
-        out[header.version] = ProofStatus(header.seq, status, where)
+        out[header.version] = ProofStatus(
+            header.seq,
+            status,
+            t_size,
+            checkpoint.key_id.hex() if use_signed and checkpoint is not None else "",
+        )
     return out
