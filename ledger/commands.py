@@ -103,10 +103,24 @@ class OnRecord(Command):
         return Ref(self.record_kind, self.record_id)
 
 
-def _at_enterprise(named: Mapping[Ref, LedgerAggregate], code: str, sector: str) -> Place:
-    enterprise = named[Ref(Enterprise, code)]
-    assert isinstance(enterprise, Enterprise)
-    return Place(enterprise.region_code, sector, code)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AtEnterprise(Command):
+    """A command that creates a record at an enterprise, in one sector: it names the
+    enterprise, the new record lives there, and that sector's rules judge it."""
+
+    enterprise_code: str
+    sector: str
+
+    def names(self) -> tuple[Ref, ...]:
+        return (Ref(Enterprise, self.enterprise_code),)
+
+    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
+        enterprise = named[Ref(Enterprise, self.enterprise_code)]
+        assert isinstance(enterprise, Enterprise)
+        return (Place(enterprise.region_code, self.sector, self.enterprise_code),)
+
+    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
+        return (self.sector,)
 
 
 # ---- enterprises and responsibility ------------------------------------------------------
@@ -170,11 +184,9 @@ class AssignResponsibility(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RecordInspection(Command):
+class RecordInspection(AtEnterprise):
     type_name: ClassVar[str] = "record_inspection"
 
-    enterprise_code: str
-    sector: str
     inspection_type: InspectionType | str
     team: tuple[str, ...]
     location: str = ""
@@ -182,24 +194,13 @@ class RecordInspection(Command):
     summary: str = ""
     inspection_id: UUID | None = None
 
-    def names(self) -> tuple[Ref, ...]:
-        return (Ref(Enterprise, self.enterprise_code),)
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReportHazard(Command):
+class ReportHazard(AtEnterprise):
     """Record a hazard as found (排查发现); linked to its inspection atomically."""
 
     type_name: ClassVar[str] = "report_hazard"
 
-    enterprise_code: str
-    sector: str
     location: str
     description: str
     source: Source | str
@@ -214,12 +215,6 @@ class ReportHazard(Command):
         if self.inspection_id is None:
             return (enterprise,)
         return (enterprise, Ref(Inspection, self.inspection_id))
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -357,15 +352,13 @@ class DismissFalseAlarm(CaseCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class IssueAction(Command):
+class IssueAction(AtEnterprise):
     """Issue an enforcement document (penalty, stop-work notice, warning letter, ...)."""
 
     type_name: ClassVar[str] = "issue_action"
 
     kind: ActionKind | str
     document_number: str
-    enterprise_code: str
-    sector: str
     department: str
     legal_basis: str
     case_ids: tuple[UUID, ...] = ()
@@ -383,12 +376,6 @@ class IssueAction(Command):
     def names(self) -> tuple[Ref, ...]:
         cases = tuple(Ref(HazardCase, case_id) for case_id in self.case_ids)
         return (Ref(Enterprise, self.enterprise_code), *cases)
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -489,14 +476,12 @@ class CompleteMeasure(MeasureCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RegisterRiskPoint(Command):
+class RegisterRiskPoint(AtEnterprise):
     """Register a risk point at an enterprise with its level and controls; a major hazard
     source (重大危险源) gives its level (1-4) and its three 包保责任人."""
 
     type_name: ClassVar[str] = "register_risk_point"
 
-    enterprise_code: str
-    sector: str
     name: str
     location: str
     level: RiskLevel | str
@@ -506,15 +491,6 @@ class RegisterRiskPoint(Command):
     responsible_technical: Person | None = None
     responsible_operational: Person | None = None
     risk_point_id: UUID | None = None
-
-    def names(self) -> tuple[Ref, ...]:
-        return (Ref(Enterprise, self.enterprise_code),)
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -567,14 +543,12 @@ class CiteFailedControl(RiskPointCommand):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReceivePublicReport(Command):
+class ReceivePublicReport(AtEnterprise):
     """Receive (受理) a report from the public; the reporter's fields are sealed at once
     (all empty: an anonymous report)."""
 
     type_name: ClassVar[str] = "receive_public_report"
 
-    enterprise_code: str
-    sector: str
     channel: Channel | str
     content: str
     reporter_name: str = ""
@@ -582,15 +556,6 @@ class ReceivePublicReport(Command):
     reporter_id_number: str = ""
     reporter_contact: str = ""
     report_id: UUID | None = None
-
-    def names(self) -> tuple[Ref, ...]:
-        return (Ref(Enterprise, self.enterprise_code),)
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -716,29 +681,18 @@ COMMANDS: dict[str, type[Command]] = {
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RecordAccident(Command):
+class RecordAccident(AtEnterprise):
     """Record a production-safety accident (生产安全事故) at an enterprise; ``occurred_at``
     is when it happened. Its level is computed from the figures (``ledger.accident``)."""
 
     type_name: ClassVar[str] = "record_accident"
 
-    enterprise_code: str
-    sector: str
     place: str
     description: str
     deaths: int = 0
     serious_injuries: int = 0
     direct_loss: Decimal = Decimal(0)
     accident_id: UUID | None = None
-
-    def names(self) -> tuple[Ref, ...]:
-        return (Ref(Enterprise, self.enterprise_code),)
-
-    def creates(self, named: Mapping[Ref, LedgerAggregate]) -> tuple[Place, ...]:
-        return (_at_enterprise(named, self.enterprise_code, self.sector),)
-
-    def judging_sectors(self, subject: LedgerAggregate | None) -> tuple[str, ...]:
-        return (self.sector,)
 
 
 COMMANDS[RecordAccident.type_name] = RecordAccident
