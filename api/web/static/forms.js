@@ -26,7 +26,7 @@ const CASE_STEPS = [
       { name: "deadline", label: "整改期限", kind: "datetime", required: true, defaultDays: 30 },
       { name: "requirements", label: "整改要求", kind: "textarea", required: true }] },
   { cmd: "file_plan", path: "plan", title: "提交治理方案", en: "File the plan", when: ["assigned"],
-    fields: PLAN_PARTS.map((p) => ({ name: `plan.${p}`, label: FALLBACK.plan[p], group: "plan", code: p,
+    fields: PLAN_PARTS.map((p) => ({ name: `plan.${p}`, group: "plan", code: p,
       kind: "textarea", required: true })) },
   { cmd: "record_interim_controls", path: "interim-controls", title: "临时管控措施", en: "Interim controls",
     when: ["graded", "assigned"],
