@@ -20,8 +20,8 @@ from projections.campaign import TABLES, Period, parse_period, period_between
 from ..labels import Labels
 from ..workbook import campaign as sheets
 from ..workbook.reports import as_text, write
-from .common import JsonFlag, Options, catalogue, emit, options
-from .projections_command import LOCAL_OPERATOR, SnapshotAt, _moment, _reads, report_app
+from .common import JsonFlag, Options, catalogue, emit, options, parse_moment
+from .projections_command import LOCAL_OPERATOR, SnapshotAt, _reads, report_app
 
 HELP = {
     "sources": "隐患按行业和发现来源（自查/部门检查/举报/专家） / "
@@ -134,8 +134,8 @@ def _command(table: str) -> Any:
                 since=_day(since, "since"),
                 source=source,
                 baseline_years=baseline_years,
-                known_at=_moment(known_at, "known_at"),
-                valid_at=_moment(valid_at, "valid_at"),
+                known_at=parse_moment(known_at, "--known-at"),
+                valid_at=parse_moment(valid_at, "--valid-at"),
             )
         if output is not None:
             title = sheets.TITLES[table]

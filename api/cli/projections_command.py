@@ -38,10 +38,6 @@ SnapshotAt = typer.Option(
 )
 
 
-def _moment(value: str | None, field: str) -> datetime | None:
-    return parse_moment(value, "--" + field.replace("_", "-"))
-
-
 @contextmanager
 def _follower(
     store: str | None, batch_size: int = 2000, plugins: list[str] | None = None
@@ -178,7 +174,7 @@ def register(app: typer.Typer) -> None:
         Rebuild from the first event into new tables; swap in when complete."""
         opts = options(ctx)
         chosen = _check_names([name] if name else None, opts.plugins)
-        cut = _moment(known_at, "known_at")
+        cut = parse_moment(known_at, "--known-at")
         start = datetime.now(tz=UTC)
         if workers > 1:
             from ledger.store import resolve_store
@@ -271,8 +267,8 @@ def register(app: typer.Typer) -> None:
             enterprise=enterprise,
             status=tuple(status or ()),
             grade=grade,
-            found_from=_moment(found_from, "from"),
-            found_to=_moment(found_to, "to"),
+            found_from=parse_moment(found_from, "--from"),
+            found_to=parse_moment(found_to, "--to"),
             overdue=overdue,
             listed=listed,
         )
@@ -280,8 +276,8 @@ def register(app: typer.Typer) -> None:
             page = reads.register(
                 filters,
                 scope=LOCAL_OPERATOR,
-                known_at=_moment(known_at, "known_at"),
-                valid_at=_moment(valid_at, "valid_at"),
+                known_at=parse_moment(known_at, "--known-at"),
+                valid_at=parse_moment(valid_at, "--valid-at"),
                 limit=limit,
                 cursor=cursor,
             )
@@ -386,8 +382,8 @@ def monthly(
             region,
             month,
             scope=LOCAL_OPERATOR,
-            known_at=_moment(known_at, "known_at"),
-            valid_at=_moment(valid_at, "valid_at"),
+            known_at=parse_moment(known_at, "--known-at"),
+            valid_at=parse_moment(valid_at, "--valid-at"),
         )
     if opts.json:
         emit(report, opts)
@@ -429,8 +425,8 @@ def ranking(
             month,
             scope=LOCAL_OPERATOR,
             by=by,
-            known_at=_moment(known_at, "known_at"),
-            valid_at=_moment(valid_at, "valid_at"),
+            known_at=parse_moment(known_at, "--known-at"),
+            valid_at=parse_moment(valid_at, "--valid-at"),
         )
     if opts.json:
         emit(rows, opts)
