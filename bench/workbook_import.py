@@ -11,6 +11,7 @@ prints rows/s, events/s and the process's peak RSS. Figures are printed, never a
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import sys
 import tempfile
@@ -101,6 +102,16 @@ def main() -> None:
         f"{report.events_recorded / elapsed:.0f} events/s ({report.events_recorded} events)"
     )
     print(f"peak RSS: {peak_mib:.0f} MiB")
+    # The last line is the figures as JSON, as every step of bench/suite.py prints them.
+    figures = {
+        "rows": args.rows,
+        "events": report.events_recorded,
+        "seconds": elapsed,
+        "rows_per_s": args.rows / elapsed,
+        "events_per_s": report.events_recorded / elapsed,
+        "peak_rss_mib": peak_mib,
+    }
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":
