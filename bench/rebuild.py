@@ -12,9 +12,10 @@ and the latency of filtered register queries (p50/p99 over 200 queries).
 Memory needs a process per measurement (peak RSS only grows). ``--rounds N`` runs N
 rounds of: decode, rebuild, each in a process of its own (``bench/scale.py decode`` and
 ``rebuild``), and prints each one's time and peak resident memory with the median
-ratio. ``--baseline TREE`` adds, in every round, the rebuild of another checkout of the
-project (``git archive REV | tar -x -C TREE``), the order alternating between rounds, so
-that before and after are measured side by side on a busy machine::
+ratio; ``--json`` ends with them as a line of JSON (how ``bench/suite.py`` measures the
+rebuild at each size). ``--baseline TREE`` adds, in every round, the rebuild of another
+checkout of the project (``git archive REV | tar -x -C TREE``), the order alternating
+between rounds, so that before and after are measured side by side on a busy machine::
 
     python bench/rebuild.py --store /tmp/rb.db --events 1000000 --reuse --rounds 3 \
         --baseline /tmp/old-tree
@@ -34,6 +35,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -188,7 +190,7 @@ TARGET_RATIO = 2.0
 TARGET_PEAK_MIB = 512
 
 
-def isolated(tree: Path, step: str, store: str) -> dict[str, float]:
+def isolated(tree: Path, step: str, store: str) -> dict[str, Any]:
     """One ``bench/scale.py`` step of the project in ``tree``, in a process of its own.
 
     A step that fails (on a shared PostgreSQL server: "too many clients") is shown and
@@ -205,17 +207,24 @@ def isolated(tree: Path, step: str, store: str) -> dict[str, float]:
             break
         print(f"{step} in {tree} failed (attempt {attempt}):\n{run.stderr[-2000:]}", flush=True)
     run.check_returncode()
-    result: dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
 
 
-def rounds(store: str, count: int, baseline: Path | None) -> None:
-    """Decode and rebuild (and the baseline's rebuild) in processes of their own."""
+def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
+    """Decode and rebuild (and the baseline's rebuild) in processes of their own,
+    interleaved: decode, rebuild, decode, rebuild, ... The ratio of each round is its
+    rebuild time over the decode time measured just before it, so a machine that slows
+    down between rounds moves both; the figure is the median round's ratio."""
     variants = [("this tree", HERE)] + ([("baseline", baseline)] if baseline else [])
     ratios: dict[str, list[float]] = {name: [] for name, _ in variants}
     peaks: dict[str, list[float]] = {name: [] for name, _ in variants}
+    rebuild_s: dict[str, list[float]] = {name: [] for name, _ in variants}
+    decodes: list[dict[str, Any]] = []
+    models: list[str] = []
     for i in range(count):
         decode = isolated(HERE, "decode", store)
+        decodes.append(decode)
         print(
             f"round {i + 1}: decode {decode['events']:,} events in {decode['seconds']:.1f}s, "
             f"peak {decode['peak_rss_mib']:.0f} MiB",
@@ -226,6 +235,9 @@ def rounds(store: str, count: int, baseline: Path | None) -> None:
             ratio = rebuilt["seconds"] / decode["seconds"]
             ratios[name].append(ratio)
             peaks[name].append(rebuilt["peak_rss_mib"])
+            rebuild_s[name].append(rebuilt["seconds"])
+            if name == "this tree":
+                models = list(rebuilt.get("models", []))
             print(
                 f"round {i + 1}: rebuild ({name}) {rebuilt['events']:,} events in "
                 f"{rebuilt['seconds']:.1f}s = {ratio:.2f}x decode time, "
@@ -239,6 +251,30 @@ def rounds(store: str, count: int, baseline: Path | None) -> None:
             f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); highest peak {peak:.0f} MiB "
             f"(target <= {TARGET_PEAK_MIB} MiB: {'met' if peak <= TARGET_PEAK_MIB else 'NOT met'})"
         )
+    events = int(decodes[-1]["events"])
+    decode_s = statistics.median(d["seconds"] for d in decodes)
+    result: dict[str, Any] = {
+        "events": events,
+        "ledger_events": decodes[-1].get("ledger_events", events),
+        "rounds": count,
+        "models": models,
+        "decode_seconds": [d["seconds"] for d in decodes],
+        "decode_peak_rss_mib": max(d["peak_rss_mib"] for d in decodes),
+        "decode_events_per_s": events / decode_s,
+        "seconds": rebuild_s["this tree"],
+        "events_per_s": events / statistics.median(rebuild_s["this tree"]),
+        "ratios": ratios["this tree"],
+        "ratio": statistics.median(ratios["this tree"]),
+        "peak_rss_mib": max(peaks["this tree"]),
+    }
+    if baseline:
+        result["baseline"] = {
+            "seconds": rebuild_s["baseline"],
+            "ratios": ratios["baseline"],
+            "ratio": statistics.median(ratios["baseline"]),
+            "peak_rss_mib": max(peaks["baseline"]),
+        }
+    return result
 
 
 def query_latency(store: str, total: int, queries: int) -> None:
@@ -287,6 +323,9 @@ def main() -> None:
         "--rounds", type=int, default=0, help="decode and rebuild in processes of their own"
     )
     parser.add_argument(
+        "--json", action="store_true", help="with --rounds: end with the figures as JSON"
+    )
+    parser.add_argument(
         "--baseline", type=Path, default=None, help="with --rounds: another checkout to compare"
     )
     args = parser.parse_args()
@@ -306,7 +345,9 @@ def main() -> None:
         return
     if args.rounds:
         app.close()
-        rounds(store, args.rounds, args.baseline)
+        result = rounds(store, args.rounds, args.baseline)
+        if args.json:
+            print(json.dumps(result))
         return
     t0 = time.perf_counter()
     n = read_and_decode(app, args.batch_size)

@@ -1,26 +1,49 @@
 """The whole benchmark in one command: every hot path at each ledger size, on each store.
 
     python bench/suite.py run [--stores sqlite,postgres] [--sizes 100000,1000000,10000000]
-    python bench/suite.py report            # Markdown and plot from the saved figures
+    python bench/suite.py run --only rebuild,verify --stores sqlite --sizes 10000000 \\
+        --store /path/to/a/grown/ledger.db        # some steps, on a ledger grown before
+    python bench/suite.py report      # Markdown, plot and targets from the saved figures
+    python bench/suite.py targets     # only the table of targets, on stdout
 
-``run`` grows one ledger per store through the sizes given, and at each size measures
-(``bench/scale.py``) reads, proofs, per-command writes, decoding, rebuilding, verifying
-and disk; once per store it measures the baselines (``bench/baselines.py``: the bare
-eventsourcing application, raw inserts, the bulk transfer of the smallest ledger) and
-HTTP (``bench/http_bench.py``, if ``wrk`` is installed). Every step runs in a process of
-its own, which reports its peak resident memory. Figures are saved after each step to
-``bench/results/figures.json`` (a step already measured is skipped unless ``--again``),
-then ``report`` writes ``bench/results/README.md`` and ``bench/results/cost-by-size.png``.
-Stores are made in ``--work`` (SQLite) or a fresh PostgreSQL schema, and removed at the
-end unless ``--keep``. Figures are printed, never asserted.
+``run`` measures, for each store:
+
+- once per store, each on fresh stores of its own: ``write_compare`` (whole hazard
+  lives, one command per transaction, through the ledger and through the bare
+  eventsourcing application, ``bench/baselines.py compare``, run ``--rounds`` times so
+  the two alternate, the median round's ratio kept), ``bulk_compare`` (the generator's
+  bulk saves, ledger and bare), ``http`` (``bench/http_bench.py``: trivial endpoint,
+  timeline GET and report POSTs, 1 and 2 workers; needs ``wrk``) and ``workbook``
+  (``bench/workbook_import.py``: the officials' workbook import);
+- at each size, after ``grow`` (the demo generator's events, until the ledger holds
+  that many): ``reads``, ``proofs``, ``write`` (``bench/scale.py``), ``rebuild``
+  (``bench/rebuild.py --rounds``: read-and-decode and the rebuild of every read model,
+  alternating, each in a process of its own with its peak memory, the median round's
+  ratio kept), ``verify`` and ``disk``;
+- at the first size: ``raw`` (the stored rows copied into a plain table, one per
+  transaction and in batches), ``export`` and ``import`` (``ledger export-ledger`` /
+  ``import-ledger``); ``transfer`` names the three.
+
+``--only`` names the steps to measure (again), ``--skip`` the steps to leave out; a size
+step on a ledger smaller than its size grows it first, without recording that growth
+unless ``grow`` is named. Every step runs in a process of its own and figures are saved
+after each to ``bench/results/figures.json`` (a step measured before is skipped unless
+``--again`` or ``--only``), each with the machine's load average when it started. Then
+``report`` writes ``bench/results/README.md`` (the targets of the ledger beside what was
+measured, every table) and ``bench/results/cost-by-size.png``, and prints the targets.
+Stores are made in ``--work`` (SQLite) or a fresh PostgreSQL schema and removed at the
+end unless ``--keep``; a store named with ``--store`` or ``--schema`` is never removed.
+Figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +54,11 @@ from uuid import uuid4
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
-SIZE_STEPS = ["reads", "proofs", "write", "decode", "rebuild", "verify", "disk"]
+STORE_STEPS = ["write_compare", "bulk_compare", "http", "workbook"]
+SIZE_STEPS = ["reads", "proofs", "write", "rebuild", "verify", "disk"]
+TRANSFER_STEPS = ["raw", "export", "import"]
+GROUPS = {"transfer": TRANSFER_STEPS, "baselines": ["write_compare", "bulk_compare"]}
+STEPS = [*STORE_STEPS, "grow", *SIZE_STEPS, *TRANSFER_STEPS]
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
 Figures = dict[str, Any]
@@ -50,16 +77,30 @@ def measure(script: str, *args: str) -> Any:
     """Run one step in its own process; its last output line is its figures (JSON)."""
     command = [sys.executable, str(BENCH / script), *args]
     print("$", " ".join(command[1:]), flush=True)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.stderr.write(done.stderr)
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
         raise SystemExit(f"step failed: {' '.join(command[1:])}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if isinstance(result, dict):
         result["wall_s"] = time.perf_counter() - started
+        result["load_before"] = load_before
     print("  ", json.dumps(result)[:300], flush=True)
     return result
+
+
+def rounds_of(results: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
+    """Several runs of one A/B step as one figure: the median of each of ``keys``."""
+    combined: dict[str, Any] = {"rounds": results}
+    for key in keys:
+        values = [r[key] for r in results if isinstance(r.get(key), int | float)]
+        if values:
+            combined[key] = statistics.median(values)
+    combined["peak_rss_mib"] = max(r.get("peak_rss_mib", 0) for r in results)
+    combined["load_before"] = results[0].get("load_before")
+    return combined
 
 
 class Run:
@@ -71,79 +112,142 @@ class Run:
     def wanted(self, step: str) -> bool:
         return step not in self.args.skip and (not self.args.only or step in self.args.only)
 
-    def record(self, keys: list[str], script: str, *args: str) -> None:
+    def record(self, keys: list[str], script: str, *args: str, rounds: int = 1) -> None:
         node = self.figures
         for key in keys[:-1]:
             node = node.setdefault(key, {})
         if keys[-1] in node and not self.args.again:
             print("  (measured before:", "/".join(keys), ")")
             return
-        node[keys[-1]] = measure(script, *args)
+        if rounds == 1:
+            node[keys[-1]] = measure(script, *args)
+        else:
+            results = [measure(script, *args) for _ in range(rounds)]
+            node[keys[-1]] = rounds_of(results, self.median_keys(results))
         self.figures["machine"] = machine()
+        if self.args.label:
+            self.figures["label"] = self.args.label
         save(self.path, self.figures)
+
+    @staticmethod
+    def median_keys(results: list[dict[str, Any]]) -> list[str]:
+        return [k for k, v in results[0].items() if isinstance(v, int | float) and k != "wall_s"]
 
     def store(self, kind: str) -> None:
         work = Path(self.args.work or tempfile.mkdtemp(prefix="ledger-suite-"))
         work.mkdir(parents=True, exist_ok=True)
         if kind == "sqlite":
-            store, fresh = str(work / "scale.db"), ["--store", str(work / "fresh.db")]
+            store = self.args.store or str(work / "scale.db")
+            fresh = ["--store", str(work / "fresh.db")]
+            made_here = not self.args.store
         else:
             schema = self.args.schema or f"ledger_scale_{uuid4().hex[:8]}"
             store, fresh = f"{self.args.dsn}?schema={schema}", ["--dsn", self.args.dsn]
+            made_here = not self.args.schema
         print(f"== {kind}: {store}", flush=True)
         try:
-            if not self.args.only:
-                self.baselines(kind, store, fresh, work)
+            self.store_steps(kind, fresh)
             for size in self.args.sizes:
-                at = [kind, "sizes", str(size)]
-                if self.wanted("grow"):
-                    self.record(
-                        [*at, "grow"], "scale.py", "grow", "--store", store, "--to", str(size)
-                    )
-                for step in SIZE_STEPS:
-                    if self.wanted(step):
-                        samples = self.args.write_cases if step == "write" else self.args.samples
-                        self.record(
-                            [*at, step],
-                            "scale.py",
-                            step,
-                            "--store",
-                            store,
-                            "--samples",
-                            str(samples),
-                        )
-                if size == self.args.sizes[0] and not self.args.only:
+                self.size_steps(kind, store, size)
+                if size == self.args.sizes[0]:
                     self.transfer(kind, store, fresh, work)
         finally:
-            if not self.args.keep:
+            if made_here and not self.args.keep:
                 drop(kind, store, work)
 
-    def baselines(self, kind: str, store: str, fresh: list[str], work: Path) -> None:
-        cases = str(self.args.write_cases)
-        self.record([kind, "write_compare"], "baselines.py", "compare", "--cases", cases, *fresh)
-        bulk = str(self.args.bulk_events)
-        self.record(
-            [kind, "bulk_compare"], "baselines.py", "bulk_compare", "--events", bulk, *fresh
-        )
-        if self.wanted("http") and shutil.which("wrk"):
-            server = "postgres" if kind == "postgres" else "sqlite"
+    def store_steps(self, kind: str, fresh: list[str]) -> None:
+        if self.wanted("write_compare"):
+            cases = str(self.args.write_cases)
             self.record(
-                [kind, "http"],
-                "http_bench.py",
-                "--json",
-                "--seconds",
-                "8",
-                "--store",
-                server,
-                "--dsn",
-                self.args.dsn,
+                [kind, "write_compare"],
+                "baselines.py",
+                "compare",
+                "--cases",
+                cases,
+                *fresh,
+                rounds=self.args.rounds,
             )
+        if self.wanted("bulk_compare"):
+            bulk = str(self.args.bulk_events)
+            self.record(
+                [kind, "bulk_compare"], "baselines.py", "bulk_compare", "--events", bulk, *fresh
+            )
+        if self.wanted("http"):
+            if shutil.which("wrk"):
+                self.record(
+                    [kind, "http"],
+                    "http_bench.py",
+                    "--json",
+                    "--seconds",
+                    str(self.args.http_seconds),
+                    "--store",
+                    kind,
+                    "--dsn",
+                    self.args.dsn,
+                )
+            else:
+                print("  (http: wrk is not installed; apt-get install wrk)")
+        if self.wanted("workbook"):
+            self.workbook(kind)
+
+    def workbook(self, kind: str) -> None:
+        rows = ["--rows", str(self.args.workbook_rows)]
+        if kind == "sqlite":
+            self.record([kind, "workbook"], "workbook_import.py", *rows)
+            return
+        schema = f"ledger_workbook_{uuid4().hex[:8]}"
+        store = f"{self.args.dsn}?schema={schema}"
+        try:
+            self.record([kind, "workbook"], "workbook_import.py", *rows, "--store", store)
+        finally:
+            drop(kind, store, Path())
+
+    def size_steps(self, kind: str, store: str, size: int) -> None:
+        at = [kind, "sizes", str(size)]
+        needed = [s for s in SIZE_STEPS if self.wanted(s)]
+        transfer = size == self.args.sizes[0] and any(self.wanted(s) for s in TRANSFER_STEPS)
+        if self.wanted("grow"):
+            self.record([*at, "grow"], "scale.py", "grow", "--store", store, "--to", str(size))
+        elif needed or transfer:
+            self.grow_unrecorded(at, store, size)
+        for step in needed:
+            if step == "rebuild":
+                self.record(
+                    [*at, step],
+                    "rebuild.py",
+                    "--store",
+                    store,
+                    "--reuse",
+                    "--rounds",
+                    str(self.args.rounds),
+                    "--json",
+                )
+                continue
+            samples = self.args.write_cases if step == "write" else self.args.samples
+            self.record([*at, step], "scale.py", step, "--store", store, "--samples", str(samples))
+
+    def grow_unrecorded(self, at: list[str], store: str, size: int) -> None:
+        """Grow a ledger smaller than ``size`` (a step was asked for at that size); the
+        growth is recorded only if none was before, so a re-measured step never
+        replaces the figures of the growth that made the ledger."""
+        grown = measure("scale.py", "grow", "--store", store, "--to", str(size))
+        node = self.figures.setdefault(at[0], {}).setdefault(at[1], {}).setdefault(at[2], {})
+        if grown.get("events_written") and "grow" not in node:
+            node["grow"] = grown
+            save(self.path, self.figures)
 
     def transfer(self, kind: str, store: str, fresh: list[str], work: Path) -> None:
-        self.record([kind, "raw"], "baselines.py", "raw", "--source", store, *fresh)
+        if self.wanted("raw"):
+            self.record([kind, "raw"], "baselines.py", "raw", "--source", store, *fresh)
         dump = str(work / "transfer.jsonl")
-        self.record([kind, "export"], "baselines.py", "export", "--source", store, "--file", dump)
-        self.record([kind, "import"], "baselines.py", "import", "--file", dump, *fresh)
+        if self.wanted("import") and not Path(dump).exists() and not self.wanted("export"):
+            measure("baselines.py", "export", "--source", store, "--file", dump)
+        if self.wanted("export"):
+            self.record(
+                [kind, "export"], "baselines.py", "export", "--source", store, "--file", dump
+            )
+        if self.wanted("import"):
+            self.record([kind, "import"], "baselines.py", "import", "--file", dump, *fresh)
         Path(dump).unlink(missing_ok=True)
 
 
@@ -161,7 +265,6 @@ def drop(kind: str, store: str, work: Path) -> None:
 
 
 def machine() -> dict[str, Any]:
-    import os
     from importlib.metadata import version
 
     memory = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
@@ -174,6 +277,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def steps_named(text: str) -> set[str]:
+    names: set[str] = set()
+    for name in filter(None, text.split(",")):
+        if name not in STEPS and name not in GROUPS:
+            raise SystemExit(f"no step {name!r}; steps: {', '.join([*STEPS, *GROUPS])}")
+        names.update(GROUPS.get(name, [name]))
+    return names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -182,28 +294,37 @@ def main() -> None:
     run.add_argument("--sizes", default="100000,1000000")
     run.add_argument("--dsn", default=DEFAULT_DSN)
     run.add_argument("--schema", default=None, help="PostgreSQL schema (default: a new one)")
+    run.add_argument("--store", default=None, help="SQLite ledger to use (default: in --work)")
     run.add_argument("--work", default=None, help="directory for SQLite stores")
     run.add_argument("--out", default=str(RESULTS))
     run.add_argument("--samples", type=int, default=500, help="cases per latency figure")
     run.add_argument("--write-cases", type=int, default=300, help="cases per write figure")
     run.add_argument("--bulk-events", type=int, default=100_000, help="events per bulk figure")
+    run.add_argument("--workbook-rows", type=int, default=20_000, help="rows of the workbook")
+    run.add_argument("--http-seconds", type=int, default=8, help="seconds per wrk run")
+    run.add_argument("--rounds", type=int, default=3, help="rounds of each A/B comparison")
     run.add_argument("--skip", default="", help="steps not to run, e.g. http,rebuild")
     run.add_argument("--only", default="", help="measure only these steps (again), e.g. proofs")
     run.add_argument("--again", action="store_true", help="measure steps measured before")
-    run.add_argument("--keep", action="store_true", help="keep the stores")
-    report = sub.add_parser("report", help="write the Markdown and the plot")
-    report.add_argument("--out", default=str(RESULTS))
+    run.add_argument("--keep", action="store_true", help="keep the stores made here")
+    run.add_argument("--label", default="", help="a note kept with the figures (e.g. busy)")
+    for name, text in (("report", "write the Markdown and the plot"), ("targets", "print them")):
+        sub.add_parser(name, help=text).add_argument("--out", default=str(RESULTS))
     args = parser.parse_args()
+    sys.path.insert(0, str(BENCH))
+    from report import print_targets, write_report
+
+    if args.command == "targets":
+        print_targets(load(Path(args.out) / "figures.json"))
+        return
     if args.command == "run":
         args.sizes = [int(s) for s in args.sizes.split(",")]
-        args.skip = set(filter(None, args.skip.split(",")))
-        args.only = set(filter(None, args.only.split(",")))
+        args.skip = steps_named(args.skip)
+        args.only = steps_named(args.only)
         args.again = args.again or bool(args.only)
         suite = Run(args)
         for kind in args.stores.split(","):
             suite.store(kind)
-    from report import write_report
-
     write_report(Path(args.out))
 
 

@@ -53,6 +53,7 @@ def test_suite_measures_every_step_and_writes_the_report(tmp_path: Path) -> None
     run(
         tmp_path, "suite.py", "run", "--stores", "sqlite", "--sizes", "1500,3000",
         "--samples", "5", "--write-cases", "3", "--bulk-events", "1500", "--skip", "http",
+        "--workbook-rows", "20", "--rounds", "2",
         "--work", str(tmp_path / "work"), "--out", str(out),
     )  # fmt: skip
     figures = json.loads((out / "figures.json").read_text())["sqlite"]
@@ -60,7 +61,17 @@ def test_suite_measures_every_step_and_writes_the_report(tmp_path: Path) -> None
         steps = figures["sizes"][size]
         assert set(steps) == {"grow", *SIZE_STEPS}
         assert all(step["peak_rss_mib"] > 0 for step in steps.values())
-    assert {"write_compare", "bulk_compare", "raw", "export", "import"} <= set(figures)
+        assert len(steps["rebuild"]["ratios"]) == 2  # decode and rebuild alternated twice
+    expected = {"write_compare", "bulk_compare", "workbook", "raw", "export", "import"}
+    assert expected <= set(figures)
+    assert len(figures["write_compare"]["rounds"]) == 2
     report = (out / "README.md").read_text()
     assert "## Targets" in report and "## SQLite: each path as the ledger grows" in report
+    # Targets without a figure (PostgreSQL here, HTTP skipped) are named, never left out.
+    assert "| report POSTs ≥ 1,500/s" in report and "not measured" in report
     assert (out / "cost-by-size.png").read_bytes().startswith(b"\x89PNG")
+    table = run(tmp_path, "suite.py", "targets", "--out", str(out))
+    rows = [line.split(" | ") for line in table.splitlines()]
+    assert ["workbook import ≥ 20,000 events/s", "SQLite"] in [
+        [cell.strip() for cell in row[:2]] for row in rows
+    ]
