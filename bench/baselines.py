@@ -11,7 +11,10 @@
   copied from ``STORE`` into a plain table of the same shape, one row per transaction
   and in batches of 1,000, with the ledger's durability settings;
 - ``export --source STORE --file F`` / ``import --file F``: the whole-ledger transfer
-  (``ledger export-ledger`` / ``import-ledger``), the ledger's bulk import path.
+  (``ledger export-ledger`` / ``import-ledger``), the ledger's bulk import path; ``import``
+  alternates it with raw batched inserts of the file's rows (median of ``--repeat``)
+  and prints ``events_per_s``, ``raw_batched_rows_per_s``, ``import_to_raw_ratio`` and
+  ``target_import_to_raw_ratio``.
 
 Figures are printed, never asserted.
 """
@@ -19,13 +22,18 @@ Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
+
+import orjson
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
@@ -39,6 +47,7 @@ from ledger.transfer import export_ledger, import_ledger  # noqa: E402
 
 ROWS_PER_TRANSACTION_SAMPLE = 2_000
 BATCH = 1_000
+IMPORT_TARGET = 0.5  # import-ledger at half the raw batched insert rate or better (#19)
 
 
 def step_compare(args: argparse.Namespace) -> dict[str, Any]:
@@ -92,7 +101,9 @@ def source_rows(source: str, limit: int) -> list[tuple[Any, ...]]:
         app.close()
 
 
-def raw_sqlite(path: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+def raw_sqlite(
+    path: str, rows: list[tuple[Any, ...]], *, single: bool = True
+) -> tuple[float, float]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
@@ -102,14 +113,16 @@ def raw_sqlite(path: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
     )
     insert = "INSERT INTO raw_events VALUES (?, ?, ?, ?)"
     plain = [(r[0].hex, r[1], r[2], r[3]) for r in rows]
-    single = plain[:ROWS_PER_TRANSACTION_SAMPLE]
-    start = time.perf_counter()
-    for row in single:
-        conn.execute("BEGIN")
-        conn.execute(insert, row)
-        conn.execute("COMMIT")
-    per_tx = len(single) / (time.perf_counter() - start)
-    conn.execute("DELETE FROM raw_events")
+    per_tx = 0.0
+    if single:
+        sample = plain[:ROWS_PER_TRANSACTION_SAMPLE]
+        start = time.perf_counter()
+        for row in sample:
+            conn.execute("BEGIN")
+            conn.execute(insert, row)
+            conn.execute("COMMIT")
+        per_tx = len(sample) / (time.perf_counter() - start)
+        conn.execute("DELETE FROM raw_events")
     start = time.perf_counter()
     for i in range(0, len(plain), BATCH):
         conn.execute("BEGIN")
@@ -120,7 +133,9 @@ def raw_sqlite(path: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
     return per_tx, batched
 
 
-def raw_postgres(url: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
+def raw_postgres(
+    url: str, rows: list[tuple[Any, ...]], *, single: bool = True
+) -> tuple[float, float]:
     store = resolve_store(url)
     with store.connect_postgres() as conn:
         conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{store.schema}"')
@@ -130,13 +145,15 @@ def raw_postgres(url: str, rows: list[tuple[Any, ...]]) -> tuple[float, float]:
             "topic text, state bytea, PRIMARY KEY (originator_id, originator_version))"
         )
         insert = f"INSERT INTO {table} VALUES (%s, %s, %s, %s)"
-        single = rows[:ROWS_PER_TRANSACTION_SAMPLE]
-        start = time.perf_counter()
-        with conn.cursor() as cur:
-            for row in single:  # autocommit: each insert is its own transaction
-                cur.execute(insert, row)
-        per_tx = len(single) / (time.perf_counter() - start)
-        conn.execute(f"TRUNCATE {table}")
+        per_tx = 0.0
+        if single:
+            sample = rows[:ROWS_PER_TRANSACTION_SAMPLE]
+            start = time.perf_counter()
+            with conn.cursor() as cur:
+                for row in sample:  # autocommit: each insert is its own transaction
+                    cur.execute(insert, row)
+            per_tx = len(sample) / (time.perf_counter() - start)
+            conn.execute(f"TRUNCATE {table}")
         start = time.perf_counter()
         for i in range(0, len(rows), BATCH):
             with conn.transaction(), conn.cursor() as cur:
@@ -172,17 +189,62 @@ def step_export(args: argparse.Namespace) -> dict[str, Any]:
     return {**throughput(events, seconds), "file_bytes": Path(args.file).stat().st_size}
 
 
+def file_rows(path: Path) -> list[tuple[Any, ...]]:
+    """The stored-event rows of a transfer file, decoded (what raw inserts are given)."""
+    rows = []
+    with path.open("rb") as f:
+        next(f)
+        for raw in f:
+            item = orjson.loads(raw)
+            if item.get("end"):
+                break
+            state = base64.b64decode(item["state"])
+            rows.append(
+                (UUID(item["originator_id"]), item["originator_version"], item["topic"], state)
+            )
+    return rows
+
+
+def import_once(target: str, path: Path) -> tuple[int, float]:
+    ledger = HazardLedger(target)
+    try:
+        start = time.perf_counter()
+        import_ledger(ledger, path)
+        seconds = time.perf_counter() - start
+        return ledger.recorder.max_notification_id() or 0, seconds
+    finally:
+        ledger.close()
+
+
 def step_import(args: argparse.Namespace) -> dict[str, Any]:
-    with fresh_store(args.dsn or "import.db") as target:
-        ledger = HazardLedger(target)
-        try:
-            start = time.perf_counter()
-            import_ledger(ledger, Path(args.file))
-            seconds = time.perf_counter() - start
-            events = ledger.recorder.max_notification_id() or 0
-        finally:
-            ledger.close()
-    return throughput(events, seconds)
+    """``import-ledger`` of the file into a fresh store, against raw batched inserts of
+    the same rows (1,000 per transaction) into a fresh store: alternated, median of
+    ``--repeat`` each (the target: the import at half the raw rate or better)."""
+    path = Path(args.file)
+    rows = file_rows(path)
+    imports: list[float] = []
+    raws: list[float] = []
+    events = 0
+    for _ in range(args.repeat):
+        with fresh_store(args.dsn or "raw.db") as target:
+            if target.startswith("postgres"):
+                raws.append(raw_postgres(target, rows, single=False)[1])
+            else:
+                raws.append(raw_sqlite(target, rows, single=False)[1])
+        with fresh_store(args.dsn or "import.db") as target:
+            events, seconds = import_once(target, path)
+            imports.append(events / seconds)
+    imported, raw = statistics.median(imports), statistics.median(raws)
+    return {
+        "events": events,
+        "events_per_s": imported,
+        "raw_batched_rows_per_s": raw,
+        "import_to_raw_ratio": imported / raw,
+        "target_import_to_raw_ratio": IMPORT_TARGET,
+        "target_met": imported / raw >= IMPORT_TARGET,
+        "import_samples": imports,
+        "raw_samples": raws,
+    }
 
 
 STEPS = {
@@ -204,6 +266,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=100_000, help="bulk_compare: events")
+    parser.add_argument("--repeat", type=int, default=3, help="import: runs of each, alternated")
     args = parser.parse_args()
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
     emit(STEPS[args.step](args))

@@ -19,7 +19,6 @@ history, provably. Read models are rebuilt from the events afterwards; service t
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,16 +27,17 @@ from typing import IO, Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import StoredEvent
 
 from .application import HazardLedger
 from .integrity.log import stored_events_by_seq
 from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
+from .integrity.tables import Tables
 from .pg_statistics import analyse
+from .transfer_load import Chunk, Load, LoadRefused, decoded, decoded_in_worker
 
 FORMAT = "hazard-ledger/ledger-export-v1"
 BATCH = 1000
-IMPORT_BATCH = 10_000  # events per transaction when importing: fewer durable commits
+DECODE_APART_FROM = 8 << 20  # bytes of events: below this, decoding in-process is quicker
 
 
 class TransferError(ValueError):
@@ -138,100 +138,81 @@ def export_ledger(
     return report
 
 
-def _lines(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                yield orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                raise TransferError(f"line {number} is not JSON") from None
-
-
 def import_ledger(
     ledger: HazardLedger, path: Path, *, progress: Callable[[int], None] | None = None
 ) -> TransferReport:
-    """Copy an exported ledger into the empty ``ledger`` and prove the copy."""
+    """Copy an exported ledger into the empty ``ledger`` and prove the copy.
+
+    One transaction (``ledger.transfer_load``): a refused or interrupted import leaves
+    the store empty."""
     log = ledger.integrity
     if log.tree_head()[0] != 0 or (ledger.recorder.max_notification_id() or 0) != 0:
         raise TransferError("the target ledger is not empty; import into a new store")
-    lines = _lines(path)
-    header = next(lines, None)
-    if header is None or header.get("format") != FORMAT:
-        raise TransferError(f"not a {FORMAT} file")
-    with log.tables.write() as cur:
-        cur.execute(
-            log.tables.sql(f"UPDATE {log.tables.tree} SET origin = ? WHERE id = 1"),
-            (header["origin"],),
-        )
     report = TransferReport()
-    batch: list[StoredEvent] = []
-    expected_leaves: list[bytes] = []
-    closing: dict[str, Any] | None = None
-    for item in lines:
-        if item.get("end"):
-            closing = item
-            break
-        if item["seq"] != report.events:
-            raise TransferError(f"sequence {item['seq']} out of order at event {report.events}")
-        batch.append(
-            StoredEvent(
-                originator_id=UUID(item["originator_id"]),
-                originator_version=int(item["originator_version"]),
-                topic=item["topic"],
-                state=binascii.a2b_base64(item["state"]),
-            )
-        )
-        expected_leaves.append(bytes.fromhex(item["leaf_hash"]))
-        report.events += 1
-        if len(batch) >= IMPORT_BATCH:
-            _insert(ledger, batch, expected_leaves, report.events - len(batch))
-            if progress is not None:
-                progress(len(batch))
-            batch, expected_leaves = [], []
-    if batch:
-        _insert(ledger, batch, expected_leaves, report.events - len(batch))
-        if progress is not None:
-            progress(len(batch))
-    if closing is None or closing.get("events") != report.events:
-        raise TransferError("the file is truncated: its closing line is missing or disagrees")
+    with path.open("rb") as f:
+        try:
+            header = orjson.loads(f.readline())
+        except orjson.JSONDecodeError:
+            header = None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise TransferError(f"not a {FORMAT} file")
+        checkpoint = key = None
+        if header.get("checkpoint") and header.get("public_key"):
+            checkpoint = parse_signed_note(header["checkpoint"])
+            key = VerifierKey.from_text(header["public_key"])
+        closing: dict[str, Any] | None = None
+        with log.tables.write() as cur:
+            load = Load(log, cur)
+            if not load.begin(header["origin"]):
+                raise TransferError("the target ledger is not empty; import into a new store")
+            watch = (checkpoint.tree_size,) if checkpoint is not None else ()
+            try:
+                for chunk in _chunks(path, f, log.tables.postgres, watch):
+                    load.append(chunk)
+                    report.events += len(chunk.events)
+                    if progress is not None and chunk.events:
+                        progress(len(chunk.events))
+                    closing = chunk.closing
+            except LoadRefused as e:
+                raise TransferError(str(e)) from None
+            if closing is None or closing.get("events") != report.events:
+                raise TransferError(
+                    "the file is truncated: its closing line is missing or disagrees"
+                )
+            load.finish()
+            size, root = load.tree[0], load.tree[2]
+            report.tree_size, report.root = size, root.hex()
+            if size != header["tree_size"] or root.hex() != header["root"]:
+                raise TransferError(
+                    f"the copy's tree ({size}, {root.hex()}) differs from the original's "
+                    f"({header['tree_size']}, {header['root']})"
+                )
+            report.statements.append(f"复制了 {size} 个事件，默克尔树根与原台账一致：{root.hex()}")
+            if checkpoint is not None and key is not None:
+                _prove_against_checkpoint(
+                    load.roots.get(checkpoint.tree_size), checkpoint, key, report
+                )
+                for note in closing.get("checkpoints", []):
+                    _store_checkpoint(log.tables, cur, parse_signed_note(note))
     analyse(ledger.store, ledger.own_tables())  # as after any bulk load (see the module)
-    size, root = log.tree_head()
-    report.tree_size, report.root = size, root.hex()
-    if size != header["tree_size"] or root.hex() != header["root"]:
-        raise TransferError(
-            f"the copy's tree ({size}, {root.hex()}) differs from the original's "
-            f"({header['tree_size']}, {header['root']})"
-        )
-    report.statements.append(f"复制了 {size} 个事件，默克尔树根与原台账一致：{root.hex()}")
-    if header.get("checkpoint") and header.get("public_key"):
-        checkpoint = parse_signed_note(header["checkpoint"])
-        key = VerifierKey.from_text(header["public_key"])
-        _prove_against_checkpoint(ledger, checkpoint, key, report)
-        for note in closing.get("checkpoints", []):
-            _store_checkpoint(ledger, parse_signed_note(note))
     return report
 
 
-def _insert(
-    ledger: HazardLedger, batch: list[StoredEvent], leaves: list[bytes], first_seq: int
-) -> None:
-    ledger.recorder.insert_events(batch)
-    got = ledger.integrity.leaf_hashes(first_seq, first_seq + len(batch))
-    for offset, (want, have) in enumerate(zip(leaves, got, strict=True)):
-        if want != have:
-            raise TransferError(
-                f"event at sequence {first_seq + offset} does not reproduce its leaf hash: "
-                "the file was altered"
-            )
+def _chunks(path: Path, f: IO[bytes], postgres: bool, watch: tuple[int, ...]) -> Iterator[Chunk]:
+    """The file's events after the header, decoded and checked: in a second process
+    beside the writes for a large file, here for a small one (no process to start)."""
+    if path.stat().st_size - f.tell() >= DECODE_APART_FROM:
+        return decoded_in_worker(path, f.tell(), postgres, watch)
+    return decoded(f, 2, postgres, watch)
 
 
 def _prove_against_checkpoint(
-    ledger: HazardLedger, checkpoint: Checkpoint, key: VerifierKey, report: TransferReport
+    root: bytes | None, checkpoint: Checkpoint, key: VerifierKey, report: TransferReport
 ) -> None:
+    """``root``: the copy's root when its tree had the checkpoint's size (None: never)."""
     if not checkpoint.verify(key):
         raise TransferError("the export's checkpoint signature does not verify")
-    builder = ledger.integrity.proof_builder(checkpoint.tree_size)
-    if builder.root(checkpoint.tree_size) != checkpoint.root:
+    if root != checkpoint.root:
         raise TransferError("the copy does not reproduce the root of the signed checkpoint")
     report.checkpoint_size = checkpoint.tree_size
     report.proven = True
@@ -241,23 +222,21 @@ def _prove_against_checkpoint(
     )
 
 
-def _store_checkpoint(ledger: HazardLedger, checkpoint: Checkpoint) -> None:
-    t = ledger.integrity.tables
-    with t.write() as cur:
-        cur.execute(
-            t.sql(
-                f"INSERT INTO {t.checkpoints} (tree_size, key_id, key_name, origin, root, "
-                "signature, note, issued_at) VALUES (?,?,?,?,?,?,?,?) "
-                "ON CONFLICT (tree_size, key_id) DO NOTHING"
-            ),
-            (
-                checkpoint.tree_size,
-                checkpoint.key_id.hex(),
-                checkpoint.key_name,
-                checkpoint.origin,
-                checkpoint.root,
-                checkpoint.signature,
-                checkpoint.signed_note(),
-                checkpoint.issued_at,
-            ),
-        )
+def _store_checkpoint(t: Tables, cur: Any, checkpoint: Checkpoint) -> None:
+    cur.execute(
+        t.sql(
+            f"INSERT INTO {t.checkpoints} (tree_size, key_id, key_name, origin, root, "
+            "signature, note, issued_at) VALUES (?,?,?,?,?,?,?,?) "
+            "ON CONFLICT (tree_size, key_id) DO NOTHING"
+        ),
+        (
+            checkpoint.tree_size,
+            checkpoint.key_id.hex(),
+            checkpoint.key_name,
+            checkpoint.origin,
+            checkpoint.root,
+            checkpoint.signature,
+            checkpoint.signed_note(),
+            checkpoint.issued_at,
+        ),
+    )

@@ -89,6 +89,10 @@ def test_truncated_export_and_non_empty_target_are_refused(
     try:
         with pytest.raises(TransferError, match="truncated"):
             import_ledger(target, truncated)
+        # Nothing of a refused import stays: the store is as empty as before.
+        assert target.integrity.tree_head()[0] == 0
+        assert (target.recorder.max_notification_id() or 0) == 0
+        assert import_ledger(target, exported).proven
         with pytest.raises(TransferError, match="not empty"):
             import_ledger(target, exported)
     finally:

@@ -1,0 +1,356 @@
+"""The bulk path of ``import-ledger``: decode the export's events and load them in one
+transaction.
+
+Two halves, run side by side in two processes (``decoded_in_worker``):
+
+* ``decode`` turns a run of export lines into the rows the store will hold, and checks
+  each event on the way: its sequence number is the next one, and the leaf recomputed
+  from the payload bytes with the integrity log's own functions (``leaf.header_fields``,
+  ``payload_hash``, ``leaf_hash_of`` — what ``IntegrityLog.record`` runs for every
+  event written) is the leaf the file states. A line that is not an event, an event
+  out of order or a leaf that differs refuses the import, naming where.
+* ``Load`` writes the decoded rows on one cursor of one transaction: the events
+  (``executemany`` on SQLite, binary ``COPY`` on PostgreSQL), their integrity-log rows,
+  the subtree nodes and the tree state the same ``merkle.Frontier`` produces on the write
+  path, and any redaction the way the write path applies it. The log rows are those
+  ``IntegrityLog.record`` would write for the same events, row for row (a test holds the
+  tables equal); writing them here instead of event by event through the recorder is
+  what makes the load a bulk load.
+
+The whole import is one transaction, so an import refused at its last check, or
+interrupted by a crash, leaves the store as empty as it found it.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from . import merkle
+from .integrity.leaf import header_fields, leaf_hash_of, payload_hash
+from .integrity.log import NODE_LEVEL, IntegrityLog
+from .integrity.redaction import REDACTED_TOPIC
+from .integrity.tables import row_tuple
+
+CHUNK = 4096  # events decoded and written at a time (one round of executemany / COPY)
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+class LoadRefused(ValueError):
+    """The file cannot be loaded as it stands (``ledger.transfer`` reports why)."""
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Decoded events ``first_seq`` … ``first_seq + len(events) - 1``, ready to write."""
+
+    first_seq: int
+    events: list[tuple[Any, int, str, bytes]] = field(default_factory=list)
+    log_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    leaves: list[bytes] = field(default_factory=list)
+    redactions: list[int] = field(default_factory=list)  # offsets of redaction events
+    closing: dict[str, Any] | None = None
+    # The tree after these events, as the write path keeps it (``merkle.Frontier``):
+    nodes: list[tuple[int, int, bytes]] = field(default_factory=list)  # stored subtrees
+    tree: tuple[int, bytes, bytes] = (0, b"", b"")  # size, frontier, root
+    roots: dict[int, bytes] = field(default_factory=dict)  # root at each watched size
+
+
+def decode(lines: list[bytes], first_seq: int, first_line: int, postgres: bool) -> Chunk:
+    """The rows of ``lines`` (export lines numbered from ``first_line``), each event
+    checked against its stated sequence number and leaf hash."""
+    chunk = Chunk(first_seq)
+    events, log_rows, leaves = chunk.events, chunk.log_rows, chunk.leaves
+    seq = first_seq
+    for offset, raw in enumerate(lines):
+        try:
+            item = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise LoadRefused(f"line {first_line + offset} is not JSON") from None
+        if not isinstance(item, dict):
+            raise LoadRefused(f"line {first_line + offset} is not an event")
+        if item.get("end"):
+            chunk.closing = item
+            break
+        try:
+            if item["seq"] != seq:
+                raise LoadRefused(f"sequence {item['seq']} out of order at event {seq}")
+            aggregate = UUID(item["originator_id"])
+            version = int(item["originator_version"])
+            topic = item["topic"]
+            state = binascii.a2b_base64(item["state"])
+            stated_leaf = bytes.fromhex(item["leaf_hash"])
+            if not isinstance(topic, str):
+                raise TypeError("topic")
+        except (KeyError, TypeError, ValueError, binascii.Error) as e:
+            if isinstance(e, LoadRefused):
+                raise
+            raise LoadRefused(f"line {first_line + offset} is not a well-formed event") from None
+        recorded_at, actor_id = header_fields(state)
+        p_hash = payload_hash(state)
+        leaf = leaf_hash_of(seq, str(aggregate), version, topic, recorded_at, actor_id, p_hash)
+        if leaf != stated_leaf:
+            raise LoadRefused(
+                f"event at sequence {seq} does not reproduce its leaf hash: the file was altered"
+            )
+        oid = aggregate if postgres else aggregate.hex
+        events.append((oid, version, topic, state))
+        log_rows.append((seq, oid, version, topic, recorded_at, actor_id, p_hash, leaf))
+        leaves.append(leaf)
+        if topic == REDACTED_TOPIC:
+            chunk.redactions.append(offset)
+        seq += 1
+    return chunk
+
+
+def decoded(
+    lines: Iterator[bytes], first_line: int, postgres: bool, watch: tuple[int, ...] = ()
+) -> Iterator[Chunk]:
+    """``decode`` over the rest of a file, ``CHUNK`` lines at a time, up to and with the
+    closing line; each chunk with the tree it leaves (``watch``: tree sizes whose root
+    to keep, a checkpoint's)."""
+    seq, number = 0, first_line
+    frontier = merkle.Frontier()
+    wanted = set(watch)
+    while True:
+        batch: list[bytes] = []
+        for raw in lines:
+            batch.append(raw)
+            if len(batch) >= CHUNK:
+                break
+        if not batch:
+            return
+        chunk = decode(batch, seq, number, postgres)
+        completed: list[tuple[int, int, bytes]] = []
+        if 0 in wanted and frontier.size == 0:
+            chunk.roots[0] = frontier.root()
+        for leaf in chunk.leaves:
+            frontier.append(leaf, completed)
+            if frontier.size in wanted:
+                chunk.roots[frontier.size] = frontier.root()
+        chunk.nodes = [node for node in completed if node[0] >= NODE_LEVEL]
+        chunk.tree = (frontier.size, frontier.to_bytes(), frontier.root())
+        yield chunk
+        if chunk.closing is not None:
+            return
+        seq += len(chunk.events)
+        number += len(batch)
+
+
+def decoded_in_worker(
+    path: Path, offset: int, postgres: bool, watch: tuple[int, ...] = ()
+) -> Iterator[Chunk]:
+    """``decoded`` over ``path`` from byte ``offset`` (line 2), run in a process of its own.
+
+    Decoding is Python work and holds the interpreter; the writes are the database's.
+    In two processes they run side by side, a pipe's worth apart. The worker is a fresh
+    interpreter running this module (nothing of the caller's is re-run or inherited),
+    a child of this function's own: ended here if the consumer stops early.
+    """
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            __name__,
+            str(path),
+            str(offset),
+            "1" if postgres else "0",
+            *map(str, watch),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    assert worker.stdout is not None
+    try:
+        while True:
+            try:
+                got = pickle.load(worker.stdout)
+            except EOFError:
+                raise RuntimeError("the import's decoding process ended early") from None
+            if got is None:
+                return
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        worker.stdout.close()
+        if worker.poll() is None:
+            worker.terminate()
+        worker.wait()
+
+
+def _decode_file(path: str, offset: int, postgres: bool, watch: tuple[int, ...]) -> None:
+    """The worker: decoded chunks pickled to stdout, then None (or the refusal)."""
+    out = sys.stdout.buffer
+    try:
+        with open(path, "rb") as f:
+            f.seek(offset)
+            for chunk in decoded(iter(f), 2, postgres, watch):
+                pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(None, out)
+    except LoadRefused as e:
+        pickle.dump(e, out)
+    except (BrokenPipeError, KeyboardInterrupt):
+        return  # the importer stopped reading
+    except Exception as e:  # the message travels; the traceback stays here
+        pickle.dump(RuntimeError(f"decoding the import failed: {e!r}"), out)
+    out.flush()
+
+
+class Load:
+    """Writes decoded chunks into an empty ledger on one transaction's cursor."""
+
+    def __init__(self, log: IntegrityLog, cursor: Any) -> None:
+        self.log = log
+        self.cursor = cursor
+        t = self.tables = log.tables
+        self.postgres = t.postgres
+        self.tree: tuple[int, bytes, bytes] = (0, b"", merkle.root([]))
+        self.roots: dict[int, bytes] = {}
+        self._insert_events = t.sql(
+            f"INSERT INTO {t.events} (originator_id, originator_version, topic, state) "
+            "VALUES (?,?,?,?)"
+        )
+        # SQLite: the notification id is the seq plus a constant (?1 is the seq).
+        self._insert_log_sqlite = (
+            f"INSERT INTO {t.log} (seq, notification_id, originator_id, originator_version, "
+            "topic, recorded_at, actor_id, payload_hash, leaf_hash) "
+            "VALUES (?1, ?1 + {shift}, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+        )
+        self._insert_nodes = t.sql(
+            f"INSERT INTO {t.nodes} (level, idx, hash) VALUES (?,?,?) "
+            "ON CONFLICT (level, idx) DO NOTHING"
+        )
+        self._update_tree = t.sql(
+            f"UPDATE {t.tree} SET tree_size = ?, frontier = ?, root = ? WHERE id = 1"
+        )
+        # The log's secondary indexes: dropped for the load and built once at its end,
+        # in the same transaction (a crash rolls the drop back with everything else).
+        self._log_indexes = [
+            (statement.split(" IF NOT EXISTS ")[1].split(" ")[0], statement)
+            for statement in t.ddl()
+            if statement.startswith("CREATE UNIQUE INDEX") and f" ON {t.log} " in statement
+        ]
+
+    def begin(self, origin: str) -> bool:
+        """Lock the store for the load; False if it is not empty."""
+        t, cur = self.tables, self.cursor
+        if self.postgres:
+            cur.execute(f"LOCK TABLE {t.events} IN EXCLUSIVE MODE")
+        else:
+            # The events' primary key is written in random key order: a page cache
+            # that holds it saves rereading and rewriting each page many times.
+            cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cur.execute(t.sql(f"SELECT tree_size FROM {t.tree} WHERE id = 1"))
+        size = int(row_tuple(cur.fetchone())[0])
+        cur.execute(f"SELECT 1 FROM {t.events} LIMIT 1")
+        if size != 0 or cur.fetchone() is not None:
+            return False
+        cur.execute(t.sql(f"UPDATE {t.tree} SET origin = ? WHERE id = 1"), (origin,))
+        self._last_id = self._max_event_id()
+        schema = f'"{t.store.schema}".' if self.postgres else ""
+        for name, _ in self._log_indexes:
+            cur.execute(f"DROP INDEX {schema}{name}")
+        return True
+
+    def append(self, chunk: Chunk) -> None:
+        if not chunk.events:
+            return
+        ids = self._write_events(chunk.events)
+        self._write_log(chunk.log_rows, ids)
+        if chunk.nodes:
+            self.cursor.executemany(self._insert_nodes, chunk.nodes)
+        self.cursor.execute(self._update_tree, chunk.tree)
+        self.tree = chunk.tree
+        self.roots.update(chunk.roots)
+        for offset in chunk.redactions:
+            # The write path's own step, on this transaction (see IntegrityLog.record).
+            self.log._apply_redaction(
+                self.cursor, chunk.first_seq + offset, chunk.events[offset][3]
+            )
+
+    def finish(self) -> None:
+        """Build the log's indexes again (before the commit)."""
+        for _, statement in self._log_indexes:
+            self.cursor.execute(statement)
+
+    # ---- the two tables ---------------------------------------------------------------
+
+    def _max_event_id(self) -> int:
+        t = self.tables
+        self.cursor.execute(f"SELECT MAX({t.event_id}) FROM {t.events}")
+        found = row_tuple(self.cursor.fetchone())[0]
+        return 0 if found is None else int(found)
+
+    def _write_events(self, rows: list[tuple[Any, int, str, bytes]]) -> list[int]:
+        """Insert the events; their notification ids, in order."""
+        t, cur, last = self.tables, self.cursor, self._last_id
+        if self.postgres:
+            with cur.copy(
+                f"COPY {t.events} (originator_id, originator_version, topic, state) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(["uuid", "int8", "text", "bytea"])
+                for row in rows:
+                    copy.write_row(row)
+            # One COPY in a session holding the table's EXCLUSIVE lock takes its ids
+            # from the sequence in row order.
+            cur.execute(
+                f"SELECT notification_id FROM {t.events} WHERE notification_id > %s "
+                "ORDER BY notification_id",
+                (last,),
+            )
+            ids = [int(r[0]) for r in cur.fetchall()]
+        else:
+            cur.executemany(self._insert_events, rows)
+            # A rowid table written by one transaction holding the write lock: each new
+            # row takes the largest rowid plus one.
+            ids = list(range(last + 1, last + 1 + len(rows)))
+            if self._max_event_id() != ids[-1]:
+                raise RuntimeError("the events' rowids are not the expected ones")
+        if len(ids) != len(rows):
+            raise RuntimeError("the store returned no notification id for some events")
+        self._last_id = ids[-1]
+        return ids
+
+    def _write_log(self, rows: list[tuple[Any, ...]], ids: list[int]) -> None:
+        t, cur = self.tables, self.cursor
+        if self.postgres:
+            with cur.copy(
+                f"COPY {t.log} (seq, notification_id, originator_id, originator_version, "
+                "topic, recorded_at, actor_id, payload_hash, leaf_hash) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(
+                    ["int8", "int8", "uuid", "int8", "text", "text", "text", "bytea", "bytea"]
+                )
+                for row, nid in zip(rows, ids, strict=True):
+                    copy.write_row((row[0], nid, *row[1:]))
+            return
+        shift = ids[0] - rows[0][0]
+        if ids[-1] - rows[-1][0] != shift:
+            raise RuntimeError("the events' rowids are not contiguous")
+        cur.executemany(self._insert_log_sqlite.format(shift=int(shift)), rows)
+
+
+if __name__ == "__main__":
+    # Run as the importer's worker: through the module's own name, so that what is
+    # pickled names ``ledger.transfer_load`` and not ``__main__``.
+    from ledger.transfer_load import _decode_file as run
+
+    run(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", tuple(map(int, sys.argv[4:])))
