@@ -11,7 +11,8 @@ workbook imports in bounded memory:
    Any problem is reported by sheet, row, column and rule, and the file is refused as a
    whole.
 2. **Record.** Only if the check found nothing, the same commands run again in a batch
-   that is committed every ``batch_rows`` rows, each commit one transaction.
+   that is committed every ``batch_rows`` rows, each commit one transaction. The rows
+   come from a spool the check pass wrote (``RowSpool``): the workbook is parsed once.
 
 A case's id derives from the enterprise's credit code and the workbook's hazard number
 (隐患编号) — or, when a new hazard's number is left blank, from the facts its report
@@ -32,11 +33,14 @@ import for a live entry.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
@@ -362,21 +366,25 @@ class WorkbookImporter:
         loaded = ledger.sectors
         self.specs: Mapping[str, SectorSpec] = loaded.specs if isinstance(loaded, Sectors) else {}
         self.sector_sheets = {sheet_title(spec): spec for spec in self.specs.values()}
+        self._actors: dict[str, Actor] = {}
 
     # ---- identities ---------------------------------------------------
 
     def _actor(self, person: str | None, fallback: str) -> Actor:
         name = (person or "").strip() or fallback
-        return Actor(
-            f"import:{self.operator.id}:{name}",
-            name,
-            Role.SYSTEM,
-            f"台账导入（{self.operator.name}）",
-        )
+        actor = self._actors.get(name)
+        if actor is None:  # a workbook names few people, each on many rows
+            actor = self._actors[name] = Actor(
+                f"import:{self.operator.id}:{name}",
+                name,
+                Role.SYSTEM,
+                f"台账导入（{self.operator.name}）",
+            )
+        return actor
 
     # ---- one row -------------------------------------------------------------------
 
-    def _row(self, work: UnitOfWork, row: Row) -> tuple[bool, int]:
+    def _row(self, work: UnitOfWork, row: Row, case_id: UUID) -> tuple[bool, int]:
         """Execute the row's commands in ``work``; return (new case?, steps run)."""
         code = row.get("credit_code")
         sector = self.sector_codes.get(row.get("sector") or "")
@@ -391,7 +399,8 @@ class WorkbookImporter:
                     )
                 ]
             )
-        if work.find(Enterprise, enterprise_id(code)) is None:
+        enterprise = work.find(Enterprise, enterprise_id(code))
+        if enterprise is None:
             principal = row.get("principal")
             if not principal:
                 raise RowError(
@@ -414,9 +423,8 @@ class WorkbookImporter:
                 principal=Person(f"import:{code}:{principal}", principal),
             )
             work.execute(register, self._actor(None, self.operator.name))
-        enterprise = work.find(Enterprise, enterprise_id(code))
-        assert enterprise is not None
-        case_id = self._case_id(row)
+            enterprise = work.find(Enterprise, enterprise_id(code))
+            assert enterprise is not None
         existing = work.find(HazardCase, case_id)
         done = existing.version if existing is not None else 0
         ran = 0
@@ -425,8 +433,8 @@ class WorkbookImporter:
                 continue  # already recorded by an earlier import
             work.execute(*step())
             ran += 1
-        case = work.find(HazardCase, case_id)
         expected = row.get("status")
+        case = work.find(HazardCase, case_id) if expected else None
         if expected and case is not None and case.status.value != STATUSES_ZH[expected]:
             raise RowError(
                 [
@@ -637,31 +645,39 @@ class WorkbookImporter:
         path: Path,
         *,
         record: bool = True,
-        batch_rows: int = 500,
+        batch_rows: int = 2000,
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
-        """Check the whole file; record it only if every row passes (and ``record``)."""
-        report = self._pass(path, save=False, batch_rows=batch_rows, progress=progress)
-        if report.ok and record:
-            report = self._pass(path, save=True, batch_rows=batch_rows, progress=progress)
-            report.recorded = True
+        """Check the whole file; record it only if every row passes (and ``record``).
+
+        The file is read once: the check pass keeps each parsed row in a spool file
+        (``RowSpool``), which the record pass reads back instead of parsing the
+        workbook again — reading cells cost as much as judging the commands."""
+        with RowSpool.opened() as spool:
+            rows = spool.keeping(read_rows(path, self.sector_sheets))
+            report = self._pass(rows, save=False, batch_rows=batch_rows, progress=progress)
+            if report.ok and record:
+                report = self._pass(
+                    spool.replay(), save=True, batch_rows=batch_rows, progress=progress
+                )
+                report.recorded = True
         return report
 
     def _pass(
         self,
-        path: Path,
+        rows: Iterable[Row | RowError],
         *,
         save: bool,
         batch_rows: int,
         progress: Callable[[int], None] | None,
     ) -> ImportReport:
-        """One pass over the file through one unit of work: every row's commands judged
+        """One pass over the rows through one unit of work: every row's commands judged
         against the state so far; saved every ``batch_rows`` rows when ``save``."""
         report = ImportReport()
         seen: set[UUID] = set()
         pending_rows = 0
         with self.ledger.batch(dry_run=not save) as work:
-            for item in read_rows(path, self.sector_sheets):
+            for item in rows:
                 report.rows += 1
                 if progress is not None:
                     progress(1)
@@ -674,7 +690,7 @@ class WorkbookImporter:
                     continue
                 seen.add(case_id)
                 try:
-                    new, ran = self._row(work, item)
+                    new, ran = self._row(work, item, case_id)
                 except (LedgerError, RowError) as error:
                     report.problems += self._problems(item, error)
                     continue
@@ -690,6 +706,39 @@ class WorkbookImporter:
             if save:
                 report.events_recorded += work.commit()
         return report
+
+
+class RowSpool:
+    """Parsed rows kept in a temporary file between the two passes (bounded memory:
+    one row at a time is pickled out and read back)."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
+
+    @classmethod
+    @contextmanager
+    def opened(cls) -> Iterator[RowSpool]:
+        with tempfile.TemporaryFile(prefix="ledger-import-") as file:
+            yield cls(file)
+
+    def keeping(self, rows: Iterable[Row | RowError]) -> Iterator[Row | RowError]:
+        """``rows``, each also written to the spool."""
+        pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        for row in rows:
+            pickler.dump(row)
+            pickler.clear_memo()
+            yield row
+
+    def replay(self) -> Iterator[Row | RowError]:
+        """The rows kept, in order."""
+        self._file.flush()
+        self._file.seek(0)
+        unpickler = pickle.Unpickler(self._file)
+        while True:
+            try:
+                yield unpickler.load()
+            except EOFError:
+                return
 
 
 def _status_zh(status: Status) -> str:
