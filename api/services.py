@@ -9,7 +9,7 @@ from ledger.sqlstore import SqlStore
 from plugins import Sectors
 
 from .composition import Config, open_ledger
-from .hot_reads import VersionProbe
+from .hot_reads import Lookups
 from .idempotency import IdempotencyStore
 from .snapshots import SnapshotBuilder
 from .users import UserDirectory
@@ -37,20 +37,21 @@ class Services:
     sectors: Sectors
     snapshots: SnapshotBuilder
 
-    _probe: VersionProbe | None = None
+    _lookups: Lookups | None = None
 
-    def version_probe(self) -> VersionProbe:
-        """The fast path's connection for version checks, opened on first use."""
-        if self._probe is None:
-            self._probe = VersionProbe(self.ledger)
-        return self._probe
+    def lookups(self) -> Lookups:
+        """The per-request questions of tokens and case versions, on a connection of
+        their own (``api.hot_reads.Lookups``), made on first use."""
+        if self._lookups is None:
+            self._lookups = Lookups(self.ledger)
+        return self._lookups
 
     def close(self) -> None:
         """Release what this process opened besides the ledger (the caller closes that)."""
         self.snapshots.close()
-        if self._probe is not None:
-            self._probe.close()
-            self._probe = None
+        if self._lookups is not None:
+            self._lookups.close()
+            self._lookups = None
 
     @classmethod
     def build(cls, ledger: HazardLedger, config: Config | None = None) -> Services:

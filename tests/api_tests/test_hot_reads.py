@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from urllib.parse import quote
+from uuid import UUID
+
+from tests.support import INSPECTOR
 
 from .conftest import Api, report
 
@@ -52,3 +55,16 @@ def test_fast_reads_are_counted_in_metrics(api: Api) -> None:
         api.get("department", f"/hazards/{case_id}/timeline")
     metrics = api.client.get("/metrics").text
     assert 'route="/hazards/{case_id}/timeline",status="200"' in metrics
+
+
+def test_a_redaction_shows_in_the_next_read(api: Api) -> None:
+    """A redaction rewrites an event in place without a new version of the case."""
+    case_id = report(api)
+    before = api.get("department", f"/hazards/{case_id}/timeline").json()
+    assert before[0]["changes"]["description"]
+    api.ledger.redact(
+        UUID(case_id), 1, fields=["description"], legal_basis="个人信息", actor=INSPECTOR
+    )
+    after = api.get("department", f"/hazards/{case_id}/timeline").json()
+    assert after == full_route(api, "department", case_id)
+    assert after[0]["changes"]["description"] != before[0]["changes"]["description"]
