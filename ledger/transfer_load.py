@@ -3,12 +3,14 @@ transaction.
 
 Two halves, run side by side in two processes (``decoded_in_worker``):
 
-* ``decode`` turns a run of export lines into the rows the store will hold, and checks
+* ``Decoder`` turns runs of export lines into the rows the store will hold, and checks
   each event on the way: its sequence number is the next one, and the leaf recomputed
   from the payload bytes with the integrity log's own functions (``leaf.header_fields``,
   ``payload_hash``, ``leaf_hash_of`` — what ``IntegrityLog.record`` runs for every
-  event written) is the leaf the file states. A line that is not an event, an event
-  out of order or a leaf that differs refuses the import, naming where.
+  event written) is the leaf the file states (a redacted event: see ``Decoder``). A
+  line that is not an event, an event out of order or a leaf that differs refuses the
+  import, naming where. It also keeps the Merkle frontier, so each chunk carries the
+  tree state and subtree nodes to store.
 * ``Load`` writes the decoded rows on one cursor of one transaction: the events
   (``executemany`` on SQLite, binary ``COPY`` on PostgreSQL), their integrity-log rows,
   the subtree nodes and the tree state the same ``merkle.Frontier`` produces on the write
@@ -39,7 +41,7 @@ import orjson
 from . import merkle
 from .integrity.leaf import header_fields, leaf_hash_of, payload_hash
 from .integrity.log import NODE_LEVEL, IntegrityLog
-from .integrity.redaction import REDACTED_TOPIC
+from .integrity.redaction import REDACTED_TOPIC, logged_redaction
 from .integrity.tables import row_tuple
 
 CHUNK = 4096  # events decoded and written at a time (one round of executemany / COPY)
@@ -66,71 +68,106 @@ class Chunk:
     roots: dict[int, bytes] = field(default_factory=dict)  # root at each watched size
 
 
-def decode(lines: list[bytes], first_seq: int, first_line: int, postgres: bool) -> Chunk:
-    """The rows of ``lines`` (export lines numbered from ``first_line``), each event
-    checked against its stated sequence number and leaf hash."""
-    chunk = Chunk(first_seq)
-    events, log_rows, leaves = chunk.events, chunk.log_rows, chunk.leaves
-    seq = first_seq
-    for offset, raw in enumerate(lines):
-        try:
-            item = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            raise LoadRefused(f"line {first_line + offset} is not JSON") from None
-        if not isinstance(item, dict):
-            raise LoadRefused(f"line {first_line + offset} is not an event")
-        if item.get("end"):
-            chunk.closing = item
-            break
-        try:
-            if item["seq"] != seq:
-                raise LoadRefused(f"sequence {item['seq']} out of order at event {seq}")
-            aggregate = UUID(item["originator_id"])
-            version = int(item["originator_version"])
-            topic = item["topic"]
-            state = binascii.a2b_base64(item["state"])
-            stated_leaf = bytes.fromhex(item["leaf_hash"])
-            if not isinstance(topic, str):
-                raise TypeError("topic")
-        except (KeyError, TypeError, ValueError, binascii.Error) as e:
-            if isinstance(e, LoadRefused):
-                raise
-            raise LoadRefused(f"line {first_line + offset} is not a well-formed event") from None
-        recorded_at, actor_id = header_fields(state)
-        p_hash = payload_hash(state)
-        leaf = leaf_hash_of(seq, str(aggregate), version, topic, recorded_at, actor_id, p_hash)
-        if leaf != stated_leaf:
-            raise LoadRefused(
-                f"event at sequence {seq} does not reproduce its leaf hash: the file was altered"
-            )
-        oid = aggregate if postgres else aggregate.hex
-        events.append((oid, version, topic, state))
-        log_rows.append((seq, oid, version, topic, recorded_at, actor_id, p_hash, leaf))
-        leaves.append(leaf)
-        if topic == REDACTED_TOPIC:
-            chunk.redactions.append(offset)
-        seq += 1
-    return chunk
+class Decoder:
+    """Decodes one file's events in order, checking each as it goes.
 
+    A redacted event is stored blanked while its leaf commits to the payload it had
+    (``IntegrityLog.prepare_redaction``): its leaf reproduces only from the payload
+    hash the file states. Such an event is taken on the condition that a later
+    redaction event of the file names it with exactly the hash of the blanked bytes
+    given (as ``IntegrityLog.verify`` accepts it); ``finish`` refuses the file if one
+    is left unexplained.
+    """
 
-def decoded(
-    lines: Iterator[bytes], first_line: int, postgres: bool, watch: tuple[int, ...] = ()
-) -> Iterator[Chunk]:
-    """``decode`` over the rest of a file, ``CHUNK`` lines at a time, up to and with the
-    closing line; each chunk with the tree it leaves (``watch``: tree sizes whose root
-    to keep, a checkpoint's)."""
-    seq, number = 0, first_line
-    frontier = merkle.Frontier()
-    wanted = set(watch)
-    while True:
-        batch: list[bytes] = []
-        for raw in lines:
-            batch.append(raw)
-            if len(batch) >= CHUNK:
+    def __init__(self, postgres: bool, watch: tuple[int, ...] = ()) -> None:
+        self.postgres = postgres
+        self.seq = 0
+        self.frontier = merkle.Frontier()
+        self.watch = set(watch)
+        self.blanked: dict[int, bytes] = {}  # seq → hash of the (blanked) bytes given
+        self.redacted_to: dict[int, bytes] = {}  # seq → hash its latest redaction states
+
+    def chunk(self, lines: list[bytes], first_line: int) -> Chunk:
+        """The rows of ``lines`` (export lines numbered from ``first_line``), each event
+        checked against its stated sequence number and leaf hash, and the tree after
+        them; a closing line ends the chunk."""
+        chunk = Chunk(self.seq)
+        events, log_rows, leaves = chunk.events, chunk.log_rows, chunk.leaves
+        seq = self.seq
+        for offset, raw in enumerate(lines):
+            try:
+                item = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise LoadRefused(f"line {first_line + offset} is not JSON") from None
+            if not isinstance(item, dict):
+                raise LoadRefused(f"line {first_line + offset} is not an event")
+            if item.get("end"):
+                chunk.closing = item
                 break
-        if not batch:
-            return
-        chunk = decode(batch, seq, number, postgres)
+            try:
+                if item["seq"] != seq:
+                    raise LoadRefused(f"sequence {item['seq']} out of order at event {seq}")
+                aggregate = UUID(item["originator_id"])
+                version = int(item["originator_version"])
+                topic = item["topic"]
+                state = binascii.a2b_base64(item["state"])
+                stated_leaf = bytes.fromhex(item["leaf_hash"])
+                if not isinstance(topic, str):
+                    raise TypeError("topic")
+            except LoadRefused:
+                raise
+            except (KeyError, TypeError, ValueError, binascii.Error):
+                raise LoadRefused(
+                    f"line {first_line + offset} is not a well-formed event"
+                ) from None
+            recorded_at, actor_id = header_fields(state)
+            p_hash = payload_hash(state)
+            text = str(aggregate)
+            leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
+            if leaf != stated_leaf:
+                p_hash = self._redacted_hash(item, seq, p_hash)
+                leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
+                if leaf != stated_leaf:
+                    raise _altered(seq)
+            oid = aggregate if self.postgres else aggregate.hex
+            events.append((oid, version, topic, state))
+            log_rows.append((seq, oid, version, topic, recorded_at, actor_id, p_hash, leaf))
+            leaves.append(leaf)
+            if topic == REDACTED_TOPIC:
+                self._redaction(seq, state)
+                chunk.redactions.append(offset)
+            seq += 1
+        self.seq = seq
+        self._tree(chunk)
+        return chunk
+
+    def finish(self) -> None:
+        """Refuse the file if an event's bytes differ from its leaf's payload and no
+        redaction in the file accounts for it."""
+        for seq, got in sorted(self.blanked.items()):
+            if self.redacted_to.get(seq) != got:
+                raise _altered(seq)
+
+    def _redacted_hash(self, item: dict[str, Any], seq: int, got: bytes) -> bytes:
+        """The payload hash the file states for an event whose bytes do not give its
+        leaf; remembered to be accounted for by a redaction."""
+        try:
+            stated = bytes.fromhex(item["payload_hash"])
+        except (KeyError, TypeError, ValueError):
+            raise _altered(seq) from None
+        self.blanked[seq] = got
+        return stated
+
+    def _redaction(self, seq: int, state: bytes) -> None:
+        logged = logged_redaction(seq, state)
+        if logged is None:
+            raise LoadRefused(f"the redaction event at sequence {seq} cannot be read")
+        if logged.target_seq >= seq:
+            raise LoadRefused(f"the redaction event at sequence {seq} names a later event")
+        self.redacted_to[logged.target_seq] = logged.payload_hash
+
+    def _tree(self, chunk: Chunk) -> None:
+        frontier, wanted = self.frontier, self.watch
         completed: list[tuple[int, int, bytes]] = []
         if 0 in wanted and frontier.size == 0:
             chunk.roots[0] = frontier.root()
@@ -140,10 +177,42 @@ def decoded(
                 chunk.roots[frontier.size] = frontier.root()
         chunk.nodes = [node for node in completed if node[0] >= NODE_LEVEL]
         chunk.tree = (frontier.size, frontier.to_bytes(), frontier.root())
+
+
+def _altered(seq: int) -> LoadRefused:
+    return LoadRefused(
+        f"event at sequence {seq} does not reproduce its leaf hash: the file was altered"
+    )
+
+
+def decoded(
+    lines: Iterator[bytes],
+    first_line: int,
+    postgres: bool,
+    watch: tuple[int, ...] = (),
+    chunk_size: int | None = None,
+) -> Iterator[Chunk]:
+    """``Decoder`` over the rest of a file, ``chunk_size`` (default ``CHUNK``) lines at a
+    time, up to and with the closing line (``watch``: tree sizes whose root to keep, a
+    checkpoint's)."""
+    size = chunk_size or CHUNK
+    decoder = Decoder(postgres, watch)
+    number = first_line
+    while True:
+        batch: list[bytes] = []
+        for raw in lines:
+            batch.append(raw)
+            if len(batch) >= size:
+                break
+        if not batch:
+            decoder.finish()
+            return
+        chunk = decoder.chunk(batch, number)
+        if chunk.closing is not None:
+            decoder.finish()
         yield chunk
         if chunk.closing is not None:
             return
-        seq += len(chunk.events)
         number += len(batch)
 
 
@@ -168,6 +237,7 @@ def decoded_in_worker(
             str(path),
             str(offset),
             "1" if postgres else "0",
+            str(CHUNK),  # this process's setting, in the worker too
             *map(str, watch),
         ],
         stdin=subprocess.DEVNULL,
@@ -194,13 +264,15 @@ def decoded_in_worker(
         worker.wait()
 
 
-def _decode_file(path: str, offset: int, postgres: bool, watch: tuple[int, ...]) -> None:
+def _decode_file(
+    path: str, offset: int, postgres: bool, chunk_size: int, watch: tuple[int, ...]
+) -> None:
     """The worker: decoded chunks pickled to stdout, then None (or the refusal)."""
     out = sys.stdout.buffer
     try:
         with open(path, "rb") as f:
             f.seek(offset)
-            for chunk in decoded(iter(f), 2, postgres, watch):
+            for chunk in decoded(iter(f), 2, postgres, watch, chunk_size):
                 pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, out)
     except LoadRefused as e:
@@ -353,4 +425,5 @@ if __name__ == "__main__":
     # pickled names ``ledger.transfer_load`` and not ``__main__``.
     from ledger.transfer_load import _decode_file as run
 
-    run(sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1", tuple(map(int, sys.argv[4:])))
+    path, offset, postgres, size, *watch = sys.argv[1:]
+    run(path, int(offset), postgres == "1", int(size), tuple(map(int, watch)))
