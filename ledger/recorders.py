@@ -13,12 +13,17 @@ Two things change from the library's recorders:
 * A listener that raises rolls the whole write back, events included, on both stores
   (the library's PostgreSQL recorder would commit a transaction whose failure was not
   the database's own, so ``insert_events`` is overridden there).
+* On PostgreSQL a listener that is a method of an object with ``read_ahead(cursor)``
+  (the integrity log: its tree state) has that read queued in the pipeline with the
+  insert, and gets the cursor as ``read_ahead=``: the read comes back in the round trip
+  that returns the notification ids instead of costing one of its own per write.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from eventsourcing.persistence import (
@@ -46,14 +51,28 @@ class InsertListener(Protocol):
     ) -> None: ...
 
 
+def read_ahead(listener: InsertListener) -> Callable[[Any], None] | None:
+    """The ``read_ahead(cursor)`` of the object ``listener`` is a method of, if any."""
+    reader = getattr(getattr(listener, "__self__", None), "read_ahead", None)
+    return reader if callable(reader) else None
+
+
 class ListenerMixin:
     listeners: list[InsertListener]
 
     def _run_listeners(
-        self, cursor: Any, stored_events: Sequence[StoredEvent], ids: Sequence[int], kwargs: Any
+        self,
+        cursor: Any,
+        stored_events: Sequence[StoredEvent],
+        ids: Sequence[int],
+        kwargs: Any,
+        ahead: dict[int, Any] | None = None,
     ) -> None:
-        for listener in self.listeners:
-            listener(cursor, stored_events, ids, **kwargs)
+        for i, listener in enumerate(self.listeners):
+            if ahead and i in ahead:
+                listener(cursor, stored_events, ids, **kwargs, read_ahead=ahead[i])
+            else:
+                listener(cursor, stored_events, ids, **kwargs)
 
 
 class LedgerSQLiteRecorder(ListenerMixin, SQLiteApplicationRecorder):
@@ -119,26 +138,29 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
                         with conn.cursor() as curs:
                             self._insert_events(curs, stored_events, **kwargs)
                         if stored_events:
-                            with conn.cursor() as curs:
+                            with conn.cursor() as curs, contextlib.ExitStack() as cursors:
                                 self._insert_stored_events(curs, stored_events, **kwargs)
+                                ahead = {}
+                                for i, listener in enumerate(self.listeners):
+                                    reader = read_ahead(listener)
+                                    if reader is not None:
+                                        ahead[i] = cursors.enter_context(conn.cursor())
+                                        reader(ahead[i])
                                 # Uniqueness violations raise here, not at commit.
                                 pipeline.sync()
-                                ids = self._fetch_ids_after_insert_events(
+                                ids = super()._fetch_ids_after_insert_events(
                                     curs, stored_events, **kwargs
                                 )
+                                self._run_listeners(curs, stored_events, ids or [], kwargs, ahead)
+                                self._notify(curs)
                 except Exception as e:
                     failure = e  # raised outside the pipeline, as the library does
             if failure is not None:
                 raise failure
         return ids
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        self._run_listeners(curs, stored_events, ids or [], kwargs)
+    def _notify(self, curs: Any) -> None:
         if self.event_channel:
             # Delivered at commit (never for a rolled-back write): wakes projection
             # followers at once instead of at their next poll.
             curs.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(self.event_channel)))
-        return ids

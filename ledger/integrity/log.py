@@ -173,15 +173,19 @@ class IntegrityLog:
         cursor: Any,
         stored_events: Sequence[StoredEvent],
         notification_ids: Sequence[int],
+        read_ahead: Any = None,
         **_: Any,
     ) -> None:
-        """Append one leaf per stored event, in the transaction that stores them."""
+        """Append one leaf per stored event, in the transaction that stores them.
+        ``read_ahead``: the cursor ``read_ahead`` was given, holding the tree state."""
         if not stored_events:
             return
         if len(notification_ids) != len(stored_events):
             raise RuntimeError("the recorder returned no notification id for some events")
-        cursor.execute(self._select_tree_sql)
-        row = row_tuple(cursor.fetchone())
+        if read_ahead is None:
+            cursor.execute(self._select_tree_sql)
+            read_ahead = cursor
+        row = row_tuple(read_ahead.fetchone())
         size, frontier = int(row[0]), merkle.Frontier.from_bytes(bytes(row[1]))
         previous = size
         rows = []
@@ -226,6 +230,11 @@ class IntegrityLog:
             if stored.topic == REDACTED_TOPIC:
                 self._apply_redaction(cursor, seq, stored.state)
         self._local.written = (previous, size)
+
+    def read_ahead(self, cursor: Any) -> None:
+        """Ask for the tree state (locked) before ``record`` runs, so that the recorder
+        can send the question with the insert (see ``ledger.recorders``)."""
+        cursor.execute(self._select_tree_sql)
 
     def after_commit(self) -> Checkpoint | None:
         """Issue the periodic checkpoint if this thread's last write crossed a multiple
