@@ -1,6 +1,7 @@
 """Write throughput of the ledger core: whole hazard lives, one command per transaction.
 
     python bench/write_cases.py [--cases 10000] [--store PATH_OR_DSN] [--bare | --compare]
+    python bench/write_cases.py --ab [--rounds 3] [--old-tree DIR ...] [--cases N] [--store S]
 
 Each case is reported, graded, assigned, reported rectified, verified and closed: six
 commands, each loading the case and saving one event in its own transaction, as a real
@@ -13,6 +14,12 @@ the same aggregates with the library's defaults (its JSON transcoder, its record
 validators, no integrity log); ``--compare`` runs the ledger in full, without its
 integrity log, without its sector plugins, and the bare application on fresh stores and
 prints the ratios (the plugins' cost is the full ledger against ``ledger-no-plugins``).
+
+``--ab`` is the figure to quote: the ledger and the bare application alternate, each run
+in a process of its own on a fresh store, ``--rounds`` times, and the median of the
+per-round time ratios is printed — on a machine busy with other work, back-to-back runs
+drift further apart than the two paths do. ``--old-tree DIR`` adds the ledger of another
+checkout (``git archive <commit> | tar -x -C DIR``) to every round: before and after.
 Figures are printed, never asserted.
 """
 
@@ -20,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -295,6 +304,36 @@ def run(mode: str, cases: int, store: str | None) -> Result:
     return Result(mode, cases, seconds)
 
 
+def seconds_in_process(tree: Path, mode: str, cases: int, store: str | None) -> float:
+    """One run of ``tree``'s own copy of this script, in a fresh process: its seconds."""
+    args = [sys.executable, str(tree / "bench" / "write_cases.py"), "--cases", str(cases)]
+    args += (["--bare"] if mode == "bare" else []) + (["--store", store] if store else [])
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(args, cwd=tree, env=env, capture_output=True, text=True, check=True)
+    line = next(x for x in out.stdout.splitlines() if x.startswith(mode))
+    return float(line.split(" s ")[0].split()[-1])
+
+
+def ab(cases: int, store: str | None, rounds: int, old_trees: list[str]) -> None:
+    """The ledger against the bare application, interleaved (see the module docstring)."""
+    sides = [("bare", ROOT, "bare"), ("ledger", ROOT, "ledger")]
+    sides += [(f"ledger ({Path(t).name})", Path(t), "ledger") for t in old_trees]
+    runs: dict[str, list[float]] = {name: [] for name, _, _ in sides}
+    for _ in range(rounds):
+        for name, tree, mode in sides:
+            runs[name].append(seconds_in_process(tree, mode, cases, store))
+    print(f"{rounds} rounds of {cases} cases x {EVENTS_PER_CASE} commands, interleaved")
+    for name, seconds in runs.items():
+        ratios = [s / b for s, b in zip(seconds, runs["bare"], strict=True)]
+        per_command = [1000 * s / (cases * EVENTS_PER_CASE) for s in seconds]
+        print(
+            f"  {name:<20} ms/command {' '.join(f'{x:6.2f}' for x in per_command)}   "
+            f"÷ bare: median {statistics.median(ratios):.2f} "
+            f"({' '.join(f'{x:.2f}' for x in ratios)})",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -304,10 +343,18 @@ def main() -> None:
     group.add_argument(
         "--compare", action="store_true", help="ledger, no-plugins, no-integrity and bare"
     )
+    group.add_argument("--ab", action="store_true", help="ledger and bare interleaved")
+    parser.add_argument("--rounds", type=int, default=3, help="--ab: rounds")
+    parser.add_argument(
+        "--old-tree", action="append", default=[], help="--ab: also this checkout's ledger"
+    )
     args = parser.parse_args()
     # Never sign checkpoints with whatever key the user keeps: the run is throw-away.
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
 
+    if args.ab:
+        ab(args.cases, args.store, args.rounds, args.old_tree)
+        return
     kind = "postgresql" if args.store and args.store.startswith("postgres") else "sqlite"
     print(
         f"store: {kind}, {args.cases} cases x {EVENTS_PER_CASE} commands, one per transaction",

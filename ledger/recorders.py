@@ -36,7 +36,6 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import retry
-from psycopg import sql
 
 
 class InsertListener(Protocol):
@@ -120,6 +119,10 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         self.listeners = []
         self.event_channel = f"hazard_ledger_events_{datastore.schema or 'public'}"[:63]
+        # The library NOTIFYs its channel in every write; the ledger's is that channel,
+        # so each write sends one notification (delivered at commit, never for a
+        # rolled-back write), which wakes projection followers at once.
+        self.channel_name = self.event_channel
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -152,15 +155,8 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
                                     curs, stored_events, **kwargs
                                 )
                                 self._run_listeners(curs, stored_events, ids or [], kwargs, ahead)
-                                self._notify(curs)
                 except Exception as e:
                     failure = e  # raised outside the pipeline, as the library does
             if failure is not None:
                 raise failure
         return ids
-
-    def _notify(self, curs: Any) -> None:
-        if self.event_channel:
-            # Delivered at commit (never for a rolled-back write): wakes projection
-            # followers at once instead of at their next poll.
-            curs.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(self.event_channel)))
