@@ -167,11 +167,11 @@ def import_ledger(
                 raise TransferError("the target ledger is not empty; import into a new store")
             watch = (checkpoint.tree_size,) if checkpoint is not None else ()
             try:
-                for chunk in _chunks(path, f, log.tables.postgres, watch):
+                for chunk in _chunks(path, f, watch):
                     load.append(chunk)
-                    report.events += len(chunk.events)
-                    if progress is not None and chunk.events:
-                        progress(len(chunk.events))
+                    report.events += len(chunk.rows)
+                    if progress is not None and chunk.rows:
+                        progress(len(chunk.rows))
                     closing = chunk.closing
             except LoadRefused as e:
                 raise TransferError(str(e)) from None
@@ -198,12 +198,12 @@ def import_ledger(
     return report
 
 
-def _chunks(path: Path, f: IO[bytes], postgres: bool, watch: tuple[int, ...]) -> Iterator[Chunk]:
+def _chunks(path: Path, f: IO[bytes], watch: tuple[int, ...]) -> Iterator[Chunk]:
     """The file's events after the header, decoded and checked: in a second process
     beside the writes for a large file, here for a small one (no process to start)."""
     if path.stat().st_size - f.tell() >= DECODE_APART_FROM:
-        return decoded_in_worker(path, f.tell(), postgres, watch)
-    return decoded(f, 2, postgres, watch)
+        return decoded_in_worker(path, f.tell(), watch)
+    return decoded(f, 2, watch)
 
 
 def _prove_against_checkpoint(

@@ -54,12 +54,17 @@ class LoadRefused(ValueError):
 
 @dataclass(slots=True)
 class Chunk:
-    """Decoded events ``first_seq`` … ``first_seq + len(events) - 1``, ready to write."""
+    """Decoded events ``first_seq`` … ``first_seq + len(rows) - 1``, ready to write.
+
+    One flat tuple per event, ``(seq, originator_id hex, version, topic, recorded_at,
+    actor_id, payload_hash, leaf_hash, state)``: the log row and the event's bytes.
+    Flat tuples of plain values are what pickles and unpickles fastest between the
+    decoding process and the writer."""
 
     first_seq: int
-    events: list[tuple[Any, int, str, bytes]] = field(default_factory=list)
-    log_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    leaves: list[bytes] = field(default_factory=list)
+    rows: list[tuple[int, str, int, str, str, str, bytes, bytes, bytes]] = field(
+        default_factory=list
+    )
     redactions: list[int] = field(default_factory=list)  # offsets of redaction events
     closing: dict[str, Any] | None = None
     # The tree after these events, as the write path keeps it (``merkle.Frontier``):
@@ -79,8 +84,7 @@ class Decoder:
     is left unexplained.
     """
 
-    def __init__(self, postgres: bool, watch: tuple[int, ...] = ()) -> None:
-        self.postgres = postgres
+    def __init__(self, watch: tuple[int, ...] = ()) -> None:
         self.seq = 0
         self.frontier = merkle.Frontier()
         self.watch = set(watch)
@@ -92,7 +96,7 @@ class Decoder:
         checked against its stated sequence number and leaf hash, and the tree after
         them; a closing line ends the chunk."""
         chunk = Chunk(self.seq)
-        events, log_rows, leaves = chunk.events, chunk.log_rows, chunk.leaves
+        rows = chunk.rows
         seq = self.seq
         for offset, raw in enumerate(lines):
             try:
@@ -129,10 +133,9 @@ class Decoder:
                 leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
                 if leaf != stated_leaf:
                     raise _altered(seq)
-            oid = aggregate if self.postgres else aggregate.hex
-            events.append((oid, version, topic, state))
-            log_rows.append((seq, oid, version, topic, recorded_at, actor_id, p_hash, leaf))
-            leaves.append(leaf)
+            rows.append(
+                (seq, aggregate.hex, version, topic, recorded_at, actor_id, p_hash, leaf, state)
+            )
             if topic == REDACTED_TOPIC:
                 self._redaction(seq, state)
                 chunk.redactions.append(offset)
@@ -171,7 +174,7 @@ class Decoder:
         completed: list[tuple[int, int, bytes]] = []
         if 0 in wanted and frontier.size == 0:
             chunk.roots[0] = frontier.root()
-        for leaf in chunk.leaves:
+        for leaf in (row[7] for row in chunk.rows):
             frontier.append(leaf, completed)
             if frontier.size in wanted:
                 chunk.roots[frontier.size] = frontier.root()
@@ -188,7 +191,6 @@ def _altered(seq: int) -> LoadRefused:
 def decoded(
     lines: Iterator[bytes],
     first_line: int,
-    postgres: bool,
     watch: tuple[int, ...] = (),
     chunk_size: int | None = None,
 ) -> Iterator[Chunk]:
@@ -196,7 +198,7 @@ def decoded(
     time, up to and with the closing line (``watch``: tree sizes whose root to keep, a
     checkpoint's)."""
     size = chunk_size or CHUNK
-    decoder = Decoder(postgres, watch)
+    decoder = Decoder(watch)
     number = first_line
     while True:
         batch: list[bytes] = []
@@ -216,9 +218,7 @@ def decoded(
         number += len(batch)
 
 
-def decoded_in_worker(
-    path: Path, offset: int, postgres: bool, watch: tuple[int, ...] = ()
-) -> Iterator[Chunk]:
+def decoded_in_worker(path: Path, offset: int, watch: tuple[int, ...] = ()) -> Iterator[Chunk]:
     """``decoded`` over ``path`` from byte ``offset`` (line 2), run in a process of its own.
 
     Decoding is Python work and holds the interpreter; the writes are the database's.
@@ -236,7 +236,6 @@ def decoded_in_worker(
             __name__,
             str(path),
             str(offset),
-            "1" if postgres else "0",
             str(CHUNK),  # this process's setting, in the worker too
             *map(str, watch),
         ],
@@ -264,15 +263,13 @@ def decoded_in_worker(
         worker.wait()
 
 
-def _decode_file(
-    path: str, offset: int, postgres: bool, chunk_size: int, watch: tuple[int, ...]
-) -> None:
+def _decode_file(path: str, offset: int, chunk_size: int, watch: tuple[int, ...]) -> None:
     """The worker: decoded chunks pickled to stdout, then None (or the refusal)."""
     out = sys.stdout.buffer
     try:
         with open(path, "rb") as f:
             f.seek(offset)
-            for chunk in decoded(iter(f), 2, postgres, watch, chunk_size):
+            for chunk in decoded(iter(f), 2, watch, chunk_size):
                 pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(None, out)
     except LoadRefused as e:
@@ -341,10 +338,9 @@ class Load:
         return True
 
     def append(self, chunk: Chunk) -> None:
-        if not chunk.events:
+        if not chunk.rows:
             return
-        ids = self._write_events(chunk.events)
-        self._write_log(chunk.log_rows, ids)
+        self._write(chunk.rows)
         if chunk.nodes:
             self.cursor.executemany(self._insert_nodes, chunk.nodes)
         self.cursor.execute(self._update_tree, chunk.tree)
@@ -352,9 +348,7 @@ class Load:
         self.roots.update(chunk.roots)
         for offset in chunk.redactions:
             # The write path's own step, on this transaction (see IntegrityLog.record).
-            self.log._apply_redaction(
-                self.cursor, chunk.first_seq + offset, chunk.events[offset][3]
-            )
+            self.log._apply_redaction(self.cursor, chunk.first_seq + offset, chunk.rows[offset][8])
 
     def finish(self) -> None:
         """Build the log's indexes again (before the commit)."""
@@ -369,17 +363,18 @@ class Load:
         found = row_tuple(self.cursor.fetchone())[0]
         return 0 if found is None else int(found)
 
-    def _write_events(self, rows: list[tuple[Any, int, str, bytes]]) -> list[int]:
-        """Insert the events; their notification ids, in order."""
+    def _write(self, rows: list[tuple[int, str, int, str, str, str, bytes, bytes, bytes]]) -> None:
+        """Insert the events, then their log rows (with the events' notification ids)."""
         t, cur, last = self.tables, self.cursor, self._last_id
         if self.postgres:
+            oids = [UUID(hex=row[1]) for row in rows]
             with cur.copy(
                 f"COPY {t.events} (originator_id, originator_version, topic, state) "
                 "FROM STDIN (FORMAT BINARY)"
             ) as copy:
                 copy.set_types(["uuid", "int8", "text", "bytea"])
-                for row in rows:
-                    copy.write_row(row)
+                for oid, row in zip(oids, rows, strict=True):
+                    copy.write_row((oid, row[2], row[3], row[8]))
             # One COPY in a session holding the table's EXCLUSIVE lock takes its ids
             # from the sequence in row order.
             cur.execute(
@@ -388,21 +383,8 @@ class Load:
                 (last,),
             )
             ids = [int(r[0]) for r in cur.fetchall()]
-        else:
-            cur.executemany(self._insert_events, rows)
-            # A rowid table written by one transaction holding the write lock: each new
-            # row takes the largest rowid plus one.
-            ids = list(range(last + 1, last + 1 + len(rows)))
-            if self._max_event_id() != ids[-1]:
-                raise RuntimeError("the events' rowids are not the expected ones")
-        if len(ids) != len(rows):
-            raise RuntimeError("the store returned no notification id for some events")
-        self._last_id = ids[-1]
-        return ids
-
-    def _write_log(self, rows: list[tuple[Any, ...]], ids: list[int]) -> None:
-        t, cur = self.tables, self.cursor
-        if self.postgres:
+            if len(ids) != len(rows):
+                raise RuntimeError("the store returned no notification id for some events")
             with cur.copy(
                 f"COPY {t.log} (seq, notification_id, originator_id, originator_version, "
                 "topic, recorded_at, actor_id, payload_hash, leaf_hash) "
@@ -411,13 +393,18 @@ class Load:
                 copy.set_types(
                     ["int8", "int8", "uuid", "int8", "text", "text", "text", "bytea", "bytea"]
                 )
-                for row, nid in zip(rows, ids, strict=True):
-                    copy.write_row((row[0], nid, *row[1:]))
-            return
-        shift = ids[0] - rows[0][0]
-        if ids[-1] - rows[-1][0] != shift:
-            raise RuntimeError("the events' rowids are not contiguous")
-        cur.executemany(self._insert_log_sqlite.format(shift=int(shift)), rows)
+                for nid, oid, row in zip(ids, oids, rows, strict=True):
+                    copy.write_row((row[0], nid, oid, *row[2:8]))
+        else:
+            cur.executemany(self._insert_events, [(r[1], r[2], r[3], r[8]) for r in rows])
+            # A rowid table written by one transaction holding the write lock: each new
+            # row takes the largest rowid plus one.
+            ids = list(range(last + 1, last + 1 + len(rows)))
+            if self._max_event_id() != ids[-1]:
+                raise RuntimeError("the events' rowids are not the expected ones")
+            shift = ids[0] - rows[0][0]
+            cur.executemany(self._insert_log_sqlite.format(shift=int(shift)), [r[:8] for r in rows])
+        self._last_id = ids[-1]
 
 
 if __name__ == "__main__":
@@ -425,5 +412,5 @@ if __name__ == "__main__":
     # pickled names ``ledger.transfer_load`` and not ``__main__``.
     from ledger.transfer_load import _decode_file as run
 
-    path, offset, postgres, size, *watch = sys.argv[1:]
-    run(path, int(offset), postgres == "1", int(size), tuple(map(int, watch)))
+    path, offset, size, *watch = sys.argv[1:]
+    run(path, int(offset), int(size), tuple(map(int, watch)))
