@@ -220,6 +220,7 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
     ratios: dict[str, list[float]] = {name: [] for name, _ in variants}
     peaks: dict[str, list[float]] = {name: [] for name, _ in variants}
     rebuild_s: dict[str, list[float]] = {name: [] for name, _ in variants}
+    cpu_ratios: dict[str, list[float]] = {name: [] for name, _ in variants}
     decodes: list[dict[str, Any]] = []
     models: list[str] = []
     for i in range(count):
@@ -236,12 +237,14 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             ratios[name].append(ratio)
             peaks[name].append(rebuilt["peak_rss_mib"])
             rebuild_s[name].append(rebuilt["seconds"])
+            cpu_ratio = rebuilt.get("cpu_s", 0.0) / (decode.get("cpu_s") or float("inf"))
+            cpu_ratios[name].append(cpu_ratio)
             if name == "this tree":
                 models = list(rebuilt.get("models", []))
             print(
                 f"round {i + 1}: rebuild ({name}) {rebuilt['events']:,} events in "
-                f"{rebuilt['seconds']:.1f}s = {ratio:.2f}x decode time, "
-                f"peak {rebuilt['peak_rss_mib']:.0f} MiB",
+                f"{rebuilt['seconds']:.1f}s = {ratio:.2f}x decode time "
+                f"({cpu_ratio:.2f}x its CPU time), peak {rebuilt['peak_rss_mib']:.0f} MiB",
                 flush=True,
             )
     for name, _ in variants:
@@ -250,6 +253,7 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             f"{name}: median rebuild / decode time {ratio:.2f}x (target <= {TARGET_RATIO:g}x: "
             f"{'met' if ratio <= TARGET_RATIO else 'NOT met'}); highest peak {peak:.0f} MiB "
             f"(target <= {TARGET_PEAK_MIB} MiB: {'met' if peak <= TARGET_PEAK_MIB else 'NOT met'})"
+            f"; median CPU time ratio {statistics.median(cpu_ratios[name]):.2f}x"
         )
     events = int(decodes[-1]["events"])
     decode_s = statistics.median(d["seconds"] for d in decodes)
@@ -265,6 +269,8 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
         "events_per_s": events / statistics.median(rebuild_s["this tree"]),
         "ratios": ratios["this tree"],
         "ratio": statistics.median(ratios["this tree"]),
+        "cpu_ratios": cpu_ratios["this tree"],
+        "cpu_ratio": statistics.median(cpu_ratios["this tree"]),
         "peak_rss_mib": max(peaks["this tree"]),
     }
     if baseline:
@@ -272,6 +278,8 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             "seconds": rebuild_s["baseline"],
             "ratios": ratios["baseline"],
             "ratio": statistics.median(ratios["baseline"]),
+            "cpu_ratios": cpu_ratios["baseline"],
+            "cpu_ratio": statistics.median(cpu_ratios["baseline"]),
             "peak_rss_mib": max(peaks["baseline"]),
         }
     return result

@@ -100,7 +100,11 @@ def rebuild_figures(at: Any) -> tuple[float | None, float | None, str]:
     ratio = first_number(rebuild, "ratio")
     if ratio is None:
         ratio = ratio_of(get(at, "rebuild", "seconds"), get(at, "decode", "seconds"))
-    return ratio, first_number(rebuild, "peak_rss_mib"), rounds_note(rebuild)
+    how = rounds_note(rebuild)
+    cpu = first_number(rebuild, "cpu_ratio")
+    if cpu is not None:
+        how += f"; CPU time {cpu:.2f}×"
+    return ratio, first_number(rebuild, "peak_rss_mib"), how
 
 
 def ratio_of(a: Any, b: Any) -> float | None:
@@ -392,19 +396,21 @@ def size_table(figures: dict[str, Any], kind: str) -> list[str]:
 def rebuild_table(figures: dict[str, Any], kind: str) -> list[str]:
     """Each interleaved round of decode and rebuild, where they were measured so."""
     rows = [
-        "| events | round | decode s | rebuild s | rebuild ÷ decode | rebuild peak MiB "
-        "| decode peak MiB |",
-        "|---|---|---|---|---|---|---|",
+        "| events | round | decode s | rebuild s | rebuild ÷ decode | ÷ in CPU time "
+        "| rebuild peak MiB | decode peak MiB |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for size, at in sizes_of(figures, kind):
         rebuild = get(at, "rebuild", default={})
         decodes, rebuilds = get(rebuild, "decode_seconds"), get(rebuild, "seconds")
         if not isinstance(decodes, list) or not isinstance(rebuilds, list):
             continue
+        cpu = get(rebuild, "cpu_ratios", default=[])
         for i, (d, r) in enumerate(zip(decodes, rebuilds, strict=False)):
             rows.append(
                 f"| {n(rebuild.get('events', size))} | {i + 1} | {n(d, 1)} | {n(r, 1)} "
-                f"| {n(ratio_of(r, d), 2)}× | {n(rebuild.get('peak_rss_mib'))} (highest) "
+                f"| {n(ratio_of(r, d), 2)}× | {n(cpu[i] if i < len(cpu) else None, 2)}× "
+                f"| {n(rebuild.get('peak_rss_mib'))} (highest) "
                 f"| {n(rebuild.get('decode_peak_rss_mib'))} (highest) |"
             )
     return rows if len(rows) > 2 else []
