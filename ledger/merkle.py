@@ -14,6 +14,26 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
+def subtree_levels(leaves: bytes, bits: int) -> list[bytes]:
+    """Every perfect aligned subtree of up to ``2**bits`` leaves, level by level.
+
+    ``leaves`` is leaf hashes packed 32 bytes each, a whole number of blocks of
+    ``2**bits``; ``levels[h]`` packs the roots of its subtrees of ``2**h`` leaves, in
+    order (``levels[0]`` is ``leaves``). Flat loops over packed bytes: this is most
+    of the hashing a full verification does besides the leaves themselves.
+    """
+    if len(leaves) % (32 << bits):
+        raise ValueError("leaves must fill whole blocks")
+    sha = hashlib.sha256
+    levels = [leaves]
+    for _ in range(bits):
+        below = levels[-1]
+        levels.append(
+            b"".join([sha(b"\x01" + below[i : i + 64]).digest() for i in range(0, len(below), 64)])
+        )
+    return levels
+
+
 def _k(n: int) -> int:
     return 1 << ((n - 1).bit_length() - 1)
 

@@ -101,9 +101,12 @@ _LEAF_START = b"\x00" + LEAF_PREFIX  # RFC 9162's leaf prefix, then the encoding
 
 
 @lru_cache(maxsize=4096)
-def _packed(text: str) -> bytes:
+def packed_field(text: str) -> bytes:
     """lp() of a value that repeats across events (versions, event types, actors)."""
     return _lp(text)
+
+
+packed_length = _U32.pack  # the length half of lp(), for a value's encoded bytes
 
 
 def leaf_hash_of(
@@ -132,11 +135,11 @@ def leaf_hash_of(
                 seq_raw,
                 _U32.pack(len(oid_raw)),
                 oid_raw,
-                _packed(str(version)),
-                _packed(event_type),
+                packed_field(str(version)),
+                packed_field(event_type),
                 _U32.pack(len(rec_raw)),
                 rec_raw,
-                _packed(actor_id),
+                packed_field(actor_id),
                 payload_hash,
             )
         )

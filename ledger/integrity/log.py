@@ -32,7 +32,7 @@ from .cosignature import WitnessPolicy
 from .leaf import LeafHeader, header_fields, leaf_hash_of, payload_hash
 from .proofs import PrefixRoots, ProofBuilder
 from .publish import publish, published_directory, submit
-from .recompute import recompute_pages, uuid_text
+from .recompute import PageReader, uuid_text
 from .redaction import (
     REDACTED_TOPIC,
     LoggedRedaction,
@@ -70,7 +70,7 @@ CHECKPOINT_EVERY_ENV_VAR = "LEDGER_CHECKPOINT_EVERY"
 CHECKPOINT_DIR_ENV_VAR = "LEDGER_CHECKPOINT_DIR"
 ORIGIN_ENV_VAR = "LEDGER_ORIGIN"
 DEFAULT_CHECKPOINT_EVERY = 1000
-VERIFY_PAGE = 50_000
+VERIFY_PAGE = 1 << 16  # whole blocks of 2**NODE_LEVEL leaves, hashed where they are read
 PARALLEL_PAGES = 4  # logs this long are verified in several processes
 NODE_LEVEL = 8  # subtrees of 2**8 leaves and larger are stored (see tables.py)
 MAX_FAILURES = 100
@@ -703,6 +703,7 @@ class IntegrityLog:
         workers: int | None = None,
         keys: Sequence[VerifierKey] | None = None,
         extra_sizes: Iterable[int] = (),
+        page_size: int | None = None,
     ) -> VerifyReport:
         """Recompute every leaf from the stored events, then the tree, and compare.
 
@@ -713,8 +714,12 @@ class IntegrityLog:
         no event escaped the log; the recomputed root matches the stored tree state and
         every signed checkpoint, whose signatures are checked when a key is known.
 
-        Leaves are recomputed in ``workers`` processes (default: up to four, for logs
-        of ``PARALLEL_PAGES`` pages or more); the tree is built here, in order.
+        Leaves, and the subtrees of each page's whole blocks of ``2**NODE_LEVEL``
+        leaves, are recomputed in ``workers`` processes (default: one per core, up to
+        four, for logs of ``PARALLEL_PAGES`` pages or more); the block roots are joined
+        here, in order. ``page_size``: sequence numbers per page (tests make it small
+        to exercise many pages; a multiple of ``2**NODE_LEVEL`` hashes blocks in the
+        workers, anything else hashes the whole tree here).
 
         ``keys``: check checkpoint signatures with these keys (a trust root configured
         outside the store) instead of the key directory's; checkpoints signed by none of
@@ -727,11 +732,14 @@ class IntegrityLog:
         started = time.perf_counter()
         t = self.tables
         report = VerifyReport()
-        redactions = self.logged_redactions()
-        redacted = {seq: r.payload_hash for seq, r in redactions.items()}
         checkpoints = self.checkpoints()
         stored_size, stored_root = self.tree_head()
-        total = max(stored_size, self._count(t.log))
+        last_seq = self._max_seq_now()  # after the tree head: the log is at least as long
+        total = max(stored_size, last_seq + 1)
+        page_size = page_size or VERIFY_PAGE
+        starts = range(0, last_seq + 1, page_size)
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if len(starts) >= PARALLEL_PAGES else 1
         extra = list(extra_sizes)
         roots = PrefixRoots(
             [stored_size, *(c.tree_size for c in checkpoints), *extra], block_bits=NODE_LEVEL
@@ -749,25 +757,38 @@ class IntegrityLog:
                 failures.append(Failure(code, seq, oid, version, detail))
 
         expected = 0
-        last_seq = self._max_seq_now()
-        starts = range(0, last_seq + 1, VERIFY_PAGE)
-        if workers is None:
-            workers = min(os.cpu_count() or 1, 4) if len(starts) >= PARALLEL_PAGES else 1
-        pages = recompute_pages(t, starts, VERIFY_PAGE, redacted, workers, self.events_table)
-        for page in pages:
-            if page.first_seq is not None:
-                if page.first_seq != expected:
-                    fail("SEQ_GAP", expected, detail=f"next logged seq is {page.first_seq}")
-                expected = page.next_seq
-            failures.extend(page.failures[: MAX_FAILURES - len(failures)])
-            report.redacted.extend(page.redacted)
-            leaves = page.leaves
-            roots.extend([leaves[i : i + 32] for i in range(0, len(leaves), 32)])
-            report.events_checked += page.count
-            if progress is not None:
-                progress(report.events_checked, total)
+        matched = 0  # logged rows whose event exists
+        last_id: int | None = -1  # their events' last id, while the ids rise through the log
+        with PageReader(t, self.events_table, workers) as reader:
+            # Read while the worker processes start.
+            redactions = self.logged_redactions()
+            redacted = {seq: r.payload_hash for seq, r in redactions.items()}
+            pages = reader.pages(
+                starts, page_size, redacted, block_bits=NODE_LEVEL, sizes=roots.wanted
+            )
+            for start, page in zip(starts, pages, strict=True):
+                if page.first_seq is not None:
+                    if page.first_seq != expected:
+                        fail("SEQ_GAP", expected, detail=f"next logged seq is {page.first_seq}")
+                    expected = page.next_seq
+                failures.extend(page.failures[: MAX_FAILURES - len(failures)])
+                report.redacted.extend(page.redacted)
+                leaves = page.leaves
+                done = 0
+                if page.block_roots and page.contiguous and roots.count == start:
+                    # The page's blocks are the tree's blocks: take their roots as hashed.
+                    roots.extend_blocks(page.block_roots, page.tails)
+                    done = len(page.block_roots) << NODE_LEVEL
+                roots.extend([leaves[i : i + 32] for i in range(done, len(leaves), 32)])
+                report.events_checked += page.count
+                matched += page.count - page.missing
+                if page.count and last_id is not None:
+                    rising = page.ids_rising and page.first_id > last_id
+                    last_id = page.last_id if rising else None
+                if progress is not None:
+                    progress(report.events_checked, total)
         with t.connect() as conn:
-            self._check_unlogged(conn.cursor(), fail)
+            self._check_unlogged(conn.cursor(), fail, matched if last_id is not None else None)
         check_redaction_rows(self, redactions, fail)
         recomputed_roots = roots.finish()
         report.prefix_roots = recomputed_roots
@@ -838,15 +859,19 @@ class IntegrityLog:
             elif bytes(stored) != levels[row][index]:
                 fail("NODE_MISMATCH", None, detail=f"node for seq {first}..{last}")
 
-    def _count(self, table: str) -> int:
-        return int(self.tables.fetchall(f"SELECT COUNT(*) FROM {table}")[0][0])
-
     def _max_seq_now(self) -> int:
         found = self.tables.fetchall(f"SELECT MAX(seq) FROM {self.tables.log}")[0][0]
         return -1 if found is None else int(found)
 
-    def _check_unlogged(self, cur: Any, fail: Callable[..., None]) -> None:
+    def _check_unlogged(self, cur: Any, fail: Callable[..., None], logged: int | None) -> None:
+        """Every event has a log row. ``logged``: the number of log rows read that name
+        an existing event, each a different one; when the store holds exactly that many
+        events, none can be missing from the log and the search below is skipped."""
         t = self.tables
+        if logged is not None:
+            cur.execute(f"SELECT COUNT(*) FROM {t.events}")
+            if int(cur.fetchone()[0]) == logged:
+                return
         oid = "e.originator_id::text" if t.postgres else "e.originator_id"
         cur.execute(
             f"SELECT {oid}, e.originator_version FROM {t.events} e "

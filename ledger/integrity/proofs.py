@@ -11,7 +11,7 @@ Verification is not here: ``ledger.merkle.verify_inclusion`` and
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ledger import merkle
 
@@ -191,12 +191,31 @@ class PrefixRoots:
     def count(self) -> int:
         return self._base + len(self._buffer)
 
+    @property
+    def wanted(self) -> list[int]:
+        """The prefix sizes asked for, in ascending order."""
+        return list(self._wanted)
+
     def extend(self, leaf_hashes: Sequence[bytes]) -> None:
         self._buffer.extend(leaf_hashes)
         while len(self._buffer) >= self._block:
             block = self._buffer[: self._block]
             del self._buffer[: self._block]
             self._close_block(block)
+
+    def extend_blocks(self, block_roots: bytes, tails: Mapping[int, list[bytes]]) -> None:
+        """Whole blocks hashed elsewhere: their roots packed 32 bytes each, and the
+        pieces (``tails``) of every wanted size ending inside them. The stream must be
+        at a block boundary (``count`` a multiple of the block)."""
+        if self._buffer:
+            raise ValueError("extend_blocks needs the stream at a block boundary")
+        end = self._base + (len(block_roots) // 32 << self._bits)
+        while self._next < len(self._wanted) and self._wanted[self._next] < end:
+            size = self._wanted[self._next]
+            self._tails[size] = list(tails.get(size, ()))
+            self._next += 1
+        self._block_roots.extend(block_roots[i : i + 32] for i in range(0, len(block_roots), 32))
+        self._base = end
 
     def _take_tails(self, block: list[bytes], final: bool) -> None:
         end = self._base + len(block)
