@@ -3,13 +3,17 @@
 A route parses its body (a schema of ``api.schemas`` whose fields are the command's)
 and hands ``run_command`` the command type, the body and the ids its path names. Here
 the command object is built (``to_command``), ``If-Match`` decides its expected version,
-and ``HazardLedger.execute`` judges it with the user's actor and scope: permission,
-scope on every id it names, the sector rules, the state machine. A refusal maps to its
-problem (403, 404, 409/412, 422) and records nothing.
+and the ledger judges it with the user's actor and scope: permission, scope on every id
+it names, the sector rules, the state machine. A refusal maps to its problem (403, 404,
+409/412, 422) and records nothing. The command goes through the process's
+``GroupCommitter`` (``ledger.group_commit``): requests arriving together share one
+durable commit, and each is answered only after it, with exactly what
+``HazardLedger.execute`` would have answered it alone.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
@@ -133,9 +137,13 @@ async def run_command(
         earlier = services.idempotency.claim(user.username, key, fingerprint)
         if earlier is not None:
             return _replay(record, earlier)
+    # The answer is stored under the key by the commit that records the command; the
+    # request waits for that commit without holding the event loop. Shielded: a client
+    # that goes away does not withdraw a command already handed over (nor leave its key
+    # claimed), as it could not while the write ran on the loop.
     try:
-        # The answer is stored under the key by the commit that records the command.
-        recorded = services.ledger.execute(command, user.actor, user.scope, idempotency=record)
+        committed = services.committer.submit(command, user.actor, user.scope, idempotency=record)
+        recorded = await asyncio.shield(asyncio.wrap_future(committed))
     except KeyAlreadyAnswered as answered:  # another attempt finished first
         mine = answered.record
         earlier = services.idempotency.claim(mine.username, mine.key, mine.fingerprint)

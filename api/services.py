@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ledger.application import HazardLedger
+from ledger.group_commit import GroupCommitter
 from ledger.sqlstore import SqlStore
 from plugins import Sectors
 
@@ -36,6 +37,9 @@ class Services:
     metrics: Metrics
     sectors: Sectors
     snapshots: SnapshotBuilder
+    committer: GroupCommitter
+    """Where routes send commands: concurrent requests share durable commits (its
+    writer thread starts with the first command and stops in ``close``)."""
 
     _lookups: Lookups | None = None
 
@@ -47,7 +51,9 @@ class Services:
         return self._lookups
 
     def close(self) -> None:
-        """Release what this process opened besides the ledger (the caller closes that)."""
+        """Release what this process opened besides the ledger (the caller closes that),
+        answering every command already queued first."""
+        self.committer.close()
         self.snapshots.close()
         if self._lookups is not None:
             self._lookups.close()
@@ -66,4 +72,5 @@ class Services:
             users=composed.users,
             idempotency=IdempotencyStore(sql),
             metrics=Metrics(),
+            committer=GroupCommitter(ledger),
         )

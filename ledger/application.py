@@ -7,10 +7,13 @@ names, the sector rules, the aggregates' own rules, and one save (see
 half-applied. A concurrent writer that saved first makes our save fail on the store's
 uniqueness of (aggregate, version); that becomes ``ConcurrentChange``, never a lost
 update. ``batch()`` runs many commands as one unit: each judged against the state the
-earlier ones left, all saved together. The named methods (``report_hazard`` and the
-rest) are thin wrappers that build the command and take the same path for in-process
-callers that script a history (tests, the demo generator); they vouch for their actors'
-roles, so the permission table is not consulted there, and their scope is unlimited.
+earlier ones left, all saved together. Concurrent entry points hand their commands to
+``ledger.group_commit.GroupCommitter``: the same path for each, one durable commit for
+the commands that arrived together, each still accepted or refused on its own. The
+named methods (``report_hazard`` and the rest) are thin wrappers that build the command
+and take the same path for in-process callers that script a history (tests, the demo
+generator); they vouch for their actors' roles, so the permission table is not consulted
+there, and their scope is unlimited.
 """
 
 from __future__ import annotations
@@ -182,7 +185,7 @@ class HazardLedger(Application[UUID]):
             work.commit()
         else:
             answer = idempotency.answer(recorded.id, recorded.version)
-            work.commit(**{ANSWER_KWARG: (idempotency, answer)})
+            work.commit(**{ANSWER_KWARG: [(idempotency, answer)]})
         return recorded
 
     def _scripted(self, command: c.Command, actor: Actor) -> Recorded:

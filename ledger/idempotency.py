@@ -11,6 +11,9 @@ replays, one that dies before it leaves nothing recorded and a claim a retry tak
 The listener also fences the write: if the key was answered meanwhile (a retry took
 over a claim whose owner only seemed dead and finished first), the transaction is
 rolled back and ``KeyAlreadyAnswered`` raised, so the command is recorded at most once.
+A group commit (``ledger.group_commit``) carries the answers of all its keyed commands;
+one key answered meanwhile rolls the whole group back, and its commands then run alone,
+each getting the answer it would have got by itself.
 """
 
 from __future__ import annotations
@@ -42,8 +45,10 @@ DDL = (
 )
 """The table, with ``{schema}.`` for ``ledger.sqlstore.SqlStore`` to qualify."""
 
-#: The keyword ``UnitOfWork.commit`` passes the pending answer to the recorder under.
-ANSWER_KWARG = "idempotent_answer"
+#: The keyword ``UnitOfWork.commit`` passes the pending answers to the recorder under:
+#: a sequence of ``(IdempotencyRecord, body)``, one per keyed command of the transaction
+#: (a group commit records many commands, each with its own key).
+ANSWER_KWARG = "idempotent_answers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +105,7 @@ class IdempotentAnswers:
         notification_ids: Sequence[int],
         **kwargs: Any,
     ) -> None:
-        """The insert listener: write the answer the commit carries, if any."""
-        pending = kwargs.get(ANSWER_KWARG)
-        if pending is not None:
-            record, body = pending
+        """The insert listener: write the answers the commit carries, if any; one key
+        already answered rolls the whole transaction back."""
+        for record, body in kwargs.get(ANSWER_KWARG, ()):
             self.write(cursor, record, body)

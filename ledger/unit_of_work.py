@@ -103,6 +103,8 @@ class UnitOfWork:
         self._records: dict[UUID, LedgerAggregate | None] = {}
         self._changed: dict[UUID, LedgerAggregate] = {}
         self.named: Mapping[Ref, LedgerAggregate] = {}
+        self.spoiled = False
+        """A refused command left a change behind (see ``execute``): nothing commits."""
 
     # ---- reading the state so far ------------------------------------------------------
 
@@ -182,6 +184,16 @@ class UnitOfWork:
         finally:
             self.named = {}
         for record in changed:
+            held = self._records.get(record.id)
+            if held is not None and held is not record:
+                # A new record under an id this unit already holds (a caller-chosen id
+                # used twice in one batch): alone, its save would fail on the store's
+                # uniqueness; here it would silently replace the other record. If the
+                # handler also changed a record it found, that change cannot be taken
+                # back: the unit is spoiled and will not commit.
+                self.spoiled = any(self._records.get(r.id) is r for r in changed)
+                raise ConcurrentChange(type(record).__name__, record.id, "id already taken")
+        for record in changed:
             self._records[record.id] = record
             self._changed[record.id] = record
         return Recorded(changed[0].id, changed[0].version)
@@ -218,6 +230,8 @@ class UnitOfWork:
 
         Afterwards the unit holds nothing in memory: later commands read the store again.
         """
+        if self.spoiled:
+            raise RuntimeError("a refused command left a change in this unit of work")
         changed = list(self._changed.values())
         count = self.pending_events
         self._changed.clear()
