@@ -13,7 +13,9 @@
   eventsourcing application, ``bench/baselines.py compare``, run ``--rounds`` times so
   the two alternate, the median round's ratio kept), ``bulk_compare`` (the generator's
   bulk saves, ledger and bare), ``http`` (``bench/http_bench.py``: trivial endpoint,
-  timeline GET and report POSTs, 1 and 2 workers; needs ``wrk``) and ``workbook``
+  timeline GET and report POSTs, 1 and 2 workers; needs ``wrk``), ``timeline``
+  (``bench/timeline_ratio.py``: the timeline GET and the trivial endpoint served side
+  by side, wrk runs alternating, ``--rounds`` of them) and ``workbook``
   (``bench/workbook_import.py``: the officials' workbook import);
 - at each size, after ``grow`` (the demo generator's events, until the ledger holds
   that many): ``reads``, ``proofs``, ``write`` (``bench/scale.py``), ``rebuild``
@@ -54,7 +56,7 @@ from uuid import uuid4
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
-STORE_STEPS = ["write_compare", "bulk_compare", "http", "workbook"]
+STORE_STEPS = ["write_compare", "bulk_compare", "http", "timeline", "workbook"]
 SIZE_STEPS = ["reads", "proofs", "write", "rebuild", "verify", "disk"]
 TRANSFER_STEPS = ["raw", "export", "import"]
 GROUPS = {"transfer": TRANSFER_STEPS, "baselines": ["write_compare", "bulk_compare"]}
@@ -82,13 +84,22 @@ def measure(script: str, *args: str) -> Any:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-3000:] + done.stderr[-3000:])
-        raise SystemExit(f"step failed: {' '.join(command[1:])}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+        raise StepFailed(f"step failed: {' '.join(command[1:])}")
+    try:
+        result = json.loads((done.stdout.strip().splitlines() or [""])[-1])
+    except ValueError:
+        sys.stderr.write(done.stdout[-3000:])
+        shown = " ".join(command[1:])
+        raise StepFailed(f"no figures (a last line of JSON) from: {shown}") from None
     if isinstance(result, dict):
         result["wall_s"] = time.perf_counter() - started
         result["load_before"] = load_before
     print("  ", json.dumps(result)[:300], flush=True)
     return result
+
+
+class StepFailed(Exception):
+    """A step that failed or printed no figures: the run goes on without them."""
 
 
 def rounds_of(results: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
@@ -108,6 +119,7 @@ class Run:
         self.args = args
         self.path = Path(args.out) / "figures.json"
         self.figures = load(self.path)
+        self.failed: list[str] = []
 
     def wanted(self, step: str) -> bool:
         return step not in self.args.skip and (not self.args.only or step in self.args.only)
@@ -119,11 +131,16 @@ class Run:
         if keys[-1] in node and not self.args.again:
             print("  (measured before:", "/".join(keys), ")")
             return
-        if rounds == 1:
-            node[keys[-1]] = measure(script, *args)
-        else:
-            results = [measure(script, *args) for _ in range(rounds)]
-            node[keys[-1]] = rounds_of(results, self.median_keys(results))
+        try:
+            if rounds == 1:
+                node[keys[-1]] = measure(script, *args)
+            else:
+                results = [measure(script, *args) for _ in range(rounds)]
+                node[keys[-1]] = rounds_of(results, self.median_keys(results))
+        except StepFailed as failed:
+            print(f"  {failed}; going on without it", flush=True)
+            self.failed.append("/".join(keys))
+            return
         self.figures["machine"] = machine()
         if self.args.label:
             self.figures["label"] = self.args.label
@@ -151,6 +168,9 @@ class Run:
                 self.size_steps(kind, store, size)
                 if size == self.args.sizes[0]:
                     self.transfer(kind, store, fresh, work)
+        except StepFailed as failed:  # the ledger could not be grown or exported
+            print(f"  {failed}; nothing more on {kind}", flush=True)
+            self.failed.append(kind)
         finally:
             if made_here and not self.args.keep:
                 drop(kind, store, work)
@@ -187,6 +207,20 @@ class Run:
                 )
             else:
                 print("  (http: wrk is not installed; apt-get install wrk)")
+        if self.wanted("timeline") and shutil.which("wrk"):
+            self.record(
+                [kind, "timeline"],
+                "timeline_ratio.py",
+                "--store",
+                kind,
+                "--dsn",
+                self.args.dsn,
+                "--workers",
+                "1",
+                "2",
+                "--rounds",
+                str(self.args.rounds),
+            )
         if self.wanted("workbook"):
             self.workbook(kind)
 
@@ -326,6 +360,8 @@ def main() -> None:
         for kind in args.stores.split(","):
             suite.store(kind)
     write_report(Path(args.out))
+    if args.command == "run" and suite.failed:
+        raise SystemExit(f"steps that failed (not measured): {', '.join(suite.failed)}")
 
 
 if __name__ == "__main__":

@@ -45,14 +45,16 @@ def test_rebuild(tmp_path: Path) -> None:
 
 def test_workbook_import(tmp_path: Path) -> None:
     out = run(tmp_path, "workbook_import.py", "--rows", "50")
-    assert "workbook: 50 rows" in out and "peak RSS" in out
+    figures = json.loads(out.strip().splitlines()[-1])
+    assert figures["rows"] == 50 and figures["events_per_s"] > 0
+    assert figures["target_events_per_s"] == 20_000 and "ratio_to_target" in figures
 
 
 def test_suite_measures_every_step_and_writes_the_report(tmp_path: Path) -> None:
     out = tmp_path / "results"
     run(
         tmp_path, "suite.py", "run", "--stores", "sqlite", "--sizes", "1500,3000",
-        "--samples", "5", "--write-cases", "3", "--bulk-events", "1500", "--skip", "http",
+        "--samples", "5", "--write-cases", "3", "--bulk-events", "1500", "--skip", "http,timeline",
         "--workbook-rows", "20", "--rounds", "2",
         "--work", str(tmp_path / "work"), "--out", str(out),
     )  # fmt: skip
