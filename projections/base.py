@@ -23,13 +23,24 @@ Key = tuple[Any, ...]
 CHINA_TIME = timezone(timedelta(hours=8), "CST")
 
 
+#: Texts of recent UTC moments: several read models write the same event's times, and
+#: formatting one costs more than folding most events. Bounded: cleared when full.
+_UTC_TEXT: dict[datetime, str] = {}
+_UTC_TEXT_LIMIT = 1 << 17
+
+
 def ts(value: datetime | None) -> str | None:
     """A datetime as fixed-width UTC ISO text, so that text order is time order."""
     if value is None:
         return None
     if value.tzinfo is not UTC:  # decoded events are already in UTC: skip the conversion
-        value = value.astimezone(UTC)
-    return value.isoformat(timespec="microseconds")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    text = _UTC_TEXT.get(value)
+    if text is None:
+        if len(_UTC_TEXT) >= _UTC_TEXT_LIMIT:
+            _UTC_TEXT.clear()
+        text = _UTC_TEXT[value] = value.isoformat(timespec="microseconds")
+    return text
 
 
 def month_of(value: datetime) -> str:

@@ -52,6 +52,14 @@ from .quarantine import (
 
 TRACKING = "projection_tracking"
 Batch = list[tuple[int, Any]]
+
+
+class DecodedBatch(list[tuple[int, Any]]):
+    """A batch as read from the log, knowing whether any of its events did not decode."""
+
+    undecodable = False
+
+
 Folded = tuple["Target", int, dict[str, tuple[list[Any], list[Any]]], dict[int, SetAside]]
 SLOT_SUFFIX = {"live": "", "build": "__build", "asof": "__asof", "asofbuild": "__asofbuild"}
 
@@ -350,13 +358,14 @@ class Follower:
             start, self.batch_size, inclusive_of_start=False
         )
         to_domain = self.ledger.mapper.to_domain_event
-        batch: Batch = []
+        batch = DecodedBatch()
         for n in notes:
             try:
                 batch.append((n.id, to_domain(n)))
             except Exception as error:  # still a position in the log: set aside, not stop
                 event_id = f"{n.originator_id}@{n.originator_version}"
                 batch.append((n.id, Undecodable(n.topic, event_id, describe_error(error))))
+                batch.undecodable = True
         return batch
 
     def _batch_after(self, start: int) -> Batch:
@@ -540,6 +549,15 @@ class Follower:
         cut = t.known_at
         plain = t.projection.wants_plain_events
         handles = t.projection.handles
+        clean = isinstance(decoded, DecodedBatch) and not decoded.undecodable
+        if pos < decoded[0][0] and not aside and (handles is None or clean):
+            # The common case (every rebuild batch, most catch-ups): pick the events the
+            # fold cares about in one pass, then call it only for those.
+            chosen = decoded if handles is None else [p for p in decoded if type(p[1]) in handles]
+            if cut is not None:
+                chosen = [p for p in chosen if type(p[1]) is Undecodable or p[1].timestamp <= cut]
+            Follower._fold_chosen(fold, rows, chosen, plain, plains)
+            return
         for i, event in decoded:
             if i <= pos or i in aside:
                 continue
@@ -553,20 +571,41 @@ class Follower:
                 continue
             if cut is not None and event.timestamp > cut:
                 continue
-            try:
-                if plain:
-                    # Shared by every plugin model in the batch; fields convert when read.
-                    converted = plains.get(i)
-                    if converted is None:
-                        converted = plains[i] = PlainEvent(event, i)
-                    fold(converted, rows)
-                else:
+            Follower._fold_chosen(fold, rows, [(i, event)], plain, plains)
+
+    @staticmethod
+    def _fold_chosen(
+        fold: Callable[[Any, Rows], None],
+        rows: Rows,
+        chosen: Batch,
+        plain: bool,
+        plains: dict[int, PlainEvent],
+    ) -> None:
+        """``fold`` each of ``chosen`` (decoded events it handles) into ``rows``."""
+        i, event = 0, None
+        try:
+            if not plain:
+                for i, event in chosen:
+                    if type(event) is Undecodable:
+                        raise _FoldFailed(replace(describe_event(i, event), error=event.error))
                     fold(event, rows)
-            except Exception as error:
-                if is_transient(error):
-                    raise
-                found = replace(describe_event(i, event), error=describe_error(error))
-                raise _FoldFailed(found) from error
+                return
+            # Plain events are shared by every plugin model in the batch; fields convert
+            # when read.
+            for i, event in chosen:
+                if type(event) is Undecodable:
+                    raise _FoldFailed(replace(describe_event(i, event), error=event.error))
+                converted = plains.get(i)
+                if converted is None:
+                    converted = plains[i] = PlainEvent(event, i)
+                fold(converted, rows)
+        except _FoldFailed:
+            raise
+        except Exception as error:
+            if is_transient(error):
+                raise
+            found = replace(describe_event(i, event), error=describe_error(error))
+            raise _FoldFailed(found) from error
 
     def _swap(self, build: Target) -> None:
         """Replace the destination tables with the finished build, in one transaction."""
