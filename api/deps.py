@@ -15,8 +15,9 @@ from .security import CurrentUser
 from .services import Services
 
 
-def get_services(request: Request) -> Services:
-    """The process's services, built by the composition root at start-up."""
+async def get_services(request: Request) -> Services:
+    """The process's services, built by the composition root at start-up (``async``: a
+    plain function would be run in the thread pool, a thread hop on every request)."""
     services: Services = request.app.state.services
     return services
 
