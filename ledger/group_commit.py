@@ -143,6 +143,10 @@ class GroupCommitter:
         self._changed = threading.Condition()
         self._writer: threading.Thread | None = None
         self._closing = False
+        # Who waits on the condition: waking a writer that is busy committing, or
+        # submitters when there is no shortage of room, would only cost a switch.
+        self._writer_idle = False
+        self._waiting_for_room = 0
         self.groups = 0
         """Transactions attempted so far (with ``commands``: the mean group size)."""
         self.commands = 0
@@ -159,7 +163,11 @@ class GroupCommitter:
         queued = _Queued(Submission(command, actor, scope, idempotency), Future())
         with self._changed:
             while len(self._queue) >= self.max_queue and not self._closing:
-                self._changed.wait()
+                self._waiting_for_room += 1
+                try:
+                    self._changed.wait()
+                finally:
+                    self._waiting_for_room -= 1
             if self._closing:
                 raise Closed("the ledger's writer is closed")
             if self._writer is None:
@@ -168,7 +176,8 @@ class GroupCommitter:
                 )
                 self._writer.start()
             self._queue.append(queued)
-            self._changed.notify_all()
+            if self._writer_idle:
+                self._changed.notify_all()
         return queued.future
 
     def execute(
@@ -200,12 +209,17 @@ class GroupCommitter:
         """The next group (waiting for one), or None once closing and drained."""
         with self._changed:
             while not self._queue and not self._closing:
-                self._changed.wait()
+                self._writer_idle = True
+                try:
+                    self._changed.wait()
+                finally:
+                    self._writer_idle = False
             if not self._queue:
                 return None
             n = min(len(self._queue), self.max_batch)
             group = [self._queue.popleft() for _ in range(n)]
-            self._changed.notify_all()  # room for waiting submitters
+            if self._waiting_for_room:
+                self._changed.notify_all()
         return group
 
     def _write(self) -> None:
