@@ -15,11 +15,12 @@ validators, no integrity log); ``--compare`` runs the ledger in full, without it
 integrity log, without its sector plugins, and the bare application on fresh stores and
 prints the ratios (the plugins' cost is the full ledger against ``ledger-no-plugins``).
 
-``--ab`` is the figure to quote: the ledger and the bare application alternate, each run
-in a process of its own on a fresh store, ``--rounds`` times, and the median of the
-per-round time ratios is printed — on a machine busy with other work, back-to-back runs
-drift further apart than the two paths do. ``--old-tree DIR`` adds the ledger of another
-checkout (``git archive <commit> | tar -x -C DIR``) to every round: before and after.
+``--ab`` is the figure to quote: the ledger and the bare application, each on a fresh
+store in one process, take turns case by case; each of ``--rounds`` rounds of
+``--cases`` cases gives a time ratio and the median is printed. On a machine busy with
+other work, back-to-back runs drift further apart than the two paths do. ``--old-tree
+DIR`` runs the same in processes of their own for this checkout's code and for another
+checkout's (``git archive <commit> | tar -x -C DIR``), alternating: before and after.
 Figures are printed, never asserted.
 """
 
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("LEDGER_BENCH_TREE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 
 from eventsourcing.application import Application  # noqa: E402
@@ -304,32 +305,55 @@ def run(mode: str, cases: int, store: str | None) -> Result:
     return Result(mode, cases, seconds)
 
 
-def seconds_in_process(tree: Path, mode: str, cases: int, store: str | None) -> float:
-    """One run of ``tree``'s own copy of this script, in a fresh process: its seconds."""
-    args = [sys.executable, str(tree / "bench" / "write_cases.py"), "--cases", str(cases)]
-    args += (["--bare"] if mode == "bare" else []) + (["--store", store] if store else [])
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run(args, cwd=tree, env=env, capture_output=True, text=True, check=True)
-    line = next(x for x in out.stdout.splitlines() if x.startswith(mode))
-    return float(line.split(" s ")[0].split()[-1])
+def ab(cases: int, store: str | None, rounds: int) -> list[float]:
+    """The ledger against the bare application, interleaved case by case in one process
+    (see the module docstring); prints and returns the per-round time ratios."""
+    ratios = []
+    with fresh_store(store) as ledger_url, fresh_store(store) as bare_url:
+        writers: list[Any] = [LedgerWriter(ledger_url, integrity=True), BareWriter(bare_url)]
+        try:
+            for writer in writers:
+                writer.write_case()  # warm: first reads, prepared statements
+            for _ in range(rounds):
+                spent = [0.0, 0.0]
+                for case in range(cases):
+                    for i in (0, 1) if case % 2 else (1, 0):
+                        start = time.perf_counter()
+                        writers[i].write_case()
+                        spent[i] += time.perf_counter() - start
+                ratios.append(spent[0] / spent[1])
+                per_command = [1000 * s / (cases * EVENTS_PER_CASE) for s in spent]
+                print(
+                    f"round: ledger {per_command[0]:.2f} ms/command, bare "
+                    f"{per_command[1]:.2f} ms/command, ratio {ratios[-1]:.2f}",
+                    flush=True,
+                )
+        finally:
+            for writer in writers:
+                writer.close()
+    print(f"ledger / bare time per command: median {statistics.median(ratios):.2f}")
+    return ratios
 
 
-def ab(cases: int, store: str | None, rounds: int, old_trees: list[str]) -> None:
-    """The ledger against the bare application, interleaved (see the module docstring)."""
-    sides = [("bare", ROOT, "bare"), ("ledger", ROOT, "ledger")]
-    sides += [(f"ledger ({Path(t).name})", Path(t), "ledger") for t in old_trees]
-    runs: dict[str, list[float]] = {name: [] for name, _, _ in sides}
+def ab_trees(cases: int, store: str | None, rounds: int, trees: list[str]) -> None:
+    """``ab`` with this checkout's ledger and with each of ``trees``' (each the bench of
+    this checkout run against that tree's code), alternating trees round by round."""
+    script = str(Path(__file__).resolve())
+    sides = [str(ROOT), *trees]
+    ratios: dict[str, list[float]] = {tree: [] for tree in sides}
     for _ in range(rounds):
-        for name, tree, mode in sides:
-            runs[name].append(seconds_in_process(tree, mode, cases, store))
-    print(f"{rounds} rounds of {cases} cases x {EVENTS_PER_CASE} commands, interleaved")
-    for name, seconds in runs.items():
-        ratios = [s / b for s, b in zip(seconds, runs["bare"], strict=True)]
-        per_command = [1000 * s / (cases * EVENTS_PER_CASE) for s in seconds]
+        for tree in sides:
+            args = [sys.executable, script, "--ab", "--cases", str(cases), "--rounds", "1"]
+            args += ["--store", store] if store else []
+            env = {**os.environ, "PYTHONPATH": tree, "LEDGER_BENCH_TREE": tree}
+            out = subprocess.run(
+                args, cwd=tree, env=env, capture_output=True, text=True, check=True
+            ).stdout
+            ratios[tree].append(float(out.rsplit("median", 1)[1]))
+    for tree, values in ratios.items():
         print(
-            f"  {name:<20} ms/command {' '.join(f'{x:6.2f}' for x in per_command)}   "
-            f"÷ bare: median {statistics.median(ratios):.2f} "
-            f"({' '.join(f'{x:.2f}' for x in ratios)})",
+            f"{tree:<30} ledger / bare: median {statistics.median(values):.2f} "
+            f"({' '.join(f'{x:.2f}' for x in values)})",
             flush=True,
         )
 
@@ -352,8 +376,11 @@ def main() -> None:
     # Never sign checkpoints with whatever key the user keeps: the run is throw-away.
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
 
+    if args.ab and args.old_tree:
+        ab_trees(args.cases, args.store, args.rounds, args.old_tree)
+        return
     if args.ab:
-        ab(args.cases, args.store, args.rounds, args.old_tree)
+        ab(args.cases, args.store, args.rounds)
         return
     kind = "postgresql" if args.store and args.store.startswith("postgres") else "sqlite"
     print(
