@@ -28,6 +28,7 @@ from __future__ import annotations
 import binascii
 import os
 import pickle
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -111,7 +112,7 @@ class Decoder:
             try:
                 if item["seq"] != seq:
                     raise LoadRefused(f"sequence {item['seq']} out of order at event {seq}")
-                aggregate = UUID(item["originator_id"])
+                text, hex_id = _aggregate_id(item["originator_id"])
                 version = int(item["originator_version"])
                 topic = item["topic"]
                 state = binascii.a2b_base64(item["state"])
@@ -126,16 +127,13 @@ class Decoder:
                 ) from None
             recorded_at, actor_id = header_fields(state)
             p_hash = payload_hash(state)
-            text = str(aggregate)
             leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
             if leaf != stated_leaf:
                 p_hash = self._redacted_hash(item, seq, p_hash)
                 leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
                 if leaf != stated_leaf:
                     raise _altered(seq)
-            rows.append(
-                (seq, aggregate.hex, version, topic, recorded_at, actor_id, p_hash, leaf, state)
-            )
+            rows.append((seq, hex_id, version, topic, recorded_at, actor_id, p_hash, leaf, state))
             if topic == REDACTED_TOPIC:
                 self._redaction(seq, state)
                 chunk.redactions.append(offset)
@@ -180,6 +178,20 @@ class Decoder:
                 chunk.roots[frontier.size] = frontier.root()
         chunk.nodes = [node for node in completed if node[0] >= NODE_LEVEL]
         chunk.tree = (frontier.size, frontier.to_bytes(), frontier.root())
+
+
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _aggregate_id(given: Any) -> tuple[str, str]:
+    """(canonical text, hex) of an aggregate id: what ``UUID`` gives, without building
+    one for the canonical form the exporter writes (that was a seventh of decoding)."""
+    if not isinstance(given, str):
+        raise TypeError("an aggregate id is a string")
+    if _CANONICAL_UUID.fullmatch(given):
+        return given, given.replace("-", "")
+    aggregate = UUID(given)
+    return str(aggregate), aggregate.hex
 
 
 def _altered(seq: int) -> LoadRefused:

@@ -13,11 +13,15 @@ import base64
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ledger.transfer as transfer
 import ledger.transfer_load as transfer_load
@@ -243,3 +247,49 @@ def test_an_import_killed_midway_leaves_the_store_empty(
         assert import_ledger(target, path).proven
     finally:
         target.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"originator_id": 12},
+        {"originator_id": "not-a-uuid"},
+        {"originator_version": "one"},
+        {"state": 5},
+        {"leaf_hash": "zz"},
+        {"topic": None},
+    ],
+)
+def test_a_malformed_event_line_is_refused_by_its_line_number(
+    tmp_path: Path, clock: FakeClock, change: dict[str, Any]
+) -> None:
+    path = _source(tmp_path, clock, cases=1)
+    lines = path.read_bytes().splitlines()
+    lines[3] = orjson.dumps({**orjson.loads(lines[3]), **change})
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"\n".join(lines) + b"\n")
+    target = HazardLedger(str(tmp_path / "target.db"), clock=clock)
+    try:
+        with pytest.raises(TransferError, match="line 4 is not a well-formed event"):
+            import_ledger(target, broken)
+        assert _empty(target)
+    finally:
+        target.close()
+
+
+@given(
+    st.uuids(),
+    st.sampled_from(
+        [
+            str,
+            lambda u: str(u).upper(),
+            lambda u: u.hex,
+            lambda u: "{" + str(u) + "}",
+            lambda u: u.urn,
+        ]
+    ),
+)
+def test_an_aggregate_id_reads_as_the_uuid_library_reads_it(
+    aggregate: UUID, form: Callable[[UUID], str]
+) -> None:
+    assert transfer_load._aggregate_id(form(aggregate)) == (str(aggregate), aggregate.hex)
