@@ -24,7 +24,7 @@ of a batch is recorded unless it commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -124,6 +124,14 @@ class UnitOfWork:
     def sealer(self) -> Vault:
         """The vault that seals reporters' identities on this ledger's store."""
         return reporter_vault(self._ledger)
+
+    def absent(self, aggregate_ids: Iterable[UUID]) -> None:
+        """Take these records as not existing without asking the store for each: the
+        caller learnt in one query that it holds no event of theirs (a bulk import of
+        many new records). A writer who creates one meanwhile still wins: the store
+        refuses the second version 1 at commit, as for any two writers."""
+        for aggregate_id in aggregate_ids:
+            self._records.setdefault(aggregate_id, None)
 
     def forget(self, aggregate_id: UUID) -> None:
         """Drop a record this unit holds, with its unsaved changes (a dry run over a
