@@ -115,9 +115,10 @@ _PAGE_PLAN = (
     "SET jit = off",
 )
 
-_HEX = frozenset("0123456789abcdef")
+_HEX = b"0123456789abcdef"
 _ID_PARTS = struct.Struct("8s4s4s4s12s")
 _ID_LENGTH = packed_length(36)
+_LENGTHS = tuple(packed_length(n) for n in range(256))
 
 
 def _packed_id(stored: Any, postgres: bool) -> bytes | None:
@@ -128,9 +129,10 @@ def _packed_id(stored: Any, postgres: bool) -> bytes | None:
     if postgres:
         raw = stored.encode()
         return packed_length(len(raw)) + raw
-    if len(stored) != 32 or not _HEX.issuperset(stored):
+    raw = stored.encode()
+    if len(raw) != 32 or raw.translate(None, _HEX):  # not 32 lowercase hex digits
         return None
-    return _ID_LENGTH + b"-".join(_ID_PARTS.unpack(stored.encode()))
+    return _ID_LENGTH + b"-".join(_ID_PARTS.unpack(raw))
 
 
 def _stored_header(tables: Tables, cur: Any, seq: int) -> str:
@@ -247,7 +249,7 @@ def recompute_page(
     sha = hashlib.sha256
     loads = orjson.loads
     join = b"".join
-    length = packed_length
+    lengths = _LENGTHS  # a longer value raises IndexError: the full check packs it
     packed = packed_field
     leaf_start = _LEAF_START
     # Packed header fields by their stored value: ids recur within a page (each case
@@ -290,7 +292,7 @@ def recompute_page(
                         a = actors[actor] = packed(actor)
                     r = rec.encode()
                     if o is not None:
-                        parts = (leaf_start, length(len(s)), s, o, v, t, length(len(r)), r, a, ph)
+                        parts = (leaf_start, lengths[len(s)], s, o, v, t, lengths[len(r)], r, a, ph)
                         mine = sha(join(parts)).digest()
                         if mine == leaf:
                             keep(mine)
