@@ -3,7 +3,21 @@
     python bench/report.py [RESULTS_DIR]
 
 Every ratio is computed here from figures measured in the same run of the suite; the
-targets are the ones the ledger is held to (``docs/performance.md`` says why).
+targets are the ones the ledger is held to (``docs/performance.md`` says why). Each
+target is read from its step's figures (``figures.json``, per store), and a target
+whose figures are missing is shown as "not measured":
+
+- rebuild: ``sizes/<N>/rebuild``: ``ratio`` (median of ``ratios``), ``cpu_ratio``,
+  ``peak_rss_mib`` (``bench/rebuild.py --rounds --json``);
+- write: ``write_compare/time_ratio`` (the median of ``rounds``);
+- group commit: ``http``: rows of ``workers`` with the report POSTs under ``write``
+  (``rps``, ``p99``, ``connections`` or ``clients``);
+- verify: ``sizes/10000000/verify/events_per_s``, and the hashing limit as
+  ``hashing_limit_events_per_s`` (or ``of_hashing_limit``, the ratio);
+- import: ``import``: ``events_per_s`` with ``raw_batched_rows_per_s`` or
+  ``import_to_raw_ratio`` (else ``raw/batched_rows_per_s``); ``workbook/events_per_s``;
+- timeline: ``timeline`` (``bench/timeline_ratio.py``): rows with ``workers`` and
+  ``ratio``, or keyed by the worker count; else the ``http`` rows one after the other.
 """
 
 from __future__ import annotations
@@ -24,8 +38,11 @@ def n(value: float | None, digits: int = 0) -> str:
 
 
 def sizes_of(figures: dict[str, Any], kind: str) -> list[tuple[int, dict[str, Any]]]:
-    found = figures.get(kind, {}).get("sizes", {})
-    return sorted(((int(k), v) for k, v in found.items()), key=lambda kv: kv[0])
+    found = get(figures, kind, "sizes", default={})
+    if not isinstance(found, dict):
+        return []
+    sized = ((int(k), v) for k, v in found.items() if k.isdigit() and isinstance(v, dict))
+    return sorted(sized, key=lambda kv: kv[0])
 
 
 def get(d: Any, *path: str, default: Any = None) -> Any:
@@ -284,9 +301,8 @@ def import_targets(figures: dict[str, Any], kind: str) -> list[Target]:
 def interleaved_timeline(node: Any, workers: int) -> tuple[float | None, str]:
     """The median timeline ÷ trivial ratio at ``workers`` from ``bench/timeline_ratio.py``
     (rows per worker count, as a list or keyed by the count), and how it was measured."""
-    entry: Any = None
+    entry: Any = get(node, str(workers)) or get(node, "workers", str(workers))
     if isinstance(node, dict):
-        entry = node.get(str(workers), node.get("workers", {}).get(str(workers)))
         node = node.get("rows", node.get("runs"))
     for row in node if isinstance(node, list) else []:
         if isinstance(row, dict) and row.get("workers") == workers:
