@@ -262,7 +262,7 @@ def decoded_in_worker(path: Path, offset: int, watch: tuple[int, ...] = ()) -> I
             try:
                 got = pickle.load(worker.stdout)
             except EOFError:
-                raise RuntimeError("the import's decoding process ended early") from None
+                raise LoadRefused("the process decoding the file ended early") from None
             if got is None:
                 return
             if isinstance(got, BaseException):
@@ -289,7 +289,7 @@ def _decode_file(path: str, offset: int, chunk_size: int, watch: tuple[int, ...]
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the importer stopped reading
     except Exception as e:  # the message travels; the traceback stays here
-        pickle.dump(RuntimeError(f"decoding the import failed: {e!r}"), out)
+        pickle.dump(LoadRefused(f"decoding the file failed: {e!r}"), out)
     out.flush()
 
 

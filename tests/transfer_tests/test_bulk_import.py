@@ -293,3 +293,8 @@ def test_an_aggregate_id_reads_as_the_uuid_library_reads_it(
     aggregate: UUID, form: Callable[[UUID], str]
 ) -> None:
     assert transfer_load._aggregate_id(form(aggregate)) == (str(aggregate), aggregate.hex)
+
+
+def test_a_failing_decoding_process_refuses_instead_of_raising(tmp_path: Path) -> None:
+    with pytest.raises(transfer_load.LoadRefused, match="decoding the file failed"):
+        list(transfer_load.decoded_in_worker(tmp_path / "gone.jsonl", 0))
