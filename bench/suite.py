@@ -28,9 +28,10 @@
 
 ``--only`` names the steps to measure (again), ``--skip`` the steps to leave out; a size
 step on a ledger smaller than its size grows it first, without recording that growth
-unless ``grow`` is named. Every step runs in a process of its own and figures are saved
-after each to ``bench/results/figures.json`` (a step measured before is skipped unless
-``--again`` or ``--only``), each with the machine's load average when it started. Then
+unless ``grow`` is named; nothing is measured at a size far below the ledger's. Every
+step runs in a process of its own and figures are saved after each to
+``bench/results/figures.json`` (a step measured before is skipped unless ``--again`` or
+``--only``), each with the machine's load average when it started. Then
 ``report`` writes ``bench/results/README.md`` (the targets of the ledger beside what was
 measured, every table) and ``bench/results/cost-by-size.png``, and prints the targets.
 Stores are made in ``--work`` (SQLite) or a fresh PostgreSQL schema and removed at the
@@ -165,8 +166,7 @@ class Run:
         try:
             self.store_steps(kind, fresh)
             for size in self.args.sizes:
-                self.size_steps(kind, store, size)
-                if size == self.args.sizes[0]:
+                if self.size_steps(kind, store, size) and size == self.args.sizes[0]:
                     self.transfer(kind, store, fresh, work)
         except StepFailed as failed:  # the ledger could not be grown or exported
             print(f"  {failed}; nothing more on {kind}", flush=True)
@@ -236,14 +236,22 @@ class Run:
         finally:
             drop(kind, store, Path())
 
-    def size_steps(self, kind: str, store: str, size: int) -> None:
+    def size_steps(self, kind: str, store: str, size: int) -> bool:
+        """The steps at one size; False if the ledger is far larger than ``size``."""
         at = [kind, "sizes", str(size)]
         needed = [s for s in SIZE_STEPS if self.wanted(s)]
         transfer = size == self.args.sizes[0] and any(self.wanted(s) for s in TRANSFER_STEPS)
+        if not (needed or transfer or self.wanted("grow")):
+            return True
         if self.wanted("grow"):
             self.record([*at, "grow"], "scale.py", "grow", "--store", store, "--to", str(size))
-        elif needed or transfer:
-            self.grow_unrecorded(at, store, size)
+        events = self.grow_unrecorded(at, store, size)  # nothing to add if grown above
+        if events > max(size * 1.5, size + 20_000):  # a ledger grown for a larger size
+            print(
+                f"  the ledger holds {events:,} events, not {size:,}: nothing measured at {size:,}"
+            )
+            self.failed.append("/".join(at))
+            return False
         for step in needed:
             if step == "rebuild":
                 self.record(
@@ -259,16 +267,21 @@ class Run:
                 continue
             samples = self.args.write_cases if step == "write" else self.args.samples
             self.record([*at, step], "scale.py", step, "--store", store, "--samples", str(samples))
+        return True
 
-    def grow_unrecorded(self, at: list[str], store: str, size: int) -> None:
+    def grow_unrecorded(self, at: list[str], store: str, size: int) -> int:
         """Grow a ledger smaller than ``size`` (a step was asked for at that size); the
         growth is recorded only if none was before, so a re-measured step never
-        replaces the figures of the growth that made the ledger."""
+        replaces the figures of the growth that made the ledger. Returns the number of
+        events the ledger holds."""
         grown = measure("scale.py", "grow", "--store", store, "--to", str(size))
-        node = self.figures.setdefault(at[0], {}).setdefault(at[1], {}).setdefault(at[2], {})
-        if grown.get("events_written") and "grow" not in node:
-            node["grow"] = grown
-            save(self.path, self.figures)
+        if grown.get("events_written"):
+            node = self.figures.setdefault(at[0], {}).setdefault(at[1], {})
+            node = node.setdefault(at[2], {})
+            if "grow" not in node:
+                node["grow"] = grown
+                save(self.path, self.figures)
+        return int(grown.get("ledger_events") or 0)
 
     def transfer(self, kind: str, store: str, fresh: list[str], work: Path) -> None:
         if self.wanted("raw"):
