@@ -2,10 +2,19 @@
 a trivial FastAPI endpoint served the same way in the same run (the ratio is the figure).
 
     python bench/http_bench.py [--store sqlite|postgres] [--cases 2000] [--seconds 10]
+                               [--ab-rev REV] [--rounds 3]
 
 Starts uvicorn with 1 and 2 workers on 127.0.0.1, loads it with wrk (Debian package
-``wrk``), prints a Markdown table. Nothing here is a test: figures are printed, never
-asserted.
+``wrk``), prints a Markdown table. The report POST runs with 16 connections, the load
+issue #19 sets its write target for (group commit: ≥ 3,000 POSTs/s on SQLite, ≥ 1,500 on
+PostgreSQL, p99 ≤ 50 ms, at most 2 workers); the target is printed beside the figure.
+
+``--ab-rev REV`` also serves the code of git revision REV (a temporary worktree) and
+loads old and new alternately, ``--rounds`` times each, with the same 16 connections,
+printing the medians and their ratio: the write path before and after a change,
+measured in one run on the same machine.
+
+Nothing here is a test: figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -16,13 +25,18 @@ import os
 import re
 import shutil
 import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +49,13 @@ from ledger.enterprise import Person  # noqa: E402
 from ledger.identity import Actor, Role  # noqa: E402
 
 PORT = 8765
+"""The port of the server running now: a free one is taken for each server (other
+benchmarks on the machine serve on fixed ports)."""
 CODE = make_credit_code("92620826MA71RKTA0")
+#: Concurrent clients of the write run, and issue #19's targets for it.
+WRITERS = 16
+WRITE_TARGET_RPS = {"sqlite": 3000, "postgres": 1500}
+WRITE_TARGET_P99_MS = 50.0
 
 
 def seed(store: str, cases: int) -> tuple[str, list[str]]:
@@ -80,7 +100,13 @@ def seed(store: str, cases: int) -> tuple[str, list[str]]:
     return token, ids
 
 
-def serve(target: str, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def serve(
+    target: str, workers: int, env: dict[str, str], cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    global PORT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        PORT = probe.getsockname()[1]
     args = [
         sys.executable,
         "-m",
@@ -98,13 +124,16 @@ def serve(target: str, workers: int, env: dict[str, str]) -> subprocess.Popen[by
     ]
     if target.endswith("create_app"):
         args.append("--factory")
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
-    for _ in range(100):
+    proc = subprocess.Popen(args, cwd=cwd, env=env, start_new_session=True)
+    for _ in range(600):  # a busy machine can take a minute to start two workers
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/openapi.json", timeout=1)
             return proc
         except OSError:
             time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGTERM)
     raise RuntimeError("server did not start")
 
 
@@ -188,6 +217,61 @@ def lua_report(token: str, directory: Path) -> str:
     return str(path)
 
 
+def write_run(
+    token: str, tmp: Path, seconds: int, workers: int, env: dict[str, str], cwd: Path = ROOT
+) -> dict[str, float]:
+    """Report POSTs from ``WRITERS`` connections against a fresh server of ``cwd``'s code."""
+    proc = serve("api.app:create_app", workers, {**env, "PYTHONPATH": str(cwd)}, cwd)
+    try:
+        wrk("/hazards", 2, lua_report(token, tmp), connections=WRITERS)  # warm up
+        return wrk("/hazards", seconds, lua_report(token, tmp), connections=WRITERS)
+    finally:
+        stop(proc)
+
+
+@contextmanager
+def worktree(rev: str) -> Iterator[Path]:
+    """The code of git revision ``rev`` checked out in a temporary directory."""
+    path = Path(tempfile.mkdtemp(prefix="ledger-ab-")) / "tree"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(path), rev],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield path
+    finally:
+        subprocess.run(
+            ["git", "worktree", "remove", "--force", str(path)], cwd=ROOT, capture_output=True
+        )
+
+
+def write_ab(
+    token: str,
+    tmp: Path,
+    seconds: int,
+    workers: int,
+    env: dict[str, str],
+    old: Path,
+    new: Path,
+    rounds: int,
+) -> dict[str, Any]:
+    """Old code and new code under the same write load, alternating; medians."""
+    runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+    for _ in range(rounds):
+        runs["old"].append(write_run(token, tmp, seconds, workers, env, old))
+        runs["new"].append(write_run(token, tmp, seconds, workers, env, new))
+    result: dict[str, Any] = {"workers": workers, "rounds": rounds}
+    for name, done in runs.items():
+        result[name] = {
+            key: statistics.median(r[key] for r in done) for key in ("rps", "p50", "p99")
+        }
+        result[name]["errors"] = sum(r["errors"] for r in done)
+    result["rps_ratio"] = result["new"]["rps"] / result["old"]["rps"]
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
@@ -195,6 +279,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
+    parser.add_argument("--ab-rev", help="also compare the write run with this git revision")
+    parser.add_argument(
+        "--ab-new", help="the revision to compare it with (default: this working tree)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="A/B rounds (median)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -208,6 +297,8 @@ def main() -> None:
     token, ids = seed(store, args.cases)
     env = {**os.environ, "LEDGER_STORE": store, "PYTHONPATH": str(ROOT)}
     rows = []
+    abs_: list[dict[str, Any]] = []
+    target = WRITE_TARGET_RPS[args.store]
     try:
         for workers in (1, 2):
             proc = serve("bench.trivial_app:app", workers, env)
@@ -218,9 +309,18 @@ def main() -> None:
             # worker's token and page caches fill; this run's figures are discarded.
             wrk("/", 3, lua_timeline(token, ids, tmp))
             read = wrk("/", args.seconds, lua_timeline(token, ids, tmp))
-            write = wrk("/hazards", args.seconds, lua_report(token, tmp), connections=4)
+            write = wrk("/hazards", args.seconds, lua_report(token, tmp), connections=WRITERS)
             read["server_peak_rss_mib"] = write["server_peak_rss_mib"] = stop(proc)
+            write.update(connections=WRITERS, target_rps=target, target_p99_ms=WRITE_TARGET_P99_MS)
             rows.append((workers, trivial, read, write))
+        if args.ab_rev:
+            with ExitStack() as trees:
+                old = trees.enter_context(worktree(args.ab_rev))
+                new = trees.enter_context(worktree(args.ab_new)) if args.ab_new else ROOT
+                for workers in (1, 2):
+                    abs_.append(
+                        write_ab(token, tmp, args.seconds, workers, env, old, new, args.rounds)
+                    )
     finally:
         if schema:
             import psycopg
@@ -245,15 +345,39 @@ def main() -> None:
                 f"| {workers} | {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
                 f"{r['errors']} | {ratio_rps:.2f} | {ratio_p99:.2f} |"
             )
-    if args.json:
+    print(
+        f"\n### Report POSTs, {WRITERS} connections, on {args.store} "
+        f"(target ≥ {target:,}/s, p99 ≤ {WRITE_TARGET_P99_MS:.0f} ms, at most 2 workers)\n"
+    )
+    print("| workers | POSTs/s | p50 ms | p99 ms | non-2xx | ÷ target POSTs/s | target met |")
+    print("|---|---|---|---|---|---|---|")
+    for workers, _, _, write in rows:
+        met = write["rps"] >= target and write["p99"] <= WRITE_TARGET_P99_MS
         print(
-            json.dumps(
-                [
-                    {"workers": workers, "trivial": trivial, "read": read, "write": write}
-                    for workers, trivial, read, write in rows
-                ]
-            )
+            f"| {workers} | {write['rps']:.0f} | {write['p50']:.2f} | {write['p99']:.2f} "
+            f"| {write['errors']} | {write['rps'] / target:.2f} | {'yes' if met else 'no'} |"
         )
+    if abs_:
+        print(
+            f"\n### Report POSTs, {args.ab_rev} (old) against {args.ab_new or 'this tree'} "
+            f"(new), alternating, "
+            f"median of {args.rounds}\n"
+        )
+        print("| workers | old POSTs/s | new POSTs/s | new ÷ old | old p99 ms | new p99 ms |")
+        print("|---|---|---|---|---|---|")
+        for ab in abs_:
+            print(
+                f"| {ab['workers']} | {ab['old']['rps']:.0f} | {ab['new']['rps']:.0f} "
+                f"| {ab['rps_ratio']:.2f} | {ab['old']['p99']:.2f} | {ab['new']['p99']:.2f} |"
+            )
+    if args.json:
+        out: list[dict[str, Any]] = [
+            {"workers": workers, "trivial": trivial, "read": read, "write": write}
+            for workers, trivial, read, write in rows
+        ]
+        for row, ab in zip(out, abs_, strict=False):
+            row["write_ab"] = ab
+        print(json.dumps(out))
 
 
 if __name__ == "__main__":

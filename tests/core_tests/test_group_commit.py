@@ -30,7 +30,7 @@ from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Person
-from ledger.errors import NotFound, RuleViolated
+from ledger.errors import ConcurrentChange, NotFound, RuleViolated
 from ledger.group_commit import (
     GroupCommitter,
     Outcome,
@@ -183,7 +183,7 @@ def outcome(o: Outcome) -> tuple[Any, ...]:
         return ("recorded", o.id, o.version)
     if isinstance(o, RuleViolated):
         return (type(o).__name__, sorted(v.rule for v in o.violations))
-    if isinstance(o, NotFound):
+    if isinstance(o, NotFound | ConcurrentChange):  # the store's own words may differ
         return (type(o).__name__, o.kind, str(o.key))
     return (type(o).__name__, str(o))
 
