@@ -154,12 +154,21 @@ def import_ledger(
             header = orjson.loads(f.readline())
         except orjson.JSONDecodeError:
             header = None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
+        if (
+            not isinstance(header, dict)
+            or header.get("format") != FORMAT
+            or not isinstance(header.get("origin"), str)
+            or not isinstance(header.get("tree_size"), int)
+            or not isinstance(header.get("root"), str)
+        ):
             raise TransferError(f"not a {FORMAT} file")
         checkpoint = key = None
         if header.get("checkpoint") and header.get("public_key"):
-            checkpoint = parse_signed_note(header["checkpoint"])
-            key = VerifierKey.from_text(header["public_key"])
+            try:
+                checkpoint = parse_signed_note(str(header["checkpoint"]))
+                key = VerifierKey.from_text(str(header["public_key"]))
+            except ValueError:  # CheckpointError included
+                raise TransferError("the export's checkpoint or key cannot be read") from None
         closing: dict[str, Any] | None = None
         with log.tables.write() as cur:
             load = Load(log, cur)

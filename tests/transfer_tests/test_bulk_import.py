@@ -298,3 +298,24 @@ def test_an_aggregate_id_reads_as_the_uuid_library_reads_it(
 def test_a_failing_decoding_process_refuses_instead_of_raising(tmp_path: Path) -> None:
     with pytest.raises(transfer_load.LoadRefused, match="decoding the file failed"):
         list(transfer_load.decoded_in_worker(tmp_path / "gone.jsonl", 0))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"origin": None}, {"tree_size": "many"}, {"checkpoint": "not a note"}, {"public_key": "x"}],
+)
+def test_an_unreadable_header_is_refused(
+    tmp_path: Path, clock: FakeClock, change: dict[str, Any]
+) -> None:
+    path = _source(tmp_path, clock, cases=1)
+    lines = path.read_bytes().splitlines()
+    lines[0] = orjson.dumps({**orjson.loads(lines[0]), **change})
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(b"\n".join(lines) + b"\n")
+    target = HazardLedger(str(tmp_path / "target.db"), clock=clock)
+    try:
+        with pytest.raises(TransferError, match=r"file|cannot be read"):
+            import_ledger(target, broken)
+        assert _empty(target)
+    finally:
+        target.close()
