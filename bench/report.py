@@ -78,7 +78,7 @@ class Target:
     name: str
     kind: str
     measured: str | None  # None: nothing measured yet
-    met: bool | None  # None with a figure: the figure cannot say (e.g. too few rounds)
+    met: bool | None  # None with a figure: a row that informs, with no target of its own
     step: str  # the ``bench/suite.py run --only`` step that measures it
     score: float | None = None  # measured ÷ target, > 1 when met (for the plot)
 
@@ -106,8 +106,8 @@ def first_number(d: Any, *keys: str) -> float | None:
 def rounds_note(d: Any) -> str:
     """How many interleaved rounds a ratio is the median of."""
     found = get(d, "rounds")
-    count = len(found) if isinstance(found, list) else found if isinstance(found, int) else 1
-    return f"median of {count}" if count > 1 else "1 run, not interleaved"
+    count = len(found) if isinstance(found, list) else found if isinstance(found, int) else 0
+    return f"median of {count}" if count > 1 else "1 round" if count else "1 run, not interleaved"
 
 
 def rebuild_figures(at: Any) -> tuple[float | None, float | None, str]:
