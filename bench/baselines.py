@@ -2,9 +2,10 @@
 
     python bench/baselines.py STEP [--store SQLITE_PATH | --dsn DSN] [options]
 
-- ``compare --cases N``: whole hazard lives, one command per transaction, through the
-  full ledger and through a bare eventsourcing ``Application`` holding the same
-  aggregates (``bench/write_cases.py``), each on a fresh store;
+- ``compare --cases N [--rounds 3]``: whole hazard lives, one command per transaction,
+  through the full ledger and through a bare eventsourcing ``Application`` holding the
+  same aggregates (``bench/write_cases.py``), each on a fresh store, taking turns case
+  by case (the median round's time ratio), then one run of each for their events/s;
 - ``bulk_compare --events N``: the generator's events, hundreds of aggregates per save,
   through the full ledger and through the bare application;
 - ``raw --source STORE``: the storage engine's limit: the same stored-event rows,
@@ -39,7 +40,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from scale import emit, throughput  # noqa: E402
-from write_cases import EVENTS_PER_CASE, BareWriter, fresh_store, run  # noqa: E402
+from write_cases import EVENTS_PER_CASE, BareWriter, ab, fresh_store, run  # noqa: E402
 
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.store import resolve_store  # noqa: E402
@@ -51,13 +52,18 @@ IMPORT_TARGET = 0.5  # import-ledger at half the raw batched insert rate or bett
 
 
 def step_compare(args: argparse.Namespace) -> dict[str, Any]:
+    """``time_ratio``: the median of ``--rounds`` rounds in which the ledger and the bare
+    application take turns case by case (``write_cases.ab``); the events/s are one run
+    of each after the other, for the tables."""
+    ratios = ab(args.cases, args.dsn or args.store, args.rounds)
     full = run("ledger", args.cases, args.dsn or args.store)
     bare = run("bare", args.cases, args.dsn or args.store)
     return {
         "events": args.cases * EVENTS_PER_CASE,
         "ledger_events_per_s": full.events_per_second,
         "bare_events_per_s": bare.events_per_second,
-        "time_ratio": full.seconds / bare.seconds,
+        "rounds": ratios,
+        "time_ratio": statistics.median(ratios),
     }
 
 
@@ -264,6 +270,7 @@ def main() -> None:
     parser.add_argument("--source", default="", help="an existing ledger to copy rows from")
     parser.add_argument("--file", default="", help="export/import: the transfer file")
     parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="compare: rounds of turns")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=100_000, help="bulk_compare: events")
     parser.add_argument("--repeat", type=int, default=3, help="import: runs of each, alternated")

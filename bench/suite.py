@@ -10,8 +10,8 @@
 
 - once per store, each on fresh stores of its own: ``write_compare`` (whole hazard
   lives, one command per transaction, through the ledger and through the bare
-  eventsourcing application, ``bench/baselines.py compare``, run ``--rounds`` times so
-  the two alternate, the median round's ratio kept), ``bulk_compare`` (the generator's
+  eventsourcing application taking turns case by case, ``bench/baselines.py compare``,
+  the median of ``--rounds`` rounds' ratios), ``bulk_compare`` (the generator's
   bulk saves, ledger and bare), ``http`` (``bench/http_bench.py``: trivial endpoint,
   timeline GET and report POSTs, 1 and 2 workers; needs ``wrk``), ``timeline``
   (``bench/timeline_ratio.py``: the timeline GET and the trivial endpoint served side
@@ -46,7 +46,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -103,18 +102,6 @@ class StepFailed(Exception):
     """A step that failed or printed no figures: the run goes on without them."""
 
 
-def rounds_of(results: list[dict[str, Any]], keys: list[str]) -> dict[str, Any]:
-    """Several runs of one A/B step as one figure: the median of each of ``keys``."""
-    combined: dict[str, Any] = {"rounds": results}
-    for key in keys:
-        values = [r[key] for r in results if isinstance(r.get(key), int | float)]
-        if values:
-            combined[key] = statistics.median(values)
-    combined["peak_rss_mib"] = max(r.get("peak_rss_mib", 0) for r in results)
-    combined["load_before"] = results[0].get("load_before")
-    return combined
-
-
 class Run:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -125,7 +112,7 @@ class Run:
     def wanted(self, step: str) -> bool:
         return step not in self.args.skip and (not self.args.only or step in self.args.only)
 
-    def record(self, keys: list[str], script: str, *args: str, rounds: int = 1) -> None:
+    def record(self, keys: list[str], script: str, *args: str) -> None:
         node = self.figures
         for key in keys[:-1]:
             node = node.setdefault(key, {})
@@ -133,11 +120,7 @@ class Run:
             print("  (measured before:", "/".join(keys), ")")
             return
         try:
-            if rounds == 1:
-                node[keys[-1]] = measure(script, *args)
-            else:
-                results = [measure(script, *args) for _ in range(rounds)]
-                node[keys[-1]] = rounds_of(results, self.median_keys(results))
+            node[keys[-1]] = measure(script, *args)
         except StepFailed as failed:
             print(f"  {failed}; going on without it", flush=True)
             self.failed.append("/".join(keys))
@@ -146,10 +129,6 @@ class Run:
         if self.args.label:
             self.figures["label"] = self.args.label
         save(self.path, self.figures)
-
-    @staticmethod
-    def median_keys(results: list[dict[str, Any]]) -> list[str]:
-        return [k for k, v in results[0].items() if isinstance(v, int | float) and k != "wall_s"]
 
     def store(self, kind: str) -> None:
         work = Path(self.args.work or tempfile.mkdtemp(prefix="ledger-suite-"))
@@ -178,14 +157,16 @@ class Run:
     def store_steps(self, kind: str, fresh: list[str]) -> None:
         if self.wanted("write_compare"):
             cases = str(self.args.write_cases)
+            rounds = str(self.args.rounds)
             self.record(
                 [kind, "write_compare"],
                 "baselines.py",
                 "compare",
                 "--cases",
                 cases,
+                "--rounds",
+                rounds,
                 *fresh,
-                rounds=self.args.rounds,
             )
         if self.wanted("bulk_compare"):
             bulk = str(self.args.bulk_events)
@@ -266,7 +247,10 @@ class Run:
                 )
                 continue
             samples = self.args.write_cases if step == "write" else self.args.samples
-            self.record([*at, step], "scale.py", step, "--store", store, "--samples", str(samples))
+            rounds = ["--rounds", str(self.args.rounds)] if step == "verify" else []
+            self.record(
+                [*at, step], "scale.py", step, "--store", store, "--samples", str(samples), *rounds
+            )
         return True
 
     def grow_unrecorded(self, at: list[str], store: str, size: int) -> int:
