@@ -15,6 +15,7 @@ interleaves it too: before and after, in one run. Figures are printed, never ass
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -111,6 +112,7 @@ def main() -> None:
     sides.append(("timeline", ROOT, ledger, "/", script))
     for tree in args.old_tree:
         sides.append((f"timeline ({Path(tree).name})", Path(tree), ledger, "/", script))
+    figures: list[dict[str, Any]] = []
     try:
         for workers in args.workers:
             procs = [
@@ -130,6 +132,16 @@ def main() -> None:
             print(f"\n{args.store}, {workers} worker(s), {args.rounds} rounds of {args.seconds}s")
             for name, rps in runs.items():
                 ratios = [r / t for r, t in zip(rps, runs["trivial"], strict=True)]
+                if name == "timeline":
+                    figures.append(
+                        {
+                            "workers": workers,
+                            "ratio": statistics.median(ratios),
+                            "rounds": ratios,
+                            "trivial_rps": runs["trivial"],
+                            "timeline_rps": rps,
+                        }
+                    )
                 print(
                     f"  {name:<22} req/s {' '.join(f'{r:7.0f}' for r in rps)}   "
                     f"÷ trivial: median {statistics.median(ratios):.2f} "
@@ -143,6 +155,7 @@ def main() -> None:
             with psycopg.connect(args.dsn, autocommit=True) as c:
                 c.execute(f'DROP SCHEMA "{schema}" CASCADE')
         shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(figures))  # the last line: the figures, as bench/suite.py reads them
 
 
 if __name__ == "__main__":
