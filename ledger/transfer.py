@@ -41,7 +41,28 @@ DECODE_APART_FROM = 8 << 20  # bytes of events: below this, decoding in-process 
 
 
 class TransferError(ValueError):
-    """The file cannot be imported, or the copy does not prove equal to the original."""
+    """The file cannot be imported, or the copy does not prove equal to the original.
+
+    A person reads why, in Chinese or English (``message``); both are carried, the
+    edge chooses (as ``errors.Violation``). ``str()`` is the English, for logs."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_zh, message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return self.message_en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
+
+
+def _not_empty() -> TransferError:
+    return TransferError(
+        "目标台账不是空的；请导入到新的存储中",
+        "the target ledger is not empty; import into a new store",
+    )
 
 
 @dataclass
@@ -51,7 +72,16 @@ class TransferReport:
     root: str = ""
     checkpoint_size: int | None = None
     proven: bool = False
-    statements: list[str] = field(default_factory=list)
+    statements_zh: list[str] = field(default_factory=list)
+    statements_en: list[str] = field(default_factory=list)
+
+    def say(self, zh: str, en: str) -> None:
+        self.statements_zh.append(zh)
+        self.statements_en.append(en)
+
+    def statements(self, lang: str = "zh") -> list[str]:
+        """What the import proved, in plain words in one language."""
+        return self.statements_en if lang.startswith("en") else self.statements_zh
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -60,7 +90,8 @@ class TransferReport:
             "root": self.root,
             "checkpoint_size": self.checkpoint_size,
             "proven": self.proven,
-            "statements": self.statements,
+            "statements_zh": self.statements_zh,
+            "statements_en": self.statements_en,
         }
 
 
@@ -147,33 +178,35 @@ def import_ledger(
     the store empty."""
     log = ledger.integrity
     if log.tree_head()[0] != 0 or (ledger.recorder.max_notification_id() or 0) != 0:
-        raise TransferError("the target ledger is not empty; import into a new store")
+        raise _not_empty()
     report = TransferReport()
     with path.open("rb") as f:
         try:
             header = orjson.loads(f.readline())
         except orjson.JSONDecodeError:
             header = None
-        if (
-            not isinstance(header, dict)
-            or header.get("format") != FORMAT
-            or not isinstance(header.get("origin"), str)
-            or not isinstance(header.get("tree_size"), int)
-            or not isinstance(header.get("root"), str)
-        ):
-            raise TransferError(f"not a {FORMAT} file")
+        _check_header(header)
         checkpoint = key = None
         if header.get("checkpoint") and header.get("public_key"):
             try:
                 checkpoint = parse_signed_note(str(header["checkpoint"]))
-                key = VerifierKey.from_text(str(header["public_key"]))
             except ValueError:  # CheckpointError included
-                raise TransferError("the export's checkpoint or key cannot be read") from None
+                raise TransferError(
+                    "导出文件的签名检查点（checkpoint）无法读取",
+                    "the export's checkpoint (field checkpoint) cannot be read",
+                ) from None
+            try:
+                key = VerifierKey.from_text(str(header["public_key"]))
+            except ValueError:
+                raise TransferError(
+                    "导出文件的公钥（public_key）无法读取",
+                    "the export's key (field public_key) cannot be read",
+                ) from None
         closing: dict[str, Any] | None = None
         with log.tables.write() as cur:
             load = Load(log, cur)
             if not load.begin(header["origin"]):
-                raise TransferError("the target ledger is not empty; import into a new store")
+                raise _not_empty()
             watch = (checkpoint.tree_size,) if checkpoint is not None else ()
             try:
                 for chunk in _chunks(path, f, watch):
@@ -183,28 +216,69 @@ def import_ledger(
                         progress(len(chunk.rows))
                     closing = chunk.closing
             except LoadRefused as e:
-                raise TransferError(str(e)) from None
+                raise TransferError(e.message_zh, e.message_en) from None
             if closing is None or closing.get("events") != report.events:
                 raise TransferError(
-                    "the file is truncated: its closing line is missing or disagrees"
+                    "文件不完整：末行缺失，或其事件数（events）与文件中的事件不符",
+                    "the file is truncated: its closing line is missing or disagrees "
+                    "(field events)",
                 )
             load.finish()
             size, root = load.tree[0], load.tree[2]
             report.tree_size, report.root = size, root.hex()
             if size != header["tree_size"] or root.hex() != header["root"]:
                 raise TransferError(
+                    f"副本的默克尔树（{size} 个事件，树根 {root.hex()}）与文件头所载的原台账"
+                    f"（tree_size {header['tree_size']}，root {header['root']}）不同",
                     f"the copy's tree ({size}, {root.hex()}) differs from the original's "
-                    f"({header['tree_size']}, {header['root']})"
+                    f"({header['tree_size']}, {header['root']})",
                 )
-            report.statements.append(f"复制了 {size} 个事件，默克尔树根与原台账一致：{root.hex()}")
+            report.say(
+                f"复制了 {size} 个事件，默克尔树根与原台账一致：{root.hex()}",
+                f"copied {size} events; the Merkle tree root equals the original's: {root.hex()}",
+            )
             if checkpoint is not None and key is not None:
                 _prove_against_checkpoint(
                     load.roots.get(checkpoint.tree_size), checkpoint, key, report
                 )
-                for note in closing.get("checkpoints", []):
-                    _store_checkpoint(log.tables, cur, parse_signed_note(note))
+                for note in _closing_checkpoints(closing):
+                    _store_checkpoint(log.tables, cur, note)
     analyse(ledger.store, ledger.own_tables())  # as after any bulk load (see the module)
     return report
+
+
+def _check_header(header: Any) -> None:
+    """Refuse a first line that is not this format's header, naming the field."""
+    if not isinstance(header, dict):
+        raise TransferError(
+            f"不是台账导出文件（{FORMAT}）：第 1 行不是文件头",
+            f"not a {FORMAT} file: line 1 is not its header",
+        )
+    for name, right in (
+        ("format", header.get("format") == FORMAT),
+        ("origin", isinstance(header.get("origin"), str)),
+        ("tree_size", isinstance(header.get("tree_size"), int)),
+        ("root", isinstance(header.get("root"), str)),
+    ):
+        if not right:
+            raise TransferError(
+                f"不是台账导出文件（{FORMAT}）：文件头的字段 {name} 缺失或有误",
+                f"not a {FORMAT} file: field {name} of its header is missing or wrong",
+            )
+
+
+def _closing_checkpoints(closing: dict[str, Any]) -> list[Checkpoint]:
+    """The checkpoints the closing line lists, all readable or the import is refused."""
+    notes = closing.get("checkpoints", [])
+    try:
+        if not isinstance(notes, list):
+            raise TypeError("checkpoints")
+        return [parse_signed_note(str(note)) for note in notes]
+    except (TypeError, ValueError):  # CheckpointError included
+        raise TransferError(
+            "文件末行所列的签名检查点（checkpoints）无法读取",
+            "the checkpoints of the file's closing line (field checkpoints) cannot be read",
+        ) from None
 
 
 def _chunks(path: Path, f: IO[bytes], watch: tuple[int, ...]) -> Iterator[Chunk]:
@@ -220,14 +294,23 @@ def _prove_against_checkpoint(
 ) -> None:
     """``root``: the copy's root when its tree had the checkpoint's size (None: never)."""
     if not checkpoint.verify(key):
-        raise TransferError("the export's checkpoint signature does not verify")
+        raise TransferError(
+            "导出文件的签名检查点（checkpoint）未能用其公钥（public_key）验证签名",
+            "the export's checkpoint signature does not verify (fields checkpoint, public_key)",
+        )
     if root != checkpoint.root:
-        raise TransferError("the copy does not reproduce the root of the signed checkpoint")
+        raise TransferError(
+            f"副本未能重现签名检查点所载的树根（{checkpoint.tree_size} 个事件时）",
+            "the copy does not reproduce the root of the signed checkpoint "
+            f"(at {checkpoint.tree_size} events)",
+        )
     report.checkpoint_size = checkpoint.tree_size
     report.proven = True
-    report.statements.append(
+    report.say(
         f"副本与原台账签名检查点一致（{checkpoint.origin}，{checkpoint.tree_size} 个事件，"
-        f"密钥 {checkpoint.key_id.hex()}）"
+        f"密钥 {checkpoint.key_id.hex()}）",
+        f"the copy matches the original's signed checkpoint ({checkpoint.origin}, "
+        f"{checkpoint.tree_size} events, key {checkpoint.key_id.hex()})",
     )
 
 

@@ -50,7 +50,22 @@ SQLITE_CACHE_KIB = 256 * 1024
 
 
 class LoadRefused(ValueError):
-    """The file cannot be loaded as it stands (``ledger.transfer`` reports why)."""
+    """The file cannot be loaded as it stands: why and where, in Chinese and English
+    (``ledger.transfer`` passes both on; the person's language is chosen at the edge).
+
+    Both messages are the exception's ``args``, so a refusal pickled by the decoding
+    process arrives whole in the importer."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_zh, message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return self.message_en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang.startswith("en") else self.message_zh
 
 
 @dataclass(slots=True)
@@ -100,32 +115,45 @@ class Decoder:
         rows = chunk.rows
         seq = self.seq
         for offset, raw in enumerate(lines):
+            number = first_line + offset
             try:
                 item = orjson.loads(raw)
             except orjson.JSONDecodeError:
-                raise LoadRefused(f"line {first_line + offset} is not JSON") from None
+                raise LoadRefused(
+                    f"第 {number} 行不是 JSON", f"line {number} is not JSON"
+                ) from None
             if not isinstance(item, dict):
-                raise LoadRefused(f"line {first_line + offset} is not an event")
+                raise LoadRefused(f"第 {number} 行不是事件", f"line {number} is not an event")
             if item.get("end"):
                 chunk.closing = item
                 break
+            name = "seq"  # the field being read, named if it is wrong
             try:
                 if item["seq"] != seq:
-                    raise LoadRefused(f"sequence {item['seq']} out of order at event {seq}")
+                    raise LoadRefused(
+                        f"第 {number} 行：序号（seq）为 {item['seq']}，此处应为 {seq}",
+                        f"line {number}: sequence {item['seq']} out of order at event {seq}",
+                    )
+                name = "originator_id"
                 text, hex_id = _aggregate_id(item["originator_id"])
+                name = "originator_version"
                 version = int(item["originator_version"])
+                name = "topic"
                 topic = item["topic"]
-                state = binascii.a2b_base64(item["state"])
-                stated_leaf = bytes.fromhex(item["leaf_hash"])
                 if not isinstance(topic, str):
                     raise TypeError("topic")
+                name = "state"
+                state = binascii.a2b_base64(item["state"])
+                recorded_at, actor_id = header_fields(state)
+                name = "leaf_hash"
+                stated_leaf = bytes.fromhex(item["leaf_hash"])
             except LoadRefused:
                 raise
-            except (KeyError, TypeError, ValueError, binascii.Error):
+            except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
                 raise LoadRefused(
-                    f"line {first_line + offset} is not a well-formed event"
+                    f"第 {number} 行不是格式正确的事件：字段 {name} 缺失或有误",
+                    f"line {number} is not a well-formed event: field {name} is missing or wrong",
                 ) from None
-            recorded_at, actor_id = header_fields(state)
             p_hash = payload_hash(state)
             leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
             if leaf != stated_leaf:
@@ -162,9 +190,15 @@ class Decoder:
     def _redaction(self, seq: int, state: bytes) -> None:
         logged = logged_redaction(seq, state)
         if logged is None:
-            raise LoadRefused(f"the redaction event at sequence {seq} cannot be read")
+            raise LoadRefused(
+                f"序号 {seq} 的遮蔽事件无法读取",
+                f"the redaction event at sequence {seq} cannot be read",
+            )
         if logged.target_seq >= seq:
-            raise LoadRefused(f"the redaction event at sequence {seq} names a later event")
+            raise LoadRefused(
+                f"序号 {seq} 的遮蔽事件指向其后的事件",
+                f"the redaction event at sequence {seq} names a later event",
+            )
         self.redacted_to[logged.target_seq] = logged.payload_hash
 
     def _tree(self, chunk: Chunk) -> None:
@@ -196,7 +230,8 @@ def _aggregate_id(given: Any) -> tuple[str, str]:
 
 def _altered(seq: int) -> LoadRefused:
     return LoadRefused(
-        f"event at sequence {seq} does not reproduce its leaf hash: the file was altered"
+        f"序号 {seq} 的事件无法重现其叶哈希（leaf_hash）：文件已被改动",
+        f"event at sequence {seq} does not reproduce its leaf hash: the file was altered",
     )
 
 
@@ -262,7 +297,9 @@ def decoded_in_worker(path: Path, offset: int, watch: tuple[int, ...] = ()) -> I
             try:
                 got = pickle.load(worker.stdout)
             except EOFError:
-                raise LoadRefused("the process decoding the file ended early") from None
+                raise LoadRefused(
+                    "解码文件的进程提前结束", "the process decoding the file ended early"
+                ) from None
             if got is None:
                 return
             if isinstance(got, BaseException):
@@ -288,8 +325,11 @@ def _decode_file(path: str, offset: int, chunk_size: int, watch: tuple[int, ...]
         pickle.dump(e, out)
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the importer stopped reading
-    except Exception as e:  # the message travels; the traceback stays here
-        pickle.dump(LoadRefused(f"decoding the file failed: {e!r}"), out)
+    except Exception as e:  # the kind of failure travels; the traceback stays here
+        kind = type(e).__name__
+        pickle.dump(
+            LoadRefused(f"解码文件失败（{kind}）", f"decoding the file failed ({kind})"), out
+        )
     out.flush()
 
 

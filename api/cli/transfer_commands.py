@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import emit, open_ledger, options
+from .common import catalogue, emit, open_ledger, options
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +28,13 @@ def register(app: typer.Typer) -> None:
         if opts.json:
             emit(report.as_dict(), opts)
         else:
-            typer.echo(f"已导出 {report.events} 个事件 / exported {report.events} events: {path}")
+            say = catalogue(opts)
+            typer.echo(
+                say.text(
+                    f"已导出 {report.events} 个事件：{path}",
+                    f"exported {report.events} events: {path}",
+                )
+            )
 
     @app.command("import-ledger")
     def import_command(
@@ -49,16 +55,39 @@ def register(app: typer.Typer) -> None:
         from ledger.transfer import TransferError, import_ledger
 
         opts = options(ctx)
+        say = catalogue(opts)
         with open_ledger(ctx) as ledger:
             try:
                 report = import_ledger(ledger, path)
             except TransferError as e:
-                typer.echo(f"导入被拒绝 / import refused: {e}", err=True)
+                if opts.json:
+                    emit(
+                        {
+                            "error": "import_refused",
+                            "message_zh": e.message_zh,
+                            "message_en": e.message_en,
+                        },
+                        opts,
+                    )
+                else:
+                    typer.echo(
+                        say.text(
+                            "导入被拒绝，未写入任何内容：", "Import refused; nothing was written: "
+                        )
+                        + say.text(e.message_zh, e.message_en),
+                        err=True,
+                    )
                 raise typer.Exit(2) from None
         if opts.json:
             emit(report.as_dict(), opts)
             return
-        for line in report.statements:
+        for line in report.statements(say.lang):
             typer.echo(line)
         if not report.proven:
-            typer.echo("注意：导出文件不含签名检查点，副本仅与文件自身的树根核对。")
+            typer.echo(
+                say.text(
+                    "注意：导出文件不含签名检查点，副本仅与文件自身的树根核对。",
+                    "Note: the export holds no signed checkpoint; the copy was checked only "
+                    "against the file's own tree root.",
+                )
+            )
