@@ -2,7 +2,7 @@
 
 A page is a range of sequence numbers. ``recompute_page`` reads the page's log rows
 joined to their events and recomputes each leaf, collecting every way the stored
-history differs from what was committed; ``recompute_pages`` does the same for many
+history differs from what was committed; ``PageReader`` does the same for many
 pages in worker processes, each with one connection it keeps, returning pages in order.
 A page also hashes its leaves up into the roots of its whole blocks of
 ``2**block_bits`` leaves (and the pieces of the signed prefixes that end inside
