@@ -582,7 +582,8 @@ def plot_targets(ax: Any, goals: list[Target]) -> None:
     high = max([2.0, *scored]) * 1.5
     for y, t in enumerate(goals):
         if t.score:
-            colour = "C2" if t.score >= 1 else "C3"
+            # The verdict, not the score: a rate met with its p99 missed is not met.
+            colour = "C2" if t.met else "C3"
             ax.barh(y, t.score - low, left=low, color=colour, height=0.6)
             ax.text(t.score * 1.03, y, t.measured or "", va="center", fontsize=7)
         elif t.measured:
