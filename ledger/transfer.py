@@ -33,29 +33,19 @@ from .integrity.log import stored_events_by_seq
 from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
 from .integrity.tables import Tables
 from .pg_statistics import analyse
-from .transfer_load import Chunk, Load, LoadRefused, decoded, decoded_in_worker
+from .transfer_load import (
+    Chunk,
+    Load,
+    decoded,
+    decoded_in_worker,
+)
+from .transfer_load import (
+    TransferError as TransferError,  # the importer's refusal, raised from both modules
+)
 
 FORMAT = "hazard-ledger/ledger-export-v1"
 BATCH = 1000
 DECODE_APART_FROM = 8 << 20  # bytes of events: below this, decoding in-process is quicker
-
-
-class TransferError(ValueError):
-    """The file cannot be imported, or the copy does not prove equal to the original.
-
-    A person reads why, in Chinese or English (``message``); both are carried, the
-    edge chooses (as ``errors.Violation``). ``str()`` is the English, for logs."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_zh, message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-    def __str__(self) -> str:
-        return self.message_en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang.startswith("en") else self.message_zh
 
 
 def _not_empty() -> TransferError:
@@ -208,15 +198,13 @@ def import_ledger(
             if not load.begin(header["origin"]):
                 raise _not_empty()
             watch = (checkpoint.tree_size,) if checkpoint is not None else ()
-            try:
-                for chunk in _chunks(path, f, watch):
-                    load.append(chunk)
-                    report.events += len(chunk.rows)
-                    if progress is not None and chunk.rows:
-                        progress(len(chunk.rows))
-                    closing = chunk.closing
-            except LoadRefused as e:
-                raise TransferError(e.message_zh, e.message_en) from None
+            # A refusal from decoding (LoadRefused) is itself a TransferError.
+            for chunk in _chunks(path, f, watch):
+                load.append(chunk)
+                report.events += len(chunk.rows)
+                if progress is not None and chunk.rows:
+                    progress(len(chunk.rows))
+                closing = chunk.closing
             if closing is None or closing.get("events") != report.events:
                 raise TransferError(
                     "文件不完整：末行缺失，或其事件数（events）与文件中的事件不符",

@@ -49,12 +49,13 @@ CHUNK = 4096  # events decoded and written at a time (one round of executemany /
 SQLITE_CACHE_KIB = 256 * 1024
 
 
-class LoadRefused(ValueError):
-    """The file cannot be loaded as it stands: why and where, in Chinese and English
-    (``ledger.transfer`` passes both on; the person's language is chosen at the edge).
+class TransferError(ValueError):
+    """The file cannot be imported, or the copy does not prove equal to the original.
 
-    Both messages are the exception's ``args``, so a refusal pickled by the decoding
-    process arrives whole in the importer."""
+    A person reads why, in Chinese or English (``message``); both are carried, the
+    edge chooses (as ``errors.Violation``). ``str()`` is the English, for logs. Both
+    messages are the exception's ``args``, so one pickled by the decoding process
+    arrives whole in the importer."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(message_zh, message_en)
@@ -66,6 +67,11 @@ class LoadRefused(ValueError):
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang.startswith("en") else self.message_zh
+
+
+class LoadRefused(TransferError):
+    """The file cannot be loaded as it stands: why and where (``ledger.transfer``
+    passes it on as the import's refusal)."""
 
 
 @dataclass(slots=True)
