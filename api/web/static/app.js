@@ -134,6 +134,11 @@ async function dashboardView() {
     const f = new FormData(e.target);
     location.hash = `#/dashboard?month=${f.get("month")}&region=${f.get("region")}`;
   });
+  // This render's own panels, taken now: when a later navigation replaces the page
+  // (the first draw of the default month, then the month the link names), answers this
+  // render still receives land in its detached panels, never over the newer page's.
+  const panels = Object.fromEntries(["#kpis", "#trend", "#ranking-region", "#ranking", "#bysector",
+    "#dash-snapshot"].map((sel) => [sel, $(sel)]));
   const region = reg || undefined;
   // one notice for the page when its moment has no snapshot yet, not one per panel
   let missing = null;
@@ -144,7 +149,7 @@ async function dashboardView() {
     const report = await api("/reports/monthly", { region, month });
     const s = report.totals || report.total || {};
     const kpi = (label, value) => `<div class="kpi"><b>${esc(value ?? "—")}</b><span>${esc(label)}</span></div>`;
-    $("#kpis").innerHTML = [
+    panels["#kpis"].innerHTML = [
       kpi(t("dash.found"), s.hazards_found), kpi(t("dash.rectified"), s.rectified),
       kpi(t("dash.rate"), percent(s.rectification_rate)),
       kpi(t("dash.major_open"), s.major_open), kpi(t("dash.overdue"), s.overdue),
@@ -153,22 +158,22 @@ async function dashboardView() {
     const rows = report.sectors || [];
     const keys = ["hazards_found", "rectified_on_spot", "rectified", "rectification_rate", "major_found",
       "major_open", "overdue", "fines_count", "fines_amount"];
-    $("#bysector").innerHTML = table(rows, [{ key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
+    panels["#bysector"].innerHTML = table(rows, [{ key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
       ...keys.map((k) => ({ key: k, label: fieldLabel(k), num: true,
         render: k === "rectification_rate" ? (r) => esc(percent(r[k])) : undefined }))], { testid: "by-sector" });
-  } catch (err) { fail($("#kpis"), err); }
+  } catch (err) { fail(panels["#kpis"], err); }
   try {
     const trend = await api("/statistics/trend", { region, year: month.slice(0, 4) });
-    drawTrend($("#trend"), trend);
-  } catch (err) { fail($("#trend"), err); }
+    drawTrend(panels["#trend"], trend);
+  } catch (err) { fail(panels["#trend"], err); }
   for (const [by, el, label, testid] of [["township", "#ranking-region", "乡镇（区域）", "ranking-region"],
     ["department", "#ranking", "部门", "ranking"]]) {
     try {
       const ranking = await api("/rankings", { month, region, by });
-      $(el).innerHTML = rankingTable(ranking.rows || ranking, label, testid);
-    } catch (err) { fail($(el), err); }
+      panels[el].innerHTML = rankingTable(ranking.rows || ranking, label, testid);
+    } catch (err) { fail(panels[el], err); }
   }
-  if (missing) $("#dash-snapshot").innerHTML = failure(missing);
+  if (missing) panels["#dash-snapshot"].innerHTML = failure(missing);
 }
 
 const isSnapshotMissing = (err) => err.status === 409 && String(err.body?.type || "").endsWith("snapshot-missing");
