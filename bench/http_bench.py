@@ -58,6 +58,24 @@ WRITE_TARGET_RPS = {"sqlite": 3000, "postgres": 1500}
 WRITE_TARGET_P99_MS = 50.0
 
 
+def bench_store(kind: str, dsn: str, tmp: Path) -> tuple[str, str | None]:
+    """A new store of ``kind`` for one run: its setting, and its schema on PostgreSQL
+    (for ``drop_schema`` afterwards)."""
+    if kind == "sqlite":
+        return str(tmp / "ledger.db"), None
+    schema = f"bench_{uuid4().hex[:10]}"
+    return f"{dsn}?schema={schema}", schema
+
+
+def drop_schema(dsn: str, schema: str | None) -> None:
+    """Remove the PostgreSQL schema ``bench_store`` made (nothing for SQLite)."""
+    if schema:
+        import psycopg
+
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def seed(store: str, cases: int) -> tuple[str, list[str]]:
     start = datetime.now(tz=UTC) - timedelta(days=1)
     ledger = HazardLedger(store, clock=lambda: start)
@@ -288,12 +306,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     tmp = Path(tempfile.mkdtemp())
-    schema = None
-    if args.store == "sqlite":
-        store = str(tmp / "ledger.db")
-    else:
-        schema = f"bench_{uuid4().hex[:10]}"
-        store = f"{args.dsn}?schema={schema}"
+    store, schema = bench_store(args.store, args.dsn, tmp)
     token, ids = seed(store, args.cases)
     env = {**os.environ, "LEDGER_STORE": store, "PYTHONPATH": str(ROOT)}
     rows = []
@@ -322,11 +335,7 @@ def main() -> None:
                         write_ab(token, tmp, args.seconds, workers, env, old, new, args.rounds)
                     )
     finally:
-        if schema:
-            import psycopg
-
-            with psycopg.connect(args.dsn, autocommit=True) as c:
-                c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(args.dsn, schema)
     print(f"\n### HTTP on {args.store} ({args.cases} cases, {args.seconds}s per run, wrk -t2)\n")
     print(
         "| workers | endpoint | req/s | p50 ms | p99 ms | non-2xx | req/s ÷ trivial "

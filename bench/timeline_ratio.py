@@ -27,12 +27,11 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from http_bench import lua_timeline, seed  # noqa: E402
+from http_bench import bench_store, drop_schema, lua_timeline, seed  # noqa: E402
 
 
 def wrk_at(port: int, path: str, seconds: int, script: str | None) -> float:
@@ -96,12 +95,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
     tmp = Path(tempfile.mkdtemp())
-    schema = None
-    if args.store == "sqlite":
-        store = str(tmp / "ledger.db")
-    else:
-        schema = f"bench_{uuid4().hex[:10]}"
-        store = f"{args.dsn}?schema={schema}"
+    store, schema = bench_store(args.store, args.dsn, tmp)
     token, ids = seed(store, args.cases)
     script = lua_timeline(token, ids, tmp)
     env = {**os.environ, "LEDGER_STORE": store}
@@ -149,11 +143,7 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        if schema:
-            import psycopg
-
-            with psycopg.connect(args.dsn, autocommit=True) as c:
-                c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        drop_schema(args.dsn, schema)
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(figures))  # the last line: the figures, as bench/suite.py reads them
 
