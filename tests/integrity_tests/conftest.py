@@ -119,3 +119,16 @@ def rewrite_payload(app: HazardLedger, seq: int, old: bytes, new: bytes) -> None
         (p_hash, leaf, seq),
     )
     recompute_tree(app)
+
+
+def event_at(app: HazardLedger, seq: int) -> tuple[int, bytes]:
+    """The stored event logged at ``seq``: its notification id and state bytes."""
+    table, id_column = events_table(app)
+    t = app.integrity.tables
+    row = raw(
+        app,
+        f"SELECT e.{id_column}, e.state FROM {table} e JOIN {t.log} l "
+        f"ON e.{id_column} = l.notification_id WHERE l.seq = ?",
+        (seq,),
+    )[0]
+    return int(row[0]), bytes(row[1])

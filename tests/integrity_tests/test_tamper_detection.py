@@ -13,7 +13,7 @@ from ledger.integrity.log import uuid_text
 from tests.conftest import FakeClock
 from tests.support import assigned_case, report_case
 
-from .conftest import events_table, raw
+from .conftest import event_at, events_table, raw
 
 
 @pytest.fixture(autouse=True, params=["one-process", "workers"])
@@ -34,18 +34,6 @@ def filled(keyed_ledger: HazardLedger, clock: FakeClock) -> HazardLedger:
         report_case(keyed_ledger, clock.now)
     keyed_ledger.integrity.issue_checkpoint()
     return keyed_ledger
-
-
-def event_at(app: HazardLedger, seq: int) -> tuple[int, bytes]:
-    table, id_column = events_table(app)
-    t = app.integrity.tables
-    row = raw(
-        app,
-        f"SELECT e.{id_column}, e.state FROM {table} e JOIN {t.log} l "
-        f"ON e.{id_column} = l.notification_id WHERE l.seq = ?",
-        (seq,),
-    )[0]
-    return int(row[0]), bytes(row[1])
 
 
 def test_an_untouched_ledger_verifies(filled: HazardLedger) -> None:

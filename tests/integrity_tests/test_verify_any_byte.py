@@ -25,7 +25,7 @@ from ledger.integrity.signing import create_keys
 from tests.conftest import FakeClock, drop_schema, new_store_url, postgres_dsn
 from tests.support import INSPECTOR, register_restaurant, report_case
 
-from .conftest import events_table, raw
+from .conftest import event_at, events_table, raw
 
 CASES = 340  # two events each, after the enterprise: 681 events
 CHECKPOINT_AT = 301  # inside the second block of 256 leaves
@@ -104,18 +104,6 @@ def flip(value: bytes, position: int, mask: int) -> bytes:
     return value[:position] + bytes([value[position] ^ mask]) + value[position + 1 :]
 
 
-def event_row(app: HazardLedger, seq: int) -> tuple[int, bytes]:
-    table, id_column = events_table(app)
-    t = app.integrity.tables
-    row = raw(
-        app,
-        f"SELECT e.{id_column}, e.state FROM {table} e JOIN {t.log} l "
-        f"ON e.{id_column} = l.notification_id WHERE l.seq = ?",
-        (seq,),
-    )[0]
-    return int(row[0]), bytes(row[1])
-
-
 @settings(
     max_examples=40,
     deadline=None,
@@ -136,7 +124,7 @@ def test_any_one_byte_changed_is_caught_where_it_is(
     if what == "event":
         seq = data.draw(st.integers(0, size(app) - 1), label="seq")
         table, id_column = events_table(app)
-        nid, state = event_row(app, seq)
+        nid, state = event_at(app, seq)
         position = data.draw(st.integers(0, len(state) - 1), label="byte")
         statement = f"UPDATE {table} SET state = ? WHERE {id_column} = ?"
         raw(app, statement, (flip(state, position, mask), nid))
