@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
                 transient=True,
                 disable=opts.json,
             ) as bar:
-                task = bar.add_task("检查与导入 / importing", total=total * (1 if check else 2))
+                task = bar.add_task("检查与导入 / importing", total=total)
                 report = importer.run(
                     path, record=not check, progress=lambda n: bar.advance(task, n)
                 )

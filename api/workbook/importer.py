@@ -1,18 +1,17 @@
 """``ledger import``: a hazard-ledger workbook in, every row judged by the ledger's rules.
 
-Two passes over the file, both streaming (openpyxl's read-only mode), so a 100,000-row
-workbook imports in bounded memory:
+One pass over the file, in bounded memory (the workbook is streamed, see ``read_rows``;
+the events wait in a spool file):
 
-1. **Check.** Every row is turned into the same command objects any other input makes
-   (``ledger.commands``) — register the enterprise if it is new, report, grade, rectify
-   on the spot or assign, file the plan, report the rectification, verify, close — and
-   executed in a dry-run batch of the ledger (``HazardLedger.batch``), so each is judged
-   by the one command path against the state the earlier rows left. Nothing is written.
-   Any problem is reported by sheet, row, column and rule, and the file is refused as a
-   whole.
-2. **Record.** Only if the check found nothing, the same commands run again in a batch
-   that is committed every ``batch_rows`` rows, each commit one transaction. The rows
-   come from a spool the check pass wrote (``RowSpool``): the workbook is parsed once.
+Every row is turned into the same command objects any other input makes
+(``ledger.commands``) — register the enterprise if it is new, report, grade, rectify on
+the spot or assign, file the plan, report the rectification, verify, close — and executed
+in one unit of work (``ledger.unit_of_work``), so each is judged once, by the one command
+path, against the state the earlier rows left. Any problem is reported by sheet, row,
+column and rule, the later rows are still judged (every problem of the file is reported
+at once), and the file is refused as a whole: nothing is written. Only if no row was
+refused are the rows' events, spooled as they were judged (``EventSpool``), written to
+the store, ``CHUNK_EVENTS`` to a transaction.
 
 A case's id derives from the enterprise's credit code and the workbook's hazard number
 (隐患编号) — or, when a new hazard's number is left blank, from the facts its report
@@ -44,12 +43,13 @@ from typing import IO, Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import orjson
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from openpyxl import load_workbook
 
 from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.enterprise import Enterprise, Person, enterprise_id
-from ledger.errors import LedgerError, PluginError, RuleViolated
+from ledger.errors import ConcurrentChange, LedgerError, PluginError, RuleViolated
 from ledger.hazard import HazardCase, RectificationPlan, Status
 from ledger.identity import Actor, Role
 from ledger.stored_ids import stored_aggregates
@@ -81,6 +81,7 @@ from .details import (
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-api/workbook-case")
 LOOKUP_ROWS = 500  # rows whose records are looked up in the store together
+CHUNK_EVENTS = 10_000  # spooled events written in one transaction
 T = TypeVar("T")
 
 #: Which workbook column a violation's field refers to, for the report.
@@ -648,39 +649,22 @@ class WorkbookImporter:
         path: Path,
         *,
         record: bool = True,
-        batch_rows: int = 2000,
         progress: Callable[[int], None] | None = None,
     ) -> ImportReport:
-        """Check the whole file; record it only if every row passes (and ``record``).
+        """Judge every row of the file once; record all of it, or nothing.
 
-        The file is read once: the check pass keeps each parsed row in a spool file
-        (``RowSpool``), which the record pass reads back instead of parsing the
-        workbook again — reading cells cost as much as judging the commands."""
-        with RowSpool.opened() as spool:
-            rows = spool.keeping(read_rows(path, self.sector_sheets))
-            report = self._pass(rows, save=False, batch_rows=batch_rows, progress=progress)
-            if report.ok and record:
-                report = self._pass(
-                    spool.replay(), save=True, batch_rows=batch_rows, progress=progress
-                )
-                report.recorded = True
-        return report
-
-    def _pass(
-        self,
-        rows: Iterable[Row | RowError],
-        *,
-        save: bool,
-        batch_rows: int,
-        progress: Callable[[int], None] | None,
-    ) -> ImportReport:
-        """One pass over the rows through one unit of work: every row's commands judged
-        against the state so far; saved every ``batch_rows`` rows when ``save``."""
+        The rows' commands run in one unit of work, each judged by the one command path
+        against the state the earlier rows left; a refused row is reported and the later
+        rows are still judged, so every problem of the file is reported at once. The
+        events of the rows judged so far wait in a spool file (``EventSpool``), already
+        in the form the store keeps; only when the last row has passed (and ``record``)
+        are they written, ``CHUNK_EVENTS`` to a transaction."""
         report = ImportReport()
         seen: set[UUID] = set()
-        pending_rows = 0
-        with self.ledger.batch(dry_run=not save) as work:
-            for block in _blocks(rows, LOOKUP_ROWS):
+        work = UnitOfWork(self.ledger)
+        to_stored = self.ledger.mapper.to_stored_event
+        with EventSpool.opened() as spool:
+            for block in _blocks(read_rows(path, self.sector_sheets), LOOKUP_ROWS):
                 keyed = [
                     (item, None if isinstance(item, RowError) else self._case_id(item))
                     for item in block
@@ -704,17 +688,29 @@ class WorkbookImporter:
                         report.problems += self._problems(item, error)
                         continue
                     finally:
-                        if not save:  # a dry run keeps only the enterprises in memory
-                            work.forget(case_id)
+                        events = _taken(work, item, case_id)
+                    if record and report.ok:
+                        spool.add([to_stored(e) for e in events])
                     report.cases_created += int(new)
                     report.rows_already_recorded += int(ran == 0)
-                    pending_rows += 1
-                    if save and pending_rows >= batch_rows:
-                        report.events_recorded += work.commit()
-                        pending_rows = 0
-            if save:
-                report.events_recorded += work.commit()
+            if record and report.ok:
+                for chunk in spool.chunks(CHUNK_EVENTS):
+                    report.events_recorded += self._write(chunk)
+                report.recorded = True
         return report
+
+    def _write(self, stored: list[StoredEvent]) -> int:
+        """Save one chunk of the spooled events in one transaction, as
+        ``HazardLedger.save`` would (the insert listeners in the transaction, the
+        after-commit step after it); a racing writer's events become
+        ``ConcurrentChange``, as for any command."""
+        try:
+            self.ledger.recorder.insert_events(stored)
+        except IntegrityError as e:
+            first = stored[0]
+            raise ConcurrentChange("HazardCase", first.originator_id, str(e)) from None
+        self.ledger._notify([])
+        return len(stored)
 
     def _absent(self, work: UnitOfWork, keyed: list[tuple[Row | RowError, UUID | None]]) -> None:
         """Tell ``work`` which of a block's cases and enterprises the store does not hold
@@ -737,37 +733,62 @@ def _blocks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
-class RowSpool:
-    """Parsed rows kept in a temporary file between the two passes (bounded memory:
-    one row at a time is pickled out and read back)."""
+def _taken(work: UnitOfWork, row: Row, case_id: UUID) -> list[Any]:
+    """The events a row's commands left pending (its enterprise's registration, then its
+    case's steps), taken out of ``work``; the case itself is dropped from ``work``
+    (no later row may touch it: a second row of one case is refused as a duplicate),
+    the enterprise stays for the later rows that name it."""
+    events: list[Any] = []
+    enterprise = work.find(Enterprise, enterprise_id(row.get("credit_code")))
+    if enterprise is not None:
+        events += enterprise.collect_events()
+    case = work.find(HazardCase, case_id)
+    if case is not None:
+        events += case.collect_events()
+    work.forget(case_id)
+    return events
+
+
+class EventSpool:
+    """The events of the rows judged so far, as the store will keep them, in a
+    temporary file until the last row is judged (bounded memory: one row's events at a
+    time are written out, one chunk at a time read back). Each row is a pickle of its
+    own, length-prefixed: one pickler over the whole file with its memo cleared between
+    rows would let a later row's back-references reach objects of an earlier one."""
 
     def __init__(self, file: IO[bytes]) -> None:
         self._file = file
 
     @classmethod
     @contextmanager
-    def opened(cls) -> Iterator[RowSpool]:
+    def opened(cls) -> Iterator[EventSpool]:
         with tempfile.TemporaryFile(prefix="ledger-import-") as file:
             yield cls(file)
 
-    def keeping(self, rows: Iterable[Row | RowError]) -> Iterator[Row | RowError]:
-        """``rows``, each also written to the spool."""
-        pickler = pickle.Pickler(self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        for row in rows:
-            pickler.dump(row)
-            pickler.clear_memo()
-            yield row
+    def add(self, stored: list[StoredEvent]) -> None:
+        """Keep one row's events (in order)."""
+        if stored:
+            data = pickle.dumps(
+                [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored],
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            self._file.write(len(data).to_bytes(4, "little") + data)
 
-    def replay(self) -> Iterator[Row | RowError]:
-        """The rows kept, in order."""
-        self._file.flush()
-        self._file.seek(0)
-        unpickler = pickle.Unpickler(self._file)
-        while True:
-            try:
-                yield unpickler.load()
-            except EOFError:
-                return
+    def chunks(self, size: int) -> Iterator[list[StoredEvent]]:
+        """The events kept, in order, about ``size`` at a time (a row's events are never
+        split between two chunks)."""
+        file = self._file
+        file.flush()
+        file.seek(0)
+        chunk: list[StoredEvent] = []
+        while head := file.read(4):
+            row = pickle.loads(file.read(int.from_bytes(head, "little")))
+            chunk += [StoredEvent(*fields) for fields in row]
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
 
 def _status_zh(status: Status) -> str:
