@@ -34,8 +34,9 @@ the rule, in Chinese and English, and nothing is recorded.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import fields, is_dataclass
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -112,15 +113,22 @@ class OutOfBounds(RuleViolated, ValueError):
 def check(command: object, *, now: datetime) -> None:
     """Refuse ``command`` (a dataclass) if any of its values breaks a limit.
 
-    ``now`` is the recording clock: business times may not lie beyond it.
+    ``now`` is the recording clock: business times may not lie beyond it. The walk stops
+    at the ``MAX_REPORTED``-th violation; nothing after it is looked at.
     """
-    violations = []
-    for violation in _dataclass(command, "", now):
-        violations.append(violation)
-        if len(violations) >= MAX_REPORTED:
-            break
-    if violations:
-        raise OutOfBounds(violations)
+    found: list[Violation] = []
+
+    def add(violation: Violation) -> None:
+        found.append(violation)
+        if len(found) >= MAX_REPORTED:
+            raise _Enough
+
+    try:  # noqa: SIM105 -- a plain try costs nothing; suppress() a context manager per command
+        _dataclass(command, "", now, add)
+    except _Enough:
+        pass
+    if found:
+        raise OutOfBounds(found)
 
 
 def check_moment(name: str, moment: datetime, *, now: datetime | None = None) -> datetime:
@@ -136,44 +144,104 @@ def moment_violations(
     name: str, moment: datetime, *, now: datetime | None = None
 ) -> list[Violation]:
     """The limits ``moment``, the value of ``name``, breaks (see ``check_moment``)."""
-    return list(_moment(name, name, moment, now if _is_business_time(name) else None))
+    found: list[Violation] = []
+    _moment(name, name, moment, now if _is_business_time(name) else None, found.append)
+    return found
 
 
 # ---- the walk ----------------------------------------------------------------------------
+#
+# What a field's name decides (its text limit, whether it is the business time, whether
+# it is an amount) is worked out once per command class (``_plan``); what its value's
+# type decides is looked at on every command, since a field may hold several types. A
+# value of the common types that breaks nothing costs a few comparisons and no call.
+
+Add = Callable[[Violation], None]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _dataclass(value: Any, prefix: str, now: datetime) -> Iterator[Violation]:
-    for f in fields(value):
-        yield from _value(prefix + f.name, f.name, getattr(value, f.name), now, item=False)
+class _Enough(Exception):
+    """``MAX_REPORTED`` violations found: the walk stops."""
 
 
-def _value(path: str, name: str, value: Any, now: datetime, *, item: bool) -> Iterator[Violation]:
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    text_limit: int
+    business_time: bool
+    amount: bool
+
+
+_PLANS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _plan(cls: type) -> tuple[_Field, ...]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = tuple(
+            _Field(
+                f.name,
+                SHORT_TEXT if _is_short(f.name) else FREE_TEXT,
+                _is_business_time(f.name),
+                "amount" in f.name,
+            )
+            for f in fields(cls)
+        )
+    return plan
+
+
+def _dataclass(value: Any, prefix: str, now: datetime, add: Add) -> None:
+    for field in _plan(type(value)):
+        element = getattr(value, field.name)
+        kind = type(element)
+        if kind is str:
+            if (
+                len(element) <= field.text_limit
+                and "\x00" not in element
+                and (element.isascii() or _SURROGATE.search(element) is None)
+            ):
+                continue
+        elif element is None or kind is bool or kind is UUID or (kind is tuple and not element):
+            continue
+        elif kind is int:
+            if INT64_MIN <= element <= INT64_MAX:
+                continue
+        elif kind is datetime and (
+            element.tzinfo is not None
+            and element.utcoffset() is not None
+            and EARLIEST <= element <= LATEST
+            and (not field.business_time or element <= now + CLOCK_SKEW)
+        ):
+            continue
+        _value(prefix + field.name, field, element, now, add, item=False)
+
+
+def _value(path: str, field: _Field, value: Any, now: datetime, add: Add, *, item: bool) -> None:
     if value is None or isinstance(value, bool | UUID | Enum):
         return
     if isinstance(value, str):
-        limit = ITEM_TEXT if item else SHORT_TEXT if _is_short(name) else FREE_TEXT
-        yield from _text(path, value, limit)
+        _text(path, value, ITEM_TEXT if item else field.text_limit, add)
     elif isinstance(value, datetime):
-        yield from _moment(path, name, value, now if _is_business_time(name) else None)
+        _moment(path, field.name, value, now if field.business_time else None, add)
     elif isinstance(value, date):
-        yield from _day(path, value)
+        _day(path, value, add)
     elif isinstance(value, int):
-        yield from _integer(path, value)
+        _integer(path, value, add)
     elif isinstance(value, Decimal):
-        if "amount" in name:
-            yield from _decimal(path, value, MAX_AMOUNT, AMOUNT_PLACES, "AMOUNT_OUT_OF_RANGE")
+        if field.amount:
+            _decimal(path, value, MAX_AMOUNT, AMOUNT_PLACES, "AMOUNT_OUT_OF_RANGE", add)
         else:
-            yield from _decimal(path, value, MAX_DECIMAL, DECIMAL_PLACES, "DECIMAL_OUT_OF_RANGE")
+            _decimal(path, value, MAX_DECIMAL, DECIMAL_PLACES, "DECIMAL_OUT_OF_RANGE", add)
     elif isinstance(value, float):
-        yield from _real(path, value)
+        _real(path, value, add)
     elif isinstance(value, Mapping):
-        yield from _document(path, value)
+        _document(path, value, add)
     elif isinstance(value, tuple | list):
-        yield from _items(path, len(value))
+        _items(path, len(value), add)
         for i, element in enumerate(value[:MAX_ITEMS]):
-            yield from _value(f"{path}[{i}]", name, element, now, item=True)
+            _value(f"{path}[{i}]", field, element, now, add, item=True)
     elif is_dataclass(value) and not isinstance(value, type):
-        yield from _dataclass(value, path + ".", now)
+        _dataclass(value, path + ".", now, add)
 
 
 def _is_short(name: str) -> bool:
@@ -190,181 +258,217 @@ def _is_business_time(name: str) -> bool:
 # ---- the rules ---------------------------------------------------------------------------
 
 
-def _text(path: str, text: str, limit: int) -> Iterator[Violation]:
+def _text(path: str, text: str, limit: int, add: Add) -> None:
     if "\x00" in text:
-        yield Violation(
-            "TEXT_NUL_CHARACTER",
-            path,
-            f"“{path}”含有空字符（NUL）",
-            f"{path} contains a NUL character",
+        add(
+            Violation(
+                "TEXT_NUL_CHARACTER",
+                path,
+                f"“{path}”含有空字符（NUL）",
+                f"{path} contains a NUL character",
+            )
         )
-    if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
-        yield Violation(
-            "TEXT_LONE_SURROGATE",
-            path,
-            f"“{path}”含有无效的 Unicode 字符（孤立代理项）",
-            f"{path} contains an invalid Unicode character (a lone surrogate)",
+    if not text.isascii() and _SURROGATE.search(text) is not None:
+        add(
+            Violation(
+                "TEXT_LONE_SURROGATE",
+                path,
+                f"“{path}”含有无效的 Unicode 字符（孤立代理项）",
+                f"{path} contains an invalid Unicode character (a lone surrogate)",
+            )
         )
     if len(text) > limit:
-        yield Violation(
-            "TEXT_TOO_LONG",
-            path,
-            f"“{path}”最多 {limit} 个字符，实际 {len(text)} 个",
-            f"{path} holds at most {limit} characters, not {len(text)}",
+        add(
+            Violation(
+                "TEXT_TOO_LONG",
+                path,
+                f"“{path}”最多 {limit} 个字符，实际 {len(text)} 个",
+                f"{path} holds at most {limit} characters, not {len(text)}",
+            )
         )
 
 
-def _moment(path: str, name: str, moment: datetime, now: datetime | None) -> Iterator[Violation]:
-    rule = (name or "moment").upper()
+def _moment(path: str, name: str, moment: datetime, now: datetime | None, add: Add) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
-        yield Violation(
-            f"{rule}_TIMEZONE", path, f"“{path}”必须带时区", f"{path} must carry a time zone"
+        rule = (name or "moment").upper()
+        add(
+            Violation(
+                f"{rule}_TIMEZONE", path, f"“{path}”必须带时区", f"{path} must carry a time zone"
+            )
         )
         return
     # Compared without converting: a moment near datetime's limits overflows on
     # conversion, which is the very failure this rule keeps out of the ledger.
     if not EARLIEST <= moment <= LATEST:
-        yield Violation(
-            "MOMENT_OUT_OF_RANGE",
-            path,
-            f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
-            f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+        add(
+            Violation(
+                "MOMENT_OUT_OF_RANGE",
+                path,
+                f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
+                f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+            )
         )
     elif now is not None and moment > now + CLOCK_SKEW:
-        yield Violation(
-            f"{rule}_IN_FUTURE",
-            path,
-            f"“{path}”{moment:%Y-%m-%d %H:%M}晚于当前时间，不能预先登记",
-            f"{path} {moment.isoformat()} is in the future",
+        rule = (name or "moment").upper()
+        add(
+            Violation(
+                f"{rule}_IN_FUTURE",
+                path,
+                f"“{path}”{moment:%Y-%m-%d %H:%M}晚于当前时间，不能预先登记",
+                f"{path} {moment.isoformat()} is in the future",
+            )
         )
 
 
-def _day(path: str, day: date) -> Iterator[Violation]:
+def _day(path: str, day: date, add: Add) -> None:
     if not EARLIEST.date() <= day <= LATEST.date():
-        yield Violation(
-            "DATE_OUT_OF_RANGE",
-            path,
-            f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
-            f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+        add(
+            Violation(
+                "DATE_OUT_OF_RANGE",
+                path,
+                f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
+                f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+            )
         )
 
 
-def _integer(path: str, number: int) -> Iterator[Violation]:
+def _integer(path: str, number: int, add: Add) -> None:
     if not INT64_MIN <= number <= INT64_MAX:
-        yield Violation(
-            "INTEGER_OUT_OF_RANGE",
-            path,
-            f"“{path}”超出整数范围（64 位有符号整数）",
-            f"{path} is outside the integer range (signed 64-bit)",
+        add(
+            Violation(
+                "INTEGER_OUT_OF_RANGE",
+                path,
+                f"“{path}”超出整数范围（64 位有符号整数）",
+                f"{path} is outside the integer range (signed 64-bit)",
+            )
         )
 
 
-def _real(path: str, number: float) -> Iterator[Violation]:
+def _real(path: str, number: float, add: Add) -> None:
     if not math.isfinite(number):
-        yield Violation(
-            "NUMBER_NOT_FINITE", path, f"“{path}”必须是有限数值", f"{path} must be a finite number"
+        add(
+            Violation(
+                "NUMBER_NOT_FINITE",
+                path,
+                f"“{path}”必须是有限数值",
+                f"{path} must be a finite number",
+            )
         )
 
 
-def _decimal(
-    path: str, number: Decimal, limit: Decimal, places: int, rule: str
-) -> Iterator[Violation]:
+def _decimal(path: str, number: Decimal, limit: Decimal, places: int, rule: str, add: Add) -> None:
     if not number.is_finite():
         return  # NaN and infinities are refused by the domain's rules for the field
     exponent = number.as_tuple().exponent
     if abs(number) > limit or (isinstance(exponent, int) and -exponent > places):
-        yield Violation(
-            rule,
-            path,
-            f"“{path}”不得超过 {limit}，最多 {places} 位小数",
-            f"{path} may not exceed {limit} and has at most {places} decimal places",
+        add(
+            Violation(
+                rule,
+                path,
+                f"“{path}”不得超过 {limit}，最多 {places} 位小数",
+                f"{path} may not exceed {limit} and has at most {places} decimal places",
+            )
         )
 
 
-def _items(path: str, count: int) -> Iterator[Violation]:
+def _items(path: str, count: int, add: Add) -> None:
     if count > MAX_ITEMS:
-        yield Violation(
-            "TOO_MANY_ITEMS",
-            path,
-            f"“{path}”最多 {MAX_ITEMS} 项，实际 {count} 项",
-            f"{path} holds at most {MAX_ITEMS} items, not {count}",
+        add(
+            Violation(
+                "TOO_MANY_ITEMS",
+                path,
+                f"“{path}”最多 {MAX_ITEMS} 项，实际 {count} 项",
+                f"{path} holds at most {MAX_ITEMS} items, not {count}",
+            )
         )
 
 
-def _document(path: str, document: Mapping[Any, Any]) -> Iterator[Violation]:
-    """A JSON-like document: its shape first (so that encoding it cannot fail), then
-    its encoded size."""
-    found = list(_shape(path, document))
+def _document(path: str, document: Mapping[Any, Any], add: Add) -> None:
+    """A JSON-like document: its whole shape first (so that encoding it cannot fail),
+    then its encoded size."""
+    found: list[Violation] = []
+    _shape(path, document, found.append)
     if found:
-        yield from found
+        for violation in found:
+            add(violation)
         return
     size = len(orjson.dumps(document, default=str))
     if size > MAX_DOCUMENT_BYTES:
-        yield Violation(
-            "DOCUMENT_TOO_LARGE",
-            path,
-            f"“{path}”最多 {MAX_DOCUMENT_BYTES} 字节，实际 {size} 字节",
-            f"{path} holds at most {MAX_DOCUMENT_BYTES} bytes, not {size}",
+        add(
+            Violation(
+                "DOCUMENT_TOO_LARGE",
+                path,
+                f"“{path}”最多 {MAX_DOCUMENT_BYTES} 字节，实际 {size} 字节",
+                f"{path} holds at most {MAX_DOCUMENT_BYTES} bytes, not {size}",
+            )
         )
 
 
-def _shape(path: str, document: Mapping[Any, Any]) -> Iterator[Violation]:
+def _shape(path: str, document: Mapping[Any, Any], add: Add) -> None:
     keys = 0
     # Iterative, so that a document nested thousands deep cannot exhaust the stack.
     stack: list[tuple[str, Any, int]] = [(path, document, 1)]
     while stack:
         where, node, depth = stack.pop()
         if isinstance(node, Mapping | list | tuple) and depth > MAX_DEPTH:
-            yield Violation(
-                "DOCUMENT_TOO_DEEP",
-                path,
-                f"“{path}”嵌套最多 {MAX_DEPTH} 层",
-                f"{path} nests at most {MAX_DEPTH} levels deep",
+            add(
+                Violation(
+                    "DOCUMENT_TOO_DEEP",
+                    path,
+                    f"“{path}”嵌套最多 {MAX_DEPTH} 层",
+                    f"{path} nests at most {MAX_DEPTH} levels deep",
+                )
             )
             return
         if isinstance(node, Mapping):
             keys += len(node)
             if keys > MAX_KEYS:
-                yield Violation(
-                    "DOCUMENT_TOO_MANY_KEYS",
-                    path,
-                    f"“{path}”最多 {MAX_KEYS} 个键",
-                    f"{path} holds at most {MAX_KEYS} keys",
+                add(
+                    Violation(
+                        "DOCUMENT_TOO_MANY_KEYS",
+                        path,
+                        f"“{path}”最多 {MAX_KEYS} 个键",
+                        f"{path} holds at most {MAX_KEYS} keys",
+                    )
                 )
                 return
             for key, child in node.items():
                 if not isinstance(key, str):
-                    yield Violation(
-                        "DOCUMENT_KEY_NOT_TEXT",
-                        where,
-                        f"“{where}”的键必须是文本",
-                        f"the keys of {where} must be text",
+                    add(
+                        Violation(
+                            "DOCUMENT_KEY_NOT_TEXT",
+                            where,
+                            f"“{where}”的键必须是文本",
+                            f"the keys of {where} must be text",
+                        )
                     )
                     continue
-                yield from _text(f"{where}.{key[:40]}", key, SHORT_TEXT)
+                _text(f"{where}.{key[:40]}", key, SHORT_TEXT, add)
                 stack.append((f"{where}.{key[:40]}", child, depth + 1))
         elif isinstance(node, list | tuple):
-            yield from _items(where, len(node))
+            _items(where, len(node), add)
             items = enumerate(node[:MAX_ITEMS])
             stack.extend((f"{where}[{i}]", child, depth + 1) for i, child in items)
         elif isinstance(node, str):
-            yield from _text(where, node, FREE_TEXT)
+            _text(where, node, FREE_TEXT, add)
         elif isinstance(node, bool) or node is None:
             pass
         elif isinstance(node, int):
-            yield from _integer(where, node)
+            _integer(where, node, add)
         elif isinstance(node, float):
-            yield from _real(where, node)
+            _real(where, node, add)
         elif isinstance(node, Decimal):
-            yield from _real(where, float(node) if node.is_finite() else math.nan)
+            _real(where, float(node) if node.is_finite() else math.nan, add)
         elif isinstance(node, datetime):
-            yield from _moment(where, "", node, None)
+            _moment(where, "", node, None, add)
         elif isinstance(node, date):
             pass
         else:
-            yield Violation(
-                "DOCUMENT_VALUE_TYPE",
-                where,
-                f"“{where}”只能是文本、数字、真假值、列表或对象",
-                f"{where} must be text, a number, true/false, a list or an object",
+            add(
+                Violation(
+                    "DOCUMENT_VALUE_TYPE",
+                    where,
+                    f"“{where}”只能是文本、数字、真假值、列表或对象",
+                    f"{where} must be text, a number, true/false, a list or an object",
+                )
             )

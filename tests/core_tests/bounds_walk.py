@@ -1,0 +1,376 @@
+"""``ledger.bounds`` as it was before its walk was planned per command class: the
+generator walk, kept verbatim as the oracle ``test_bounds_plan`` compares the planned
+walk with. Not used by the ledger.
+
+The original docstring follows.
+
+The limits every value a command carries must keep, decided here once.
+
+A command is judged against these before anything else (``UnitOfWork.execute``), so
+every entry point — HTTP, the workbook importer, the CLI, the demo generator — refuses
+the same values with the same rule, and no value that would later break a fold, a
+query or a store (a year 9999 deadline that overflows when a zone is applied, a NUL
+character PostgreSQL cannot store, a ``details`` nested deeper than the JSON encoder
+goes, an integer wider than a database column) is ever recorded. The HTTP boundary
+uses ``check_moment`` for the moments a query names, which never reach a command.
+
+The limits are chosen by a value's type, and for text and moments by the field's name,
+so a new command gets them without anyone remembering to add them:
+
+- **moments** carry a zone and lie within ``EARLIEST`` … ``LATEST``; the business time
+  ``occurred_at`` may not lie beyond the recording clock plus ``CLOCK_SKEW`` (the
+  domain orders a command's other moments against it);
+- **text** has no NUL character and no lone surrogate; a field named like a code or a
+  kind (``SHORT_SUFFIXES``) holds at most ``SHORT_TEXT`` characters, an item of a list
+  at most ``ITEM_TEXT``, any other text at most ``FREE_TEXT``;
+- **integers** fit in a signed 64-bit column; **decimals**, when finite, are at most
+  ``MAX_DECIMAL`` either side of zero with at most ``DECIMAL_PLACES`` places, and an
+  amount of money (a field named ``*amount*``) at most ``MAX_AMOUNT`` with at most
+  ``AMOUNT_PLACES`` (whether a number must be positive, or given at all, and tighter
+  limits for a quantity, are the domain's rules);
+- **lists** hold at most ``MAX_ITEMS`` items;
+- a **document** (a mapping such as ``details``) nests at most ``MAX_DEPTH`` deep, holds
+  at most ``MAX_KEYS`` keys of at most ``SHORT_TEXT`` characters, and encodes to at most
+  ``MAX_DOCUMENT_BYTES``; its values keep the rules above.
+
+A breach is a ``RuleViolated`` naming the field (``details.a.b``, ``evidence[3]``) and
+the rule, in Chinese and English, and nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import fields, is_dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import orjson
+
+from ledger.errors import RuleViolated, Violation
+from ledger.events import CLOCK_SKEW
+
+#: The earliest and latest moment the ledger accepts (the founding of the state; a
+#: century ahead is further than any deadline a hazard may be given).
+EARLIEST = datetime(1949, 10, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+SHORT_TEXT = 200
+ITEM_TEXT = 1000
+FREE_TEXT = 5000
+#: Fields whose names end so are codes, kinds or names: short text.
+SHORT_SUFFIXES = (
+    "code",
+    "sector",
+    "number",
+    "edition",
+    "level",
+    "grade",
+    "kind",
+    "source",
+    "duty",
+    "category",
+    "type",
+    "id",
+    "name",
+    "department",
+    "approver",
+    "authority",
+    "organisation",
+    "title",
+    "found_by",
+    "phone",
+)
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+MAX_AMOUNT = Decimal("100000000")
+AMOUNT_PLACES = 2
+MAX_DECIMAL = Decimal("1000000000000")
+DECIMAL_PLACES = 6
+
+MAX_ITEMS = 100
+MAX_DEPTH = 16
+MAX_KEYS = 500
+MAX_DOCUMENT_BYTES = 64 * 1024
+
+#: Violations reported for one command at most (a breach repeated in a large document
+#: is named a few times, not thousands).
+MAX_REPORTED = 20
+
+
+class OutOfBounds(RuleViolated, ValueError):
+    """A value outside the limits. Also a ``ValueError``, so a request parser that
+    validates a query parameter with ``check_moment`` reports it as a malformed field.
+
+    ``moment`` is the moment ``check_moment`` refused, so that a parser that learns the
+    parameter's name only afterwards can name it (``moment_violations``)."""
+
+    def __init__(self, violations: Iterable[Violation], moment: datetime | None = None) -> None:
+        super().__init__(violations)
+        self.moment = moment
+
+
+def check(command: object, *, now: datetime) -> None:
+    """Refuse ``command`` (a dataclass) if any of its values breaks a limit.
+
+    ``now`` is the recording clock: business times may not lie beyond it.
+    """
+    violations = []
+    for violation in _dataclass(command, "", now):
+        violations.append(violation)
+        if len(violations) >= MAX_REPORTED:
+            break
+    if violations:
+        raise OutOfBounds(violations)
+
+
+def check_moment(name: str, moment: datetime, *, now: datetime | None = None) -> datetime:
+    """``moment`` if it carries a zone and lies within the ledger's range (and, with
+    ``now``, not beyond it plus the clock skew); else ``OutOfBounds`` naming ``name``."""
+    violations = moment_violations(name, moment, now=now)
+    if violations:
+        raise OutOfBounds(violations, moment)
+    return moment
+
+
+def moment_violations(
+    name: str, moment: datetime, *, now: datetime | None = None
+) -> list[Violation]:
+    """The limits ``moment``, the value of ``name``, breaks (see ``check_moment``)."""
+    return list(_moment(name, name, moment, now if _is_business_time(name) else None))
+
+
+# ---- the walk ----------------------------------------------------------------------------
+
+
+def _dataclass(value: Any, prefix: str, now: datetime) -> Iterator[Violation]:
+    for f in fields(value):
+        yield from _value(prefix + f.name, f.name, getattr(value, f.name), now, item=False)
+
+
+def _value(path: str, name: str, value: Any, now: datetime, *, item: bool) -> Iterator[Violation]:
+    if value is None or isinstance(value, bool | UUID | Enum):
+        return
+    if isinstance(value, str):
+        limit = ITEM_TEXT if item else SHORT_TEXT if _is_short(name) else FREE_TEXT
+        yield from _text(path, value, limit)
+    elif isinstance(value, datetime):
+        yield from _moment(path, name, value, now if _is_business_time(name) else None)
+    elif isinstance(value, date):
+        yield from _day(path, value)
+    elif isinstance(value, int):
+        yield from _integer(path, value)
+    elif isinstance(value, Decimal):
+        if "amount" in name:
+            yield from _decimal(path, value, MAX_AMOUNT, AMOUNT_PLACES, "AMOUNT_OUT_OF_RANGE")
+        else:
+            yield from _decimal(path, value, MAX_DECIMAL, DECIMAL_PLACES, "DECIMAL_OUT_OF_RANGE")
+    elif isinstance(value, float):
+        yield from _real(path, value)
+    elif isinstance(value, Mapping):
+        yield from _document(path, value)
+    elif isinstance(value, tuple | list):
+        yield from _items(path, len(value))
+        for i, element in enumerate(value[:MAX_ITEMS]):
+            yield from _value(f"{path}[{i}]", name, element, now, item=True)
+    elif is_dataclass(value) and not isinstance(value, type):
+        yield from _dataclass(value, path + ".", now)
+
+
+def _is_short(name: str) -> bool:
+    return name.endswith(SHORT_SUFFIXES)
+
+
+def _is_business_time(name: str) -> bool:
+    # The command's own business time; every other moment of a command is ordered
+    # against it by the domain's rules (a completion not after its report, a deadline
+    # after its assignment), which name the broken rule more precisely.
+    return name == "occurred_at"
+
+
+# ---- the rules ---------------------------------------------------------------------------
+
+
+def _text(path: str, text: str, limit: int) -> Iterator[Violation]:
+    if "\x00" in text:
+        yield Violation(
+            "TEXT_NUL_CHARACTER",
+            path,
+            f"“{path}”含有空字符（NUL）",
+            f"{path} contains a NUL character",
+        )
+    if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
+        yield Violation(
+            "TEXT_LONE_SURROGATE",
+            path,
+            f"“{path}”含有无效的 Unicode 字符（孤立代理项）",
+            f"{path} contains an invalid Unicode character (a lone surrogate)",
+        )
+    if len(text) > limit:
+        yield Violation(
+            "TEXT_TOO_LONG",
+            path,
+            f"“{path}”最多 {limit} 个字符，实际 {len(text)} 个",
+            f"{path} holds at most {limit} characters, not {len(text)}",
+        )
+
+
+def _moment(path: str, name: str, moment: datetime, now: datetime | None) -> Iterator[Violation]:
+    rule = (name or "moment").upper()
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        yield Violation(
+            f"{rule}_TIMEZONE", path, f"“{path}”必须带时区", f"{path} must carry a time zone"
+        )
+        return
+    # Compared without converting: a moment near datetime's limits overflows on
+    # conversion, which is the very failure this rule keeps out of the ledger.
+    if not EARLIEST <= moment <= LATEST:
+        yield Violation(
+            "MOMENT_OUT_OF_RANGE",
+            path,
+            f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
+            f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+        )
+    elif now is not None and moment > now + CLOCK_SKEW:
+        yield Violation(
+            f"{rule}_IN_FUTURE",
+            path,
+            f"“{path}”{moment:%Y-%m-%d %H:%M}晚于当前时间，不能预先登记",
+            f"{path} {moment.isoformat()} is in the future",
+        )
+
+
+def _day(path: str, day: date) -> Iterator[Violation]:
+    if not EARLIEST.date() <= day <= LATEST.date():
+        yield Violation(
+            "DATE_OUT_OF_RANGE",
+            path,
+            f"“{path}”须在 {EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d} 之间",
+            f"{path} must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}",
+        )
+
+
+def _integer(path: str, number: int) -> Iterator[Violation]:
+    if not INT64_MIN <= number <= INT64_MAX:
+        yield Violation(
+            "INTEGER_OUT_OF_RANGE",
+            path,
+            f"“{path}”超出整数范围（64 位有符号整数）",
+            f"{path} is outside the integer range (signed 64-bit)",
+        )
+
+
+def _real(path: str, number: float) -> Iterator[Violation]:
+    if not math.isfinite(number):
+        yield Violation(
+            "NUMBER_NOT_FINITE", path, f"“{path}”必须是有限数值", f"{path} must be a finite number"
+        )
+
+
+def _decimal(
+    path: str, number: Decimal, limit: Decimal, places: int, rule: str
+) -> Iterator[Violation]:
+    if not number.is_finite():
+        return  # NaN and infinities are refused by the domain's rules for the field
+    exponent = number.as_tuple().exponent
+    if abs(number) > limit or (isinstance(exponent, int) and -exponent > places):
+        yield Violation(
+            rule,
+            path,
+            f"“{path}”不得超过 {limit}，最多 {places} 位小数",
+            f"{path} may not exceed {limit} and has at most {places} decimal places",
+        )
+
+
+def _items(path: str, count: int) -> Iterator[Violation]:
+    if count > MAX_ITEMS:
+        yield Violation(
+            "TOO_MANY_ITEMS",
+            path,
+            f"“{path}”最多 {MAX_ITEMS} 项，实际 {count} 项",
+            f"{path} holds at most {MAX_ITEMS} items, not {count}",
+        )
+
+
+def _document(path: str, document: Mapping[Any, Any]) -> Iterator[Violation]:
+    """A JSON-like document: its shape first (so that encoding it cannot fail), then
+    its encoded size."""
+    found = list(_shape(path, document))
+    if found:
+        yield from found
+        return
+    size = len(orjson.dumps(document, default=str))
+    if size > MAX_DOCUMENT_BYTES:
+        yield Violation(
+            "DOCUMENT_TOO_LARGE",
+            path,
+            f"“{path}”最多 {MAX_DOCUMENT_BYTES} 字节，实际 {size} 字节",
+            f"{path} holds at most {MAX_DOCUMENT_BYTES} bytes, not {size}",
+        )
+
+
+def _shape(path: str, document: Mapping[Any, Any]) -> Iterator[Violation]:
+    keys = 0
+    # Iterative, so that a document nested thousands deep cannot exhaust the stack.
+    stack: list[tuple[str, Any, int]] = [(path, document, 1)]
+    while stack:
+        where, node, depth = stack.pop()
+        if isinstance(node, Mapping | list | tuple) and depth > MAX_DEPTH:
+            yield Violation(
+                "DOCUMENT_TOO_DEEP",
+                path,
+                f"“{path}”嵌套最多 {MAX_DEPTH} 层",
+                f"{path} nests at most {MAX_DEPTH} levels deep",
+            )
+            return
+        if isinstance(node, Mapping):
+            keys += len(node)
+            if keys > MAX_KEYS:
+                yield Violation(
+                    "DOCUMENT_TOO_MANY_KEYS",
+                    path,
+                    f"“{path}”最多 {MAX_KEYS} 个键",
+                    f"{path} holds at most {MAX_KEYS} keys",
+                )
+                return
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    yield Violation(
+                        "DOCUMENT_KEY_NOT_TEXT",
+                        where,
+                        f"“{where}”的键必须是文本",
+                        f"the keys of {where} must be text",
+                    )
+                    continue
+                yield from _text(f"{where}.{key[:40]}", key, SHORT_TEXT)
+                stack.append((f"{where}.{key[:40]}", child, depth + 1))
+        elif isinstance(node, list | tuple):
+            yield from _items(where, len(node))
+            items = enumerate(node[:MAX_ITEMS])
+            stack.extend((f"{where}[{i}]", child, depth + 1) for i, child in items)
+        elif isinstance(node, str):
+            yield from _text(where, node, FREE_TEXT)
+        elif isinstance(node, bool) or node is None:
+            pass
+        elif isinstance(node, int):
+            yield from _integer(where, node)
+        elif isinstance(node, float):
+            yield from _real(where, node)
+        elif isinstance(node, Decimal):
+            yield from _real(where, float(node) if node.is_finite() else math.nan)
+        elif isinstance(node, datetime):
+            yield from _moment(where, "", node, None)
+        elif isinstance(node, date):
+            pass
+        else:
+            yield Violation(
+                "DOCUMENT_VALUE_TYPE",
+                where,
+                f"“{where}”只能是文本、数字、真假值、列表或对象",
+                f"{where} must be text, a number, true/false, a list or an object",
+            )
