@@ -40,7 +40,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from scale import emit, throughput  # noqa: E402
-from write_cases import EVENTS_PER_CASE, BareWriter, ab, fresh_store, run  # noqa: E402
+from write_cases import EVENTS_PER_CASE, BareWriter, ab_rounds, fresh_store, run  # noqa: E402
 
 from ledger.application import HazardLedger  # noqa: E402
 from ledger.store import resolve_store  # noqa: E402
@@ -52,18 +52,27 @@ IMPORT_TARGET = 0.5  # import-ledger at half the raw batched insert rate or bett
 
 
 def step_compare(args: argparse.Namespace) -> dict[str, Any]:
-    """``time_ratio``: the median of ``--rounds`` rounds in which the ledger and the bare
-    application take turns case by case (``write_cases.ab``); the events/s are one run
-    of each after the other, for the tables."""
-    ratios = ab(args.cases, args.dsn or args.store, args.rounds)
+    """``time_ratio``: the median of ``--rounds`` rounds in which the ledger, each command
+    as HTTP hands it over (permission, scope, If-Match, an idempotency key), and the bare
+    application take turns case by case (``write_cases.ab_rounds``); ``cpu_ratio`` the
+    same for CPU time, which a busy disk's slow fsync does not dilute. The events/s are
+    one run of each after the other, for the tables."""
+    rounds = ab_rounds(args.cases, args.dsn or args.store, args.rounds)
     full = run("ledger", args.cases, args.dsn or args.store)
     bare = run("bare", args.cases, args.dsn or args.store)
+    median = statistics.median
     return {
         "events": args.cases * EVENTS_PER_CASE,
         "ledger_events_per_s": full.events_per_second,
         "bare_events_per_s": bare.events_per_second,
-        "rounds": ratios,
-        "time_ratio": statistics.median(ratios),
+        "rounds": [r.ratio for r in rounds],
+        "time_ratio": median(r.ratio for r in rounds),
+        "cpu_rounds": [r.cpu_ratio for r in rounds],
+        "cpu_ratio": median(r.cpu_ratio for r in rounds),
+        "ledger_us_per_command": median(r.ledger_us for r in rounds),
+        "bare_us_per_command": median(r.bare_us for r in rounds),
+        "ledger_cpu_us_per_command": median(r.ledger_cpu_us for r in rounds),
+        "bare_cpu_us_per_command": median(r.bare_cpu_us for r in rounds),
     }
 
 
