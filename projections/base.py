@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Any, ClassVar, cast
+from uuid import UUID
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
@@ -43,10 +44,46 @@ def ts(value: datetime | None) -> str | None:
     return text
 
 
+#: Texts of recent UUIDs: every read model keys its rows by the event's originator id as
+#: text, and ``str(UUID)`` is Python code (about a microsecond). Bounded like ``_UTC_TEXT``.
+#: Keyed by the id's integer: hashing and comparing a ``UUID`` are Python code too.
+_UUID_TEXT: dict[int, str] = {}
+
+
+def id_text(value: UUID) -> str:
+    """``str(value)`` of an aggregate id, formatted once for all read models."""
+    number = value.int
+    text = _UUID_TEXT.get(number)
+    if text is None:
+        if len(_UUID_TEXT) >= _UTC_TEXT_LIMIT:
+            _UUID_TEXT.clear()
+        text = _UUID_TEXT[number] = str(value)
+    return text
+
+
+_MONTH_TEXT: dict[datetime, str] = {}
+_DAY_TEXT: dict[datetime, str] = {}
+
+
 def month_of(value: datetime) -> str:
     """The business month (YYYY-MM, China Standard Time) of a moment."""
-    local = value.astimezone(CHINA_TIME)
-    return f"{local.year:04d}-{local.month:02d}"
+    text = _MONTH_TEXT.get(value)
+    if text is None:
+        if len(_MONTH_TEXT) >= _UTC_TEXT_LIMIT:
+            _MONTH_TEXT.clear()
+        local = value.astimezone(CHINA_TIME)
+        text = _MONTH_TEXT[value] = f"{local.year:04d}-{local.month:02d}"
+    return text
+
+
+def day_of(value: datetime) -> str:
+    """The business day (YYYY-MM-DD, China Standard Time) of a moment."""
+    text = _DAY_TEXT.get(value)
+    if text is None:
+        if len(_DAY_TEXT) >= _UTC_TEXT_LIMIT:
+            _DAY_TEXT.clear()
+        text = _DAY_TEXT[value] = value.astimezone(CHINA_TIME).date().isoformat()
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +198,7 @@ class Rows:
         limit: int = CACHE_ROWS,
     ):
         self.tables = {t.name: t for t in tables}
+        self.keys = {t.name: t._key for t in self.tables.values()}
         self.loader = loader
         self.limit = limit
         self.cache: dict[str, dict[Key, Row | None]] = {name: {} for name in self.tables}
@@ -173,11 +211,10 @@ class Rows:
     def get(self, table: str, key: Key) -> Row | None:
         """The row with this key, or None. Change it in place, then ``put`` it."""
         cache = self.cache[table]
-        try:
-            return cache[key]
-        except KeyError:
-            pass
-        row: Row | None = self.older[table].pop(key, _ABSENT)
+        row: Row | None = cache.get(key, _ABSENT)
+        if row is not _ABSENT:
+            return row
+        row = self.older[table].pop(key, _ABSENT)
         if row is _ABSENT:
             if self.complete and not self.stored.may_hold(self.salts[table], key):
                 row = None
@@ -188,9 +225,11 @@ class Rows:
 
     def put(self, table: str, row: Row) -> None:
         """Insert or replace a row (written when the batch commits)."""
-        key = self.tables[table].key_of(row)
-        self.cache[table][key] = row
-        self.older[table].pop(key, None)
+        key = self.keys[table](row)
+        cache = self.cache[table]
+        if cache.get(key) is not row:  # a row ``get`` returned is in ``cache`` already
+            cache[key] = row
+            self.older[table].pop(key, None)
         self.dirty[table].add(key)
 
     def delete(self, table: str, key: Key) -> None:

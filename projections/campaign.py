@@ -29,7 +29,7 @@ from ledger.hazard import HazardCase, Source
 from ledger.inspection import Inspection, InspectionType
 from ledger.scope import Scope
 
-from .base import CHINA_TIME, Projection, Rows, Table, ts
+from .base import Projection, Rows, Table, day_of, id_text, ts
 from .queries import ReadModels, change, checked_region, officials_only, rate, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -153,11 +153,6 @@ DISCIPLINE_KINDS: tuple[ActionKind, ...] = (
 TABLES = ("sources", "listings", "enforcement", "effort", "accidents")
 
 
-def day_of(value: datetime) -> str:
-    """The business day (YYYY-MM-DD, China Standard Time) of a moment."""
-    return value.astimezone(CHINA_TIME).date().isoformat()
-
-
 class CampaignFacts(Projection):
     """One row per hazard, action, inspection and accident, with its business day."""
 
@@ -187,7 +182,7 @@ class CampaignFacts(Projection):
             rows.put(
                 "campaign_hazards",
                 HAZARDS.empty_row(
-                    case_id=str(event.originator_id),
+                    case_id=id_text(event.originator_id),
                     region_code=event.region_code,
                     sector=event.sector,
                     day=day_of(event.occurred_at),
@@ -198,13 +193,13 @@ class CampaignFacts(Projection):
                     deadline=0,
                 ),
             )
-        elif cls.__qualname__.startswith("HazardCase."):
+        elif cls in _CASE_EVENTS:
             self._case_step(event, cls, rows)
         elif cls is Inspection.Recorded:
             rows.put(
                 "campaign_inspections",
                 INSPECTIONS.empty_row(
-                    inspection_id=str(event.originator_id),
+                    inspection_id=id_text(event.originator_id),
                     region_code=event.region_code,
                     sector=event.sector,
                     day=day_of(event.occurred_at),
@@ -220,7 +215,7 @@ class CampaignFacts(Projection):
             rows.put(
                 "campaign_actions",
                 ACTIONS.empty_row(
-                    action_id=str(event.originator_id),
+                    action_id=id_text(event.originator_id),
                     region_code=event.region_code,
                     sector=event.sector,
                     day=day_of(event.occurred_at),
@@ -235,7 +230,7 @@ class CampaignFacts(Projection):
                 ),
             )
         elif cls is EnforcementAction.Revoked:
-            action = rows.get("campaign_actions", (str(event.originator_id),))
+            action = rows.get("campaign_actions", (id_text(event.originator_id),))
             if action is not None:
                 action["revoked"] = 1
                 rows.put("campaign_actions", action)
@@ -243,7 +238,7 @@ class CampaignFacts(Projection):
             rows.put(
                 "campaign_accidents",
                 ACCIDENTS.empty_row(
-                    accident_id=str(event.originator_id),
+                    accident_id=id_text(event.originator_id),
                     region_code=event.region_code,
                     sector=event.sector,
                     day=day_of(event.occurred_at),
@@ -256,20 +251,25 @@ class CampaignFacts(Projection):
             )
 
     def _case_step(self, event: Any, cls: type, rows: Rows) -> None:
-        case = rows.get("campaign_hazards", (str(event.originator_id),))
+        case = rows.get("campaign_hazards", (id_text(event.originator_id),))
         if case is None:
             return
         H = HazardCase
-        if cls is H.Graded:
-            case["major"] = int(str(event.grade) == "major")
-        elif cls in (H.RectifiedOnSpot, H.Closed):
-            case["on_spot"] = int(cls is H.RectifiedOnSpot) | case["on_spot"]
+        if cls is _GRADED:
+            major = int(str(event.grade) == "major")
+            if case["major"] == major:
+                return  # nothing changes
+            case["major"] = major
+        elif cls is _ON_SPOT or cls is _CLOSED:
+            case["on_spot"] = int(cls is _ON_SPOT) | case["on_spot"]
             case["closed_at"] = ts(event.occurred_at)
             rows.put(
                 "campaign_closures",
                 CLOSURES.empty_row(case_id=case["case_id"], closed_at=case["closed_at"]),
             )
-        elif cls is H.Assigned:
+        elif cls is _ASSIGNED:
+            if case["deadline"] == 1:
+                return  # nothing changes
             case["deadline"] = 1
         elif cls is H.Reopened:
             closure = rows.get("campaign_closures", (case["case_id"], case["closed_at"]))
@@ -285,6 +285,13 @@ class CampaignFacts(Projection):
         elif cls is H.Delisted:
             case["delisted_at"] = ts(event.occurred_at)
         rows.put("campaign_hazards", case)
+
+
+_CASE_EVENTS = frozenset(
+    v for v in vars(HazardCase).values() if isinstance(v, type) and issubclass(v, HazardCase.Event)
+)
+_GRADED, _ON_SPOT = HazardCase.Graded, HazardCase.RectifiedOnSpot
+_CLOSED, _ASSIGNED = HazardCase.Closed, HazardCase.Assigned
 
 
 # ---- periods -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from ledger.enforcement import EnforcementAction
 from ledger.enterprise import Enterprise
 
-from .base import Projection, Rows, Table, month_of, ts
+from .base import Projection, Rows, Table, id_text, month_of, ts
 from .statistics import fen
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -79,7 +79,7 @@ class EnforcementRecords(Projection):
             rows.put(
                 "enterprises",
                 ENTERPRISES.empty_row(
-                    enterprise_id=str(event.originator_id),
+                    enterprise_id=id_text(event.originator_id),
                     credit_code=event.credit_code,
                     name=event.name,
                     region_code=event.region_code,
@@ -90,7 +90,7 @@ class EnforcementRecords(Projection):
                 ),
             )
         elif cls in (E.PrincipalChanged, E.DetailsChanged):
-            row = rows.get("enterprises", (str(event.originator_id),))
+            row = rows.get("enterprises", (id_text(event.originator_id),))
             if row is None:
                 return
             if cls is E.PrincipalChanged:
@@ -103,7 +103,7 @@ class EnforcementRecords(Projection):
             rows.put(
                 "enforcement_actions",
                 ACTIONS.empty_row(
-                    action_id=str(event.originator_id),
+                    action_id=id_text(event.originator_id),
                     enterprise_code=event.enterprise_code,
                     region_code=event.region_code,
                     sector=event.sector,
@@ -120,7 +120,7 @@ class EnforcementRecords(Projection):
                 ),
             )
         elif cls in (A.Executed, A.Lifted, A.Revoked):
-            row = rows.get("enforcement_actions", (str(event.originator_id),))
+            row = rows.get("enforcement_actions", (id_text(event.originator_id),))
             if row is None:
                 return
             if cls is A.Executed:

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import compress
 from typing import Any
 
 from eventsourcing.utils import resolve_topic
@@ -39,6 +40,7 @@ from ledger.read_model_spec import PlainEvent
 
 from .base import CACHE_ROWS, Projection, Rows, Table, ts
 from .db import ReadStore
+from .plugin_adapter import FoldEvent
 from .quarantine import (
     QUARANTINE,
     QUARANTINE_COLUMNS,
@@ -58,6 +60,13 @@ class DecodedBatch(list[tuple[int, Any]]):
     """A batch as read from the log, knowing whether any of its events did not decode."""
 
     undecodable = False
+    _kinds: list[type] | None = None
+
+    def kinds(self) -> list[type]:
+        """The class of each event, worked out once for every target of the batch."""
+        if self._kinds is None:
+            self._kinds = [type(event) for _, event in self]
+        return self._kinds
 
 
 Folded = tuple["Target", int, dict[str, tuple[list[Any], list[Any]]], dict[int, SetAside]]
@@ -553,7 +562,12 @@ class Follower:
         if pos < decoded[0][0] and not aside and (handles is None or clean):
             # The common case (every rebuild batch, most catch-ups): pick the events the
             # fold cares about in one pass, then call it only for those.
-            chosen = decoded if handles is None else [p for p in decoded if type(p[1]) in handles]
+            if handles is None:
+                chosen = decoded
+            elif isinstance(decoded, DecodedBatch):
+                chosen = list(compress(decoded, map(handles.__contains__, decoded.kinds())))
+            else:
+                chosen = [p for p in decoded if type(p[1]) in handles]
             if cut is not None:
                 chosen = [p for p in chosen if type(p[1]) is Undecodable or p[1].timestamp <= cut]
             Follower._fold_chosen(fold, rows, chosen, plain, plains)
@@ -597,7 +611,7 @@ class Follower:
                     raise _FoldFailed(replace(describe_event(i, event), error=event.error))
                 converted = plains.get(i)
                 if converted is None:
-                    converted = plains[i] = PlainEvent(event, i)
+                    converted = plains[i] = FoldEvent(event, i)
                 fold(converted, rows)
         except _FoldFailed:
             raise

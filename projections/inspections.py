@@ -19,7 +19,7 @@ from ledger.enterprise import Enterprise
 from ledger.inspection import Inspection
 from ledger.scope import Scope
 
-from .base import CHINA_TIME, Projection, Rows, Table, ts
+from .base import CHINA_TIME, Projection, Rows, Table, id_text, ts
 from .queries import ReadModels, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -73,7 +73,7 @@ class InspectionsList(Projection):
     )
 
     def fold(self, event: Any, rows: Rows) -> None:
-        iid = str(event.originator_id)
+        iid = id_text(event.originator_id)
         if type(event) is Enterprise.Registered:
             rows.put(
                 "inspection_enterprise_names",

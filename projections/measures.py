@@ -9,7 +9,7 @@ from typing import Any
 
 from ledger.measure import Measure
 
-from .base import Projection, Rows, Table, ts
+from .base import Projection, Rows, Table, id_text, ts
 
 TEXT, INT = "TEXT", "INTEGER"
 
@@ -48,7 +48,7 @@ class MeasuresList(Projection):
             rows.put(
                 "measures",
                 MEASURES.empty_row(
-                    measure_id=str(event.originator_id),
+                    measure_id=id_text(event.originator_id),
                     title=event.title,
                     category=str(event.category),
                     owner_department=event.owner_department,
@@ -63,7 +63,7 @@ class MeasuresList(Projection):
             return
         if cls not in (Measure.ProgressReported, Measure.Completed):
             return
-        row = rows.get("measures", (str(event.originator_id),))
+        row = rows.get("measures", (id_text(event.originator_id),))
         if row is None:
             return
         if cls is Measure.ProgressReported:

@@ -2,12 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from ledger.read_model_spec import ReadModelSpec
+from ledger.read_model_spec import PlainEvent, ReadModelSpec
+from ledger.views import plain
 
-from .base import Key, Projection, Row, Rows, Table
+from .base import Key, Projection, Row, Rows, Table, id_text
+
+#: Field values ``plain`` returns unchanged: converting them is only a type check.
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+_HIDDEN = frozenset(PlainEvent._RENAMED.values())
+
+
+class FoldEvent(PlainEvent):
+    """``PlainEvent`` as a rebuild hands it to every plugin fold of a batch.
+
+    The same mapping, key for key and value for value (``tests/plugin_tests`` compares
+    them on every event type), read faster: the lookups of ``type`` and ``aggregate_id``,
+    which every fold makes for every event, and of text and number fields skip
+    ``plain``'s chain of type checks, and ``get`` does not go through ``Mapping.get``.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        seen = self._seen
+        try:
+            return seen[key]
+        except KeyError:
+            pass
+        event = self._event
+        if key == "type":
+            value: Any = type(event).__qualname__
+        elif key == "aggregate_id":
+            value = id_text(event.originator_id)
+        elif key == "topic" or key == "position":
+            return super().__getitem__(key)
+        elif key in _HIDDEN:
+            raise KeyError(key)
+        else:
+            fields = vars(event)
+            name = PlainEvent._RENAMED.get(key, key)
+            if name not in fields:
+                raise KeyError(key)
+            value = fields[name]
+            if type(value) not in _AS_IS:
+                value = plain(value)
+        seen[key] = value
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 class PluginProjection(Projection):
@@ -29,20 +78,36 @@ class PluginProjection(Projection):
         if spec.events:
             self.handles = frozenset(event_classes(spec.name, spec.events))  # type: ignore[misc]
 
-    def fold(self, event: Any, rows: Rows) -> None:
-        table = self.table.name
+        self._current: tuple[Rows | None, Callable[[Key], Row | None]] = (None, _unbound)
+
+    def _current_for(self, rows: Rows) -> Callable[[Key], Row | None]:
+        """The fold's ``current``: a copy of the row with a key (the fold may not change
+        the cached one), made once per ``Rows`` rather than once per event."""
+        bound, made = self._current
+        if bound is rows:
+            return made
+        table, get = self.table.name, rows.get
 
         def current(key: Key) -> Row | None:
-            row = rows.get(table, tuple(key))
+            row = get(table, tuple(key))
             return None if row is None else dict(row)
 
-        for op, value in self.spec.fold(event, current):
+        self._current = (rows, current)
+        return current
+
+    def fold(self, event: Any, rows: Rows) -> None:
+        table = self.table.name
+        for op, value in self.spec.fold(event, self._current_for(rows)):
             if op == "upsert":
                 rows.put(table, self.table.empty_row(**value))
             elif op == "delete":
                 rows.delete(table, tuple(value))
             else:
                 raise ValueError(f"read model {self.spec.name}: unknown change {op!r}")
+
+
+def _unbound(key: Key) -> Row | None:
+    raise RuntimeError("current() called outside a fold")
 
 
 def event_classes(model: str, names: Iterable[str]) -> list[type]:

@@ -18,7 +18,7 @@ from ledger.errors import NotFound
 from ledger.public_report import REPORT_STATUS_ZH, PublicReport, ReportStatus
 from ledger.scope import Scope
 
-from .base import Projection, Rows, Table, ts
+from .base import Projection, Rows, Table, id_text, ts
 from .queries import ReadModels, officials_only, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -66,7 +66,7 @@ class PublicReportsList(Projection):
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        rid = str(event.originator_id)
+        rid = id_text(event.originator_id)
         if cls is PublicReport.Received:
             rows.put(
                 "public_reports",

@@ -14,7 +14,7 @@ import orjson
 
 from ledger.hazard import HazardCase
 
-from .base import Projection, Row, Rows, Table, month_of, ts
+from .base import Projection, Row, Rows, Table, id_text, month_of, ts
 
 TEXT, INT = "TEXT", "INTEGER"
 
@@ -71,6 +71,9 @@ REGISTER = Table(
 )
 
 
+_REPORTED = HazardCase.Reported
+
+
 def _on_time(row: Row) -> int | None:
     if row["deadline"] is None or row["completed_at"] is None:
         return None
@@ -109,9 +112,9 @@ class HazardRegister(Projection):
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        if cls is HazardCase.Reported:
+        if cls is _REPORTED:
             row = REGISTER.empty_row(
-                case_id=str(event.originator_id),
+                case_id=id_text(event.originator_id),
                 enterprise_code=event.enterprise_code,
                 enterprise_name=event.enterprise_name,
                 region_code=event.region_code,
@@ -135,7 +138,7 @@ class HazardRegister(Projection):
             handler = self.handlers.get(cls)
             if handler is None:
                 return
-            found = rows.get("hazard_register", (str(event.originator_id),))
+            found = rows.get("hazard_register", (id_text(event.originator_id),))
             if found is None:
                 return
             row = found

@@ -34,7 +34,7 @@ from ledger.risk import (
 from ledger.scope import Scope
 from ledger.views import plain
 
-from .base import Projection, Rows, Table, ts
+from .base import Projection, Rows, Table, id_text, ts
 from .queries import ReadModels, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -97,7 +97,7 @@ class RiskPointsList(Projection):
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        rid = str(event.originator_id)
+        rid = id_text(event.originator_id)
         if cls is RiskPoint.Registered:
             controls = [plain(c) for c in event.controls]
             source = event.hazard_source

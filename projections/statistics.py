@@ -22,7 +22,7 @@ from ledger.enforcement import ActionKind, EnforcementAction
 from ledger.hazard import HazardCase
 from ledger.inspection import Inspection
 
-from .base import Projection, Row, Rows, Table, month_of
+from .base import Projection, Row, Rows, Table, id_text, month_of
 
 TEXT, INT = "TEXT", "INTEGER"
 
@@ -190,7 +190,7 @@ class SectorStatistics(Projection):
 
     def fold(self, event: Any, rows: Rows) -> None:
         cls = type(event)
-        if cls.__qualname__.startswith("HazardCase."):
+        if cls in _CASE_EVENTS:
             self._case(event, cls, rows)
         elif cls is Inspection.Recorded:
             key = (event.region_code, event.sector, month_of(event.occurred_at))
@@ -208,7 +208,7 @@ class SectorStatistics(Projection):
             rows.put(
                 "stats_accidents",
                 ACCIDENTS.empty_row(
-                    accident_id=str(event.originator_id),
+                    accident_id=id_text(event.originator_id),
                     region_code=event.region_code,
                     sector=event.sector,
                     month=month_of(event.occurred_at),
@@ -221,7 +221,7 @@ class SectorStatistics(Projection):
             )
         elif cls is EnforcementAction.Issued:
             facts = ACTION_FACTS.empty_row(
-                action_id=str(event.originator_id),
+                action_id=id_text(event.originator_id),
                 region_code=event.region_code,
                 sector=event.sector,
                 month=month_of(event.occurred_at),
@@ -237,7 +237,7 @@ class SectorStatistics(Projection):
                 action_contribution(facts),
             )
         elif cls is EnforcementAction.Revoked:
-            found = rows.get("stats_actions", (str(event.originator_id),))
+            found = rows.get("stats_actions", (id_text(event.originator_id),))
             if found is None:
                 return
             facts = found
@@ -252,10 +252,9 @@ class SectorStatistics(Projection):
             )
 
     def _case(self, event: Any, cls: type, rows: Rows) -> None:
-        H = HazardCase
-        if cls is H.Reported:
+        if cls is _REPORTED:
             facts = CASE_FACTS.empty_row(
-                case_id=str(event.originator_id),
+                case_id=id_text(event.originator_id),
                 region_code=event.region_code,
                 sector=event.sector,
                 month=month_of(event.occurred_at),
@@ -273,26 +272,20 @@ class SectorStatistics(Projection):
                 case_contribution(facts),
             )
             return
-        if cls not in (H.Graded, H.RectifiedOnSpot, H.Assigned, H.Closed, H.Reopened, H.Dismissed):
+        settles = _SETTLES.get(cls)
+        if settles is None:
             return
-        found = rows.get("stats_cases", (str(event.originator_id),))
+        found = rows.get("stats_cases", (id_text(event.originator_id),))
         if found is None:
             return
         facts = found
+        if cls is _GRADED:
+            settles = (("major", int(str(event.grade) == "major")),)
+        if all(facts[name] == value for name, value in settles):
+            return  # the facts, hence the bucket, stay as they are
         old = case_contribution(facts)
-        if cls is H.Graded:
-            facts["major"] = int(str(event.grade) == "major")
-        elif cls is H.RectifiedOnSpot:
-            facts["on_spot"] = 1
-            facts["closed"] = 1
-        elif cls is H.Assigned:
-            facts["deadline"] = 1
-        elif cls is H.Closed:
-            facts["closed"] = 1
-        elif cls is H.Dismissed:
-            facts["dismissed"] = 1
-        else:  # Reopened
-            facts["closed"] = 0
+        for name, value in settles:
+            facts[name] = value
         rows.put("stats_cases", facts)
         self._apply(
             rows,
@@ -300,3 +293,18 @@ class SectorStatistics(Projection):
             old,
             case_contribution(facts),
         )
+
+
+_CASE_EVENTS = frozenset(
+    v for v in vars(HazardCase).values() if isinstance(v, type) and issubclass(v, HazardCase.Event)
+)
+_REPORTED, _GRADED = HazardCase.Reported, HazardCase.Graded
+#: What each later event of a case sets in its facts (Graded: worked out from the grade).
+_SETTLES: dict[type, tuple[tuple[str, int], ...]] = {
+    HazardCase.Graded: (),
+    HazardCase.RectifiedOnSpot: (("on_spot", 1), ("closed", 1)),
+    HazardCase.Assigned: (("deadline", 1),),
+    HazardCase.Closed: (("closed", 1),),
+    HazardCase.Reopened: (("closed", 0),),
+    HazardCase.Dismissed: (("dismissed", 1),),
+}
