@@ -186,7 +186,9 @@ class Lookups:
         self.key: Callable[[UUID], Any] = (lambda u: u) if self.postgres else (lambda u: u.hex)
         self.conn: Any = None
         self.lock = threading.Lock()
-        self.waiting: list[tuple[tuple[Any, ...], asyncio.Future[tuple[Any, ...] | None]]] = []
+        self.waiting: list[
+            tuple[str, tuple[Any, ...], asyncio.Future[tuple[Any, ...] | None]]
+        ] = []
 
     async def timeline(
         self, token_hash: str, case_id: UUID
@@ -194,15 +196,7 @@ class Lookups:
         """(the token's ``HOLDER_COLUMNS``, the case's last version or None, the case's
         redaction count), or None if the store cannot be asked."""
         params = (self.key(case_id),) * self.case_marks + (token_hash,)
-        if self.postgres:
-            loop = asyncio.get_running_loop()
-            answer: asyncio.Future[tuple[Any, ...] | None] = loop.create_future()
-            self.waiting.append((params, answer))
-            if len(self.waiting) == 1:
-                loop.call_soon(self._ask_waiting)
-            row = await answer
-        else:
-            row = self._ask(self.timeline_query, [params])[0]
+        row = await self._asked(self.timeline_query, params)
         if row is None:
             return None
         n = len(HOLDER_COLUMNS)
@@ -212,25 +206,40 @@ class Lookups:
     def user(self, token_hash: str) -> tuple[Any, ...] | None:
         """The token's ``HOLDER_COLUMNS`` (all None if nobody holds it), or None if the
         store cannot be asked."""
-        return self._ask(self.user_query, [(token_hash,)])[0]
+        return self._ask([(self.user_query, (token_hash,))])[0]
+
+    async def user_soon(self, token_hash: str) -> tuple[Any, ...] | None:
+        """``user``, asked together with the questions of the requests that arrived
+        with this one (one round trip for all of them on PostgreSQL)."""
+        return await self._asked(self.user_query, (token_hash,))
+
+    async def _asked(self, query: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if not self.postgres:
+            return self._ask([(query, params)])[0]
+        loop = asyncio.get_running_loop()
+        answer: asyncio.Future[tuple[Any, ...] | None] = loop.create_future()
+        self.waiting.append((query, params, answer))
+        if len(self.waiting) == 1:
+            loop.call_soon(self._ask_waiting)
+        return await answer
 
     def _ask_waiting(self) -> None:
         waiting, self.waiting = self.waiting, []
-        rows = self._ask(self.timeline_query, [params for params, _ in waiting])
-        for (_, answer), row in zip(waiting, rows, strict=True):
+        rows = self._ask([(query, params) for query, params, _ in waiting])
+        for (_, _, answer), row in zip(waiting, rows, strict=True):
             if not answer.done():
                 answer.set_result(row)
 
-    def _ask(self, query: str, batch: list[tuple[Any, ...]]) -> list[tuple[Any, ...] | None]:
-        """One row per parameter tuple, in one round trip (PostgreSQL's pipeline mode:
-        every statement sent, then every answer read); all None if the store cannot be
-        asked even on a new connection."""
+    def _ask(self, batch: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[Any, ...] | None]:
+        """One row per question, in one round trip (PostgreSQL's pipeline mode: every
+        statement sent, then every answer read); all None if the store cannot be asked
+        even on a new connection."""
         with self.lock:
             for attempt in (1, 2):
                 try:
                     if self.conn is None:
                         self.conn = self._connect()
-                    return self._rows(self.conn, query, batch)
+                    return self._rows(self.conn, batch)
                 except Exception:
                     self._drop()
                     if attempt == 2:
@@ -238,11 +247,14 @@ class Lookups:
         return [None] * len(batch)
 
     @staticmethod
-    def _rows(conn: Any, query: str, batch: list[tuple[Any, ...]]) -> list[tuple[Any, ...] | None]:
+    def _rows(
+        conn: Any, batch: list[tuple[str, tuple[Any, ...]]]
+    ) -> list[tuple[Any, ...] | None]:
         if len(batch) == 1:
-            return [tuple(conn.execute(query, batch[0]).fetchone())]
+            query, params = batch[0]
+            return [tuple(conn.execute(query, params).fetchone())]
         with conn.pipeline():
-            cursors = [conn.execute(query, params) for params in batch]
+            cursors = [conn.execute(query, params) for query, params in batch]
         return [tuple(cursor.fetchone()) for cursor in cursors]
 
     def _connect(self) -> Any:
