@@ -20,11 +20,13 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ledger.application import Clock, HazardLedger, system_clock
+from ledger.store import try_lease
 
 from . import problems, web
 from .body_limit import BodyLimit
 from .composition import Config, Ledger, open_ledger
 from .hot_reads import HotReads
+from .hot_writes import HotWrites
 from .routes import (
     accidents,
     api_docs,
@@ -57,6 +59,10 @@ RFC 9457 problem details (`application/problem+json`) in Chinese or English by
 to make retries safe, and `If-Match: "<version>"` (or `expected_version`) to refuse stale
 writes.
 """
+
+
+#: The store-wide lease of the process that keeps the read models current.
+FOLLOWER_LEASE = "read-models"
 
 
 class RequestCounter:
@@ -97,8 +103,9 @@ class Settings:
     store: str | None = None
     clock: Clock = system_clock
     follow: bool = field(default_factory=lambda: os.environ.get("LEDGER_FOLLOW", "1") != "0")
-    """Keep the read models current from this process (a background follower; several
-    processes may all follow: each batch is still applied once). ``$LEDGER_FOLLOW=0``
+    """Keep the read models current from this process (a background follower; of several
+    processes, the one holding the follower lease folds, and another takes over if it
+    stops). ``$LEDGER_FOLLOW=0``
     (``ledger serve --no-follow``) leaves it to ``ledger project --follow`` workers."""
     key_dir: str | None = None
     """Where the checkpoint signing key lives (default: ``$LEDGER_KEY_DIR`` or
@@ -114,17 +121,32 @@ class Settings:
 
 
 def _follow(composed: Ledger, stop: threading.Event) -> None:
-    """Apply new events to the read models about once a second until ``stop``."""
-    follower = composed.follower()
+    """Apply new events to the read models about once a second until ``stop``, while
+    this process holds the store's follower lease.
+
+    Every worker of ``ledger serve`` runs this thread, but only the one holding the
+    lease folds: the others' folds would be the same work, done again only to be
+    discarded when the first one's batch commits. A worker that stops (or dies) frees
+    the lease, and another takes it within a second.
+    """
+    lease = None
+    follower = None
     try:
         while not stop.is_set():
-            try:
-                follower.catch_up()
-            except Exception:  # a store hiccup: try again on the next tick
-                logging.getLogger(__name__).exception("read-model follower failed; retrying")
+            if lease is None:
+                lease = try_lease(composed.ledger.store, FOLLOWER_LEASE)
+            if lease is not None:
+                try:
+                    follower = follower or composed.follower()
+                    follower.catch_up()
+                except Exception:  # a store hiccup: try again on the next tick
+                    logging.getLogger(__name__).exception("read-model follower failed; retrying")
             stop.wait(1.0)
     finally:
-        follower.close()
+        if follower is not None:
+            follower.close()
+        if lease is not None:
+            lease.release()
 
 
 def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
@@ -169,6 +191,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
     problems.install(app)
 
     app.add_middleware(HotReads)
+    app.add_middleware(HotWrites)
     app.add_middleware(BodyLimit)  # before anything reads a body
     app.add_middleware(RequestCounter)  # added last: outermost, so it counts hot reads too
 

@@ -345,3 +345,61 @@ def setup_lock(store: Store) -> Iterator[Any]:
             yield conn
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
+
+class Lease:
+    """A store-wide role held by one process at a time, until released or until that
+    process ends (a crash frees it: nothing is left to clean up).
+
+    SQLite: an exclusive ``flock`` of a file beside the store (``<store>.<name>.lock``),
+    which the kernel drops with the process. PostgreSQL: a session advisory lock on a
+    connection of the lease's own, which the server drops with the connection. An
+    in-memory store lives in one process, so its lease is always granted.
+    """
+
+    def __init__(self, release: Any) -> None:
+        self._release = release
+
+    def release(self) -> None:
+        """Give the role up (idempotent)."""
+        release, self._release = self._release, None
+        if release is not None:
+            release()
+
+
+def try_lease(store: Store, name: str) -> Lease | None:
+    """The lease called ``name`` on ``store`` if no other process holds it, else None.
+
+    Never waits. The holder keeps the returned object and calls ``release``."""
+    if store.is_postgres:
+        import psycopg
+
+        key = f"hazard-ledger lease {name} {store.schema}"
+        try:
+            conn = store.connect_postgres()
+        except psycopg.Error:
+            return None
+        try:
+            granted = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
+        except psycopg.Error:
+            conn.close()
+            return None
+        if not (granted and granted[0]):
+            conn.close()
+            return None
+        return Lease(conn.close)
+    if store.path in ("", ":memory:") or "mode=memory" in store.path:
+        return Lease(lambda: None)
+    import fcntl
+
+    path = Path(f"{store.path}.{name}.lock")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError:
+        return None  # a directory it cannot write to (read-only media): no lease
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return Lease(lambda: os.close(fd))
