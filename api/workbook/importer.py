@@ -1,6 +1,6 @@
 """``ledger import``: a hazard-ledger workbook in, every row judged by the ledger's rules.
 
-One pass over the file, in bounded memory (the workbook is streamed, see ``read_rows``;
+One pass over the file (python-calamine reads one sheet at a time, see ``read_rows``;
 the events wait in a spool file):
 
 Every row is turned into the same command objects any other input makes
@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -45,6 +45,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import orjson
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from openpyxl import load_workbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from ledger import commands as c
 from ledger.application import HazardLedger
@@ -248,25 +249,57 @@ _FORMAT_RULES = {
 def read_rows(
     path: Path, sector_sheets: Mapping[str, SectorSpec] | None = None
 ) -> Iterator[Row | RowError]:
-    """Stream the rows of the ledger sheet, then of each sector's sheet, as parsed values
-    (or the row's format errors). ``sector_sheets``: sheet title → the sector it holds."""
+    """The rows of the ledger sheet, then of each sector's sheet, as parsed values (or
+    the row's format errors). ``sector_sheets``: sheet title → the sector it holds.
+
+    Read with python-calamine (Rust; about 13× less CPU per row than openpyxl's
+    read-only parser, which was a third of the import's time). It holds one sheet's
+    cells at a time in memory, about 2.3 KB per row of the ledger sheet's 35 columns;
+    ``sheet_cells`` gives each cell the value openpyxl gave."""
     sector_sheets = sector_sheets or {}
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        main = SHEET if SHEET in wb.sheetnames else wb.sheetnames[0]
+    with CalamineWorkbook.from_path(str(path)) as wb:
+        names = wb.sheet_names
+        main = SHEET if SHEET in names else names[0]
         if main not in sector_sheets:
-            yield from _sheet_rows(wb[main], main, None)
-        for title in wb.sheetnames:
+            yield from _sheet_rows(sheet_cells(wb.get_sheet_by_name(main)), main, None)
+        for title in names:
             spec = sector_sheets.get(title)
             if spec is not None:
-                yield from _sheet_rows(wb[title], title, spec)
-    finally:
-        wb.close()
+                yield from _sheet_rows(sheet_cells(wb.get_sheet_by_name(title)), title, spec)
 
 
-def _sheet_rows(ws: Any, title: str, spec: SectorSpec | None) -> Iterator[Row | RowError]:
+#: Integers a float holds exactly; a whole number below this is read as an ``int``.
+_EXACT = 2**53
+
+
+def sheet_cells(sheet: CalamineSheet) -> Iterator[list[Any]]:
+    """A sheet's rows from its first, each from column A, with the values openpyxl's
+    reader gives: calamine starts a row at the first column holding data (the sheet's
+    ``start``) and reads every number as a float, a date without a time as a ``date``
+    and an empty cell as ``""``; openpyxl gives whole numbers as ``int``, every date as a
+    ``datetime`` and an empty cell as ``None``. (An error cell such as ``#N/A`` is empty
+    here; openpyxl gave its text.)"""
+    start = sheet.start
+    pad: list[Any] = [None] * (start[1] if start is not None else 0)
+    for row in sheet.iter_rows():
+        yield pad + [_cell(v) for v in row]
+
+
+def _cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and -_EXACT < value < _EXACT else value
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _sheet_rows(
+    rows: Iterator[Sequence[Any]], title: str, spec: SectorSpec | None
+) -> Iterator[Row | RowError]:
     """One sheet's rows; a sector sheet (``spec``) also reads its detail columns."""
-    rows = ws.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
         return
