@@ -56,12 +56,20 @@ class HotWrites:
             return
         body = await _read_body(receive)
         replay = _replaying(body, receive)
-        response = await self._report(scope, body, replay)
+        unexpected = None
+        try:
+            response = await self._report(scope, body, replay)
+        except Exception as error:
+            response, unexpected = await _handled(scope["app"], Request(scope, replay), error)
         if response is None:
             await self.app(scope, replay, send)
             return
         scope["route"] = self._report_route(scope)  # for the request counter
         await response(scope, replay, send)
+        if unexpected is not None:
+            # As Starlette's ServerErrorMiddleware does: answered, then raised on to
+            # the server, which logs it.
+            raise unexpected
 
     async def _report(self, scope: Scope, body: bytes, receive: Receive) -> Response | None:
         services: Any = getattr(scope["app"].state, "services", None)
@@ -80,10 +88,7 @@ class HotWrites:
         if user is None:
             return None
         request = Request(scope, receive)
-        try:
-            return await run_command(request, services, user, c.ReportHazard, report, status=201)
-        except Exception as error:
-            return await _handled(scope["app"], request, error)
+        return await run_command(request, services, user, c.ReportHazard, report, status=201)
 
     def _report_route(self, scope: Scope) -> Any:
         if self._route is None:
@@ -132,13 +137,16 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _handled(app: Any, request: Request, error: Exception) -> Response:
-    """The answer the application's exception handlers give ``error`` (the first
-    handler registered for a class in its MRO, as Starlette looks them up)."""
+async def _handled(
+    app: Any, request: Request, error: Exception
+) -> tuple[Response, Exception | None]:
+    """The answer the application's exception handlers give ``error``, as Starlette
+    looks them up (the first class of its MRO with a handler), and the error itself if
+    only the catch-all handler took it: that one's error goes on to the server."""
     handlers = app.exception_handlers
     for cls in type(error).__mro__:
         handler = handlers.get(cls)
         if handler is not None:
             response: Response = await handler(request, error)
-            return response
+            return response, error if cls in (Exception, BaseException) else None
     raise error
