@@ -25,6 +25,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.persistence import (
     IntegrityError,
@@ -36,6 +37,8 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import retry
+
+from .write_turns import write_turn
 
 
 class InsertListener(Protocol):
@@ -80,6 +83,48 @@ class LedgerSQLiteRecorder(ListenerMixin, SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name)
         self.listeners = []
+        self._select_stream = (
+            f"SELECT originator_version, topic, state FROM {events_table_name} "
+            "WHERE originator_id = ? ORDER BY originator_version"
+        )
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """A record's whole stream (what loading a record asks for) in one statement;
+        anything else as the library reads it. The library wraps every read in
+        ``BEGIN`` … ``ROLLBACK``; a single ``SELECT`` in autocommit mode reads one
+        consistent snapshot by itself, so the same rows come back for two statements
+        and two context managers fewer, on the pool's reading connection as before."""
+        plain = gt is None and lte is None and not desc and limit is None
+        if not plain or not isinstance(originator_id, UUID):
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        # The library hands back the id it stored, as a UUID when ids are UUIDs: the
+        # one asked for. Text ids go through its own conversion.
+        oid: UUID | str = originator_id
+        if self.datastore.originator_id_type != "uuid":
+            oid = self.convert_originator_id(originator_id.hex)
+        pool = self.datastore.pool
+        conn = pool.get_connection(is_writer=False)
+        try:
+            cursor = conn.cursor().sqlite_cursor
+            try:
+                cursor.execute(self._select_stream, (originator_id.hex,))
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            pool.put_connection(conn)
+        return [
+            StoredEvent(originator_id=oid, originator_version=v, topic=t, state=s)
+            for v, t, s in rows
+        ]
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -91,10 +136,11 @@ class LedgerSQLiteRecorder(ListenerMixin, SQLiteApplicationRecorder):
                 # Cheap (no I/O) and per connection: set it every time rather than
                 # track which pooled connections have it.
                 raw.execute("PRAGMA synchronous=FULL")
-                raw.execute("BEGIN IMMEDIATE")
-                ids = self._insert_events(cursor, stored_events, **kwargs)
-                self._run_listeners(raw, stored_events, ids or [], kwargs)
-                conn.commit()
+                with write_turn(self.datastore.pool.db_name):
+                    raw.execute("BEGIN IMMEDIATE")
+                    ids = self._insert_events(cursor, stored_events, **kwargs)
+                    self._run_listeners(raw, stored_events, ids or [], kwargs)
+                    conn.commit()
                 return ids
             except sqlite3.IntegrityError as e:
                 conn.rollback()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from ledger.store import Store
+from ledger.write_turns import write_turn
 
 from .base import Key, Row, Table
 
@@ -66,14 +67,16 @@ class ReadStore:
 
     @contextmanager
     def write_transaction(self, conn: Any) -> Iterator[None]:
-        """BEGIN IMMEDIATE on SQLite (serialises writers across processes), BEGIN on PG."""
-        conn.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        """BEGIN IMMEDIATE on SQLite (serialises writers across processes, which take
+        their turns first: ``ledger.write_turns``), BEGIN on PG."""
+        with write_turn(self.store.path) if self.dialect == "sqlite" else nullcontext():
+            conn.execute("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def try_lock(self, conn: Any, name: str) -> bool:
         """Take the projection's lock for this transaction; False if another worker has it.

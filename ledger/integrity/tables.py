@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ledger.store import Store
+from ledger.write_turns import write_turn
 
 _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -150,15 +151,16 @@ class Tables:
                 with conn.transaction():
                     yield conn.cursor()
             else:
-                cur = conn.cursor()
-                cur.execute("BEGIN IMMEDIATE")
-                try:
-                    yield cur
-                except BaseException:
-                    conn.rollback()
-                    raise
-                else:
-                    conn.commit()
+                with write_turn(self.store.path):
+                    cur = conn.cursor()
+                    cur.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield cur
+                    except BaseException:
+                        conn.rollback()
+                        raise
+                    else:
+                        conn.commit()
 
     def fetchall(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one read on this process's shared reading connection.
