@@ -19,7 +19,7 @@ history, provably. Read models are rebuilt from the events afterwards; service t
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,12 +33,7 @@ from .integrity.log import stored_events_by_seq
 from .integrity.signing import Checkpoint, VerifierKey, parse_signed_note
 from .integrity.tables import Tables
 from .pg_statistics import analyse
-from .transfer_load import (
-    Chunk,
-    Load,
-    decoded,
-    decoded_in_worker,
-)
+from .transfer_load import Load, decoded
 from .transfer_load import (
     TransferError as TransferError,  # the importer's refusal, raised from both modules
 )
@@ -194,12 +189,14 @@ def import_ledger(
                 ) from None
         closing: dict[str, Any] | None = None
         with log.tables.write() as cur:
-            load = Load(log, cur)
+            watch = (checkpoint.tree_size,) if checkpoint is not None else ()
+            load = Load(log, cur, watch)
             if not load.begin(header["origin"]):
                 raise _not_empty()
-            watch = (checkpoint.tree_size,) if checkpoint is not None else ()
-            # A refusal from decoding (LoadRefused) is itself a TransferError.
-            for chunk in _chunks(path, f, watch):
+            # A refusal from decoding (LoadRefused) is itself a TransferError. A large
+            # file is decoded mostly in a second process, beside the writes.
+            apart = path.stat().st_size - f.tell() >= DECODE_APART_FROM
+            for chunk in decoded(path, f, 2, apart=apart):
                 load.append(chunk)
                 report.events += len(chunk.rows)
                 if progress is not None and chunk.rows:
@@ -267,14 +264,6 @@ def _closing_checkpoints(closing: dict[str, Any]) -> list[Checkpoint]:
             "文件末行所列的签名检查点（checkpoints）无法读取",
             "the checkpoints of the file's closing line (field checkpoints) cannot be read",
         ) from None
-
-
-def _chunks(path: Path, f: IO[bytes], watch: tuple[int, ...]) -> Iterator[Chunk]:
-    """The file's events after the header, decoded and checked: in a second process
-    beside the writes for a large file, here for a small one (no process to start)."""
-    if path.stat().st_size - f.tell() >= DECODE_APART_FROM:
-        return decoded_in_worker(path, f.tell(), watch)
-    return decoded(f, 2, watch)
 
 
 def _prove_against_checkpoint(

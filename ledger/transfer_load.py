@@ -1,7 +1,7 @@
 """The bulk path of ``import-ledger``: decode the export's events and load them in one
 transaction.
 
-Two halves, run side by side in two processes (``decoded_in_worker``):
+Two halves, run side by side in two processes (``decoded``):
 
 * ``Decoder`` turns runs of export lines into the rows the store will hold, and checks
   each event on the way: its sequence number is the next one, and the leaf recomputed
@@ -9,8 +9,9 @@ Two halves, run side by side in two processes (``decoded_in_worker``):
   ``payload_hash``, ``leaf_hash_of`` — what ``IntegrityLog.record`` runs for every
   event written) is the leaf the file states (a redacted event: see ``Decoder``). A
   line that is not an event, an event out of order or a leaf that differs refuses the
-  import, naming where. It also keeps the Merkle frontier, so each chunk carries the
-  tree state and subtree nodes to store.
+  import, naming where. A second process (``DecodingProcess``) does this for most of
+  a large file; the importing process decodes the first chunks itself while that one
+  starts, then hands it the rest of the file.
 * ``Load`` writes the decoded rows on one cursor of one transaction: the events
   (``executemany`` on SQLite, binary ``COPY`` on PostgreSQL), their integrity-log rows,
   the subtree nodes and the tree state the same ``merkle.Frontier`` produces on the write
@@ -26,15 +27,19 @@ interrupted by a crash, leaves the store as empty as it found it.
 from __future__ import annotations
 
 import binascii
+import contextlib
+import marshal
 import os
-import pickle
 import re
+import select
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 import orjson
@@ -47,6 +52,11 @@ from .integrity.tables import row_tuple
 
 CHUNK = 4096  # events decoded and written at a time (one round of executemany / COPY)
 SQLITE_CACHE_KIB = 256 * 1024
+# Chunks the importing process decodes itself before the decoding process takes the
+# rest of the file; None: as many as it decodes before that process is ready.
+OWN_CHUNKS: int | None = None
+
+Row = tuple[int, str, int, str, str, str, bytes, bytes, bytes]
 
 
 class TransferError(ValueError):
@@ -54,8 +64,7 @@ class TransferError(ValueError):
 
     A person reads why, in Chinese or English (``message``); both are carried, the
     edge chooses (as ``errors.Violation``). ``str()`` is the English, for logs. Both
-    messages are the exception's ``args``, so one pickled by the decoding process
-    arrives whole in the importer."""
+    messages are the exception's ``args``, so it pickles whole."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(message_zh, message_en)
@@ -80,19 +89,28 @@ class Chunk:
 
     One flat tuple per event, ``(seq, originator_id hex, version, topic, recorded_at,
     actor_id, payload_hash, leaf_hash, state)``: the log row and the event's bytes.
-    Flat tuples of plain values are what pickles and unpickles fastest between the
-    decoding process and the writer."""
+    Flat tuples of plain values are what ``marshal`` writes and reads fastest between
+    the decoding process and the writer (``as_tuple``)."""
 
     first_seq: int
-    rows: list[tuple[int, str, int, str, str, str, bytes, bytes, bytes]] = field(
-        default_factory=list
-    )
+    rows: list[Row] = field(default_factory=list)
     redactions: list[int] = field(default_factory=list)  # offsets of redaction events
     closing: dict[str, Any] | None = None
-    # The tree after these events, as the write path keeps it (``merkle.Frontier``):
-    nodes: list[tuple[int, int, bytes]] = field(default_factory=list)  # stored subtrees
-    tree: tuple[int, bytes, bytes] = (0, b"", b"")  # size, frontier, root
-    roots: dict[int, bytes] = field(default_factory=dict)  # root at each watched size
+    # For the redaction accounts (``Redactions``), in file order: events whose bytes do
+    # not give their leaf, with the hash of the bytes given; and the (target, payload
+    # hash) each redaction event states.
+    blanked: list[tuple[int, bytes]] = field(default_factory=list)
+    redacted: list[tuple[int, bytes]] = field(default_factory=list)
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        return (
+            self.first_seq,
+            self.rows,
+            self.redactions,
+            self.closing,
+            self.blanked,
+            self.redacted,
+        )
 
 
 class Decoder:
@@ -102,21 +120,17 @@ class Decoder:
     (``IntegrityLog.prepare_redaction``): its leaf reproduces only from the payload
     hash the file states. Such an event is taken on the condition that a later
     redaction event of the file names it with exactly the hash of the blanked bytes
-    given (as ``IntegrityLog.verify`` accepts it); ``finish`` refuses the file if one
-    is left unexplained.
+    given (as ``IntegrityLog.verify`` accepts it); each chunk lists both for
+    ``Redactions``, which refuses the file if one is left unexplained.
     """
 
-    def __init__(self, watch: tuple[int, ...] = ()) -> None:
-        self.seq = 0
-        self.frontier = merkle.Frontier()
-        self.watch = set(watch)
-        self.blanked: dict[int, bytes] = {}  # seq → hash of the (blanked) bytes given
-        self.redacted_to: dict[int, bytes] = {}  # seq → hash its latest redaction states
+    def __init__(self, seq: int = 0) -> None:
+        self.seq = seq
 
     def chunk(self, lines: list[bytes], first_line: int) -> Chunk:
         """The rows of ``lines`` (export lines numbered from ``first_line``), each event
-        checked against its stated sequence number and leaf hash, and the tree after
-        them; a closing line ends the chunk."""
+        checked against its stated sequence number and leaf hash; a closing line ends
+        the chunk."""
         chunk = Chunk(self.seq)
         rows = chunk.rows
         seq = self.seq
@@ -163,61 +177,61 @@ class Decoder:
             p_hash = payload_hash(state)
             leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
             if leaf != stated_leaf:
-                p_hash = self._redacted_hash(item, seq, p_hash)
+                chunk.blanked.append((seq, p_hash))
+                p_hash = _stated_payload_hash(item, seq)
                 leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
                 if leaf != stated_leaf:
                     raise _altered(seq)
             rows.append((seq, hex_id, version, topic, recorded_at, actor_id, p_hash, leaf, state))
             if topic == REDACTED_TOPIC:
-                self._redaction(seq, state)
+                chunk.redacted.append(_redaction(seq, state))
                 chunk.redactions.append(offset)
             seq += 1
         self.seq = seq
-        self._tree(chunk)
         return chunk
 
-    def finish(self) -> None:
-        """Refuse the file if an event's bytes differ from its leaf's payload and no
-        redaction in the file accounts for it."""
+
+class Redactions:
+    """The accounts of a file's redacted events, kept over its chunks in file order: an
+    event whose bytes do not give its leaf must be named, with the hash of the bytes
+    given, by the latest redaction of it in the file (``settle`` refuses otherwise)."""
+
+    def __init__(self) -> None:
+        self.blanked: dict[int, bytes] = {}  # seq → hash of the (blanked) bytes given
+        self.redacted_to: dict[int, bytes] = {}  # seq → hash its latest redaction states
+
+    def add(self, chunk: Chunk) -> None:
+        self.blanked.update(chunk.blanked)
+        self.redacted_to.update(chunk.redacted)
+
+    def settle(self) -> None:
         for seq, got in sorted(self.blanked.items()):
             if self.redacted_to.get(seq) != got:
                 raise _altered(seq)
 
-    def _redacted_hash(self, item: dict[str, Any], seq: int, got: bytes) -> bytes:
-        """The payload hash the file states for an event whose bytes do not give its
-        leaf; remembered to be accounted for by a redaction."""
-        try:
-            stated = bytes.fromhex(item["payload_hash"])
-        except (KeyError, TypeError, ValueError):
-            raise _altered(seq) from None
-        self.blanked[seq] = got
-        return stated
 
-    def _redaction(self, seq: int, state: bytes) -> None:
-        logged = logged_redaction(seq, state)
-        if logged is None:
-            raise LoadRefused(
-                f"序号 {seq} 的遮蔽事件无法读取",
-                f"the redaction event at sequence {seq} cannot be read",
-            )
-        if logged.target_seq >= seq:
-            raise LoadRefused(
-                f"序号 {seq} 的遮蔽事件指向其后的事件",
-                f"the redaction event at sequence {seq} names a later event",
-            )
-        self.redacted_to[logged.target_seq] = logged.payload_hash
+def _stated_payload_hash(item: dict[str, Any], seq: int) -> bytes:
+    """The payload hash the file states for an event whose bytes do not give its leaf."""
+    try:
+        return bytes.fromhex(item["payload_hash"])
+    except (KeyError, TypeError, ValueError):
+        raise _altered(seq) from None
 
-    def _tree(self, chunk: Chunk) -> None:
-        frontier, wanted = self.frontier, self.watch
-        completed: list[tuple[int, int, bytes]] = []
-        if 0 in wanted and frontier.size == 0:
-            chunk.roots[0] = frontier.root()
-        for leaf in (row[7] for row in chunk.rows):
-            frontier.append(leaf, completed)
-            if frontier.size in wanted:
-                chunk.roots[frontier.size] = frontier.root()
-        chunk.nodes = [node for node in completed if node[0] >= NODE_LEVEL]
-        chunk.tree = (frontier.size, frontier.to_bytes(), frontier.root())
+
+def _redaction(seq: int, state: bytes) -> tuple[int, bytes]:
+    """(target seq, payload hash) of the redaction event at ``seq``."""
+    logged = logged_redaction(seq, state)
+    if logged is None:
+        raise LoadRefused(
+            f"序号 {seq} 的遮蔽事件无法读取",
+            f"the redaction event at sequence {seq} cannot be read",
+        )
+    if logged.target_seq >= seq:
+        raise LoadRefused(
+            f"序号 {seq} 的遮蔽事件指向其后的事件",
+            f"the redaction event at sequence {seq} names a later event",
+        )
+    return logged.target_seq, logged.payload_hash
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -241,117 +255,200 @@ def _altered(seq: int) -> LoadRefused:
     )
 
 
-def decoded(
-    lines: Iterator[bytes],
-    first_line: int,
-    watch: tuple[int, ...] = (),
-    chunk_size: int | None = None,
-) -> Iterator[Chunk]:
-    """``Decoder`` over the rest of a file, ``chunk_size`` (default ``CHUNK``) lines at a
-    time, up to and with the closing line (``watch``: tree sizes whose root to keep, a
-    checkpoint's)."""
-    size = chunk_size or CHUNK
-    decoder = Decoder(watch)
-    number = first_line
+def decoded(path: Path, f: IO[bytes], first_line: int, *, apart: bool = False) -> Iterator[Chunk]:
+    """The events of the export ``f`` (open on ``path``) from its line ``first_line``,
+    ``CHUNK`` lines at a time, decoded and checked in file order up to and with the
+    closing line; the redaction accounts are settled before the closing chunk.
+
+    ``apart``: most of the decoding runs in a second process (``DecodingProcess``),
+    started here. It takes a fraction of a second to start; this process decodes the
+    first chunks itself meanwhile, then hands it the rest of the file.
+    """
+    accounts = Redactions()
+    process = DecodingProcess(path, CHUNK) if apart else None
+    try:
+        for chunk in _chunks(f, first_line, process):
+            accounts.add(chunk)
+            if chunk.closing is not None:
+                accounts.settle()
+                yield chunk
+                return
+            yield chunk
+        accounts.settle()
+    finally:
+        if process is not None:
+            process.close()
+
+
+def _chunks(f: IO[bytes], number: int, process: DecodingProcess | None) -> Iterator[Chunk]:
+    decoder = Decoder()
+    own = 0
     while True:
-        batch: list[bytes] = []
-        for raw in lines:
-            batch.append(raw)
-            if len(batch) >= size:
-                break
-        if not batch:
-            decoder.finish()
+        if process is not None and process.takes_over(own):
+            yield from process.decoded(f.tell(), number, decoder.seq)
             return
-        chunk = decoder.chunk(batch, number)
-        if chunk.closing is not None:
-            decoder.finish()
+        chunk = _next_chunk(f, number, decoder)
+        if chunk is None:
+            return
         yield chunk
         if chunk.closing is not None:
             return
-        number += len(batch)
+        number += CHUNK
+        own += 1
 
 
-def decoded_in_worker(path: Path, offset: int, watch: tuple[int, ...] = ()) -> Iterator[Chunk]:
-    """``decoded`` over ``path`` from byte ``offset`` (line 2), run in a process of its own.
+def _next_chunk(f: IO[bytes], number: int, decoder: Decoder) -> Chunk | None:
+    """The next ``CHUNK`` lines of ``f`` decoded (None at the end of the file)."""
+    lines = list(islice(f, CHUNK))
+    return decoder.chunk(lines, number) if lines else None
+
+
+_FRAME = struct.Struct("<Q")  # the length of each message between the two processes
+_READY, _START, _CHUNK, _END, _REFUSED = range(5)
+
+
+def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
+    data = marshal.dumps(message, 2)  # version 2: no references, the quickest to write
+    out.write(_FRAME.pack(len(data)))
+    out.write(data)
+
+
+def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
+    """The next message, or None if the stream ended (whole messages only)."""
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        return None
+    (size,) = _FRAME.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    got = marshal.loads(data)
+    return got if isinstance(got, tuple) else None
+
+
+class DecodingProcess:
+    """A second process decoding the file beside the writes, over two pipes.
 
     Decoding is Python work and holds the interpreter; the writes are the database's.
-    In two processes they run side by side, a pipe's worth apart. The worker is a fresh
-    interpreter running this module (nothing of the caller's is re-run or inherited),
-    a child of this function's own: ended here if the consumer stops early.
+    In two processes they run side by side, a pipe's worth apart. The process is a
+    fresh interpreter running this module (nothing of the caller's is re-run or
+    inherited), a child of this object's own, ended by ``close``. It says when it is
+    ready, is told where to start (byte offset, line number, sequence number), and
+    sends the decoded chunks back with ``marshal`` (plain values only: the quickest to
+    write and read; both ends are the same interpreter).
     """
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            __name__,
-            str(path),
-            str(offset),
-            str(CHUNK),  # this process's setting, in the worker too
-            *map(str, watch),
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    assert worker.stdout is not None
-    try:
+
+    def __init__(self, path: Path, chunk_size: int) -> None:
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(path), str(chunk_size)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+
+    def takes_over(self, own: int) -> bool:
+        """Whether to hand the rest of the file over after ``own`` chunks decoded here:
+        ``OWN_CHUNKS`` if set, else as soon as the process is ready (or has ended)."""
+        if OWN_CHUNKS is not None:
+            return own >= OWN_CHUNKS
+        assert self.process.stdout is not None
+        return bool(select.select([self.process.stdout], [], [], 0)[0])
+
+    def decoded(self, offset: int, first_line: int, seq: int) -> Iterator[Chunk]:
+        """The chunks from byte ``offset`` of the file (line ``first_line``, event
+        ``seq``) to its end, decoded in the process."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        if self._next(stdout)[0] != _READY:
+            raise RuntimeError("the decoding process did not start as expected")
+        try:
+            _send(stdin, (_START, offset, first_line, seq))
+            stdin.close()
+        except BrokenPipeError:
+            pass  # it ended: what it sent says why
         while True:
-            try:
-                got = pickle.load(worker.stdout)
-            except EOFError:
-                raise LoadRefused(
-                    "解码文件的进程提前结束", "the process decoding the file ended early"
-                ) from None
-            if got is None:
+            got = self._next(stdout)
+            if got[0] == _END:
                 return
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-    finally:
-        worker.stdout.close()
-        if worker.poll() is None:
-            worker.terminate()
-        worker.wait()
+            if got[0] == _REFUSED:
+                raise LoadRefused(got[1], got[2])
+            yield Chunk(*got[1])
+
+    @staticmethod
+    def _next(stdout: IO[bytes]) -> tuple[Any, ...]:
+        got = _receive(stdout)
+        if got is None:
+            raise LoadRefused("解码文件的进程提前结束", "the process decoding the file ended early")
+        return got
+
+    def close(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None and not stream.closed:
+                with contextlib.suppress(BrokenPipeError):
+                    stream.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
 
 
-def _decode_file(path: str, offset: int, chunk_size: int, watch: tuple[int, ...]) -> None:
-    """The worker: decoded chunks pickled to stdout, then None (or the refusal)."""
-    out = sys.stdout.buffer
+def _decode_apart(path: str, chunk_size: int) -> None:
+    """The decoding process: ready, told where to start, chunks to stdout, then the end
+    (or the refusal)."""
+    global CHUNK
+    CHUNK = chunk_size  # the importing process's setting, here too
+    out, given = sys.stdout.buffer, sys.stdin.buffer
     try:
+        _send(out, (_READY,))
+        out.flush()
+        start = _receive(given)
+        if start is None or start[0] != _START:
+            return  # the importer decoded the whole file itself
+        _, offset, number, seq = start
+        decoder = Decoder(seq)
         with open(path, "rb") as f:
             f.seek(offset)
-            for chunk in decoded(iter(f), 2, watch, chunk_size):
-                pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(None, out)
+            while (chunk := _next_chunk(f, number, decoder)) is not None:
+                _send(out, (_CHUNK, chunk.as_tuple()))
+                if chunk.closing is not None:
+                    break
+                number += chunk_size
+        _send(out, (_END,))
     except LoadRefused as e:
-        pickle.dump(e, out)
+        _send(out, (_REFUSED, e.message_zh, e.message_en))
     except (BrokenPipeError, KeyboardInterrupt):
         return  # the importer stopped reading
     except Exception as e:  # the kind of failure travels; the traceback stays here
         kind = type(e).__name__
-        pickle.dump(
-            LoadRefused(f"解码文件失败（{kind}）", f"decoding the file failed ({kind})"), out
-        )
-    out.flush()
+        _send(out, (_REFUSED, f"解码文件失败（{kind}）", f"decoding the file failed ({kind})"))
+    try:
+        out.flush()
+    except BrokenPipeError:
+        return
 
 
 class Load:
     """Writes decoded chunks into an empty ledger on one transaction's cursor."""
 
-    def __init__(self, log: IntegrityLog, cursor: Any) -> None:
+    def __init__(self, log: IntegrityLog, cursor: Any, watch: tuple[int, ...] = ()) -> None:
+        """``watch``: tree sizes whose root to keep in ``roots`` (a checkpoint's)."""
         self.log = log
         self.cursor = cursor
         t = self.tables = log.tables
         self.postgres = t.postgres
+        # The tree the write path keeps (``merkle.Frontier``), grown by each chunk.
+        self.frontier = merkle.Frontier()
+        self.watch = set(watch)
+        self.roots: dict[int, bytes] = {0: self.frontier.root()} if 0 in self.watch else {}
         self.tree: tuple[int, bytes, bytes] = (0, b"", merkle.root([]))
-        self.roots: dict[int, bytes] = {}
-        self._insert_events = t.sql(
+        # SQLite: the events from the decoded rows as they are (the id, version, topic
+        # and bytes are parameters 2, 3, 4 and 9 of each row).
+        self._insert_events = (
             f"INSERT INTO {t.events} (originator_id, originator_version, topic, state) "
-            "VALUES (?,?,?,?)"
+            "VALUES (?2, ?3, ?4, ?9)"
         )
         # SQLite: the notification id is the seq plus a constant (?1 is the seq).
         self._insert_log_sqlite = (
@@ -399,19 +496,35 @@ class Load:
         if not chunk.rows:
             return
         self._write(chunk.rows)
-        if chunk.nodes:
-            self.cursor.executemany(self._insert_nodes, chunk.nodes)
-        self.cursor.execute(self._update_tree, chunk.tree)
-        self.tree = chunk.tree
-        self.roots.update(chunk.roots)
+        nodes = self._grow(chunk.rows)
+        if nodes:
+            self.cursor.executemany(self._insert_nodes, nodes)
         for offset in chunk.redactions:
             # The write path's own step, on this transaction (see IntegrityLog.record).
             self.log._apply_redaction(self.cursor, chunk.first_seq + offset, chunk.rows[offset][8])
 
     def finish(self) -> None:
-        """Build the log's indexes again (before the commit)."""
+        """Store the tree state and build the log's indexes again (before the commit)."""
+        frontier = self.frontier
+        self.tree = (frontier.size, frontier.to_bytes(), frontier.root())
+        self.cursor.execute(self._update_tree, self.tree)
         for _, statement in self._log_indexes:
             self.cursor.execute(statement)
+
+    def _grow(self, rows: list[Row]) -> list[tuple[int, int, bytes]]:
+        """Add the rows' leaves to the tree; the stored subtree nodes they complete."""
+        frontier, append = self.frontier, self.frontier.append
+        completed: list[tuple[int, int, bytes]] = []
+        first = frontier.size
+        if any(first < size <= first + len(rows) for size in self.watch):
+            for row in rows:
+                append(row[7], completed)
+                if frontier.size in self.watch:
+                    self.roots[frontier.size] = frontier.root()
+        else:
+            for row in rows:
+                append(row[7], completed)
+        return [node for node in completed if node[0] >= NODE_LEVEL]
 
     # ---- the two tables ---------------------------------------------------------------
 
@@ -421,7 +534,7 @@ class Load:
         found = row_tuple(self.cursor.fetchone())[0]
         return 0 if found is None else int(found)
 
-    def _write(self, rows: list[tuple[int, str, int, str, str, str, bytes, bytes, bytes]]) -> None:
+    def _write(self, rows: list[Row]) -> None:
         """Insert the events, then their log rows (with the events' notification ids)."""
         t, cur, last = self.tables, self.cursor, self._last_id
         if self.postgres:
@@ -454,7 +567,7 @@ class Load:
                 for nid, oid, row in zip(ids, oids, rows, strict=True):
                     copy.write_row((row[0], nid, oid, *row[2:8]))
         else:
-            cur.executemany(self._insert_events, [(r[1], r[2], r[3], r[8]) for r in rows])
+            cur.executemany(self._insert_events, rows)
             # A rowid table written by one transaction holding the write lock: each new
             # row takes the largest rowid plus one.
             ids = list(range(last + 1, last + 1 + len(rows)))
@@ -466,9 +579,8 @@ class Load:
 
 
 if __name__ == "__main__":
-    # Run as the importer's worker: through the module's own name, so that what is
-    # pickled names ``ledger.transfer_load`` and not ``__main__``.
-    from ledger.transfer_load import _decode_file as run
+    # Run as the importer's decoding process: through the module's own name, so that
+    # its LoadRefused and Chunk are this module's and not ``__main__``'s.
+    from ledger.transfer_load import _decode_apart as run
 
-    path, offset, size, *watch = sys.argv[1:]
-    run(path, int(offset), int(size), tuple(map(int, watch)))
+    run(sys.argv[1], int(sys.argv[2]))

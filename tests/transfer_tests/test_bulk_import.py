@@ -115,16 +115,28 @@ def _log_indexes(ledger: HazardLedger) -> set[str]:
     return {n for n in names if n.startswith("integrity_log_") and not n.endswith("_pkey")}
 
 
-@pytest.mark.parametrize("apart", [False, True], ids=["in-process", "decoding-process"])
+# Where the file is decoded: all in the importing process; all in the decoding process;
+# the first two chunks in the importing process and the rest in the decoding process
+# (as while it starts); and handed over whenever the decoding process is ready.
+WHERE = {"in-process": None, "decoding-process": 0, "handed-over": 2, "when-ready": -1}
+
+
+def _decode(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    own = WHERE[where]
+    monkeypatch.setattr(transfer, "DECODE_APART_FROM", 1 << 40 if own is None else 0)
+    monkeypatch.setattr(transfer_load, "OWN_CHUNKS", None if own == -1 else own)
+
+
+@pytest.mark.parametrize("where", list(WHERE))
 def test_the_copy_holds_the_originals_log_nodes_tree_and_redactions(
     tmp_path: Path,
     store_url: str,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
-    apart: bool,
+    where: str,
 ) -> None:
     monkeypatch.setattr(transfer_load, "CHUNK", 100)  # several chunks, nodes across them
-    monkeypatch.setattr(transfer, "DECODE_APART_FROM", 0 if apart else 1 << 40)
+    _decode(monkeypatch, where)  # handed over: the redacted event here, its redaction apart
     path = _source(tmp_path, clock, cases=300)  # a stored subtree node or more
     source = HazardLedger(str(tmp_path / "source.db"), clock=clock)
     target = HazardLedger(store_url, clock=clock)
@@ -153,16 +165,16 @@ def _altered(path: Path, seq: int, tmp_path: Path) -> Path:
     return altered
 
 
-@pytest.mark.parametrize("apart", [False, True], ids=["in-process", "decoding-process"])
+@pytest.mark.parametrize("where", list(WHERE))
 def test_a_refused_import_leaves_the_store_empty_with_its_indexes(
     tmp_path: Path,
     store_url: str,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
-    apart: bool,
+    where: str,
 ) -> None:
     monkeypatch.setattr(transfer_load, "CHUNK", 4)
-    monkeypatch.setattr(transfer, "DECODE_APART_FROM", 0 if apart else 1 << 40)
+    _decode(monkeypatch, where)
     path = _source(tmp_path, clock)
     size = len(path.read_bytes().splitlines()) - 2
     late = next(
@@ -297,7 +309,11 @@ def test_an_aggregate_id_reads_as_the_uuid_library_reads_it(
 
 def test_a_failing_decoding_process_refuses_instead_of_raising(tmp_path: Path) -> None:
     with pytest.raises(transfer_load.LoadRefused, match="decoding the file failed"):
-        list(transfer_load.decoded_in_worker(tmp_path / "gone.jsonl", 0))
+        process = transfer_load.DecodingProcess(tmp_path / "gone.jsonl", 4)
+        try:
+            list(process.decoded(0, 2, 0))
+        finally:
+            process.close()
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import ledger.transfer as transfer
+import ledger.transfer_load as transfer_load
 from api.cli import app as cli
 from ledger.application import HazardLedger
 from ledger.integrity.signing import create_keys
@@ -169,6 +170,7 @@ def test_a_refusal_from_the_decoding_process_keeps_both_languages(
     exported: Path, store_url: str, monkeypatch: pytest.MonkeyPatch, apart: bool
 ) -> None:
     monkeypatch.setattr(transfer, "DECODE_APART_FROM", 0 if apart else 1 << 40)
+    monkeypatch.setattr(transfer_load, "OWN_CHUNKS", 0)  # apart: all in the second process
     _both_languages(
         store_url,
         _rewritten(exported, _tampered, "tampered.jsonl"),
