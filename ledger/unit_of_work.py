@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 
 from . import bounds, evidence, permissions
@@ -91,6 +92,18 @@ def place_visible(scope: Scope, place: Place) -> bool:
     )
 
 
+def replay(
+    record: LedgerAggregate | None, events: Iterable[DomainEventProtocol[UUID]]
+) -> LedgerAggregate | None:
+    """The record its events make, applied in order: the library's ``project_aggregate``
+    without its per-event ``isinstance`` against a runtime ``Protocol``, which costs about
+    20 us an event on Python 3.11 (the ledger's events all have ``mutate``; one that had
+    not would fail here as it fails there, with an error)."""
+    for event in events:
+        record = event.mutate(record)  # type: ignore[attr-defined]
+    return record
+
+
 def _not_found(ref: Ref) -> NotFound:
     return NotFound(ref.kind.__name__, ref.key)
 
@@ -112,7 +125,9 @@ class UnitOfWork:
         """The record as it stands in this unit of work (None if there is none)."""
         if aggregate_id not in self._records:
             try:
-                self._records[aggregate_id] = self._ledger.repository.get(aggregate_id)
+                self._records[aggregate_id] = self._ledger.repository.get(
+                    aggregate_id, projector_func=replay
+                )
             except AggregateNotFoundError:
                 self._records[aggregate_id] = None
         record = self._records[aggregate_id]
