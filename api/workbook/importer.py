@@ -404,6 +404,7 @@ class WorkbookImporter:
         self.specs: Mapping[str, SectorSpec] = loaded.specs if isinstance(loaded, Sectors) else {}
         self.sector_sheets = {sheet_title(spec): spec for spec in self.specs.values()}
         self._actors: dict[str, Actor] = {}
+        self._enterprise_ids: dict[str, UUID] = {}
 
     # ---- identities ---------------------------------------------------
 
@@ -418,6 +419,14 @@ class WorkbookImporter:
                 f"台账导入（{self.operator.name}）",
             )
         return actor
+
+    def _enterprise_id(self, credit_code: str) -> UUID:
+        """``enterprise_id``, worked out once per enterprise (a uuid5 per row and use
+        was a few per cent of the import)."""
+        key = self._enterprise_ids.get(credit_code)
+        if key is None:
+            key = self._enterprise_ids[credit_code] = enterprise_id(credit_code)
+        return key
 
     # ---- one row -------------------------------------------------------------------
 
@@ -436,7 +445,7 @@ class WorkbookImporter:
                     )
                 ]
             )
-        enterprise = work.find(Enterprise, enterprise_id(code))
+        enterprise = work.find(Enterprise, self._enterprise_id(code))
         if enterprise is None:
             principal = row.get("principal")
             if not principal:
@@ -460,7 +469,7 @@ class WorkbookImporter:
                 principal=Person(f"import:{code}:{principal}", principal),
             )
             work.execute(register, self._actor(None, self.operator.name))
-            enterprise = work.find(Enterprise, enterprise_id(code))
+            enterprise = work.find(Enterprise, self._enterprise_id(code))
             assert enterprise is not None
         existing = work.find(HazardCase, case_id)
         done = existing.version if existing is not None else 0
@@ -721,7 +730,7 @@ class WorkbookImporter:
                         report.problems += self._problems(item, error)
                         continue
                     finally:
-                        events = _taken(work, item, case_id)
+                        events = _taken(work, self._enterprise_id(item.get("credit_code")), case_id)
                     if record and report.ok:
                         spool.add([to_stored(e) for e in events])
                     report.cases_created += int(new)
@@ -750,7 +759,9 @@ class WorkbookImporter:
         yet, learnt in one query (``ledger.stored_ids``) instead of one read each."""
         ids = {case_id for _, case_id in keyed if case_id is not None}
         ids.update(
-            enterprise_id(item.get("credit_code")) for item, _ in keyed if isinstance(item, Row)
+            self._enterprise_id(item.get("credit_code"))
+            for item, _ in keyed
+            if isinstance(item, Row)
         )
         work.absent(ids - stored_aggregates(self.ledger.integrity, ids))
 
@@ -766,13 +777,13 @@ def _blocks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield block
 
 
-def _taken(work: UnitOfWork, row: Row, case_id: UUID) -> list[Any]:
+def _taken(work: UnitOfWork, enterprise_key: UUID, case_id: UUID) -> list[Any]:
     """The events a row's commands left pending (its enterprise's registration, then its
     case's steps), taken out of ``work``; the case itself is dropped from ``work``
     (no later row may touch it: a second row of one case is refused as a duplicate),
     the enterprise stays for the later rows that name it."""
     events: list[Any] = []
-    enterprise = work.find(Enterprise, enterprise_id(row.get("credit_code")))
+    enterprise = work.find(Enterprise, enterprise_key)
     if enterprise is not None:
         events += enterprise.collect_events()
     case = work.find(HazardCase, case_id)
