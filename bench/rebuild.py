@@ -15,7 +15,9 @@ rounds of: decode, rebuild, each in a process of its own (``bench/scale.py decod
 ratio; ``--json`` ends with them as a line of JSON (how ``bench/suite.py`` measures the
 rebuild at each size). ``--baseline TREE`` adds, in every round, the rebuild of another
 checkout of the project (``git archive REV | tar -x -C TREE``), the order alternating
-between rounds, so that before and after are measured side by side on a busy machine::
+between rounds, so that before and after are measured side by side on a busy machine;
+after every rebuild a digest of every read-model table is taken, and the run says
+whether both trees' tables came out byte for byte the same::
 
     python bench/rebuild.py --store /tmp/rb.db --events 1000000 --reuse --rounds 3 \
         --baseline /tmp/old-tree
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -211,6 +214,105 @@ def isolated(tree: Path, step: str, store: str) -> dict[str, Any]:
     return result
 
 
+def table_digest(store: str) -> str:
+    """SHA-256 of every row of every read-model table, in key order.
+
+    Taken after each rebuild of a ``--baseline`` run: the read models this tree rebuilds
+    must be byte for byte those the baseline rebuilds from the same events."""
+    import hashlib
+
+    from projections.db import ReadStore
+
+    app = HazardLedger(store)
+    db = ReadStore(app.store)
+    conn = db.connect()
+    digest = hashlib.sha256()
+    for projection in read_models_for(None):
+        for table in projection.tables:
+            cur = db.execute(conn, f"SELECT * FROM {table.name} ORDER BY {', '.join(table.key)}")
+            digest.update(table.name.encode())
+            for row in cur:
+                digest.update(repr(tuple(row)).encode())
+    conn.close()
+    app.close()
+    return digest.hexdigest()
+
+
+def phases(store: str) -> None:
+    """Rebuild every read model once, timing each phase in CPU time.
+
+    The next batch is read in the calling thread instead of a second one, so that each
+    phase's CPU time is its own (with the thread, ``process_time`` counts both)."""
+    from concurrent.futures import Future
+
+    from projections import follower as follower_module
+    from projections.base import Rows
+    from projections.db import ReadStore
+
+    spent: dict[str, float] = {}
+    clock = time.process_time
+
+    def timed(owner: Any, name: str, label: Callable[..., str], static: bool = False) -> None:
+        inner = getattr(owner, name)
+
+        def wrapper(*args: Any) -> Any:
+            start = clock()
+            try:
+                return inner(*args)
+            finally:
+                key = label(*args)
+                spent[key] = spent.get(key, 0.0) + clock() - start
+
+        setattr(owner, name, staticmethod(wrapper) if static else wrapper)
+
+    class InThread:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def __enter__(self) -> InThread:
+            return self
+
+        def __exit__(self, *args: Any) -> None:
+            return None
+
+        def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+            done: Future[Any] = Future()
+            done.set_result(fn(*args))
+            return done
+
+    setattr(follower_module, "ThreadPoolExecutor", InThread)  # noqa: B010
+    F = follower_module.Follower
+    timed(F, "_fold", lambda t, *_: f"fold {t.projection.name}", static=True)
+    timed(F, "_read", lambda *_: "read and decode")
+    timed(F, "_swap", lambda *_: "indexes and swap")
+    timed(Rows, "take_changes", lambda *_: "collect changed rows")
+    timed(Rows, "trim", lambda *_: "trim the row cache")
+    timed(ReadStore, "write_rows", lambda *_: "write rows")
+    app = HazardLedger(store)
+    follower = F(app, read_models_for(None), batch_size=follower_module.REBUILD_BATCH)
+    start = clock()
+    events = follower.rebuild()
+    total = clock() - start
+    follower.close()
+    app.close()
+    print(f"rebuild of {events:,} events: {total:.2f} s CPU")
+    ranked = sorted(spent.items(), key=lambda item: -item[1])
+    for label, seconds in [*ranked, ("the rest", total - sum(spent.values()))]:
+        print(f"  {label:45s} {seconds:6.2f} s  {seconds / events * 1e6:5.1f} us/event")
+
+
+def digest_in_process(store: str) -> str:
+    run = subprocess.run(
+        [sys.executable, str(HERE / "bench" / "rebuild.py"), "--store", store, "--digest"],
+        cwd=HERE,
+        env={**os.environ, "PYTHONPATH": str(HERE)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout.strip().splitlines()[-1]
+
+
 def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
     """Decode and rebuild (and the baseline's rebuild) in processes of their own,
     interleaved: decode, rebuild, decode, rebuild, ... The ratio of each round is its
@@ -223,6 +325,7 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
     cpu_ratios: dict[str, list[float]] = {name: [] for name, _ in variants}
     decodes: list[dict[str, Any]] = []
     models: list[str] = []
+    digests: dict[str, set[str]] = {name: set() for name, _ in variants}
     for i in range(count):
         decode = isolated(HERE, "decode", store)
         decodes.append(decode)
@@ -241,6 +344,8 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             cpu_ratios[name].append(cpu_ratio)
             if name == "this tree":
                 models = list(rebuilt.get("models", []))
+            if baseline:
+                digests[name].add(digest_in_process(store))
             print(
                 f"round {i + 1}: rebuild ({name}) {rebuilt['events']:,} events in "
                 f"{rebuilt['seconds']:.1f}s = {ratio:.2f}x decode time "
@@ -255,6 +360,9 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             f"(target <= {TARGET_PEAK_MIB} MiB: {'met' if peak <= TARGET_PEAK_MIB else 'NOT met'})"
             f"; median CPU time ratio {statistics.median(cpu_ratios[name]):.2f}x"
         )
+    if baseline:
+        same = len(digests["this tree"] | digests["baseline"]) == 1
+        print(f"read-model tables identical to the baseline's after every rebuild: {same}")
     events = int(decodes[-1]["events"])
     decode_s = statistics.median(d["seconds"] for d in decodes)
     result: dict[str, Any] = {
@@ -281,6 +389,7 @@ def rounds(store: str, count: int, baseline: Path | None) -> dict[str, Any]:
             "cpu_ratios": cpu_ratios["baseline"],
             "cpu_ratio": statistics.median(cpu_ratios["baseline"]),
             "peak_rss_mib": max(peaks["baseline"]),
+            "tables_identical": same,
         }
     return result
 
@@ -334,9 +443,24 @@ def main() -> None:
         "--json", action="store_true", help="with --rounds: end with the figures as JSON"
     )
     parser.add_argument(
-        "--baseline", type=Path, default=None, help="with --rounds: another checkout to compare"
+        "--baseline",
+        type=Path,
+        default=None,
+        help="with --rounds: another checkout to compare (time, and every read-model table)",
+    )
+    parser.add_argument(
+        "--digest", action="store_true", help="only print a digest of every read-model table"
+    )
+    parser.add_argument(
+        "--phases", action="store_true", help="only rebuild once, timing each phase's CPU"
     )
     args = parser.parse_args()
+    if args.digest:
+        print(table_digest(args.store))
+        return
+    if args.phases:
+        phases(args.store)
+        return
     store = args.store or os.path.join(tempfile.mkdtemp(), "bench.db")
     app = HazardLedger(store)
     print(f"store: {app.store.describe()}")
