@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import resource
 import sqlite3
 import statistics
 import sys
@@ -220,13 +221,20 @@ def file_rows(path: Path) -> list[tuple[Any, ...]]:
     return rows
 
 
-def import_once(target: str, path: Path) -> tuple[int, float]:
+def import_once(target: str, path: Path) -> tuple[int, float, float, float]:
+    """Events imported, seconds, and the CPU seconds of the importing process and of
+    the decoding process it starts (a child, counted once it has ended)."""
     ledger = HazardLedger(target)
     try:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time()
         start = time.perf_counter()
         import_ledger(ledger, path)
         seconds = time.perf_counter() - start
-        return ledger.recorder.max_notification_id() or 0, seconds
+        cpu = time.process_time() - cpu
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        decoder = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        return ledger.recorder.max_notification_id() or 0, seconds, cpu, decoder
     finally:
         ledger.close()
 
@@ -234,11 +242,15 @@ def import_once(target: str, path: Path) -> tuple[int, float]:
 def step_import(args: argparse.Namespace) -> dict[str, Any]:
     """``import-ledger`` of the file into a fresh store, against raw batched inserts of
     the same rows (1,000 per transaction) into a fresh store: alternated, median of
-    ``--repeat`` each (the target: the import at half the raw rate or better)."""
+    ``--repeat`` each (the target: the import at half the raw rate or better). The CPU
+    time per event of the importing process and of its decoding process (medians) say
+    which of the two sets the pace, whatever else the machine is running."""
     path = Path(args.file)
     rows = file_rows(path)
     imports: list[float] = []
     raws: list[float] = []
+    cpu: list[float] = []
+    decoder_cpu: list[float] = []
     events = 0
     for _ in range(args.repeat):
         with fresh_store(args.dsn or "raw.db") as target:
@@ -247,8 +259,10 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 raws.append(raw_sqlite(target, rows, single=False)[1])
         with fresh_store(args.dsn or "import.db") as target:
-            events, seconds = import_once(target, path)
+            events, seconds, own, decoder = import_once(target, path)
             imports.append(events / seconds)
+            cpu.append(own / events * 1e6)
+            decoder_cpu.append(decoder / events * 1e6)
     imported, raw = statistics.median(imports), statistics.median(raws)
     return {
         "events": events,
@@ -259,6 +273,8 @@ def step_import(args: argparse.Namespace) -> dict[str, Any]:
         "target_met": imported / raw >= IMPORT_TARGET,
         "import_samples": imports,
         "raw_samples": raws,
+        "importer_cpu_us_per_event": statistics.median(cpu),
+        "decoder_cpu_us_per_event": statistics.median(decoder_cpu),
     }
 
 

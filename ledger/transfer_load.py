@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import fcntl
 import marshal
 import os
 import re
@@ -50,11 +51,16 @@ from .integrity.log import NODE_LEVEL, IntegrityLog
 from .integrity.redaction import REDACTED_TOPIC, logged_redaction
 from .integrity.tables import row_tuple
 
-CHUNK = 4096  # events decoded and written at a time (one round of executemany / COPY)
+CHUNK = 1024  # events decoded and written at a time (one round of executemany / COPY)
+PIPE_BYTES = 1 << 20  # the pipe from the decoding process holds about two chunks
 SQLITE_CACHE_KIB = 256 * 1024
 # Chunks the importing process decodes itself before the decoding process takes the
 # rest of the file; None: as many as it decodes before that process is ready.
 OWN_CHUNKS: int | None = None
+# When the importing process asks the decoding process for a chunk to decode itself:
+# None, whenever it has waited for one (it had time to spare); True, before each chunk;
+# False, never.
+ASK: bool | None = None
 
 Row = tuple[int, str, int, str, str, str, bytes, bytes, bytes]
 
@@ -285,7 +291,7 @@ def _chunks(f: IO[bytes], number: int, process: DecodingProcess | None) -> Itera
     own = 0
     while True:
         if process is not None and process.takes_over(own):
-            yield from process.decoded(f.tell(), number, decoder.seq)
+            yield from process.decoded(f, f.tell(), number, decoder.seq)
             return
         chunk = _next_chunk(f, number, decoder)
         if chunk is None:
@@ -304,26 +310,38 @@ def _next_chunk(f: IO[bytes], number: int, decoder: Decoder) -> Chunk | None:
 
 
 _FRAME = struct.Struct("<Q")  # the length of each message between the two processes
-_READY, _START, _CHUNK, _END, _REFUSED = range(5)
+_READY, _START, _CHUNK, _END, _REFUSED, _WANT, _YOURS = range(7)
 
 
 def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
     data = marshal.dumps(message, 2)  # version 2: no references, the quickest to write
     out.write(_FRAME.pack(len(data)))
     out.write(data)
+    out.flush()
 
 
-def _receive(stream: IO[bytes]) -> tuple[Any, ...] | None:
-    """The next message, or None if the stream ended (whole messages only)."""
-    head = stream.read(_FRAME.size)
-    if len(head) < _FRAME.size:
-        return None
-    (size,) = _FRAME.unpack(head)
-    data = stream.read(size)
-    if len(data) < size:
-        return None
-    got = marshal.loads(data)
+def _receive(stream: Any) -> tuple[Any, ...] | None:
+    """The next message from an unbuffered pipe (so that ``select`` on it tells whether
+    one is waiting), or None if the stream ended (whole messages only)."""
+    head = _exactly(stream, _FRAME.size)
+    data = None if head is None else _exactly(stream, _FRAME.unpack(head)[0])
+    got = None if data is None else marshal.loads(data)
     return got if isinstance(got, tuple) else None
+
+
+def _exactly(stream: Any, size: int) -> bytearray | None:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = stream.readinto(view[got:])
+        if not n:
+            return None
+        got += n
+    return data
+
+
+def _waiting(stream: Any) -> bool:
+    return bool(select.select([stream], [], [], 0)[0])
 
 
 class DecodingProcess:
@@ -336,6 +354,11 @@ class DecodingProcess:
     ready, is told where to start (byte offset, line number, sequence number), and
     sends the decoded chunks back with ``marshal`` (plain values only: the quickest to
     write and read; both ends are the same interpreter).
+
+    The two processes balance the work: when the importing process has waited for a
+    chunk (its writes are quicker than the decoding), it asks for one, and the
+    decoding process hands it the next chunk's place in the file instead of decoding
+    it (``_YOURS``), to be decoded here while it goes on with the chunk after.
     """
 
     def __init__(self, path: Path, chunk_size: int) -> None:
@@ -348,35 +371,58 @@ class DecodingProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env=env,
+            bufsize=0,  # see _receive
         )
+        # Room for the decoding process to run ahead of the writes (and on while this
+        # process decodes a chunk it asked for) instead of waiting on a 64 KiB pipe.
+        with contextlib.suppress(AttributeError, OSError):
+            assert self.process.stdout is not None
+            fcntl.fcntl(self.process.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
     def takes_over(self, own: int) -> bool:
         """Whether to hand the rest of the file over after ``own`` chunks decoded here:
         ``OWN_CHUNKS`` if set, else as soon as the process is ready (or has ended)."""
         if OWN_CHUNKS is not None:
             return own >= OWN_CHUNKS
-        assert self.process.stdout is not None
-        return bool(select.select([self.process.stdout], [], [], 0)[0])
+        return _waiting(self.process.stdout)
 
-    def decoded(self, offset: int, first_line: int, seq: int) -> Iterator[Chunk]:
-        """The chunks from byte ``offset`` of the file (line ``first_line``, event
-        ``seq``) to its end, decoded in the process."""
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
+    def decoded(self, f: IO[bytes], offset: int, first_line: int, seq: int) -> Iterator[Chunk]:
+        """The chunks from byte ``offset`` of the file ``f`` (line ``first_line``, event
+        ``seq``) to its end, decoded in the process (and those it hands back, here)."""
+        stdout = self.process.stdout
+        assert stdout is not None
         if self._next(stdout)[0] != _READY:
             raise RuntimeError("the decoding process did not start as expected")
-        try:
-            _send(stdin, (_START, offset, first_line, seq))
-            stdin.close()
-        except BrokenPipeError:
-            pass  # it ended: what it sent says why
+        self._tell((_START, offset, first_line, seq))
+        asked = False
         while True:
+            if not asked and (ASK or (ASK is None and not _waiting(stdout))):
+                asked = self._tell((_WANT,))
             got = self._next(stdout)
             if got[0] == _END:
                 return
             if got[0] == _REFUSED:
                 raise LoadRefused(got[1], got[2])
-            yield Chunk(*got[1])
+            if got[0] == _YOURS:
+                asked = False
+                f.seek(got[1])
+                chunk = _next_chunk(f, got[2], Decoder(got[3]))
+                if chunk is None:
+                    continue
+            else:
+                chunk = Chunk(*got[1])
+            yield chunk
+            if chunk.closing is not None:
+                return
+
+    def _tell(self, message: tuple[Any, ...]) -> bool:
+        """Send a message to the process; False if it has ended (what it sent says why)."""
+        assert self.process.stdin is not None
+        try:
+            _send(self.process.stdin, message)
+        except BrokenPipeError:
+            return False
+        return True
 
     @staticmethod
     def _next(stdout: IO[bytes]) -> tuple[Any, ...]:
@@ -396,27 +442,14 @@ class DecodingProcess:
 
 
 def _decode_apart(path: str, chunk_size: int) -> None:
-    """The decoding process: ready, told where to start, chunks to stdout, then the end
-    (or the refusal)."""
+    """The decoding process: ready, told where to start, chunks to stdout (or the place
+    of a chunk, when asked for one), then the end (or the refusal)."""
     global CHUNK
     CHUNK = chunk_size  # the importing process's setting, here too
-    out, given = sys.stdout.buffer, sys.stdin.buffer
+    out = sys.stdout.buffer
     try:
-        _send(out, (_READY,))
-        out.flush()
-        start = _receive(given)
-        if start is None or start[0] != _START:
-            return  # the importer decoded the whole file itself
-        _, offset, number, seq = start
-        decoder = Decoder(seq)
-        with open(path, "rb") as f:
-            f.seek(offset)
-            while (chunk := _next_chunk(f, number, decoder)) is not None:
-                _send(out, (_CHUNK, chunk.as_tuple()))
-                if chunk.closing is not None:
-                    break
-                number += chunk_size
-        _send(out, (_END,))
+        with open(sys.stdin.fileno(), "rb", buffering=0, closefd=False) as given:
+            _serve(path, out, given)  # unbuffered: see _receive
     except LoadRefused as e:
         _send(out, (_REFUSED, e.message_zh, e.message_en))
     except (BrokenPipeError, KeyboardInterrupt):
@@ -424,10 +457,36 @@ def _decode_apart(path: str, chunk_size: int) -> None:
     except Exception as e:  # the kind of failure travels; the traceback stays here
         kind = type(e).__name__
         _send(out, (_REFUSED, f"解码文件失败（{kind}）", f"decoding the file failed ({kind})"))
-    try:
-        out.flush()
-    except BrokenPipeError:
-        return
+
+
+def _serve(path: str, out: IO[bytes], given: Any) -> None:
+    _send(out, (_READY,))
+    start = _receive(given)
+    if start is None or start[0] != _START:
+        return  # the importer decoded the whole file itself
+    _, offset, number, seq = start
+    decoder = Decoder(seq)
+    with open(path, "rb") as f:
+        f.seek(offset)
+        while True:
+            if _waiting(given) and _receive(given) == (_WANT,):
+                # The importer decodes this chunk (the lines, read past here, are
+                # events if the file is whole; it checks them, refusing otherwise).
+                at = f.tell()
+                lines = sum(1 for _ in islice(f, CHUNK))
+                if lines:
+                    _send(out, (_YOURS, at, number, decoder.seq))
+                    decoder.seq += lines
+                    number += lines
+                continue
+            chunk = _next_chunk(f, number, decoder)
+            if chunk is None:
+                break
+            _send(out, (_CHUNK, chunk.as_tuple()))
+            if chunk.closing is not None:
+                break
+            number += CHUNK
+    _send(out, (_END,))
 
 
 class Load:

@@ -115,16 +115,26 @@ def _log_indexes(ledger: HazardLedger) -> set[str]:
     return {n for n in names if n.startswith("integrity_log_") and not n.endswith("_pkey")}
 
 
-# Where the file is decoded: all in the importing process; all in the decoding process;
-# the first two chunks in the importing process and the rest in the decoding process
-# (as while it starts); and handed over whenever the decoding process is ready.
-WHERE = {"in-process": None, "decoding-process": 0, "handed-over": 2, "when-ready": -1}
+# Where the file is decoded (the chunks the importing process decodes before handing
+# the rest over, and whether it asks for chunks back): all in the importing process;
+# all in the decoding process; the first two chunks in the importing process and the
+# rest in the decoding process (as while it starts); every other chunk in each; and
+# handed over and shared as the two processes' pace decides.
+WHERE: dict[str, tuple[int | None, bool | None]] = {
+    "in-process": (None, False),
+    "decoding-process": (0, False),
+    "handed-over": (2, False),
+    "shared": (0, True),
+    "as-paced": (None, None),
+}
 
 
 def _decode(monkeypatch: pytest.MonkeyPatch, where: str) -> None:
-    own = WHERE[where]
-    monkeypatch.setattr(transfer, "DECODE_APART_FROM", 1 << 40 if own is None else 0)
-    monkeypatch.setattr(transfer_load, "OWN_CHUNKS", None if own == -1 else own)
+    own, ask = WHERE[where]
+    apart = where != "in-process"
+    monkeypatch.setattr(transfer, "DECODE_APART_FROM", 0 if apart else 1 << 40)
+    monkeypatch.setattr(transfer_load, "OWN_CHUNKS", own)
+    monkeypatch.setattr(transfer_load, "ASK", ask)
 
 
 @pytest.mark.parametrize("where", list(WHERE))
@@ -311,7 +321,8 @@ def test_a_failing_decoding_process_refuses_instead_of_raising(tmp_path: Path) -
     with pytest.raises(transfer_load.LoadRefused, match="decoding the file failed"):
         process = transfer_load.DecodingProcess(tmp_path / "gone.jsonl", 4)
         try:
-            list(process.decoded(0, 2, 0))
+            with (tmp_path / "empty.jsonl").open("wb+") as f:
+                list(process.decoded(f, 0, 2, 0))
         finally:
             process.close()
 
