@@ -15,10 +15,13 @@ validators, no integrity log); ``--compare`` runs the ledger in full, without it
 integrity log, without its sector plugins, and the bare application on fresh stores and
 prints the ratios (the plugins' cost is the full ledger against ``ledger-no-plugins``).
 
-``--ab`` is the figure to quote: the ledger and the bare application, each on a fresh
-store in one process, take turns case by case; each of ``--rounds`` rounds of
-``--cases`` cases gives a time ratio and the median is printed. On a machine busy with
-other work, back-to-back runs drift further apart than the two paths do. ``--old-tree
+``--ab`` is the figure to quote: the ledger, each command as HTTP hands it over
+(``ServedWriter``: permission table, the user's scope, If-Match's version, an
+idempotency key answered in the command's transaction), and the bare application, each
+on a fresh store in one process, take turns case by case; each of ``--rounds`` rounds
+of ``--cases`` cases gives a time ratio and a CPU-time ratio, and the median time ratio
+is printed. The time ratio depends on what an fsync costs at the moment (a busy disk
+dilutes the ledger's extra CPU; a quiet one shows it), the CPU ratio much less. ``--old-tree
 DIR`` runs the same in processes of their own for this checkout's code and for another
 checkout's (``git archive <commit> | tar -x -C DIR``), alternating: before and after.
 Figures are printed, never asserted.
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -460,12 +464,19 @@ def ab(cases: int, store: str | None, rounds: int) -> list[float]:
     return ratios
 
 
+ROUND_LINE = re.compile(
+    r"ledger (\d+) us/command \((\d+) CPU\), bare (\d+) \((\d+) CPU\), "
+    r"ratio ([\d.]+), CPU ratio ([\d.]+)"
+)
+
+
 def ab_trees(cases: int, store: str | None, rounds: int, trees: list[str]) -> None:
     """``ab`` with this checkout's ledger and with each of ``trees``' (each the bench of
-    this checkout run against that tree's code), alternating trees round by round."""
+    this checkout run against that tree's code), alternating trees round by round: per
+    tree, the median ledger / bare time and CPU ratios and each side's CPU per command."""
     script = str(Path(__file__).resolve())
     sides = [str(ROOT), *trees]
-    ratios: dict[str, list[float]] = {tree: [] for tree in sides}
+    found: dict[str, list[tuple[float, ...]]] = {tree: [] for tree in sides}
     for _ in range(rounds):
         for tree in sides:
             args = [sys.executable, script, "--ab", "--cases", str(cases), "--rounds", "1"]
@@ -474,11 +485,16 @@ def ab_trees(cases: int, store: str | None, rounds: int, trees: list[str]) -> No
             out = subprocess.run(
                 args, cwd=tree, env=env, capture_output=True, text=True, check=True
             ).stdout
-            ratios[tree].append(float(out.rsplit("median", 1)[1]))
-    for tree, values in ratios.items():
+            match = ROUND_LINE.search(out)
+            assert match is not None, out
+            found[tree].append(tuple(float(x) for x in match.groups()))
+    for tree, rows in found.items():
+        median = [statistics.median(row[i] for row in rows) for i in range(6)]
         print(
-            f"{tree:<30} ledger / bare: median {statistics.median(values):.2f} "
-            f"({' '.join(f'{x:.2f}' for x in values)})",
+            f"{tree:<30} ledger / bare: median {median[4]:.2f} "
+            f"({' '.join(f'{row[4]:.2f}' for row in rows)}), CPU {median[5]:.2f} "
+            f"({' '.join(f'{row[5]:.2f}' for row in rows)}); CPU us/command ledger "
+            f"{median[1]:.0f}, bare {median[3]:.0f}",
             flush=True,
         )
 
