@@ -58,9 +58,11 @@ SQLITE_CACHE_KIB = 256 * 1024
 # rest of the file; None: as many as it decodes before that process is ready.
 OWN_CHUNKS: int | None = None
 # When the importing process asks the decoding process for a chunk to decode itself:
-# None, whenever it has waited for one (it had time to spare); True, before each chunk;
-# False, never.
+# None, when it has waited for one (it had time to spare), at most one in ASK_EVERY
+# (on a busy machine it also waits while the other process is not running); True,
+# before each chunk; False, never.
 ASK: bool | None = None
+ASK_EVERY = 6
 
 Row = tuple[int, str, int, str, str, str, bytes, bytes, bytes]
 
@@ -394,9 +396,11 @@ class DecodingProcess:
         if self._next(stdout)[0] != _READY:
             raise RuntimeError("the decoding process did not start as expected")
         self._tell((_START, offset, first_line, seq))
-        asked = False
+        asked, since = False, 0  # chunks received since the last handed back
         while True:
-            if not asked and (ASK or (ASK is None and not _waiting(stdout))):
+            if not asked and (
+                ASK or (ASK is None and since >= ASK_EVERY - 1 and not _waiting(stdout))
+            ):
                 asked = self._tell((_WANT,))
             got = self._next(stdout)
             if got[0] == _END:
@@ -404,13 +408,14 @@ class DecodingProcess:
             if got[0] == _REFUSED:
                 raise LoadRefused(got[1], got[2])
             if got[0] == _YOURS:
-                asked = False
+                asked, since = False, 0
                 f.seek(got[1])
                 chunk = _next_chunk(f, got[2], Decoder(got[3]))
                 if chunk is None:
                     continue
             else:
                 chunk = Chunk(*got[1])
+                since += 1
             yield chunk
             if chunk.closing is not None:
                 return
@@ -503,11 +508,9 @@ class Load:
         self.watch = set(watch)
         self.roots: dict[int, bytes] = {0: self.frontier.root()} if 0 in self.watch else {}
         self.tree: tuple[int, bytes, bytes] = (0, b"", merkle.root([]))
-        # SQLite: the events from the decoded rows as they are (the id, version, topic
-        # and bytes are parameters 2, 3, 4 and 9 of each row).
-        self._insert_events = (
+        self._insert_events = t.sql(
             f"INSERT INTO {t.events} (originator_id, originator_version, topic, state) "
-            "VALUES (?2, ?3, ?4, ?9)"
+            "VALUES (?,?,?,?)"
         )
         # SQLite: the notification id is the seq plus a constant (?1 is the seq).
         self._insert_log_sqlite = (
@@ -626,7 +629,8 @@ class Load:
                 for nid, oid, row in zip(ids, oids, rows, strict=True):
                     copy.write_row((row[0], nid, oid, *row[2:8]))
         else:
-            cur.executemany(self._insert_events, rows)
+            # Four-value tuples: binding the row's other five values too cost more.
+            cur.executemany(self._insert_events, [(r[1], r[2], r[3], r[8]) for r in rows])
             # A rowid table written by one transaction holding the write lock: each new
             # row takes the largest rowid plus one.
             ids = list(range(last + 1, last + 1 + len(rows)))
