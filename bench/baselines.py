@@ -3,9 +3,10 @@
     python bench/baselines.py STEP [--store SQLITE_PATH | --dsn DSN] [options]
 
 - ``compare --cases N [--rounds 3]``: whole hazard lives, one command per transaction,
-  through the full ledger and through a bare eventsourcing ``Application`` holding the
-  same aggregates (``bench/write_cases.py``), each on a fresh store, taking turns case
-  by case (the median round's time ratio), then one run of each for their events/s;
+  through the full ledger as HTTP serves each command and through a bare eventsourcing
+  ``Application`` holding the same aggregates (``bench/write_cases.py``), each on a
+  fresh store, taking turns case by case (the median round's time ratio and CPU-time
+  ratio), then one run of each for their events/s;
 - ``bulk_compare --events N``: the generator's events, hundreds of aggregates per save,
   through the full ledger and through the bare application;
 - ``raw --source STORE``: the storage engine's limit: the same stored-event rows,
