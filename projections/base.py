@@ -101,12 +101,14 @@ class Table:
     column_names: tuple[str, ...] = field(init=False)
     _values: Callable[[Row], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
     _key: Callable[[Row], Key] = field(init=False, repr=False, compare=False)
+    _empty: Row = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = tuple(name for name, _ in self.columns)
         object.__setattr__(self, "column_names", names)
         object.__setattr__(self, "_values", _tuple_getter(names))
         object.__setattr__(self, "_key", _tuple_getter(self.key))
+        object.__setattr__(self, "_empty", dict.fromkeys(names))
 
     def key_of(self, row: Row) -> Key:
         return self._key(row)
@@ -115,7 +117,7 @@ class Table:
         return self._values(row)
 
     def empty_row(self, **values: Any) -> Row:
-        row: Row = dict.fromkeys(self.column_names)
+        row: Row = self._empty.copy()  # copying a dict of this shape beats building one
         row.update(values)
         return row
 
