@@ -15,8 +15,9 @@
 - ``export --source STORE --file F`` / ``import --file F``: the whole-ledger transfer
   (``ledger export-ledger`` / ``import-ledger``), the ledger's bulk import path; ``import``
   alternates it with raw batched inserts of the file's rows (median of ``--repeat``)
-  and prints ``events_per_s``, ``raw_batched_rows_per_s``, ``import_to_raw_ratio`` and
-  ``target_import_to_raw_ratio``.
+  and prints ``events_per_s``, ``raw_batched_rows_per_s``, ``import_to_raw_ratio``,
+  ``target_import_to_raw_ratio`` and the CPU per event of the importing process and of
+  its decoding process (``importer_cpu_us_per_event``, ``decoder_cpu_us_per_event``).
 
 Figures are printed, never asserted.
 """
