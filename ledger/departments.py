@@ -18,22 +18,25 @@ set up its posts loses nothing.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from uuid import UUID
 
 from .codes import jurisdictions
 from .errors import refuse
 from .responsibility import Duty, ResponsibilityPost, post_id
 
-FindPost = Callable[[type[ResponsibilityPost], UUID], ResponsibilityPost | None]
+FindPosts = Callable[
+    [type[ResponsibilityPost], Sequence[UUID]], Sequence[ResponsibilityPost | None]
+]
 
 
-def known_departments(find: FindPost, region_code: str, sector: str) -> list[str]:
+def known_departments(find_each: FindPosts, region_code: str, sector: str) -> list[str]:
     """The organisations of the sector's department posts covering ``region_code``,
-    nearest division first, each once."""
+    nearest division first, each once (the posts are asked for together)."""
+    divisions = jurisdictions(region_code)
+    ids = [post_id(Duty.DEPARTMENT_OFFICIAL, division, sector) for division in divisions]
     names: list[str] = []
-    for division in jurisdictions(region_code):
-        post = find(ResponsibilityPost, post_id(Duty.DEPARTMENT_OFFICIAL, division, sector))
+    for post in find_each(ResponsibilityPost, ids):
         if post is not None and post.organisation not in names:
             names.append(post.organisation)
     return names
@@ -66,6 +69,6 @@ def checked_department(department: str, known: list[str]) -> str:
     )
 
 
-def department_for(find: FindPost, region_code: str, sector: str, department: str) -> str:
+def department_for(find_each: FindPosts, region_code: str, sector: str, department: str) -> str:
     """``checked_department`` against the known departments of the hazard's place."""
-    return checked_department(department, known_departments(find, region_code, sector))
+    return checked_department(department, known_departments(find_each, region_code, sector))

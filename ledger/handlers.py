@@ -10,7 +10,7 @@ command leaves every record as it was, also inside a batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID, uuid4
@@ -43,6 +43,9 @@ class Work(Protocol):
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """A record as it stands in this unit of work, or None."""
+
+    def find_each(self, cls: type[A], aggregate_ids: Sequence[UUID]) -> list[A | None]:
+        """``find`` for each id, read together."""
 
     def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
         """The catalogue edition a grade citing ``criteria`` on ``on`` is recorded under."""
@@ -207,7 +210,7 @@ _case_step(
     c.AssignRectification,
     lambda case, cmd, work, ctx: case.assign(
         ctx,
-        department=department_for(work.find, case.region_code, case.sector, cmd.department),
+        department=department_for(work.find_each, case.region_code, case.sector, cmd.department),
         deadline=cmd.deadline,
         requirements=cmd.requirements,
     ),

@@ -24,7 +24,7 @@ of a batch is recorded unless it commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -133,6 +133,20 @@ class UnitOfWork:
                 self._records[aggregate_id] = None
         record = self._records[aggregate_id]
         return record if isinstance(record, cls) else None
+
+    def find_each(self, cls: type[A], aggregate_ids: Sequence[UUID]) -> list[A | None]:
+        """``find`` for each id, the records this unit does not hold yet read together:
+        one statement (one round trip on PostgreSQL) where the recorder can, each
+        record then made from its events as ``find`` makes it."""
+        missing = [i for i in dict.fromkeys(aggregate_ids) if i not in self._records]
+        select_streams = getattr(self._ledger.recorder, "select_streams", None)
+        if len(missing) > 1 and select_streams is not None:
+            streams = select_streams(missing)
+            to_event = self._ledger.mapper.to_domain_event
+            for aggregate_id in missing:
+                events = streams.get(aggregate_id, ())
+                self._records[aggregate_id] = replay(None, map(to_event, events))
+        return [self.find(cls, aggregate_id) for aggregate_id in aggregate_ids]
 
     def edition_for(self, sector: str, criteria: tuple[str, ...], on: datetime) -> str | None:
         return self._ledger.edition_for(sector, criteria, on)
