@@ -142,15 +142,24 @@ class Decoder:
         chunk = Chunk(self.seq)
         rows = chunk.rows
         seq = self.seq
+        # Names bound here: each event looks them up several times.
+        loads, a2b, fromhex, canonical = (
+            orjson.loads,
+            binascii.a2b_base64,
+            bytes.fromhex,
+            _CANONICAL_UUID.fullmatch,
+        )
+        header, p_hash_of, leaf_of = header_fields, payload_hash, leaf_hash_of
         for offset, raw in enumerate(lines):
-            number = first_line + offset
             try:
-                item = orjson.loads(raw)
+                item = loads(raw)
             except orjson.JSONDecodeError:
+                number = first_line + offset
                 raise LoadRefused(
                     f"第 {number} 行不是 JSON", f"line {number} is not JSON"
                 ) from None
             if not isinstance(item, dict):
+                number = first_line + offset
                 raise LoadRefused(f"第 {number} 行不是事件", f"line {number} is not an event")
             if item.get("end"):
                 chunk.closing = item
@@ -158,12 +167,17 @@ class Decoder:
             name = "seq"  # the field being read, named if it is wrong
             try:
                 if item["seq"] != seq:
+                    number = first_line + offset
                     raise LoadRefused(
                         f"第 {number} 行：序号（seq）为 {item['seq']}，此处应为 {seq}",
                         f"line {number}: sequence {item['seq']} out of order at event {seq}",
                     )
                 name = "originator_id"
-                text, hex_id = _aggregate_id(item["originator_id"])
+                text = item["originator_id"]  # as the exporter writes it, else as UUID reads it
+                if text.__class__ is str and canonical(text):
+                    hex_id = text.replace("-", "")
+                else:
+                    text, hex_id = _aggregate_id(text)
                 name = "originator_version"
                 version = int(item["originator_version"])
                 name = "topic"
@@ -171,23 +185,24 @@ class Decoder:
                 if not isinstance(topic, str):
                     raise TypeError("topic")
                 name = "state"
-                state = binascii.a2b_base64(item["state"])
-                recorded_at, actor_id = header_fields(state)
+                state = a2b(item["state"])
+                recorded_at, actor_id = header(state)
                 name = "leaf_hash"
-                stated_leaf = bytes.fromhex(item["leaf_hash"])
+                stated_leaf = fromhex(item["leaf_hash"])
             except LoadRefused:
                 raise
             except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):
+                number = first_line + offset
                 raise LoadRefused(
                     f"第 {number} 行不是格式正确的事件：字段 {name} 缺失或有误",
                     f"line {number} is not a well-formed event: field {name} is missing or wrong",
                 ) from None
-            p_hash = payload_hash(state)
-            leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
+            p_hash = p_hash_of(state)
+            leaf = leaf_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
             if leaf != stated_leaf:
                 chunk.blanked.append((seq, p_hash))
                 p_hash = _stated_payload_hash(item, seq)
-                leaf = leaf_hash_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
+                leaf = leaf_of(seq, text, version, topic, recorded_at, actor_id, p_hash)
                 if leaf != stated_leaf:
                     raise _altered(seq)
             rows.append((seq, hex_id, version, topic, recorded_at, actor_id, p_hash, leaf, state))
