@@ -338,7 +338,7 @@ def _send(out: IO[bytes], message: tuple[Any, ...]) -> None:
 
 
 def _receive(stream: Any) -> tuple[Any, ...] | None:
-    """The next message from an unbuffered pipe (so that ``select`` on it tells whether
+    """The next message from an unbuffered pipe (so that ``poll`` on it tells whether
     one is waiting), or None if the stream ended (whole messages only)."""
     head = _exactly(stream, _FRAME.size)
     data = None if head is None else _exactly(stream, _FRAME.unpack(head)[0])
@@ -358,7 +358,11 @@ def _exactly(stream: Any, size: int) -> bytearray | None:
 
 
 def _waiting(stream: Any) -> bool:
-    return bool(select.select([stream], [], [], 0)[0])
+    """Whether a message (or the end) is waiting on the pipe (poll: no limit on the
+    descriptor's number, unlike select)."""
+    poller = select.poll()
+    poller.register(stream, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class DecodingProcess:
