@@ -285,7 +285,8 @@ def decoded(path: Path, f: IO[bytes], first_line: int, *, apart: bool = False) -
 
     ``apart``: most of the decoding runs in a second process (``DecodingProcess``),
     started here. It takes a fraction of a second to start; this process decodes the
-    first chunks itself meanwhile, then hands it the rest of the file.
+    first chunks itself meanwhile, then hands it the rest of the file (taking back a
+    chunk now and then when its writes have time to spare: ``DecodingProcess``).
     """
     accounts = Redactions()
     process = DecodingProcess(path, CHUNK) if apart else None
@@ -304,6 +305,7 @@ def decoded(path: Path, f: IO[bytes], first_line: int, *, apart: bool = False) -
 
 
 def _chunks(f: IO[bytes], number: int, process: DecodingProcess | None) -> Iterator[Chunk]:
+    """Decode here until ``process`` (if any) takes over, then what it sends."""
     decoder = Decoder()
     own = 0
     while True:
