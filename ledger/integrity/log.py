@@ -759,10 +759,14 @@ class IntegrityLog:
         expected = 0
         matched = 0  # logged rows whose event exists
         last_id: int | None = -1  # their events' last id, while the ids rise through the log
+        redactions: dict[int, LoggedRedaction] = {}
+
+        def redacted() -> dict[int, bytes]:
+            # Read while the worker processes start and take on the first pages.
+            redactions.update(self.logged_redactions())
+            return {seq: r.payload_hash for seq, r in redactions.items()}
+
         with PageReader(t, self.events_table, workers) as reader:
-            # Read while the worker processes start.
-            redactions = self.logged_redactions()
-            redacted = {seq: r.payload_hash for seq, r in redactions.items()}
             pages = reader.pages(
                 starts, page_size, redacted, block_bits=NODE_LEVEL, sizes=roots.wanted
             )

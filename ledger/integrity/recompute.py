@@ -29,7 +29,7 @@ import multiprocessing
 import struct
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
@@ -364,6 +364,28 @@ def _block_roots(result: PageResult, start: int, bits: int, sizes: Sequence[int]
         result.tails[size] = parts
 
 
+class RedactionsNotYetRead(Exception):
+    """A page asked for the logged redactions before the caller had read them."""
+
+
+class _NotYetRead(Mapping[int, bytes]):
+    """The ``redacted`` map of the pages handed out before the redactions are read:
+    any question to it raises, so a page either never needed it (no payload differs
+    from its committed hash) or is judged again once the map is known."""
+
+    def __getitem__(self, seq: int) -> bytes:
+        raise RedactionsNotYetRead(seq)
+
+    def __iter__(self) -> Iterator[int]:
+        raise RedactionsNotYetRead
+
+    def __len__(self) -> int:
+        raise RedactionsNotYetRead
+
+
+_NOT_YET_READ = _NotYetRead()
+
+
 _worker: tuple[Tables, Any, Any] | None = None
 
 
@@ -453,13 +475,17 @@ class PageReader:
         self,
         starts: Sequence[int],
         page: int,
-        redacted: Mapping[int, bytes],
+        redactions: Callable[[], Mapping[int, bytes]],
         *,
         block_bits: int = 0,
         sizes: Sequence[int] = (),
     ) -> Iterator[PageResult]:
         """The pages beginning at ``starts``, each ``page`` seqs long, in order.
 
+        ``redactions`` reads the map that ``recompute_page`` takes as ``redacted``; it
+        is called once, after the first pages are handed to the workers, so that it
+        reads while they work. A page that asks for the map before it is read (only a
+        payload that differs from its committed hash does) is judged again with it.
         ``block_bits`` and ``sizes`` as for ``recompute_page`` (blocks are hashed only
         when a page holds whole ones). At most three pages per worker are computed
         ahead of the one the caller is at, so memory stays bounded however long the
@@ -469,15 +495,18 @@ class PageReader:
             block_bits = 0
         ordered = sorted(sizes)
 
-        def job(start: int) -> tuple[int, int, Mapping[int, bytes], int, Sequence[int]]:
+        def job(
+            start: int, redacted: Mapping[int, bytes]
+        ) -> tuple[int, int, Mapping[int, bytes], int, Sequence[int]]:
             inside = ordered[bisect_right(ordered, start) : bisect_left(ordered, start + page)]
             return (start, start + page, redacted, block_bits, inside)
 
         pool = self._pool
         if pool is None:
+            redacted = redactions()
             with self.tables.connect() as conn:
                 for start in starts:
-                    _, end, _, bits, inside = job(start)
+                    _, end, _, bits, inside = job(start, redacted)
                     yield recompute_page(
                         self.tables, conn, start, end, redacted, block_bits=bits, sizes=inside
                     )
@@ -485,20 +514,21 @@ class PageReader:
         pending: deque[tuple[int, Future[PageResult]]] = deque()
         queue = iter(starts)
         for start in queue:
-            pending.append((start, pool.submit(_worker_page, job(start))))
+            pending.append((start, pool.submit(_worker_page, job(start, _NOT_YET_READ))))
             if len(pending) >= 3 * self.workers:
                 break
+        redacted = redactions()
         while pending:
             first, future = pending.popleft()
             try:
                 done = future.result()
-            except ReadInCaller:
+            except (ReadInCaller, RedactionsNotYetRead):
                 with self.tables.connect() as conn:
-                    _, end, _, bits, inside = job(first)
+                    _, end, _, bits, inside = job(first, redacted)
                     done = recompute_page(
                         self.tables, conn, first, end, redacted, block_bits=bits, sizes=inside
                     )
             for start in queue:
-                pending.append((start, pool.submit(_worker_page, job(start))))
+                pending.append((start, pool.submit(_worker_page, job(start, redacted))))
                 break
             yield done

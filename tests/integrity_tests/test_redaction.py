@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import orjson
 import pytest
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from ledger.application import HazardLedger
+from ledger.integrity import recompute
 from ledger.integrity.bundle import export_bundle, verify_bundle
 from ledger.integrity.redaction import REDACTED_TEXT, REDACTED_TOPIC, RedactionRefused
 from tests.conftest import FakeClock
@@ -19,7 +21,7 @@ from .conftest import events_table, raw
 
 
 def test_redacted_payload_is_reported_as_redacted_not_tampered(
-    keyed_ledger: HazardLedger, clock: FakeClock
+    keyed_ledger: HazardLedger, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = keyed_ledger
     case_id = assigned_case(app, clock.now)
@@ -36,6 +38,21 @@ def test_redacted_payload_is_reported_as_redacted_not_tampered(
     report = app.integrity.verify()
     assert report.ok, report.failures
     assert report.redacted == [seq]
+    # Worker processes take on pages before the redactions are read: the redacted
+    # event's page is judged again, here, once they are.
+    judged_here: list[int] = []
+    original = recompute.recompute_page
+
+    def counting(*args: Any, **kwargs: Any) -> recompute.PageResult:
+        judged_here.append(args[2])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(recompute, "recompute_page", counting)
+    page = -(-app.integrity.tree_head()[0] // 4)  # four pages: all handed out at once
+    in_workers = app.integrity.verify(page_size=page, workers=2)
+    assert in_workers.ok, in_workers.failures
+    assert in_workers.redacted == [seq]
+    assert judged_here == [seq // page * page]
     assert app.integrity.inclusion_proof(case_id, 1).verify()
     outcome = verify_bundle(orjson.dumps(export_bundle(app.integrity, case_id)))
     assert outcome.ok
@@ -150,8 +167,9 @@ def test_an_edit_of_a_redacted_event_is_still_tampering(
     edited = state.replace("静宁县住房和城乡建设局".encode(), "静宁县应急管理局".encode())
     assert hashlib.sha256(edited).digest() != hashlib.sha256(state).digest()
     raw(ledger, f"UPDATE {table} SET state = ? WHERE {id_column} = ?", (edited, nid))
-    first = ledger.integrity.verify().first_failure
-    assert first is not None and (first.seq, first.code) == (seq, "PAYLOAD_CHANGED")
+    for page, workers in ((None, None), (2, 2)):
+        first = ledger.integrity.verify(page_size=page, workers=workers).first_failure
+        assert first is not None and (first.seq, first.code) == (seq, "PAYLOAD_CHANGED")
 
 
 def test_a_deleted_or_altered_redaction_row_is_reported(
