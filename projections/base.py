@@ -44,10 +44,13 @@ def ts(value: datetime | None) -> str | None:
     return text
 
 
-#: Texts of recent UUIDs: every read model keys its rows by the event's originator id as
-#: text, and ``str(UUID)`` is Python code (about a microsecond). Bounded like ``_UTC_TEXT``.
-#: Keyed by the id's integer: hashing and comparing a ``UUID`` are Python code too.
+#: Texts of recent UUIDs: most read models key their rows by the event's originator id
+#: as text, and ``str(UUID)`` is Python code (about a microsecond). Keyed by the id's
+#: integer (hashing and comparing a ``UUID`` are Python code too). Every model folds a
+#: whole batch before the next starts, so the cache holds a batch's ids (at most
+#: ``REBUILD_BATCH``, 20,000) and a few more: about 5 MiB.
 _UUID_TEXT: dict[int, str] = {}
+_UUID_TEXT_LIMIT = 1 << 15
 
 
 def id_text(value: UUID) -> str:
@@ -55,35 +58,16 @@ def id_text(value: UUID) -> str:
     number = value.int
     text = _UUID_TEXT.get(number)
     if text is None:
-        if len(_UUID_TEXT) >= _UTC_TEXT_LIMIT:
+        if len(_UUID_TEXT) >= _UUID_TEXT_LIMIT:
             _UUID_TEXT.clear()
         text = _UUID_TEXT[number] = str(value)
     return text
 
 
-_MONTH_TEXT: dict[datetime, str] = {}
-_DAY_TEXT: dict[datetime, str] = {}
-
-
 def month_of(value: datetime) -> str:
     """The business month (YYYY-MM, China Standard Time) of a moment."""
-    text = _MONTH_TEXT.get(value)
-    if text is None:
-        if len(_MONTH_TEXT) >= _UTC_TEXT_LIMIT:
-            _MONTH_TEXT.clear()
-        local = value.astimezone(CHINA_TIME)
-        text = _MONTH_TEXT[value] = f"{local.year:04d}-{local.month:02d}"
-    return text
-
-
-def day_of(value: datetime) -> str:
-    """The business day (YYYY-MM-DD, China Standard Time) of a moment."""
-    text = _DAY_TEXT.get(value)
-    if text is None:
-        if len(_DAY_TEXT) >= _UTC_TEXT_LIMIT:
-            _DAY_TEXT.clear()
-        text = _DAY_TEXT[value] = value.astimezone(CHINA_TIME).date().isoformat()
-    return text
+    local = value.astimezone(CHINA_TIME)
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +99,11 @@ class Table:
 
     def values_of(self, row: Row) -> tuple[Any, ...]:
         return self._values(row)
+
+    @property
+    def values_getter(self) -> Callable[[Row], tuple[Any, ...]]:
+        """``values_of`` without the method call, for mapping over many rows."""
+        return self._values
 
     def empty_row(self, **values: Any) -> Row:
         row: Row = self._empty.copy()  # copying a dict of this shape beats building one
@@ -240,12 +229,14 @@ class Rows:
         self.dirty[table].add(key)
 
     def take_changes(self) -> dict[str, tuple[list[Row], list[Key]]]:
-        """Upserts and deletes per table since the last call; clears the dirty sets."""
+        """Upserts (in key order: neighbouring rows share B-tree pages) and deletes per
+        table since the last call; clears the dirty sets."""
         out: dict[str, tuple[list[Row], list[Key]]] = {}
         for name, keys in self.dirty.items():
             cache = self.cache[name]
-            upserts = [r for k in keys if (r := cache[k]) is not None]
-            deletes = [k for k in keys if cache[k] is None]
+            ordered = sorted(keys)  # tuples compare in C: no key function per row
+            upserts = [r for k in ordered if (r := cache[k]) is not None]
+            deletes = [k for k in ordered if cache[k] is None]
             out[name] = (upserts, deletes)
             keys.clear()
         return out

@@ -29,7 +29,7 @@ from ledger.hazard import HazardCase, Source
 from ledger.inspection import Inspection, InspectionType
 from ledger.scope import Scope
 
-from .base import Projection, Rows, Table, day_of, id_text, ts
+from .base import CHINA_TIME, Projection, Rows, Table, id_text, ts
 from .queries import ReadModels, change, checked_region, officials_only, rate, scope_where
 
 TEXT, INT = "TEXT", "INTEGER"
@@ -151,6 +151,11 @@ DISCIPLINE_KINDS: tuple[ActionKind, ...] = (
 )
 
 TABLES = ("sources", "listings", "enforcement", "effort", "accidents")
+
+
+def day_of(value: datetime) -> str:
+    """The business day (YYYY-MM-DD, China Standard Time) of a moment."""
+    return value.astimezone(CHINA_TIME).date().isoformat()
 
 
 class CampaignFacts(Projection):

@@ -129,6 +129,8 @@ class ReadStore:
     def write_rows(
         self, conn: Any, table: Table, physical: str, upserts: list[Row], deletes: list[Key]
     ) -> None:
+        """Upsert and delete rows; ``upserts`` in key order (``Rows.take_changes``), so
+        neighbouring rows share B-tree pages."""
         names = table.column_names
         if upserts:
             updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in table.key)
@@ -138,12 +140,10 @@ class ReadStore:
                 f"VALUES ({', '.join('?' for _ in names)}) "
                 f"ON CONFLICT ({', '.join(table.key)}) {conflict}"
             )
-            # In key order: neighbouring rows share B-tree pages.
-            ordered = sorted(upserts, key=table.key_of)
-            if self.dialect == "postgres" and len(ordered) >= COPY_AT_LEAST:
-                self._copy_upsert(conn, table, physical, ordered, conflict)
+            if self.dialect == "postgres" and len(upserts) >= COPY_AT_LEAST:
+                self._copy_upsert(conn, table, physical, upserts, conflict)
             else:
-                self.executemany(conn, text, [table.values_of(r) for r in ordered])
+                self.executemany(conn, text, list(map(table.values_getter, upserts)))
         if deletes:
             where = " AND ".join(f"{k} = ?" for k in table.key)
             self.executemany(conn, f"DELETE FROM {physical} WHERE {where}", deletes)
@@ -163,8 +163,8 @@ class ReadStore:
         # otherwise lose the copied rows before the INSERT reads them.
         conn.execute(f"TRUNCATE {staging}")
         with conn.cursor() as cur, cur.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(table.values_of(row))
+            for values in map(table.values_getter, rows):
+                copy.write_row(values)
         conn.execute(
             f"INSERT INTO {physical} ({names}) SELECT {names} FROM {staging} "
             f"ON CONFLICT ({', '.join(table.key)}) {conflict}"

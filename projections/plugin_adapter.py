@@ -13,6 +13,7 @@ from .base import Key, Projection, Row, Rows, Table, id_text
 #: Field values ``plain`` returns unchanged: converting them is only a type check.
 _AS_IS = frozenset({str, int, bool, float, type(None)})
 _HIDDEN = frozenset(PlainEvent._RENAMED.values())
+_UNSEEN: Any = object()
 
 
 class FoldEvent(PlainEvent):
@@ -26,15 +27,23 @@ class FoldEvent(PlainEvent):
 
     __slots__ = ()
 
+    def __init__(self, event: Any, position: int) -> None:
+        self._event = event
+        self._position = position
+        # Every fold reads these two of every event: worked out once, here.
+        self._seen = {
+            "type": type(event).__qualname__,
+            "aggregate_id": id_text(event.originator_id),
+        }
+
     def __getitem__(self, key: str) -> Any:
         seen = self._seen
-        try:
-            return seen[key]
-        except KeyError:
-            pass
+        value: Any = seen.get(key, _UNSEEN)
+        if value is not _UNSEEN:
+            return value
         event = self._event
         if key == "type":
-            value: Any = type(event).__qualname__
+            value = type(event).__qualname__
         elif key == "aggregate_id":
             value = id_text(event.originator_id)
         elif key == "topic" or key == "position":
