@@ -103,6 +103,19 @@ class Store:
             autocommit=True,
         )
 
+    async def connect_postgres_async(self) -> Any:
+        """A new asynchronous autocommit connection to this PostgreSQL store."""
+        import psycopg
+
+        return await psycopg.AsyncConnection.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+            dbname=self.dbname,
+            autocommit=True,
+        )
+
     @property
     def event_channel(self) -> str:
         """PostgreSQL's LISTEN/NOTIFY channel announcing new events in this schema."""
