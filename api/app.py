@@ -133,14 +133,13 @@ def _follow(composed: Ledger, stop: threading.Event) -> None:
     follower = None
     try:
         while not stop.is_set():
-            if lease is None:
-                lease = try_lease(composed.ledger.store, FOLLOWER_LEASE)
-            if lease is not None:
-                try:
+            try:
+                lease = lease or try_lease(composed.ledger.store, FOLLOWER_LEASE)
+                if lease is not None:
                     follower = follower or composed.follower()
                     follower.catch_up()
-                except Exception:  # a store hiccup: try again on the next tick
-                    logging.getLogger(__name__).exception("read-model follower failed; retrying")
+            except Exception:  # a store hiccup: try again on the next tick
+                logging.getLogger(__name__).exception("read-model follower failed; retrying")
             stop.wait(1.0)
     finally:
         if follower is not None:

@@ -383,20 +383,16 @@ class Lease:
 def try_lease(store: Store, name: str) -> Lease | None:
     """The lease called ``name`` on ``store`` if no other process holds it, else None.
 
-    Never waits. The holder keeps the returned object and calls ``release``."""
+    Never waits. The holder keeps the returned object and calls ``release``. A store
+    that cannot be reached raises its driver's error (it is not "held by another")."""
     if store.is_postgres:
-        import psycopg
-
         key = f"hazard-ledger lease {name} {store.schema}"
-        try:
-            conn = store.connect_postgres()
-        except psycopg.Error:
-            return None
+        conn = store.connect_postgres()
         try:
             granted = conn.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
-        except psycopg.Error:
+        except BaseException:
             conn.close()
-            return None
+            raise
         if not (granted and granted[0]):
             conn.close()
             return None

@@ -15,6 +15,7 @@ import typer
 
 from ledger.codes import region_name
 from ledger.scope import Scope
+from ledger.store import resolve_store, try_lease
 from projections.follower import REBUILD_BATCH, Follower
 from projections.queries import ReadModelMissing, RegisterFilter
 from projections.reads import Reads
@@ -27,6 +28,9 @@ from .quarantine_command import summary as quarantine_summary
 report_app = typer.Typer(
     no_args_is_help=True, help="读模型生成的报表 / Reports from the read models."
 )
+
+#: The store-wide lease a rebuild holds (``ledger.store.try_lease``).
+REBUILD_LEASE = "rebuild"
 
 #: The options several read commands share, said once.
 BatchSize = typer.Option("--batch-size", help="每批处理的事件数 / Events applied per batch.")
@@ -175,9 +179,47 @@ def register(app: typer.Typer) -> None:
         opts = options(ctx)
         chosen = _check_names([name] if name else None, opts.plugins)
         cut = parse_moment(known_at, "--known-at")
+        # Two rebuilds of one ledger would write the same build tables: the second
+        # one waits for nothing and is refused at once.
+        lease = try_lease(resolve_store(opts.store), REBUILD_LEASE)
+        if lease is None:
+            typer.echo(
+                catalogue(opts).text(
+                    "这个台账的另一次重建正在进行，未做任何改动；请在它完成后再试",
+                    "another rebuild of this ledger is running; nothing was changed, "
+                    "try again when it has finished",
+                ),
+                err=True,
+            )
+            raise typer.Exit(4)
+        try:
+            read, seconds = _rebuilt(opts, chosen, cut, batch_size, workers)
+        finally:
+            lease.release()
+        with _follower(opts.store, batch_size, opts.plugins) as follower:
+            aside = follower.quarantined()
+        if opts.json:
+            emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
+        else:
+            typer.echo(
+                catalogue(opts).text(
+                    f"已从 {read} 条事件重建读模型，用时 {seconds:.1f} 秒",
+                    f"rebuilt from {read} events in {seconds:.1f}s",
+                )
+            )
+            for line in quarantine_summary(aside, opts):
+                typer.echo(line, err=True)
+
+    def _rebuilt(
+        opts: Options,
+        chosen: list[str] | None,
+        cut: datetime | None,
+        batch_size: int,
+        workers: int,
+    ) -> tuple[int, float]:
+        """(events read, seconds) of rebuilding ``chosen`` (all if None)."""
         start = datetime.now(tz=UTC)
         if workers > 1:
-            from ledger.store import resolve_store
             from projections.parallel import rebuild_in_parallel
 
             names = chosen or [p.name for p in read_models_for(opts.plugins)]
@@ -192,20 +234,7 @@ def register(app: typer.Typer) -> None:
         else:
             with _follower(opts.store, batch_size, opts.plugins) as follower:
                 read = follower.rebuild(chosen, known_at=cut)
-        with _follower(opts.store, batch_size, opts.plugins) as follower:
-            aside = follower.quarantined()
-        seconds = (datetime.now(tz=UTC) - start).total_seconds()
-        if opts.json:
-            emit({"events_read": read, "seconds": seconds, "known_at": known_at}, opts)
-        else:
-            typer.echo(
-                catalogue(opts).text(
-                    f"已从 {read} 条事件重建读模型，用时 {seconds:.1f} 秒",
-                    f"rebuilt from {read} events in {seconds:.1f}s",
-                )
-            )
-            for line in quarantine_summary(aside, opts):
-                typer.echo(line, err=True)
+        return read, (datetime.now(tz=UTC) - start).total_seconds()
 
     @app.command("register")
     def register_command(
