@@ -32,6 +32,9 @@ class _Turns:
 
 
 def _for(path: str) -> _Turns | None:
+    turns = _turns.get(path)  # as given: no filesystem call per write
+    if turns is not None:
+        return turns
     key = os.path.realpath(path)
     with _turns_lock:
         turns = _turns.get(key)
@@ -41,6 +44,7 @@ def _for(path: str) -> _Turns | None:
             except OSError:
                 return None  # nowhere to put the file: SQLite's own lock still holds
             turns = _turns[key] = _Turns(fd)
+        _turns[path] = turns
         return turns
 
 
