@@ -32,10 +32,11 @@ class _Turns:
 
 
 def _for(path: str) -> _Turns | None:
-    turns = _turns.get(path)  # as given: no filesystem call per write
+    given = os.path.abspath(path)  # no filesystem call per write: only the first resolves
+    turns = _turns.get(given)
     if turns is not None:
         return turns
-    key = os.path.realpath(path)
+    key = os.path.realpath(given)
     with _turns_lock:
         turns = _turns.get(key)
         if turns is None:
@@ -44,7 +45,7 @@ def _for(path: str) -> _Turns | None:
             except OSError:
                 return None  # nowhere to put the file: SQLite's own lock still holds
             turns = _turns[key] = _Turns(fd)
-        _turns[path] = turns
+        _turns[given] = turns
         return turns
 
 
