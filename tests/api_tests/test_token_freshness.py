@@ -222,9 +222,9 @@ def test_requests_asked_together_each_get_their_own_answer(api: Api) -> None:
     batches: list[int] = []
     ask_waiting = lookups._ask_waiting
 
-    def recording() -> None:
+    async def recording() -> None:
         batches.append(len(lookups.waiting))
-        ask_waiting()
+        await ask_waiting()
 
     lookups._ask_waiting = recording  # type: ignore[method-assign]
 
