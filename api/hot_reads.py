@@ -250,7 +250,7 @@ class Lookups:
         for attempt in (1, 2):
             try:
                 if self.aconn is None:
-                    self.aconn = await self.store.connect_postgres_async()
+                    self.aconn = await self._connect_async()
                 conn = self.aconn
                 if len(batch) == 1:
                     query, params = batch[0]
@@ -264,6 +264,9 @@ class Lookups:
                 if attempt == 2:
                     LOG.warning("the hot path's store connection failed", exc_info=True)
         return [None] * len(batch)
+
+    async def _connect_async(self) -> Any:
+        return await self.store.connect_postgres_async()
 
     def _drop_async(self) -> None:
         conn, self.aconn = self.aconn, None

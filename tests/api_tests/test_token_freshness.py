@@ -165,9 +165,12 @@ def test_a_broken_connection_is_replaced_and_answers_stay_current(api: Api) -> N
     assert timeline(api.client, token, case_id).status_code == 200
     lookups = services_of(api.client).lookups()
     if api.ledger.store.is_postgres:
-        pid = lookups.conn.info.backend_pid
+        # The hot paths' asynchronous connection and the bearer check's own.
+        pids = [c.info.backend_pid for c in (lookups.conn, lookups.aconn) if c is not None]
+        assert lookups.aconn is not None
         with api.ledger.store.connect_postgres() as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            for pid in pids:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     else:
         lookups.conn.close()  # its next use fails as a lost connection does
     graded = api.post(
@@ -193,8 +196,12 @@ def test_without_the_hot_path_connection_the_full_application_answers(api: Api) 
     def unreachable() -> Any:
         raise OSError("the store is unreachable")
 
+    async def unreachable_async() -> Any:
+        raise OSError("the store is unreachable")
+
     lookups.close()
     lookups._connect = unreachable  # type: ignore[method-assign]
+    lookups._connect_async = unreachable_async  # type: ignore[method-assign]
     answer = timeline(api.client, token, case_id)
     assert answer.status_code == 200
     assert [e["event"] for e in answer.json()] == ["Reported"]
