@@ -94,27 +94,23 @@ class Store:
         """A new autocommit connection to this PostgreSQL store (the caller closes it)."""
         import psycopg
 
-        return psycopg.connect(
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password or None,
-            dbname=self.dbname,
-            autocommit=True,
-        )
+        return psycopg.connect(**self._postgres_options())
 
     async def connect_postgres_async(self) -> Any:
         """A new asynchronous autocommit connection to this PostgreSQL store."""
         import psycopg
 
-        return await psycopg.AsyncConnection.connect(
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password or None,
-            dbname=self.dbname,
-            autocommit=True,
-        )
+        return await psycopg.AsyncConnection.connect(**self._postgres_options())
+
+    def _postgres_options(self) -> dict[str, Any]:
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password or None,
+            "dbname": self.dbname,
+            "autocommit": True,
+        }
 
     @property
     def event_channel(self) -> str:
