@@ -9,6 +9,7 @@ share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -148,6 +149,22 @@ def _follow(composed: Ledger, stop: threading.Event) -> None:
             lease.release()
 
 
+_frozen = False
+
+
+def _freeze_start_up() -> None:
+    """Put what start-up made (plugins, labels, division lists, compiled schemas), which
+    lives as long as the process, out of the garbage collector's sight: a full
+    collection walked all of it and stopped every request for tens of milliseconds
+    (report POSTs, one SQLite worker, no follower: p99 82-84 ms before, 11-14 ms after).
+    Once per process: later objects stay collectable."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -160,6 +177,7 @@ def create_app(settings: Settings | None = None, *, ledger: HazardLedger | None 
         composed = open_ledger(settings.config())
         the_ledger = composed.ledger
         app.state.services = Services.build(the_ledger, settings.config())
+        _freeze_start_up()
         stop = threading.Event()
         worker = None
         if settings.follow:
