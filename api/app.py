@@ -10,8 +10,11 @@ share the one store. See docs/decisions/0004-async-routes-without-threadpool.md.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -122,31 +125,49 @@ class Settings:
 
 
 def _follow(composed: Ledger, stop: threading.Event) -> None:
-    """Apply new events to the read models about once a second until ``stop``, while
-    this process holds the store's follower lease.
+    """Keep the read models current while this process holds the store's follower
+    lease, until ``stop``.
 
     Every worker of ``ledger serve`` runs this thread, but only the one holding the
-    lease folds: the others' folds would be the same work, done again only to be
+    lease follows: the others' folds would be the same work, done again only to be
     discarded when the first one's batch commits. A worker that stops (or dies) frees
-    the lease, and another takes it within a second.
+    the lease, and another takes it within a second. The folding itself runs in a
+    process of its own (``api.follow_process``), restarted if it ends; a ledger with a
+    clock of its own (tests) is followed in this thread.
     """
     lease = None
     follower = None
+    child: subprocess.Popen[bytes] | None = None
     try:
         while not stop.is_set():
             try:
                 lease = lease or try_lease(composed.ledger.store, FOLLOWER_LEASE)
-                if lease is not None:
+                if lease is not None and composed.config.clock is system_clock:
+                    if child is None or child.poll() is not None:
+                        child = _follow_process(composed.config)
+                elif lease is not None:
                     follower = follower or composed.follower()
                     follower.catch_up()
             except Exception:  # a store hiccup: try again on the next tick
                 logging.getLogger(__name__).exception("read-model follower failed; retrying")
             stop.wait(1.0)
     finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=10)
         if follower is not None:
             follower.close()
         if lease is not None:
             lease.release()
+
+
+def _follow_process(config: Config) -> subprocess.Popen[bytes]:
+    settings = {
+        "store": config.store,
+        "plugins": None if config.plugins is None else list(config.plugins),
+        "key_dir": config.key_dir,
+    }
+    return subprocess.Popen([sys.executable, "-m", "api.follow_process", json.dumps(settings)])
 
 
 _frozen = False
