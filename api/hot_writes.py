@@ -12,7 +12,7 @@ someone holds, a JSON body that parses and validates under the route's own schem
 exception handlers. Anything else — no token or an unknown one, a body that does not
 parse or validate — goes on, body and all, to the full application, which gives the
 documented answer and error. The route stays declared in FastAPI, so the OpenAPI
-document and the behaviour are one. See decision record 0041 (and 0015 for reads).
+document and the behaviour are one. See decision record 0037 (and 0015 for reads).
 """
 
 from __future__ import annotations
