@@ -141,19 +141,18 @@ class Lookups:
     request arrived, so a token revoked, or an event recorded or redacted, by any
     process is seen by the very next request. Nothing is remembered between requests.
 
-    On PostgreSQL the round trip costs more than the rest of the read, so the hot
-    paths' questions (``timeline``, ``user_soon``) are asked on an asynchronous
-    connection, without stopping the event loop: a question waits until the loop has
-    taken in the requests that arrived with it, and all of them are sent at once in
-    pipeline mode; the questions that arrive while a batch is out go in the next one.
-    One round trip per batch, each request still asked after it arrived. (One statement
-    over ``unnest`` of all their keys measured many times slower here than pipelined
-    plain statements.) The pooled path this replaces took four round trips per request
-    (begin, token, commit, version). ``user`` (every other route's bearer check) asks on
-    a connection of its own, synchronously. SQLite answers in microseconds in-process
-    and is asked request by request.
+    On PostgreSQL the round trip costs more than the rest of the read, so the questions
+    (``timeline``, and ``user`` for every route's bearer check) are asked on an
+    asynchronous connection, without stopping the event loop: a question waits until
+    the loop has taken in the requests that arrived with it, and all of them are sent at
+    once in pipeline mode; the questions that arrive while a batch is out go in the next
+    one. One round trip per batch, each request still asked after it arrived. (One
+    statement over ``unnest`` of all their keys measured many times slower here than
+    pipelined plain statements.) The pooled path this replaces took four round trips per
+    request (begin, token, commit, version). SQLite answers in microseconds in-process
+    and is asked request by request. One connection per process either way.
 
-    Used from the event loop's thread (a lock guards ``user``'s connection against any
+    Used from the event loop's thread (a lock guards the SQLite connection against any
     other). If a connection breaks (a restarted server, a terminated backend), the
     question is asked once more on a new one; if that fails too the answer is None and
     the caller goes the full application's way. ``close()`` when the application stops.
@@ -208,14 +207,10 @@ class Lookups:
         version = row[n]
         return tuple(row[:n]), None if version is None else int(version), int(row[n + 1])
 
-    def user(self, token_hash: str) -> tuple[Any, ...] | None:
+    async def user(self, token_hash: str) -> tuple[Any, ...] | None:
         """The token's ``HOLDER_COLUMNS`` (all None if nobody holds it), or None if the
-        store cannot be asked."""
-        return self._ask([(self.user_query, (token_hash,))])[0]
-
-    async def user_soon(self, token_hash: str) -> tuple[Any, ...] | None:
-        """``user``, asked together with the questions of the requests that arrived
-        with this one (one round trip for all of them on PostgreSQL)."""
+        store cannot be asked; on PostgreSQL asked together with the questions of the
+        requests that arrived with this one."""
         return await self._asked(self.user_query, (token_hash,))
 
     async def _asked(self, query: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
@@ -275,9 +270,8 @@ class Lookups:
                 conn.pgconn.finish()  # closes the socket; no round trip to await
 
     def _ask(self, batch: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[Any, ...] | None]:
-        """One row per question, in one round trip (PostgreSQL's pipeline mode: every
-        statement sent, then every answer read); all None if the store cannot be asked
-        even on a new connection."""
+        """One row per question, on the SQLite connection; all None if the store cannot
+        be asked even on a new connection."""
         with self.lock:
             for attempt in (1, 2):
                 try:
@@ -292,16 +286,10 @@ class Lookups:
 
     @staticmethod
     def _rows(conn: Any, batch: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[Any, ...] | None]:
-        if len(batch) == 1:
-            query, params = batch[0]
-            return [tuple(conn.execute(query, params).fetchone())]
-        with conn.pipeline():
-            cursors = [conn.execute(query, params) for query, params in batch]
-        return [tuple(cursor.fetchone()) for cursor in cursors]
+        return [tuple(conn.execute(query, params).fetchone()) for query, params in batch]
 
     def _connect(self) -> Any:
-        if self.postgres:
-            return self.store.connect_postgres()
+        """The SQLite connection (PostgreSQL is asked on ``_connect_async``'s)."""
         conn = sqlite3.connect(self.store.path, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA query_only = 1")
         return conn

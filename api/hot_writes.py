@@ -84,7 +84,7 @@ class HotWrites:
             return None
         if report is None:
             return None
-        row = await services.lookups().user_soon(hash_token(token))
+        row = await services.lookups().user(hash_token(token))
         user = None if row is None else holder(row, now=services.ledger.clock())
         if user is None:
             return None

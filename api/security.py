@@ -42,7 +42,7 @@ async def current_user(
             "send 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = authenticate(request.app.state.services, credentials.credentials)
+    user = await authenticate(request.app.state.services, credentials.credentials)
     if user is None:
         raise Problem(
             401,
@@ -57,12 +57,13 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def authenticate(services: Services, token: str) -> User | None:
-    """The user holding ``token`` now (``api.users.holder``), asked in one round trip on
-    the process's own connection (``Services.lookups``); through the directory's pooled
-    connections if that one cannot be used."""
+async def authenticate(services: Services, token: str) -> User | None:
+    """The user holding ``token`` now (``api.users.holder``), asked on the process's own
+    connection (``Services.lookups``: with the questions of the requests that arrived
+    with it, without stopping the event loop on PostgreSQL); through the directory's
+    pooled connections if that one cannot be used."""
     now = services.ledger.clock()
-    row = services.lookups().user(hash_token(token))
+    row = await services.lookups().user(hash_token(token))
     if row is None:
         return services.users.authenticate(token, now=now)
     return holder(row, now=now)
