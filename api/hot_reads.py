@@ -215,7 +215,7 @@ class Lookups:
 
     async def _asked(self, query: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if not self.postgres:
-            return self._ask([(query, params)])[0]
+            return self._ask(query, params)
         loop = asyncio.get_running_loop()
         answer: asyncio.Future[tuple[Any, ...] | None] = loop.create_future()
         self.waiting.append((query, params, answer))
@@ -269,24 +269,20 @@ class Lookups:
             with contextlib.suppress(Exception):
                 conn.pgconn.finish()  # closes the socket; no round trip to await
 
-    def _ask(self, batch: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[Any, ...] | None]:
-        """One row per question, on the SQLite connection; all None if the store cannot
-        be asked even on a new connection."""
+    def _ask(self, query: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The row ``query`` gives on the SQLite connection; None if the store cannot be
+        asked even on a new connection."""
         with self.lock:
             for attempt in (1, 2):
                 try:
                     if self.conn is None:
                         self.conn = self._connect()
-                    return self._rows(self.conn, batch)
+                    return tuple(self.conn.execute(query, params).fetchone())
                 except Exception:
                     self._drop()
                     if attempt == 2:
                         LOG.warning("the hot path's store connection failed", exc_info=True)
-        return [None] * len(batch)
-
-    @staticmethod
-    def _rows(conn: Any, batch: list[tuple[str, tuple[Any, ...]]]) -> list[tuple[Any, ...] | None]:
-        return [tuple(conn.execute(query, params).fetchone()) for query, params in batch]
+        return None
 
     def _connect(self) -> Any:
         """The SQLite connection (PostgreSQL is asked on ``_connect_async``'s)."""
