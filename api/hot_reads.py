@@ -81,7 +81,7 @@ class HotReads:
 
     async def _timeline(self, scope: Scope, case_id: str) -> bytes | None:
         services: Any = getattr(scope["app"].state, "services", None)
-        token = _bearer(scope)
+        token = bearer_token(scope)
         if services is None or token is None:
             return None
         try:
@@ -302,7 +302,8 @@ class Lookups:
         self._drop_async()
 
 
-def _bearer(scope: Scope) -> str | None:
+def bearer_token(scope: Scope) -> str | None:
+    """The request's bearer token, read from the raw ASGI headers (both hot paths)."""
     for name, value in scope["headers"]:
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ledger import commands as c
 
 from .commanding import run_command
-from .hot_reads import _bearer
+from .hot_reads import bearer_token
 from .schemas import ReportHazard
 from .users import hash_token, holder
 
@@ -72,7 +72,7 @@ class HotWrites:
 
     async def _report(self, scope: Scope, body: bytes, receive: Receive) -> Response | None:
         services: Any = getattr(scope["app"].state, "services", None)
-        token = _bearer(scope)
+        token = bearer_token(scope)
         if services is None or token is None:
             return None
         try:
