@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
+from typer import rich_utils
 
 from ledger.errors import LedgerError
 
@@ -30,6 +31,7 @@ from . import (
 from .common import JsonFlag, Options
 from .review_command import register as register_review
 from .store_access import access_of
+from .usage_errors import kind_of, usage_error_text
 
 app = typer.Typer(
     name="ledger",
@@ -103,7 +105,12 @@ def main() -> None:
     ``LEDGER_DEBUG=1`` shows the traceback to whoever is investigating.
     """
     try:
-        app()
+        try:
+            code = app(standalone_mode=False, prog_name="ledger")
+        except Exception as e:
+            if kind_of(e) is None:
+                raise
+            _command_line_error(e)
     except LedgerError as e:  # a refusal no command turned into its own message
         message = getattr(e, "message", None)
         text = message(_say(sys.argv, "zh", "en")) if callable(message) else str(e)
@@ -125,6 +132,20 @@ def main() -> None:
             )
         )
         sys.exit(70)  # EX_SOFTWARE
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _command_line_error(error: Exception) -> NoReturn:
+    """Click's errors: a group called without its command shows its help; a mistyped
+    command line is told in the person's language (``usage_errors``)."""
+    kind = kind_of(error)
+    if kind == "NoArgsIsHelpError":
+        rich_utils.rich_format_error(error)  # type: ignore[arg-type]
+    elif kind == "Abort":
+        sys.stderr.write(_say(sys.argv, "已取消\n", "aborted\n"))
+    else:
+        sys.stderr.write(usage_error_text(error, english=_say(sys.argv, "zh", "en") == "en"))
+    sys.exit(getattr(error, "exit_code", 1))
 
 
 def _say(argv: list[str], zh: str, en: str) -> str:
