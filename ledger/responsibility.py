@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -40,8 +41,10 @@ DUTY_ZH = {
 }
 
 
+@lru_cache(maxsize=4096)
 def post_id(duty: Duty | str, region_code: str, sector: str = "") -> UUID:
-    """The aggregate id of the post for this duty and scope."""
+    """The aggregate id of the post for this duty and scope (remembered: every
+    assignment asks for the posts of each division above its enterprise)."""
     return uuid5(_NAMESPACE, f"{Duty(duty).value}|{region_code}|{sector}")
 
 

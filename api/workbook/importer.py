@@ -47,6 +47,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from openpyxl import load_workbook
 from python_calamine import CalamineSheet, CalamineWorkbook
 
+from ledger import bulk_insert
 from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.enterprise import Enterprise, Person, enterprise_id
@@ -742,12 +743,13 @@ class WorkbookImporter:
         return report
 
     def _write(self, stored: list[StoredEvent]) -> int:
-        """Save one chunk of the spooled events in one transaction, as
-        ``HazardLedger.save`` would (the insert listeners in the transaction, the
-        after-commit step after it); a racing writer's events become
+        """Save one chunk of the spooled events in one transaction, storing what
+        ``HazardLedger.save`` would (the events, their leaves and every insert listener's
+        rows, the after-commit step after it) but in bulk (``ledger.bulk_insert``: on
+        PostgreSQL the events and leaves by ``COPY``); a racing writer's events become
         ``ConcurrentChange``, as for any command."""
         try:
-            self.ledger.recorder.insert_events(stored)
+            bulk_insert.insert_events(self.ledger, stored)
         except IntegrityError as e:
             first = stored[0]
             raise ConcurrentChange("HazardCase", first.originator_id, str(e)) from None

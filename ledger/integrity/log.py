@@ -180,12 +180,35 @@ class IntegrityLog:
         ``read_ahead``: the cursor ``read_ahead`` was given, holding the tree state."""
         if not stored_events:
             return
-        if len(notification_ids) != len(stored_events):
-            raise RuntimeError("the recorder returned no notification id for some events")
         if read_ahead is None:
             cursor.execute(self._select_tree_sql)
             read_ahead = cursor
-        row = row_tuple(read_ahead.fetchone())
+        self._append(cursor, read_ahead, stored_events, notification_ids, copy=False)
+
+    def record_copied(
+        self, cursor: Any, stored_events: Sequence[StoredEvent], notification_ids: Sequence[int]
+    ) -> None:
+        """``record`` for a bulk write made outside the recorder (``ledger.bulk_insert``):
+        the same leaves, nodes, tree state and redactions, but on PostgreSQL the log's
+        rows go by one binary ``COPY`` instead of a statement each (the recorder's
+        pipeline cannot carry a ``COPY``)."""
+        if not stored_events:
+            return
+        cursor.execute(self._select_tree_sql)
+        self._append(cursor, cursor, stored_events, notification_ids, copy=self.tables.postgres)
+
+    def _append(
+        self,
+        cursor: Any,
+        tree_state: Any,
+        stored_events: Sequence[StoredEvent],
+        notification_ids: Sequence[int],
+        *,
+        copy: bool,
+    ) -> None:
+        if len(notification_ids) != len(stored_events):
+            raise RuntimeError("the recorder returned no notification id for some events")
+        row = row_tuple(tree_state.fetchone())
         size, frontier = int(row[0]), merkle.Frontier.from_bytes(bytes(row[1]))
         previous = size
         rows = []
@@ -221,7 +244,19 @@ class IntegrityLog:
                 )
             )
             size += 1
-        cursor.executemany(self._insert_tree_sql, rows)
+        if copy:
+            with cursor.copy(
+                f"COPY {self.tables.log} (seq, notification_id, originator_id, "
+                "originator_version, topic, recorded_at, actor_id, payload_hash, leaf_hash) "
+                "FROM STDIN (FORMAT BINARY)"
+            ) as stream:
+                stream.set_types(
+                    ["int8", "int8", "uuid", "int8", "text", "text", "text", "bytea", "bytea"]
+                )
+                for log_row in rows:
+                    stream.write_row(log_row)
+        else:
+            cursor.executemany(self._insert_tree_sql, rows)
         nodes = [node for node in completed if node[0] >= NODE_LEVEL]
         if nodes:
             cursor.executemany(self._insert_nodes_sql, nodes)
@@ -231,10 +266,13 @@ class IntegrityLog:
                 self._apply_redaction(cursor, seq, stored.state)
         self._local.written = (previous, size)
 
-    def read_ahead(self, cursor: Any) -> None:
+    def read_ahead(self, new_cursor: Callable[[], Any], **_: Any) -> Any:
         """Ask for the tree state (locked) before ``record`` runs, so that the recorder
-        can send the question with the insert (see ``ledger.recorders``)."""
+        can send the question with the insert (see ``ledger.recorders``); ``record``
+        reads it from the cursor returned."""
+        cursor = new_cursor()
         cursor.execute(self._select_tree_sql)
+        return cursor
 
     def after_commit(self) -> Checkpoint | None:
         """Issue the periodic checkpoint if this thread's last write crossed a multiple
