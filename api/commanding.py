@@ -142,8 +142,10 @@ async def run_command(
     # that goes away does not withdraw a command already handed over (nor leave its key
     # claimed), as it could not while the write ran on the loop.
     try:
-        committed = services.committer.submit(command, user.actor, user.scope, idempotency=record)
-        recorded = await asyncio.shield(asyncio.wrap_future(committed))
+        committed = services.committer.submit_async(
+            command, user.actor, user.scope, idempotency=record
+        )
+        recorded = await asyncio.shield(committed)
     except KeyAlreadyAnswered as answered:  # another attempt finished first
         mine = answered.record
         earlier = services.idempotency.claim(mine.username, mine.key, mine.fingerprint)

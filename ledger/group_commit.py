@@ -29,10 +29,18 @@ the same order (``execute_together``):
 
 There are no timers: an idle writer answers a lone command as fast as ``execute``, and
 under load a group is whatever queued while the previous commit was flushing.
+
+Commands from an event loop (``submit_async``) are answered on that loop: a group's
+answers reach it in one call, and an idle writer is woken once the loop has handed over
+what it had in hand (the requests it read together), not at each of them. Answering
+each request by itself cost a wake-up of the loop per command, and the writer gave the
+interpreter's lock away at every one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Sequence
@@ -117,7 +125,23 @@ def execute_together(ledger: HazardLedger, submissions: Sequence[Submission]) ->
 @dataclass(frozen=True, slots=True)
 class _Queued:
     submission: Submission
-    future: Future[Recorded]
+    future: Future[Recorded] | asyncio.Future[Recorded]
+    """A thread's, or an event loop's (``submit_async``): answered on that loop."""
+
+
+Answer = tuple["asyncio.Future[Recorded]", Outcome]
+
+
+def _settle(answers: list[Answer]) -> None:
+    """On the awaiting loop: resolve a group's futures (one left by a cancelled waiter
+    is already done)."""
+    for future, outcome in answers:
+        if future.done():
+            continue
+        if isinstance(outcome, Recorded):
+            future.set_result(outcome)
+        else:
+            future.set_exception(outcome)
 
 
 class Closed(RuntimeError):
@@ -129,10 +153,10 @@ class GroupCommitter:
 
     ``submit`` returns a ``concurrent.futures.Future`` resolved with the command's
     ``Recorded`` (or its exception) only after the transaction that recorded it
-    committed. The writer starts on the first submission; ``close`` answers everything
-    already queued, then stops it (until the next submission). The queue holds at most
-    ``max_queue`` commands: a submitter beyond that waits for room (back-pressure, never
-    a lost command).
+    committed; ``submit_async``, on an event loop, that loop's future. The writer starts
+    on the first submission; ``close`` answers everything already queued, then stops it
+    (until the next submission). The queue holds at most ``max_queue`` commands: a
+    submitter beyond that waits for room (back-pressure, never a lost command).
     """
 
     def __init__(self, ledger: HazardLedger, *, max_batch: int = 256, max_queue: int = 4096):
@@ -147,6 +171,8 @@ class GroupCommitter:
         # submitters when there is no shortage of room, would only cost a switch.
         self._writer_idle = False
         self._waiting_for_room = 0
+        # The loop on which a wake-up of the idle writer is pending, if any.
+        self._wake_on: asyncio.AbstractEventLoop | None = None
         self.groups = 0
         """Transactions attempted so far (with ``commands``: the mean group size)."""
         self.commands = 0
@@ -160,7 +186,25 @@ class GroupCommitter:
         idempotency: IdempotencyRecord | None = None,
     ) -> Future[Recorded]:
         """Queue ``command`` as ``HazardLedger.execute`` would take it; its answer later."""
-        queued = _Queued(Submission(command, actor, scope, idempotency), Future())
+        future: Future[Recorded] = Future()
+        self._enqueue(_Queued(Submission(command, actor, scope, idempotency), future))
+        return future
+
+    def submit_async(
+        self,
+        command: Command,
+        actor: Actor,
+        scope: Scope = EVERYTHING,
+        *,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> asyncio.Future[Recorded]:
+        """``submit`` from a coroutine: the answer as a future of the running loop."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Recorded] = loop.create_future()
+        self._enqueue(_Queued(Submission(command, actor, scope, idempotency), future))
+        return future
+
+    def _enqueue(self, queued: _Queued) -> None:
         with self._changed:
             while len(self._queue) >= self.max_queue and not self._closing:
                 self._waiting_for_room += 1
@@ -176,9 +220,25 @@ class GroupCommitter:
                 )
                 self._writer.start()
             self._queue.append(queued)
-            if self._writer_idle:
+            if not self._writer_idle:
+                return
+            if not isinstance(queued.future, asyncio.Future):
                 self._changed.notify_all()
-        return queued.future
+                return
+            loop = queued.future.get_loop()
+            if self._wake_on is not loop:
+                # After the callbacks the loop has ready: the other requests it read
+                # with this one queue theirs first, and the writer takes them together.
+                # Per loop: one that stopped before running its wake-up cannot be
+                # submitting now, so it holds up no other loop's commands.
+                self._wake_on = loop
+                loop.call_soon(self._wake)
+
+    def _wake(self) -> None:
+        with self._changed:
+            self._wake_on = None
+            if self._writer_idle and self._queue:
+                self._changed.notify_all()
 
     def execute(
         self,
@@ -224,7 +284,11 @@ class GroupCommitter:
 
     def _write(self) -> None:
         while (group := self._take()) is not None:
-            live = [q for q in group if q.future.set_running_or_notify_cancel()]
+            live = [
+                q
+                for q in group
+                if isinstance(q.future, asyncio.Future) or q.future.set_running_or_notify_cancel()
+            ]
             if not live:
                 continue
             self.groups += 1
@@ -234,8 +298,15 @@ class GroupCommitter:
                 outcomes = execute_together(self._ledger, [q.submission for q in live])
             except Exception as error:  # the writer's own failure: no command recorded
                 outcomes = [error] * len(live)
+            on_loops: dict[asyncio.AbstractEventLoop, list[Answer]] = {}
             for q, outcome in zip(live, outcomes, strict=True):
-                if isinstance(outcome, Recorded):
-                    q.future.set_result(outcome)
+                future = q.future
+                if isinstance(future, asyncio.Future):
+                    on_loops.setdefault(future.get_loop(), []).append((future, outcome))
+                elif isinstance(outcome, Recorded):
+                    future.set_result(outcome)
                 else:
-                    q.future.set_exception(outcome)
+                    future.set_exception(outcome)
+            for loop, answers in on_loops.items():
+                with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                    loop.call_soon_threadsafe(_settle, answers)

@@ -12,7 +12,9 @@ does not hold.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -386,3 +388,94 @@ def test_closing_answers_what_is_queued(store_kind: str, tmp_path: Path) -> None
         # A service started again (a test client's second lifespan) writes again.
         assert committer.execute(report(SEEDED, NEW_CASES[2]), CLERK).id == NEW_CASES[2]
         committer.close()
+
+
+def _idle(committer: GroupCommitter) -> None:
+    """Wait until the committer's writer waits for work."""
+    while not committer._writer_idle:
+        time.sleep(0.001)
+
+
+def test_coroutines_get_their_own_answers_and_share_a_commit(
+    store_kind: str, tmp_path: Path
+) -> None:
+    """Submissions from an event loop are answered on it, each with what it would get
+    alone; those the loop hands over in one go, to an idle writer, form one group."""
+    with ExitStack() as stack:
+        ledger = new_ledger(stack, store_kind, tmp_path)
+        before = len(held(ledger).events)
+        committer = GroupCommitter(ledger)
+        stack.callback(committer.close)
+        ids = [UUID(int=20_000 + n) for n in range(12)]
+
+        async def submit_all() -> list[Recorded | BaseException]:
+            await committer.submit_async(report(SEEDED, UUID(int=19_999)), CLERK)
+            _idle(committer)
+            groups = committer.groups
+            futures = [
+                committer.submit_async(
+                    report(FAR if n % 4 == 0 else SEEDED, case_id), CLERK, SCOPES["here"]
+                )
+                for n, case_id in enumerate(ids)
+            ]
+            answers = await asyncio.gather(*futures, return_exceptions=True)
+            assert committer.groups == groups + 1
+            return list(answers)
+
+        answers = asyncio.run(submit_all())
+        for n, (case_id, answer) in enumerate(zip(ids, answers, strict=True)):
+            if n % 4 == 0:
+                assert isinstance(answer, NotFound)
+            else:
+                assert answer == Recorded(case_id, 1)
+        assert len(held(ledger).events) == before + 1 + 9
+
+
+def test_a_command_whose_loop_is_gone_is_still_recorded(store_kind: str, tmp_path: Path) -> None:
+    """A command handed over is committed even if nobody awaits its answer any more (its
+    loop closed, its future cancelled); the writer goes on answering the others."""
+    with ExitStack() as stack:
+        ledger = new_ledger(stack, store_kind, tmp_path)
+        committer = GroupCommitter(ledger)
+        stack.callback(committer.close)
+
+        async def hand_over() -> None:
+            committer.submit_async(report(SEEDED, NEW_CASES[0]), CLERK)
+            committer.submit_async(report(SEEDED, NEW_CASES[1]), CLERK).cancel()
+
+        asyncio.run(hand_over())  # closes its loop before the answers can reach it
+        assert committer.execute(report(SEEDED, NEW_CASES[2]), CLERK).id == NEW_CASES[2]
+        for case_id in NEW_CASES:
+            assert ledger.repository.get(case_id).version == 1
+
+
+def test_a_loop_that_stops_before_waking_the_writer_holds_up_no_other(
+    store_kind: str, tmp_path: Path
+) -> None:
+    """The idle writer is woken by a callback on the submitting loop; if that loop stops
+    before running it, the next loop's submissions still wake the writer."""
+    with ExitStack() as stack:
+        ledger = new_ledger(stack, store_kind, tmp_path)
+        committer = GroupCommitter(ledger)
+        stack.callback(committer.close)
+        committer.execute(report(SEEDED, None), CLERK)  # the writer is running
+        loop = asyncio.new_event_loop()
+
+        async def hand_over_and_stop() -> None:
+            _idle(committer)
+            committer.submit_async(report(SEEDED, NEW_CASES[0]), CLERK)
+            loop.stop()  # its wake-up callback never runs
+
+        task = loop.create_task(hand_over_and_stop())
+        loop.run_forever()
+        assert task.done()
+        loop.close()
+
+        async def submit() -> Recorded:
+            _idle(committer)
+            return await asyncio.wait_for(
+                committer.submit_async(report(SEEDED, NEW_CASES[1]), CLERK), timeout=60
+            )
+
+        assert asyncio.run(submit()).id == NEW_CASES[1]
+        assert ledger.repository.get(NEW_CASES[0]).version == 1
