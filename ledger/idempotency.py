@@ -18,7 +18,7 @@ each getting the answer it would have got by itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -92,20 +92,40 @@ class IdempotentAnswers:
 
     def write(self, cursor: Any, record: IdempotencyRecord, body: str) -> None:
         """Store ``body`` as the answer to ``record``'s key, or raise ``KeyAlreadyAnswered``."""
-        cursor.execute(
-            self._upsert, (record.username, record.key, record.fingerprint, record.status, body)
-        )
+        cursor.execute(self._upsert, self._params(record, body))
         if cursor.fetchone() is None:
             raise KeyAlreadyAnswered(record)
+
+    @staticmethod
+    def _params(record: IdempotencyRecord, body: str) -> tuple[str, str, str, int, str]:
+        return (record.username, record.key, record.fingerprint, record.status, body)
+
+    def read_ahead(self, new_cursor: Callable[[], Any], **kwargs: Any) -> list[Any]:
+        """Send the answers' upserts before the listener runs, each on a cursor of its
+        own (PostgreSQL: queued with the insert, see ``ledger.recorders``); the listener
+        then reads from each cursor the row its upsert returned, or none."""
+        cursors = []
+        for record, body in kwargs.get(ANSWER_KWARG, ()):
+            cursors.append(new_cursor())
+            cursors[-1].execute(self._upsert, self._params(record, body))
+        return cursors
 
     def __call__(
         self,
         cursor: Any,
         stored_events: Sequence[StoredEvent],
         notification_ids: Sequence[int],
+        read_ahead: Any = None,
         **kwargs: Any,
     ) -> None:
-        """The insert listener: write the answers the commit carries, if any; one key
-        already answered rolls the whole transaction back."""
-        for record, body in kwargs.get(ANSWER_KWARG, ()):
-            self.write(cursor, record, body)
+        """The insert listener: write the answers the commit carries, if any (or read
+        what ``read_ahead`` sent); one key already answered rolls the whole transaction
+        back."""
+        answers = kwargs.get(ANSWER_KWARG, ())
+        if read_ahead is None:
+            for record, body in answers:
+                self.write(cursor, record, body)
+            return
+        for (record, _), sent in zip(answers, read_ahead, strict=True):
+            if sent.fetchone() is None:
+                raise KeyAlreadyAnswered(record)

@@ -13,10 +13,18 @@ Two things change from the library's recorders:
 * A listener that raises rolls the whole write back, events included, on both stores
   (the library's PostgreSQL recorder would commit a transaction whose failure was not
   the database's own, so ``insert_events`` is overridden there).
-* On PostgreSQL a listener that is a method of an object with ``read_ahead(cursor)``
-  (the integrity log: its tree state) has that read queued in the pipeline with the
-  insert, and gets the cursor as ``read_ahead=``: the read comes back in the round trip
-  that returns the notification ids instead of costing one of its own per write.
+* On PostgreSQL a listener that has ``read_ahead(new_cursor, **kwargs)`` (itself or
+  the object it is a method of: the integrity log reads its tree state, the idempotent
+  answers write theirs) has the statements it sends on cursors from ``new_cursor()``
+  queued in the pipeline with the insert, and gets what it returned (its cursors) as
+  ``read_ahead=``: the results come back in the round trip that returns the
+  notification ids instead of costing one of their own per write.
+* On PostgreSQL the write is two round trips: ``BEGIN``, the insert and the listeners'
+  read-ahead statements; then the listeners' statements and ``COMMIT``. psycopg's
+  transaction block inside a pipeline syncs after ``BEGIN``, before ``COMMIT`` and
+  after it (five round trips in all), so the recorder sends ``BEGIN`` and ``COMMIT``
+  itself, and rolls back whatever did not commit before the connection goes back to
+  the pool.
 """
 
 from __future__ import annotations
@@ -37,9 +45,21 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from eventsourcing.utils import retry
-from psycopg.sql import SQL, Identifier
+from psycopg.pq import TransactionStatus
+from psycopg.sql import SQL, Composable, Composed, Identifier
 
 from .write_turns import write_turn
+
+BEGIN = b"BEGIN"
+COMMIT = b"COMMIT"
+INTRANS = TransactionStatus.INTRANS
+INERROR = TransactionStatus.INERROR
+
+
+def as_bytes(statement: Any) -> Any:
+    """``statement`` as the bytes psycopg would send (composed without a connection:
+    identifiers and numbers only)."""
+    return statement.as_bytes() if isinstance(statement, Composable) else statement
 
 
 class InsertListener(Protocol):
@@ -54,9 +74,12 @@ class InsertListener(Protocol):
     ) -> None: ...
 
 
-def read_ahead(listener: InsertListener) -> Callable[[Any], None] | None:
-    """The ``read_ahead(cursor)`` of the object ``listener`` is a method of, if any."""
-    reader = getattr(getattr(listener, "__self__", None), "read_ahead", None)
+def read_ahead(listener: InsertListener) -> Callable[..., Any] | None:
+    """The ``read_ahead(new_cursor, **kwargs)`` of ``listener``, or of the object it is
+    a method of, if any: it sends statements on cursors it gets from ``new_cursor()``
+    and returns what the listener reads their results from (given as ``read_ahead=``).
+    """
+    reader = getattr(getattr(listener, "__self__", listener), "read_ahead", None)
     return reader if callable(reader) else None
 
 
@@ -197,10 +220,64 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
         # so each write sends one notification (delivered at commit, never for a
         # rolled-back write), which wakes projection followers at once.
         self.channel_name = self.event_channel
-        self._select_streams = SQL(
-            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
-            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-        ).format(schema=Identifier(datastore.schema), table=Identifier(events_table_name))
+        # psycopg turns a composed statement into bytes at every execute (5-10 us each
+        # for these, a write sends four and a read one); they never change, so they
+        # are turned into bytes once.
+        self.insert_events_statement = Composed([SQL(self.insert_events_statement.as_string())])
+        self.lock_table_statements = [as_bytes(s) for s in self.lock_table_statements]
+        self._notify = SQL("NOTIFY {0}").format(Identifier(self.channel_name)).as_bytes()
+        table = SQL("{schema}.{table}").format(
+            schema=Identifier(datastore.schema), table=Identifier(events_table_name)
+        )
+        self._select_stream = (
+            SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {table} "
+                "WHERE originator_id = %s ORDER BY originator_version ASC"
+            )
+            .format(table=table)
+            .as_bytes()
+        )
+        self._select_streams = (
+            SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {table} "
+                "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+            )
+            .format(table=table)
+            .as_bytes()
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """A record's whole stream (what loading a record asks for) by the library's
+        statement, written once instead of composed anew for every read; anything
+        else as the library reads it."""
+        if gt is not None or lte is not None or desc or limit is not None:
+            read: Sequence[StoredEvent] = super().select_events(
+                originator_id, gt=gt, lte=lte, desc=desc, limit=limit
+            )
+            return read
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._select_stream, (originator_id,), prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+    def _notify_channel(self, curs: Any) -> None:
+        curs.execute(self._notify)
 
     def select_streams(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
         """The whole streams of several records in one statement and one round trip
@@ -219,35 +296,54 @@ class LedgerPostgresRecorder(ListenerMixin, PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        """The library's write (without its database functions), except that an error
-        leaves the transaction block: the library keeps it inside, where a listener's
-        exception, not being the database's, let the events commit."""
+        """The library's write (without its database functions) in two round trips, and
+        an error leaves the transaction block: the library keeps it inside, where a
+        listener's exception, not being the database's, let the events commit."""
         assert not self.datastore.enable_db_functions, "listeners need the plain insert"
-        failure: Exception | None = None
+        failure: BaseException | None = None
         ids: Sequence[int] | None = None
         with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline:
-                try:
-                    with conn.transaction():
-                        with conn.cursor() as curs:
-                            self._insert_events(curs, stored_events, **kwargs)
-                        if stored_events:
-                            with conn.cursor() as curs, contextlib.ExitStack() as cursors:
-                                self._insert_stored_events(curs, stored_events, **kwargs)
-                                ahead = {}
-                                for i, listener in enumerate(self.listeners):
-                                    reader = read_ahead(listener)
-                                    if reader is not None:
-                                        ahead[i] = cursors.enter_context(conn.cursor())
-                                        reader(ahead[i])
-                                # Uniqueness violations raise here, not at commit.
-                                pipeline.sync()
-                                ids = super()._fetch_ids_after_insert_events(
-                                    curs, stored_events, **kwargs
-                                )
-                                self._run_listeners(curs, stored_events, ids or [], kwargs, ahead)
-                except Exception as e:
-                    failure = e  # raised outside the pipeline, as the library does
+            try:
+                with conn.pipeline() as pipeline:
+                    try:
+                        ids = self._write(conn, pipeline, stored_events, kwargs)
+                    except BaseException as e:
+                        failure = e  # raised outside the pipeline, as the library does
+            except Exception as e:  # the closing sync: a listener's statement or COMMIT
+                failure = failure or e
+            finally:
+                # A failure anywhere leaves the transaction open or aborted: end it
+                # here, not in the pool.
+                if conn.info.transaction_status in (INTRANS, INERROR):
+                    conn.rollback()
             if failure is not None:
                 raise failure
+        return ids
+
+    def _write(
+        self, conn: Any, pipeline: Any, stored_events: Sequence[StoredEvent], kwargs: Any
+    ) -> Sequence[int] | None:
+        """Queue ``BEGIN``, the insert and the listeners' read-ahead statements and sync
+        (uniqueness violations raise here); run the listeners and queue ``COMMIT``, whose
+        answer (or the first failure before it, which it then never ran after) comes
+        back in the pipeline's closing sync, before anything is acknowledged."""
+        ids = None
+        with conn.cursor() as curs, contextlib.ExitStack() as cursors:
+            curs.execute(BEGIN)
+            self._insert_events(curs, stored_events, **kwargs)
+            if stored_events:
+                self._insert_stored_events(curs, stored_events, **kwargs)
+
+                def new_cursor() -> Any:
+                    return cursors.enter_context(conn.cursor())
+
+                ahead = {}
+                for i, listener in enumerate(self.listeners):
+                    reader = read_ahead(listener)
+                    if reader is not None:
+                        ahead[i] = reader(new_cursor, **kwargs)
+                pipeline.sync()
+                ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+                self._run_listeners(curs, stored_events, ids or [], kwargs, ahead)
+            curs.execute(COMMIT)
         return ids
