@@ -9,16 +9,13 @@
 
 const state = {
   token: sessionStorage.getItem("ledger.token") || "",
-  lang: localStorage.getItem("ledger.lang") || "zh",
+  lang: pageLanguage(),
   asOf: sessionStorage.getItem("ledger.asof") || "",
   user: null,
 };
 
 const $ = (sel, root = document) => root.querySelector(sel);
-const t = (key, vars = {}) => {
-  const text = (I18N[state.lang] && I18N[state.lang][key]) || I18N.zh[key] || key;
-  return text.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : ""));
-};
+const t = (key, vars = {}) => i18nText(state.lang, key, vars);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 const fmtTime = (iso) => beijing(iso);
@@ -69,7 +66,7 @@ function download(name, text, type = "text/csv;charset=utf-8") {
 }
 
 const statusText = (s) => Labels.of("status", s);
-const fieldLabel = (k) => Labels.table[`field.${k}`] || (state.lang === "zh" && I18N.zh[`f.${k}`]) || k;
+const fieldLabel = (k) => Labels.table[`field.${k}`] || k;
 const gradeBadge = (g) => (g ? `<span class="badge ${g === "major" ? "major" : ""}">${esc(Labels.of("grade", g))}</span>` : "—");
 
 /* ---- views ------------------------------------------------------------------ */
@@ -120,14 +117,14 @@ async function dashboardView() {
     <form class="filters noprint" id="dash-form"><label>${esc(t("month"))}
       <input type="month" name="month" value="${esc(month)}"></label>
       <label>${esc(t("region"))}<input name="region" value="${esc(reg)}" size="8"
-        placeholder="${esc(state.user?.region_prefix ? "" : "全部辖区")}"></label>
+        placeholder="${esc(state.user?.region_prefix ? "" : t("dash.all_regions"))}"></label>
       <button>${esc(t("filter"))}</button></form>
-    <p class="muted" data-testid="dash-scope">${esc(month)} · ${esc(reg || "全部辖区")}</p>
+    <p class="muted" data-testid="dash-scope">${esc(month)} · ${esc(reg || t("dash.all_regions"))}</p>
     <div id="dash-snapshot"></div>
     <div id="kpis" class="kpis" data-testid="kpis">${esc(t("loading"))}</div>
     <div class="grid"><div class="card"><h2>${esc(t("dash.trend"))}</h2><div id="trend" class="chart"></div></div>
-    <div class="card"><h2>乡镇（区域）排名</h2><div id="ranking-region"></div></div>
-    <div class="card"><h2>部门排名</h2><div id="ranking"></div></div></div>
+    <div class="card"><h2>${esc(t("dash.ranking.township"))}</h2><div id="ranking-region"></div></div>
+    <div class="card"><h2>${esc(t("dash.ranking.department"))}</h2><div id="ranking"></div></div></div>
     <div class="card"><h2>${esc(t("dash.bysector"))}</h2><div id="bysector"></div></div>`);
   $("#dash-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -166,8 +163,8 @@ async function dashboardView() {
     const trend = await api("/statistics/trend", { region, year: month.slice(0, 4) });
     drawTrend(panels["#trend"], trend);
   } catch (err) { fail(panels["#trend"], err); }
-  for (const [by, el, label, testid] of [["township", "#ranking-region", "乡镇（区域）", "ranking-region"],
-    ["department", "#ranking", "部门", "ranking"]]) {
+  for (const [by, el, label, testid] of [["township", "#ranking-region", t("dash.unit.township"), "ranking-region"],
+    ["department", "#ranking", t("dash.unit.department"), "ranking"]]) {
     try {
       const ranking = await api("/rankings", { month, region, by });
       panels[el].innerHTML = rankingTable(ranking.rows || ranking, label, testid);
@@ -201,7 +198,7 @@ function drawTrend(el, trend) {
   el.innerHTML = "";
   el.plot = new uPlot({ width: Math.max(280, el.clientWidth - 10), height: 220,
     scales: { x: { time: false, range: () => [-0.5, Math.max(months.length - 0.5, 0.5)] } },
-    series: [{ label: "月份", value: (u, v) => (v == null ? "—" : months[v] ?? "—") },
+    series: [{ label: t("month"), value: (u, v) => (v == null ? "—" : months[v] ?? "—") },
       { label: t("dash.found"), stroke: "#1f5f99", width: 2, points: { show: true } },
       { label: t("dash.rectified"), stroke: "#1e7b45", width: 2, points: { show: true } }],
     axes: [{ splits: () => xs, values: (u, vals) => vals.map((v) => months[v] ?? "") }, {}] },
@@ -213,19 +210,19 @@ const LATE_MS = 7 * 86400000;
 const isLate = (r) => r.recorded_at && r.found_at && Date.parse(r.recorded_at) - Date.parse(r.found_at) > LATE_MS;
 
 const REGISTER_COLUMNS = () => [
-  { key: "case_id", label: "编号", render: (r) => {
+  { key: "case_id", label: t("reg.id"), render: (r) => {
     const id = r.case_id || r.id;
     return `<a href="#/case/${esc(id)}">${esc(String(id).slice(0, 8))}</a>`; } },
   { key: "enterprise_name", label: t("enterprise"), render: (r) => `<span class="name">${esc(r.enterprise_name)}</span>` },
   { key: "sector", label: t("sector"), render: (r) => esc(Labels.of("sector", r.sector)) },
   { key: "region_code", label: t("region") },
-  { key: "source", label: "来源", render: (r) => esc(Labels.of("source", r.source)) },
+  { key: "source", label: t("reg.source"), render: (r) => esc(Labels.of("source", r.source)) },
   { key: "grade", label: t("grade"), render: (r) => gradeBadge(r.grade) },
   { key: "listing_level", label: t("listing"), render: (r) => (r.listing_level && !r.delisted_at
     ? `<span class="badge major" data-testid="listed-row">${esc(Labels.of("listing_level", r.listing_level))}</span>` : "") },
   { key: "status", label: t("status"), render: (r) => esc(statusText(r.status)) },
   { key: "found_at", label: t("found_at"), render: (r) => esc(fmtTime(r.found_at)) },
-  { key: "late", label: "补录", render: (r) => (isLate(r) ? `<span class="badge warn" data-testid="late-row">补录</span>` : "") },
+  { key: "late", label: t("reg.late"), render: (r) => (isLate(r) ? `<span class="badge warn" data-testid="late-row">${esc(t("reg.late"))}</span>` : "") },
   { key: "deadline", label: t("deadline"), render: (r) => esc(fmtTime(r.deadline)) },
   { key: "overdue_days", label: t("overdue"), num: true,
     render: (r) => (r.overdue_days > 0 ? `<span class="badge bad">${esc(r.overdue_days)} ${esc(t("days"))}</span>` : "") },
@@ -272,7 +269,7 @@ async function registerView() {
     <label><span>${esc(t("listing"))}</span><input type="checkbox" name="listed" value="true" data-testid="listed-filter"
       ${params.get("listed") ? "checked" : ""}></label>
     <button>${esc(t("filter"))}</button>
-    <button type="button" id="export" data-testid="export">导出全部（CSV）</button></form>
+    <button type="button" id="export" data-testid="export">${esc(t("reg.export_all"))}</button></form>
     <p class="muted" id="total" data-testid="total"></p>
     <div id="reg">${esc(t("loading"))}</div><div class="pager noprint" id="pager"></div>`);
   $("#reg-form").addEventListener("submit", (e) => {
@@ -299,7 +296,7 @@ async function registerView() {
     const [page, count] = await Promise.all([api("/register", { ...query, cursor, limit: 50 }),
       api("/register/count", query).catch(() => null)]);
     const rows = page.items || [];
-    if (count) $("#total").textContent = `共 ${count.total} 条`;
+    if (count) $("#total").textContent = t("reg.total", { n: count.total });
     $("#reg").innerHTML = table(rows, REGISTER_COLUMNS(), { testid: "register" });
     const links = [];
     if (cursor) {
@@ -345,20 +342,20 @@ function changesList(changes) {
       return `<div class="plan" data-testid="plan">${PLAN_PARTS.map((p) => `<section><h4>${esc(Labels.of("plan", p))}</h4>
         <p>${esc(v[p] || "—")}</p></section>`).join("")}</div>`;
     }
-    if (k === "evidence") return `<span class="thumbs" data-evidence="${esc(v.join(","))}">${esc(v.length)} 张照片</span>`;
+    if (k === "evidence") return `<span class="thumbs" data-evidence="${esc(v.join(","))}">${esc(t("case.photos", { n: v.length }))}</span>`;
     if (k === "grade") return esc(Labels.of("grade", v));
     if (k === "sector") return esc(Labels.of("sector", v));
     if (k === "source") return esc(Labels.of("source", v));
     if (k === "level") return esc(Labels.of("listing_level", v));
-    if (k === "accepted") return esc(v ? "通过" : "不通过");
-    if (typeof v === "boolean") return esc(v ? (state.lang === "en" ? "yes" : "是") : (state.lang === "en" ? "no" : "否"));
+    if (k === "accepted") return esc(t(v ? "case.accepted.yes" : "case.accepted.no"));
+    if (typeof v === "boolean") return esc(t(v ? "yes" : "no"));
     if (k === "category") return esc(categoryName(v));
     if (k === "details" && typeof v === "object") {
-      return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}：${dv === true ? "是" : dv === false ? "否" : detailValue(dk, dv)}`).join("；"));
+      return esc(Object.entries(v).map(([dk, dv]) => `${detailLabel(dk)}${t("sep.colon")}${dv === true ? t("yes") : dv === false ? t("no") : detailValue(dk, dv)}`).join(t("sep.items")));
     }
     if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return esc(fmtTime(v));
-    if (Array.isArray(v)) return esc(v.join("、"));
-    if (typeof v === "object") return esc(Object.entries(v).map(([a, b]) => `${fieldLabel(a)}：${b}`).join("；"));
+    if (Array.isArray(v)) return esc(v.join(t("sep.list")));
+    if (typeof v === "object") return esc(Object.entries(v).map(([a, b]) => `${fieldLabel(a)}${t("sep.colon")}${b}`).join(t("sep.items")));
     return esc(v);
   };
   return `<dl class="changes">${entries.map(([k, v]) => `<dt>${esc(fieldLabel(k))}</dt><dd>${value(k, v)}</dd>`)
@@ -385,7 +382,7 @@ async function showPhotos(root) {
     const imgs = [];
     for (const sha of hashes) {
       const url = await evidenceImage(sha);
-      if (url) imgs.push(`<img alt="照片" data-testid="evidence-photo" src="${url}">`);
+      if (url) imgs.push(`<img alt="${esc(t("photo"))}" data-testid="evidence-photo" src="${url}">`);
     }
     if (imgs.length) holder.innerHTML = imgs.join("");
   }
@@ -403,10 +400,10 @@ function stepsPanel(c) {
   const steps = stepsFor(c);
   const may = new Set(state.user?.may || []);
   if (!steps.length && !may.has("issue_action")) return "";
-  const options = steps.map((s, i) => `<option value="${s.cmd}" ${i === 0 ? "selected" : ""}>${esc(state.lang === "en" ? s.en : s.title)}</option>`);
-  if (may.has("issue_action")) options.push(`<option value="issue_action">${esc(ISSUE_ACTION.title)}</option>`);
-  return `<div class="card noprint" id="steps" data-testid="steps"><h2>办理</h2>
-    <label>办理事项 <select id="step-select" data-testid="step-select">${options.join("")}</select></label>
+  const options = steps.map((s, i) => `<option value="${s.cmd}" ${i === 0 ? "selected" : ""}>${esc(t(s.title))}</option>`);
+  if (may.has("issue_action")) options.push(`<option value="issue_action">${esc(t(ISSUE_ACTION.title))}</option>`);
+  return `<div class="card noprint" id="steps" data-testid="steps"><h2>${esc(t("steps.title"))}</h2>
+    <label>${esc(t("steps.choose"))} <select id="step-select" data-testid="step-select">${options.join("")}</select></label>
     <div id="step-form"></div></div>`;
 }
 
@@ -433,13 +430,14 @@ async function suggest(c, form) {
   try {
     const body = await api(`/hazards/${c.id}/suggestions`);
     const items = body.suggestions || [];
-    box.innerHTML = items.length ? `<p class="muted">标准条款建议（点击引用）：</p>${items.map((s) =>
-      `<button type="button" class="chip" data-code="${esc(s.code)}" title="${esc(s.reason_zh)}">${esc(s.code)} ${esc(s.text_zh)}</button>`).join("")}`
-      : `<p class="muted">未找到匹配的重大隐患判定条款</p>`;
+    const en = state.lang === "en";
+    box.innerHTML = items.length ? `<p class="muted">${esc(t("grade.suggestions"))}</p>${items.map((s) =>
+      `<button type="button" class="chip" data-code="${esc(s.code)}" title="${esc(en ? s.reason_en || s.reason_zh : s.reason_zh)}">${esc(s.code)} ${esc(en ? s.gist_en || s.text_zh : s.text_zh)}</button>`).join("")}`
+      : `<p class="muted">${esc(t("grade.no_suggestions"))}</p>`;
     for (const b of box.querySelectorAll("button[data-code]")) {
       b.onclick = () => {
         const input = form.querySelector("[name=criteria]");
-        const codes = new Set(input.value.split(/[,，、\s]+/).filter(Boolean));
+        const codes = new Set(input.value.split(/[,\uff0c\u3001\s]+/).filter(Boolean));
         codes.add(b.dataset.code);
         input.value = [...codes].join(",");
         form.querySelector("[name=grade]").value = "major";
@@ -465,7 +463,7 @@ async function caseView(id) {
   const row = (k, v) => `<tr><th>${esc(t(k))}</th><td>${v}</td></tr>`;
   $("#state").innerHTML = `<h2>${esc(t("case.state"))}</h2><table data-testid="case-state">
     ${row("status", `<span class="badge" data-testid="case-status" data-status="${esc(c.status)}">${esc(statusText(c.status))}</span>`)}
-    ${row("grade", gradeBadge(c.grade))}${row("criteria", esc((c.criteria || []).join("、") || "—"))}
+    ${row("grade", gradeBadge(c.grade))}${row("criteria", esc((c.criteria || []).join(t("sep.list")) || "—"))}
     ${row("enterprise", `<span class="name">${esc(c.enterprise_name)}</span> <span class="muted">${esc(c.enterprise_code)}</span>`)}
     ${row("sector", esc(Labels.of("sector", c.sector)))}${row("location", esc(c.location))}${row("description", esc(c.description))}
     ${row("found_at", esc(fmtTime(c.found_at)))}${row("found_by", esc(c.found_by || "—"))}
@@ -508,14 +506,14 @@ async function caseView(id) {
   try {
     const actions = await api(`/hazards/${id}/actions`);
     const observe = (state.user?.may || []).includes("record_observed_activity") && !state.asOf;
-    $("#actions").innerHTML = table(actions, [{ key: "document_number", label: "文书编号" },
-      { key: "kind", label: "文书种类", render: (r) => esc(Labels.of("kind", r.kind)) },
+    $("#actions").innerHTML = table(actions, [{ key: "document_number", label: t("fl.document_number") },
+      { key: "kind", label: t("fl.kind"), render: (r) => esc(Labels.of("kind", r.kind)) },
       { key: "status", label: t("status"), render: (r) => esc(Labels.of("action_status", r.status)) },
       { key: "device_code", label: `${fieldLabel("device_code")}/${fieldLabel("site_part")}`,
         render: (r) => esc(r.device_code || r.site_part || "—") },
       { key: "issued_at", label: t("case.occurred"), render: (r) => esc(fmtTime(r.issued_at)) },
       ...(observe ? [{ key: "action_id", label: "", render: (r) => (["issued", "executed"].includes(r.status)
-        ? `<button type="button" data-observe="${esc(r.action_id)}" data-testid="observe">${esc(OBSERVED_ACTIVITY.title)}</button>` : "") }] : [])],
+        ? `<button type="button" data-observe="${esc(r.action_id)}" data-testid="observe">${esc(t(OBSERVED_ACTIVITY.title))}</button>` : "") }] : [])],
     { testid: "actions" }) + '<div id="observe-form"></div>';
     for (const b of document.querySelectorAll("[data-observe]")) {
       b.onclick = () => {
@@ -547,17 +545,17 @@ async function reportView() {
   const enterprise = state.user?.role === "enterprise";
   const sectors = Labels.choices("sector").filter(([c]) => !state.user?.sectors?.length || state.user.sectors.includes(c));
   const sources = enterprise ? [["self_inspection", Labels.of("source", "self_inspection")]] : Labels.choices("source");
-  const spec = { cmd: "report_hazard", title: "上报隐患", en: "Report", fields: [
-    { name: "enterprise_code", label: "企业统一社会信用代码", kind: "text", required: true,
+  const spec = { cmd: "report_hazard", title: "step.report_hazard", fields: [
+    { name: "enterprise_code", label: "fl.enterprise_code", kind: "text", required: true,
       value: params.get("enterprise") || state.user?.enterprise_code || "" },
-    { name: "sector", label: "行业领域", kind: "choice", choices: sectors, required: true, value: params.get("sector") || "" },
-    { name: "location", label: "隐患部位", kind: "text", required: true },
-    { name: "description", label: "隐患描述", kind: "textarea", required: true },
-    { name: "source", label: "隐患来源", kind: "choice", choices: sources, required: true,
+    { name: "sector", label: "fl.sector", kind: "choice", choices: sectors, required: true, value: params.get("sector") || "" },
+    { name: "location", label: "fl.location", kind: "text", required: true },
+    { name: "description", label: "fl.description", kind: "textarea", required: true },
+    { name: "source", label: "fl.source", kind: "choice", choices: sources, required: true,
       value: enterprise ? "self_inspection" : "routine_inspection" },
-    { name: "found_by", label: "发现人", kind: "text", value: state.user?.name || "" },
-    { name: "evidence", label: "现场照片", kind: "photos" }] };
-  view(`<h1>上报隐患</h1><div class="card">${formHtml(spec, { extra: '<fieldset id="details" class="details"></fieldset>' })}</div>`);
+    { name: "found_by", label: "fl.found_by", kind: "text", value: state.user?.name || "" },
+    { name: "evidence", label: "fl.evidence.site", kind: "photos" }] };
+  view(`<h1>${esc(t("nav.report"))}</h1><div class="card">${formHtml(spec, { extra: '<fieldset id="details" class="details"></fieldset>' })}</div>`);
   const form = $("form.command");
   const showDetails = () => { $("#details").innerHTML = detailsHtml(form.querySelector("[name=sector]").value); };
   form.querySelector("[name=sector]").addEventListener("change", showDetails);
@@ -571,15 +569,15 @@ async function reportView() {
 async function inspectView() {
   const enterprise = state.user?.role === "enterprise";
   const types = enterprise ? [["self_inspection", Labels.of("inspection_type", "self_inspection")]] : Labels.choices("inspection_type");
-  const spec = { cmd: "record_inspection", title: "开始检查", en: "Record inspection", fields: [
-    { name: "enterprise_code", label: "被检查单位统一社会信用代码", kind: "text", required: true, value: state.user?.enterprise_code || "" },
-    { name: "sector", label: "行业领域", kind: "choice", choices: Labels.choices("sector"), required: true },
-    { name: "inspection_type", label: "检查方式", kind: "choice", choices: types, required: true },
-    { name: "team", label: "检查人员（多人用逗号分隔）", kind: "list", required: true },
-    { name: "location", label: "检查地点", kind: "text" },
-    { name: "devices_checked", label: "检查设备数", kind: "number" },
-    { name: "summary", label: "检查情况", kind: "textarea" }] };
-  view(`<h1>开始检查</h1><div class="card">${formHtml(spec)}</div>`);
+  const spec = { cmd: "record_inspection", title: "step.record_inspection", fields: [
+    { name: "enterprise_code", label: "fl.enterprise_code.inspected", kind: "text", required: true, value: state.user?.enterprise_code || "" },
+    { name: "sector", label: "fl.sector", kind: "choice", choices: Labels.choices("sector"), required: true },
+    { name: "inspection_type", label: "fl.inspection_type", kind: "choice", choices: types, required: true },
+    { name: "team", label: "fl.team", kind: "list", required: true },
+    { name: "location", label: "fl.inspection_location", kind: "text" },
+    { name: "devices_checked", label: "fl.devices_checked", kind: "number" },
+    { name: "summary", label: "fl.inspection_summary", kind: "textarea" }] };
+  view(`<h1>${esc(t("nav.inspect"))}</h1><div class="card">${formHtml(spec)}</div>`);
   const form = $("form.command");
   form.querySelector("[name=team]").value = state.user?.name || "";
   wireCommand(form, "/inspections", { done: (answer) => {
@@ -590,39 +588,39 @@ async function inspectView() {
 
 /* Accounts and tokens, for administrators (GET/POST /users). */
 async function usersView() {
-  const spec = { cmd: "manage_users", title: "新建用户", en: "Add user", fields: [
-    { name: "username", label: "用户名（字母数字）", kind: "text", required: true },
-    { name: "name", label: "姓名", kind: "text", required: true },
-    { name: "role", label: "角色", kind: "choice", choices: Labels.choices("role").filter(([c]) => c !== "system"), required: true },
-    { name: "organisation", label: "单位", kind: "text" },
-    { name: "region_prefix", label: "管辖区划代码前缀", kind: "text" },
-    { name: "sectors", label: "管辖行业（空为全部）", kind: "choice", choices: Labels.choices("sector") },
-    { name: "enterprise_code", label: "企业统一社会信用代码（企业用户）", kind: "text" },
-    { name: "valid_days", label: "令牌有效天数", kind: "number" }] };
-  view(`<h1>用户与令牌</h1><div class="grid"><div class="card">${formHtml(spec, { timed: false })}
+  const spec = { cmd: "manage_users", title: "step.manage_users", fields: [
+    { name: "username", label: "users.username", kind: "text", required: true },
+    { name: "name", label: "users.name", kind: "text", required: true },
+    { name: "role", label: "fl.role", kind: "choice", choices: Labels.choices("role").filter(([c]) => c !== "system"), required: true },
+    { name: "organisation", label: "users.organisation", kind: "text" },
+    { name: "region_prefix", label: "users.region_prefix", kind: "text" },
+    { name: "sectors", label: "users.sectors", kind: "choice", choices: Labels.choices("sector") },
+    { name: "enterprise_code", label: "users.enterprise_code", kind: "text" },
+    { name: "valid_days", label: "users.valid_days", kind: "number" }] };
+  view(`<h1>${esc(t("nav.users"))}</h1><div class="grid"><div class="card">${formHtml(spec, { timed: false })}
     <p class="token" id="new-token" data-testid="new-token" hidden></p></div>
-    <div class="card"><h2>全部用户</h2><div id="users">${esc(t("loading"))}</div></div></div>`);
+    <div class="card"><h2>${esc(t("users.all"))}</h2><div id="users">${esc(t("loading"))}</div></div></div>`);
   const form = $("form.command");
   const sectorSelect = form.querySelector("[name=sectors]");
   sectorSelect.dataset.kind = "list";
   wireCommand(form, "/users", { done: (answer) => {
     $("#new-token").hidden = false;
-    $("#new-token").textContent = `令牌（只显示这一次，请交给本人）：${answer.token}`;
+    $("#new-token").textContent = t("users.new_token", { token: answer.token });
     loadUsers();
   } });
   const loadUsers = async () => {
     try {
       const body = await api("/users", {}, { asOf: false });
-      $("#users").innerHTML = table(body.items, [{ key: "username", label: "用户名" }, { key: "name", label: "姓名" },
-        { key: "role", label: "角色", render: (r) => esc(Labels.of("role", r.role)) },
-        { key: "organisation", label: "单位" }, { key: "region_prefix", label: "管辖区划" },
-        { key: "sectors", label: "行业", render: (r) => esc((r.sectors || []).map((s) => Labels.of("sector", s)).join("、") || "全部") },
-        { key: "expires_at", label: "有效期至", render: (r) => esc(fmtTime(r.expires_at)) },
-        { key: "revoked_at", label: "操作", render: (r) => (r.revoked_at ? `已撤销 ${esc(fmtTime(r.revoked_at))}`
-          : `<button type="button" data-revoke="${esc(r.username)}">撤销令牌</button>`) }], { testid: "users" });
+      $("#users").innerHTML = table(body.items, [{ key: "username", label: t("users.col.username") }, { key: "name", label: t("users.name") },
+        { key: "role", label: t("fl.role"), render: (r) => esc(Labels.of("role", r.role)) },
+        { key: "organisation", label: t("users.organisation") }, { key: "region_prefix", label: t("users.col.region") },
+        { key: "sectors", label: t("sector"), render: (r) => esc((r.sectors || []).map((s) => Labels.of("sector", s)).join(t("sep.list")) || t("all")) },
+        { key: "expires_at", label: t("users.col.expires"), render: (r) => esc(fmtTime(r.expires_at)) },
+        { key: "revoked_at", label: t("users.col.action"), render: (r) => (r.revoked_at ? esc(t("users.revoked", { t: fmtTime(r.revoked_at) }))
+          : `<button type="button" data-revoke="${esc(r.username)}">${esc(t("users.revoke"))}</button>`) }], { testid: "users" });
       for (const b of document.querySelectorAll("[data-revoke]")) {
         b.onclick = async () => {
-          if (!confirm(`撤销 ${b.dataset.revoke} 的令牌？`)) return;
+          if (!confirm(t("users.revoke.confirm", { user: b.dataset.revoke }))) return;
           await postCommand(`/users/${encodeURIComponent(b.dataset.revoke)}/revoke`, {});
           loadUsers();
         };
@@ -695,8 +693,7 @@ async function pluginsView() {
 
 function renderChrome() {
   document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  $("#lang").textContent = state.lang === "en" ? "中文" : "EN";
+  applyI18n(state.lang);
   $("#who").textContent = state.user ? `${state.user.name} · ${Labels.of("role", state.user.role)}` : "";
   const may = new Set(state.user?.may || []);
   for (const a of document.querySelectorAll("#nav a[data-may]")) a.hidden = !a.dataset.may.split("|").some((m) => may.has(m));
@@ -777,6 +774,7 @@ async function route() {
 $("#lang").addEventListener("click", () => {
   state.lang = state.lang === "en" ? "zh" : "en";
   localStorage.setItem("ledger.lang", state.lang);
+  if (new URLSearchParams(location.search).has("lang")) history.replaceState(null, "", location.pathname + location.hash);
   route();
 });
 $("#asof").addEventListener("change", (e) => {

@@ -5,41 +5,22 @@
  * for the dashboard's region (the user's jurisdiction when left empty: the server narrows
  * every table to the viewer's scope) and a period: a month, a quarter or a year. Column
  * and row names come from the label catalogue (GET /labels, loaded by labels.js); the
- * few figures the catalogue does not name yet are named here, in both languages, so the
- * page never shows an internal code.
+ * few figures the catalogue does not name yet, and the tables' own words, are i18n.js's
+ * ("campaign.*"), in both languages, so the page never shows an internal code.
  */
 "use strict";
 
 (() => {
   const TABLES = ["sources", "listings", "enforcement", "effort", "accidents"];
-  const TITLES = {
-    zh: { sources: "隐患排查来源统计表", listings: "挂牌督办统计表", enforcement: "执法处罚统计表",
-      effort: "检查执法力量统计表", accidents: "生产安全事故统计表", heading: "专项整治统计表",
-      period: "统计期", month: "月", quarter: "季度", year: "年", show: "查看", total: "合计",
-      loading: "加载中……", none: "无数据", failed: "无法加载", level: "挂牌级别", sector: "行业领域" },
-    en: { sources: "Hazards by source", listings: "Listed for supervision", enforcement: "Enforcement",
-      effort: "Inspection effort", accidents: "Accidents", heading: "Campaign tables",
-      period: "Period", month: "Month", quarter: "Quarter", year: "Year", show: "Show", total: "Total",
-      loading: "Loading…", none: "No data", failed: "Cannot load", level: "Level", sector: "Sector" },
-  };
-  const GROUPS = { zh: { self: "企业自查", department: "部门检查", public_report: "群众举报", expert: "专家" },
-    en: { self: "Self-inspection", department: "Departments", public_report: "Public reports", expert: "Experts" } };
-  // Figures the label catalogue does not name (yet): [Chinese, English].
-  const FIGURES = {
-    units_with_hazards: ["涉及单位（家）", "Enterprises with hazards"],
-    listed: ["挂牌督办（条）", "Listed"], listed_rectified: ["已整改", "Rectified"],
-    still_listed: ["仍在挂牌", "Still listed"], listed_rectification_rate: ["整改率", "Rectification rate"],
-    fined_units: ["罚款（户）", "Enterprises fined"], disciplined_units: ["曝光约谈联合惩戒（户）", "Exposed, summoned or jointly punished"],
-    units_acted_on: ["涉及单位（家）", "Enterprises acted on"], person_times: ["出动人次", "Person-times"],
-    guidance_visits: ["帮扶指导（次）", "Guidance visits"], guidance_units: ["帮扶指导（家）", "Enterprises guided"],
-    count: ["事故起数", "Accidents"], deaths: ["死亡人数", "Deaths"], serious_injuries: ["重伤人数", "Serious injuries"],
-    direct_loss: ["直接经济损失（元）", "Direct loss (yuan)"],
-  };
-  const KIND_SUFFIX = { zh: { "": "（份）", units: "（户）", quantity: "（数量）" },
-    en: { "": " (documents)", units: " (enterprises)", quantity: " (quantity)" } };
+  // Figures the label catalogue does not name (yet): i18n.js "campaign.fig.<key>".
+  const FIGURES = new Set(["units_with_hazards", "listed", "listed_rectified", "still_listed",
+    "listed_rectification_rate", "fined_units", "disciplined_units", "units_acted_on", "person_times",
+    "guidance_visits", "guidance_units", "count"]);
+  const GROUPS = ["self", "department", "public_report", "expert"];
+  const SUFFIX = { "": "documents", units: "units", quantity: "quantity" };
 
   const lang = () => (localStorage.getItem("ledger.lang") === "en" ? "en" : "zh");
-  const tr = (key) => TITLES[lang()][key] || TITLES.zh[key];
+  const tr = (key, params) => i18nText(lang(), `campaign.${key}`, params);
   const escape = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
     "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   const kinds = () => new Set(Object.keys(Labels.table).filter((k) => k.startsWith("kind."))
@@ -47,25 +28,24 @@
 
   /* The name of a figure's column, from the catalogue where it names it. */
   function title(key) {
-    const en = lang() === "en";
-    const named = (k) => Labels.table[`field.${k}`] || (FIGURES[k] && FIGURES[k][en ? 1 : 0]);
+    const named = (k) => Labels.table[`field.${k}`] || (FIGURES.has(k) ? tr(`fig.${k}`) : null);
     const base = named(key);
     if (base) return base;
     const known = kinds();
     for (const suffix of ["", "units", "quantity"]) {
       const kind = suffix ? key.slice(0, -(suffix.length + 1)) : key;
       if ((!suffix || key.endsWith(`_${suffix}`)) && known.has(kind)) {
-        return Labels.of("kind", kind) + KIND_SUFFIX[lang()][suffix];
+        return tr(`suffix.${SUFFIX[suffix]}`, { name: Labels.of("kind", kind) });
       }
     }
-    for (const [group, name] of Object.entries(GROUPS[lang()])) {
-      if (key === `${group}_found`) return en ? `${name}: found` : `${name}发现`;
-      if (key === `${group}_rectified`) return en ? `${name}: rectified` : `${name}已整改`;
+    for (const group of GROUPS) {
+      if (key === `${group}_found`) return tr("group.found", { name: tr(`group.${group}`) });
+      if (key === `${group}_rectified`) return tr("group.rectified", { name: tr(`group.${group}`) });
     }
     const prior = key.match(/^previous_year_(.+)$/);
-    if (prior) return (en ? "Year before: " : "上年同期") + title(prior[1]);
+    if (prior) return tr("previous_year", { name: title(prior[1]) });
     const change = key.match(/^(.+)_change$/);
-    if (change) return title(change[1]) + (en ? " change" : "同比");
+    if (change) return tr("change", { name: title(change[1]) });
     return null; // not a figure people read: left out rather than shown as a code
   }
 

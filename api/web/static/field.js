@@ -13,7 +13,8 @@
  */
 "use strict";
 
-const state = { token: sessionStorage.getItem("ledger.token") || localStorage.getItem("ledger.field.token") || "", lang: "zh" };
+const state = { token: sessionStorage.getItem("ledger.token") || localStorage.getItem("ledger.field.token") || "", lang: pageLanguage() };
+const t = (key, params) => i18nText(state.lang, key, params);
 const $ = (s) => document.querySelector(s);
 const OUTBOX = "ledger.field.outbox";
 const TODAY = "ledger.field.inspections";
@@ -22,7 +23,7 @@ const escH = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", 
 
 const load = (k) => JSON.parse(localStorage.getItem(k) || "[]");
 const save = (k, v) => localStorage.setItem(k, JSON.stringify(v));
-const auth = () => ({ Authorization: `Bearer ${state.token}`, "Accept-Language": "zh-CN" });
+const auth = () => ({ Authorization: `Bearer ${state.token}`, "Accept-Language": state.lang === "en" ? "en" : "zh-CN" });
 
 async function getJson(path) {
   const res = await fetch(path, { headers: auth() });
@@ -65,8 +66,7 @@ async function flush() {
         save(OUTBOX, rest);
         if (ok) {
           const done = load("ledger.field.done");
-          done.unshift({ key: entry.key, id: String(answer.id),
-            text: `${entry.body.location} · 已记录 ${String(answer.id).slice(0, 8)}` });
+          done.unshift({ key: entry.key, id: String(answer.id), location: entry.body.location });
           save("ledger.field.done", done.slice(0, 20));
         } else {
           keep(REFUSED, { ...entry, reasons: reasons(answer) });
@@ -79,7 +79,7 @@ async function flush() {
 /* The service's reasons for a refusal, one line each. */
 function reasons(answer) {
   const listed = ((answer && answer.violations) || []).map((v) => v.message).filter(Boolean);
-  return listed.length ? listed : [(answer && (answer.detail || answer.title)) || "未记录"];
+  return listed.length ? listed : [(answer && (answer.detail || answer.title)) || t("field.not_recorded")];
 }
 
 /* Add ``entry`` to the list ``name``; a phone short of space keeps it without its photo. */
@@ -89,15 +89,17 @@ function keep(name, entry) {
 }
 
 function render() {
-  $("#net").textContent = navigator.onLine ? "在线" : "离线";
-  const pending = load(OUTBOX).map((e) => `<li data-testid="pending">${escH(e.body.location)} · 待发送</li>`);
+  $("#net").textContent = t(navigator.onLine ? "field.online" : "field.offline");
+  const pending = load(OUTBOX).map((e) => `<li data-testid="pending">${escH(t("field.pending", { loc: e.body.location }))}</li>`);
   const refused = load(REFUSED).map((e) => `<li data-testid="refused" class="error">${escH(e.body.location)} ·
-    未记录：${escH(e.reasons.join("；"))}
-    <button type="button" data-fix="${escH(e.key)}" data-testid="fix">修改后重发</button></li>`);
+    ${escH(t("field.refused", { r: e.reasons.join(t("sep.items")) }))}
+    <button type="button" data-fix="${escH(e.key)}" data-testid="fix">${escH(t("field.fix"))}</button></li>`);
+  // an entry sent before the page kept its parts (location, id) has its line as text
+  const sent = (e) => e.text || t("field.sent", { loc: e.location, id: String(e.id).slice(0, 8) });
   const done = load("ledger.field.done").map((e) => (e.id
-    ? `<li data-testid="sent" data-case="${escH(e.id)}"><a href="/#/case/${escH(e.id)}">${escH(e.text)}</a></li>`
-    : `<li data-testid="sent">${escH(e.text)}</li>`));
-  $("#outbox").innerHTML = [...refused, ...pending, ...done].join("") || '<li class="muted">无</li>';
+    ? `<li data-testid="sent" data-case="${escH(e.id)}"><a href="/#/case/${escH(e.id)}">${escH(sent(e))}</a></li>`
+    : `<li data-testid="sent">${escH(sent(e))}</li>`));
+  $("#outbox").innerHTML = [...refused, ...pending, ...done].join("") || `<li class="muted">${escH(t("none"))}</li>`;
   for (const b of document.querySelectorAll("[data-fix]")) b.onclick = () => reopen(b.dataset.fix);
 }
 
@@ -129,7 +131,7 @@ function reopen(key) {
 /* Say what is wrong with the form (empty: nothing). */
 function problem(lines) {
   const box = $("#quick-error");
-  box.textContent = lines.join("；");
+  box.textContent = lines.join(t("sep.items"));
   box.hidden = !lines.length;
 }
 
@@ -141,7 +143,7 @@ function missing(f) {
   const empty = [...f.querySelectorAll("[required]")].filter((el) => !String(el.value).trim());
   for (const el of f.querySelectorAll(".invalid")) el.classList.remove("invalid");
   for (const el of empty) el.closest(".field")?.classList.add("invalid");
-  return empty.map((el) => `请填写${el.closest(".field")?.querySelector("label")?.textContent.replace(/\s*\*$/, "") || el.name}`);
+  return empty.map((el) => t("field.required", { name: el.closest(".field")?.querySelector("label")?.textContent.replace(/\s*\*$/, "") || el.name }));
 }
 
 /* Today's inspections (Beijing time) the signed-in user recorded, from GET /inspections;
@@ -158,8 +160,8 @@ async function today() {
   }
   const rows = found.map((i) => `<li data-testid="inspection"><b class="name">${escH(i.enterprise_name || i.enterprise_code)}</b>
     · ${escH(Labels.of("sector", i.sector))} · ${escH(Labels.of("inspection_type", i.inspection_type))}
-    ${i.location ? `· ${escH(i.location)}` : ""} · 发现隐患 ${escH(i.hazards_found)} 项
-    <button type="button" data-ent="${escH(i.enterprise_code)}" data-sector="${escH(i.sector)}" data-insp="${escH(i.inspection_id)}">上报隐患</button></li>`);
+    ${i.location ? `· ${escH(i.location)}` : ""} · ${escH(t("field.hazards_found", { n: i.hazards_found }))}
+    <button type="button" data-ent="${escH(i.enterprise_code)}" data-sector="${escH(i.sector)}" data-insp="${escH(i.inspection_id)}">${escH(t("nav.report"))}</button></li>`);
   $("#inspections").innerHTML = rows.join("");
   $("#no-insp").hidden = rows.length > 0;
   for (const b of document.querySelectorAll("[data-insp]")) {
@@ -173,6 +175,8 @@ async function today() {
 }
 
 async function start() {
+  document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
+  applyI18n(state.lang);
   if (!state.token) { $("#signin").hidden = false; return; }
   try {
     const me = await getJson("/me");
@@ -180,8 +184,8 @@ async function start() {
     $("#who").textContent = me.name;
     localStorage.setItem("ledger.field.token", state.token);
   } catch (err) { if (navigator.onLine) { $("#signin").hidden = false; return; } }
-  await Labels.load("zh", getJson);
-  $("#quick").sector.innerHTML = `<option value="">请选择</option>${Labels.choices("sector")
+  await Labels.load(state.lang, getJson);
+  $("#quick").sector.innerHTML = `<option value="">${escH(t("choose"))}</option>${Labels.choices("sector")
     .map(([c, n]) => `<option value="${escH(c)}">${escH(n)}</option>`).join("")}`;
   showDetails();
   await today();

@@ -13,71 +13,71 @@ const PLAN_PARTS = ["goal_and_tasks", "methods_and_measures", "funds_and_materia
   "organisation_and_people", "time_limit_and_requirements", "safety_and_emergency"];
 
 const CASE_STEPS = [
-  { cmd: "grade_hazard", path: "grade", title: "定级", en: "Grade", when: ["reported", "graded", "reopened"],
-    fields: [{ name: "grade", label: "隐患等级", kind: "choice", group: "grade", required: true },
-      { name: "category", label: "一般隐患类别", kind: "choice", group: "general_category" },
-      { name: "criteria", label: "判定依据（重大隐患必填）", kind: "criteria" }] },
-  { cmd: "rectify_on_spot", path: "rectify-on-spot", title: "立查立改", en: "Rectify on the spot",
+  { cmd: "grade_hazard", path: "grade", title: "step.grade_hazard", when: ["reported", "graded", "reopened"],
+    fields: [{ name: "grade", label: "fl.grade", kind: "choice", group: "grade", required: true },
+      { name: "category", label: "fl.general_category", kind: "choice", group: "general_category" },
+      { name: "criteria", label: "fl.criteria.major", kind: "criteria" }] },
+  { cmd: "rectify_on_spot", path: "rectify-on-spot", title: "step.rectify_on_spot",
     when: ["reported", "graded"],
-    fields: [{ name: "measures", label: "整改措施", kind: "textarea", required: true },
-      { name: "evidence", label: "整改照片", kind: "photos" }] },
-  { cmd: "assign_rectification", path: "assign", title: "交办限期整改", en: "Assign", when: ["graded", "reopened"],
-    fields: [{ name: "department", label: "责任部门", kind: "text", required: true },
-      { name: "deadline", label: "整改期限", kind: "datetime", required: true, defaultDays: 30 },
-      { name: "requirements", label: "整改要求", kind: "textarea", required: true }] },
-  { cmd: "file_plan", path: "plan", title: "提交治理方案", en: "File the plan", when: ["assigned"],
+    fields: [{ name: "measures", label: "fl.measures", kind: "textarea", required: true },
+      { name: "evidence", label: "fl.evidence.rectification", kind: "photos" }] },
+  { cmd: "assign_rectification", path: "assign", title: "step.assign_rectification", when: ["graded", "reopened"],
+    fields: [{ name: "department", label: "fl.assigned_department", kind: "text", required: true },
+      { name: "deadline", label: "deadline", kind: "datetime", required: true, defaultDays: 30 },
+      { name: "requirements", label: "fl.requirements", kind: "textarea", required: true }] },
+  { cmd: "file_plan", path: "plan", title: "step.file_plan", when: ["assigned"],
     fields: PLAN_PARTS.map((p) => ({ name: `plan.${p}`, group: "plan", code: p,
       kind: "textarea", required: true })) },
-  { cmd: "record_interim_controls", path: "interim-controls", title: "临时管控措施", en: "Interim controls",
+  { cmd: "record_interim_controls", path: "interim-controls", title: "step.record_interim_controls",
     when: ["graded", "assigned"],
-    fields: [{ name: "controls", label: "监控防范措施", kind: "textarea", required: true }] },
-  { cmd: "report_rectification", path: "rectification", title: "报告整改完成", en: "Report rectification",
+    fields: [{ name: "controls", label: "fl.controls", kind: "textarea", required: true }] },
+  { cmd: "report_rectification", path: "rectification", title: "step.report_rectification",
     when: ["assigned"],
-    fields: [{ name: "measures", label: "整改措施", kind: "textarea", required: true },
-      { name: "completed_at", label: "整改完成时间", kind: "datetime", required: true },
-      { name: "evidence", label: "整改照片", kind: "photos" }] },
-  { cmd: "file_assessment", path: "assessment", title: "提交评估", en: "File assessment",
+    fields: [{ name: "measures", label: "fl.measures", kind: "textarea", required: true },
+      { name: "completed_at", label: "fl.completed_at", kind: "datetime", required: true },
+      { name: "evidence", label: "fl.evidence.rectification", kind: "photos" }] },
+  { cmd: "file_assessment", path: "assessment", title: "step.file_assessment",
     when: ["assigned", "rectification_reported"],
-    fields: [{ name: "summary", label: "评估结论", kind: "textarea", required: true }] },
-  { cmd: "extend_deadline", path: "extend", title: "延期", en: "Extend deadline", when: ["assigned"],
-    fields: [{ name: "new_deadline", label: "新期限", kind: "datetime", required: true, defaultDays: 45 },
-      { name: "reason", label: "延期理由", kind: "textarea", required: true },
-      { name: "approver", label: "批准人", kind: "text", required: true }] },
-  { cmd: "verify_rectification", path: "verify", title: "复查验收", en: "Verify", when: ["rectification_reported"],
-    fields: [{ name: "accepted", label: "复查结论", kind: "bool", yes: "复查通过", no: "复查不通过", required: true },
-      { name: "opinion", label: "复查意见", kind: "textarea", required: true }] },
-  { cmd: "close_hazard", path: "close", title: "销号", en: "Close", when: ["verified"], fields: [] },
-  { cmd: "reopen_hazard", path: "reopen", title: "重新打开", en: "Reopen", when: ["closed"],
-    fields: [{ name: "reason", label: "理由", kind: "textarea", required: true }] },
+    fields: [{ name: "summary", label: "fl.summary", kind: "textarea", required: true }] },
+  { cmd: "extend_deadline", path: "extend", title: "step.extend_deadline", when: ["assigned"],
+    fields: [{ name: "new_deadline", label: "fl.new_deadline", kind: "datetime", required: true, defaultDays: 45 },
+      { name: "reason", label: "fl.extension_reason", kind: "textarea", required: true },
+      { name: "approver", label: "fl.approver", kind: "text", required: true }] },
+  { cmd: "verify_rectification", path: "verify", title: "step.verify_rectification", when: ["rectification_reported"],
+    fields: [{ name: "accepted", label: "fl.accepted", kind: "bool", yes: "fl.accepted.yes", no: "fl.accepted.no", required: true },
+      { name: "opinion", label: "fl.opinion", kind: "textarea", required: true }] },
+  { cmd: "close_hazard", path: "close", title: "step.close_hazard", when: ["verified"], fields: [] },
+  { cmd: "reopen_hazard", path: "reopen", title: "step.reopen_hazard", when: ["closed"],
+    fields: [{ name: "reason", label: "fl.reason", kind: "textarea", required: true }] },
   /* Only a sensor's alarm, before grading, can prove false (HazardCase.dismiss decides). */
-  { cmd: "dismiss_false_alarm", path: "dismiss", title: "误报核销", en: "Dismiss a false alarm",
+  { cmd: "dismiss_false_alarm", path: "dismiss", title: "step.dismiss_false_alarm",
     when: ["reported"], only: { status: ["reported"], source: ["sensor"] },
-    fields: [{ name: "reason", label: "误报核销理由", kind: "textarea", required: true }] },
-  { cmd: "list_for_supervision", path: "list", title: "挂牌督办", en: "List for supervision",
+    fields: [{ name: "reason", label: "fl.dismiss_reason", kind: "textarea", required: true }] },
+  { cmd: "list_for_supervision", path: "list", title: "step.list_for_supervision",
     when: ["graded", "assigned"],
-    fields: [{ name: "level", label: "督办层级", kind: "choice", group: "listing_level", required: true },
-      { name: "authority", label: "督办单位", kind: "text", required: true }] },
-  { cmd: "delist", path: "delist", title: "摘牌", en: "De-list", when: ["closed"], fields: [] },
-  { cmd: "escalate", path: "escalate", title: "升级督办", en: "Escalate", when: ["assigned"],
-    fields: [{ name: "level", label: "升级至", kind: "choice", group: "listing_level", required: true },
-      { name: "reason", label: "理由", kind: "textarea", required: true }] },
+    fields: [{ name: "level", label: "fl.level", kind: "choice", group: "listing_level", required: true },
+      { name: "authority", label: "fl.authority", kind: "text", required: true }] },
+  { cmd: "delist", path: "delist", title: "step.delist", when: ["closed"], fields: [] },
+  { cmd: "escalate", path: "escalate", title: "step.escalate", when: ["assigned"],
+    fields: [{ name: "level", label: "fl.escalate_level", kind: "choice", group: "listing_level", required: true },
+      { name: "reason", label: "fl.reason", kind: "textarea", required: true }] },
 ];
 
-const ISSUE_ACTION = { cmd: "issue_action", title: "下达执法文书 / 罚款", en: "Issue an order or fine",
-  fields: [{ name: "kind", label: "文书种类", kind: "choice", group: "kind", required: true },
-    { name: "document_number", label: "文书编号", kind: "text", required: true },
-    { name: "department", label: "执法部门", kind: "text", required: true },
-    { name: "legal_basis", label: "法律依据", kind: "textarea", required: true },
-    { name: "device_code", label: "责令停止使用的设备（注册代码，不针对设备不填）", kind: "text" },
-    { name: "site_part", label: "责令停工的场所部位（不针对部位不填）", kind: "text" },
-    { name: "fine_amount", label: "罚款金额（元，无罚款不填）", kind: "number" },
-    { name: "description", label: "说明", kind: "textarea" }] };
+const ISSUE_ACTION = { cmd: "issue_action", title: "step.issue_action",
+  fields: [{ name: "kind", label: "fl.kind", kind: "choice", group: "kind", required: true },
+    { name: "document_number", label: "fl.document_number", kind: "text", required: true },
+    { name: "department", label: "fl.enforcement_department", kind: "text", required: true },
+    { name: "legal_basis", label: "fl.legal_basis", kind: "textarea", required: true },
+    { name: "device_code", label: "fl.device_code", kind: "text" },
+    { name: "site_part", label: "fl.site_part", kind: "text" },
+    { name: "fine_amount", label: "fl.fine_amount", kind: "number" },
+    { name: "description", label: "fl.note", kind: "textarea" }] };
 
 /* A standing order (stop-work, stop-use) whose object is seen operating: recorded on the
  * order itself, not as a new hazard. */
-const OBSERVED_ACTIVITY = { cmd: "record_observed_activity", title: "记录被停对象仍在运行", en: "Record observed operation",
-  fields: [{ name: "description", label: "检查发现的运行情况", kind: "textarea", required: true },
-    { name: "evidence", label: "现场照片", kind: "photos" }] };
+const OBSERVED_ACTIVITY = { cmd: "record_observed_activity", title: "step.record_observed_activity",
+  fields: [{ name: "description", label: "fl.observed", kind: "textarea", required: true },
+    { name: "evidence", label: "fl.evidence.site", kind: "photos" }] };
 
 /* The grade form for this case: the general-hazard categories its sector declares, and
  * for an enterprise (which grades only its own general hazards) no major grade. */
@@ -96,9 +96,13 @@ function gradeSpec(c, enterprise) {
 /* Every form also says when the step happened (business time) and, for a late entry,
  * why. */
 const TIMED = [
-  { name: "occurred_at", label: "发生时间", kind: "datetime", required: true, now: true },
-  { name: "justification", label: "补录原因（超过7天补录时必填）", kind: "text" },
+  { name: "occurred_at", label: "fl.occurred_at", kind: "datetime", required: true, now: true },
+  { name: "justification", label: "fl.justification", kind: "text" },
 ];
+
+/* A text of the page in the language the labels were loaded in (the phone page has no
+ * app state of its own). */
+const tf = (key, params) => i18nText(Labels.lang, key, params);
 
 const escF = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -106,7 +110,7 @@ const escF = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
 function formFieldLabel(f) {
   if (f.group === "plan" && f.code) return Labels.of("plan", f.code);
   if (f.name.startsWith("details.")) return f.label; // a sector's own field, named by its sector
-  return Labels.lang === "en" ? Labels.table[`field.${f.name}`] || f.name.replace(/_/g, " ") : f.label;
+  return tf(f.label);
 }
 
 /* The HTML of one input; ``name`` is the body's field path (plan.goal_and_tasks), so a
@@ -119,13 +123,13 @@ function inputHtml(f, options = {}) {
     control = `<textarea id="${id}" name="${f.name}" rows="3" ${req}>${escF(f.value || "")}</textarea>`;
   } else if (f.kind === "choice") {
     const choices = f.choices || Labels.choices(f.group);
-    control = `<select id="${id}" name="${f.name}" ${req}><option value="">请选择</option>${choices
+    control = `<select id="${id}" name="${f.name}" ${req}><option value="">${escF(tf("choose"))}</option>${choices
       .map(([code, name]) => `<option value="${escF(code)}" ${f.value === code ? "selected" : ""}>${escF(name)}</option>`)
       .join("")}</select>`;
   } else if (f.kind === "bool") {
     // no answer is chosen for the user: an unanswered question is sent as unanswered
-    control = `<select id="${id}" name="${f.name}" data-kind="bool" ${req}><option value="">请选择</option>
-      <option value="true">${escF(f.yes || "是")}</option><option value="false">${escF(f.no || "否")}</option></select>`;
+    control = `<select id="${id}" name="${f.name}" data-kind="bool" ${req}><option value="">${escF(tf("choose"))}</option>
+      <option value="true">${escF(f.yes ? tf(f.yes) : tf("yes"))}</option><option value="false">${escF(f.no ? tf(f.no) : tf("no"))}</option></select>`;
   } else if (f.kind === "datetime") {
     const value = f.now ? beijingInputNow() : f.defaultDays ? beijingInputNow(f.defaultDays * 86400000) : "";
     control = `<input id="${id}" type="datetime-local" step="60" name="${f.name}" data-kind="datetime" value="${value}" ${req}>`;
@@ -137,7 +141,7 @@ function inputHtml(f, options = {}) {
       <input type="hidden" name="${f.name}" data-kind="list">`;
   } else if (f.kind === "criteria") {
     control = `<div class="suggestions" data-testid="suggestions"></div>
-      <input id="${id}" name="${f.name}" data-kind="list" placeholder="条款编号，多个用逗号分隔">`;
+      <input id="${id}" name="${f.name}" data-kind="list" placeholder="${escF(tf("fl.criteria.placeholder"))}">`;
   } else if (f.kind === "lines") {
     control = `<textarea id="${id}" name="${f.name}" rows="3" data-kind="lines" ${req}>${escF(f.value || "")}</textarea>`;
   } else if (f.kind === "list") {
@@ -156,7 +160,7 @@ function detailsHtml(sectorCode) {
   const sector = Labels.sector(sectorCode);
   const details = (sector && sector.details) || [];
   if (!details.length) return "";
-  return `<legend>行业信息</legend>${details.map((d) => inputHtml({
+  return `<legend>${escF(tf("fl.details"))}</legend>${details.map((d) => inputHtml({
     name: `details.${d.name}`, label: Labels.lang === "en" ? d.label_en : d.label_zh, required: d.required,
     kind: ["choice", "bool", "number"].includes(d.kind) ? d.kind : "text",
     choices: (d.choices || []).map((x) => [x, Labels.of("detail_choice", `${d.name}.${x}`)]) })).join("")}`;
@@ -167,7 +171,7 @@ function formHtml(spec, { testid = spec.cmd, extra = "", timed = true } = {}) {
   return `<form class="command" data-testid="form-${testid}" data-cmd="${spec.cmd}" novalidate>
     ${fields.map((f) => inputHtml(f)).join("")}${extra}
     <div class="form-error error" role="alert" hidden></div>
-    <button type="submit" class="primary">${escF(Labels.lang === "en" ? spec.en || spec.title : spec.title)}</button>
+    <button type="submit" class="primary">${escF(tf(spec.title))}</button>
     <span class="form-done ok" role="status" hidden></span></form>`;
 }
 
@@ -181,7 +185,7 @@ function formBody(form) {
     if (kind === "datetime") value = value ? fromBeijingInput(value) : null;
     else if (kind === "number") value = value === "" ? null : Number(value);
     else if (kind === "bool") value = value === "" ? null : value === "true";
-    else if (kind === "list") value = value ? value.split(/[,，、\s]+/).filter(Boolean) : [];
+    else if (kind === "list") value = value ? value.split(/[,\uff0c\u3001\s]+/).filter(Boolean) : []; // , ， 、
     else if (kind === "lines") value = value.split(/\n+/).map((x) => x.trim()).filter(Boolean);
     else if (value === "" && el.tagName === "SELECT" && !el.required) continue; // an optional choice left open
     else if (value === "") value = el.name === "justification" ? null : "";
@@ -218,7 +222,7 @@ function showProblem(form, problem, status) {
   if (!loose.length && !(problem && problem.violations && problem.violations.length)) {
     loose.push((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
   }
-  if (loose.length) { box.textContent = loose.join("；"); box.hidden = false; }
+  if (loose.length) { box.textContent = loose.join(tf("sep.items")); box.hidden = false; }
 }
 
 function newKey() {
@@ -270,7 +274,7 @@ function wirePhotos(form) {
       for (const file of input.files) {
         const slot = document.createElement("span");
         slot.className = "thumb pending";
-        slot.textContent = "上传中…";
+        slot.textContent = tf("form.upload.pending");
         thumbs.appendChild(slot);
         try {
           const sha = await uploadEvidence(file);
@@ -278,7 +282,7 @@ function wirePhotos(form) {
           slot.className = "thumb";
           slot.dataset.sha = sha;
           slot.setAttribute("data-testid", "photo-uploaded");
-          slot.innerHTML = `<img alt="照片" src="${URL.createObjectURL(file)}">`;
+          slot.innerHTML = `<img alt="${escF(tf("photo"))}" src="${URL.createObjectURL(file)}">`;
         } catch (err) {
           slot.className = "thumb error";
           slot.textContent = err.message;
@@ -317,21 +321,22 @@ function wireCommand(form, path, { version = null, caseId = null, extend = null,
       if (answer.ok) {
         key = null;
         const ok = form.querySelector(".form-done");
-        ok.textContent = "已记录"; ok.hidden = false;
+        ok.textContent = tf("form.done"); ok.hidden = false;
         done(answer.body);
         return;
       }
       if ((answer.status === 409 || answer.status === 412) && caseId) {
         const last = await lastChange(caseId);
-        const who = last ? `${last.actor}于 ${beijing(last.recorded_at)}（${Labels.of("event", last.event)}）` : "他人";
-        showProblem(form, { detail: `案卷已被 ${who} 修改，请刷新后重新办理` }, answer.status);
+        const who = last ? tf("form.conflict.who", { actor: last.actor, time: beijing(last.recorded_at),
+          event: Labels.of("event", last.event) }) : tf("form.conflict.someone");
+        showProblem(form, { detail: tf("form.conflict", { who }) }, answer.status);
         form.querySelector(".form-error").setAttribute("data-testid", "conflict");
       } else {
         showProblem(form, answer.body, answer.status);
       }
       if (answer.status < 500) key = null; // refused: a corrected form is a new request
     } catch (err) {
-      showProblem(form, { detail: `网络不可用，请稍后重试（${err.message}）` }, 0);
+      showProblem(form, { detail: tf("form.offline", { m: err.message }) }, 0);
     } finally { button.disabled = false; }
   });
 }

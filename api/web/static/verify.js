@@ -5,44 +5,21 @@
  * detector only to notice a code in view, then sends the frame as a picture to
  * POST /verify-print, where the same verifier as `ledger verify-print` decodes and judges
  * it with the keys the server trusts. An uploaded photo or PDF goes the same way. The
- * page needs no sign-in: holding the paper is enough to check it.
+ * page needs no sign-in: holding the paper is enough to check it. It is read in the
+ * language ?lang= names (Chinese without it); its texts are i18n.js's ("verify.*").
  */
 "use strict";
-
-const TEXT = {
-  zh: {
-    brand: "隐患排查治理台账", title: "文书核验", camera: "打开摄像头扫描", snap: "拍照核验",
-    intro: "扫描打印文书上的核验二维码，或上传文书的照片、扫描件或 PDF，核对纸面内容是否与账本中已签名的记录一致。",
-    upload: "上传照片或 PDF（不超过 10 MB）", checking: "正在核验……",
-    nocamera: "无法使用摄像头：请改为上传照片或 PDF。",
-    nodetector: "此浏览器不能自动识别二维码：对准二维码后点击“拍照核验”。",
-    failed: "核验请求失败", differing: "与账本不一致的内容：", compare: "请逐行对照纸面：",
-    events: "已核验的记录：", checkpoint: "检查点", size: "树大小", links: "短链接：",
-  },
-  en: {
-    brand: "hazard-ledger", title: "Verify a printed document", camera: "Scan with the camera",
-    snap: "Take a picture and verify",
-    intro: "Scan the verification QR code of a printed document, or upload a photo, scan or PDF of it, to check the paper against signed records of the ledger.",
-    upload: "Upload a photo or PDF (at most 10 MB)", checking: "Verifying…",
-    nocamera: "The camera cannot be used: upload a photo or PDF instead.",
-    nodetector: "This browser cannot find QR codes by itself: point at the code and take a picture.",
-    failed: "The verification request failed", differing: "Lines that differ from the ledger:",
-    compare: "Compare with the paper, line by line:", events: "Records verified:",
-    checkpoint: "checkpoint", size: "tree size", links: "Short links:",
-  },
-};
 
 let lang = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "zh";
 let lastAnswer = null;
 const $ = (sel) => document.querySelector(sel);
-const t = (key) => TEXT[lang][key] || TEXT.zh[key] || key;
+const t = (key, params) => i18nText(lang, `verify.${key}`, params);
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({
   "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 function translate() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
-  for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
-  $("#lang").textContent = lang === "en" ? "中文" : "EN";
+  applyI18n(lang);
   if (lastAnswer) show(lastAnswer);
 }
 
@@ -83,7 +60,8 @@ async function send(blob) {
       headers: { "Accept-Language": lang === "en" ? "en" : "zh-CN" } });
     show(await res.json());
   } catch (err) {
-    show({ status: "error", message_zh: `${TEXT.zh.failed}：${err.message}`, message_en: `${TEXT.en.failed}: ${err.message}` });
+    show({ status: "error", message_zh: i18nText("zh", "verify.failed", { m: err.message }),
+      message_en: i18nText("en", "verify.failed", { m: err.message }) });
   }
 }
 
