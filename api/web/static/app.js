@@ -453,6 +453,14 @@ async function caseView(id) {
     <h2>${esc(t("case.actions"))}</h2><div id="actions"></div>
     <p class="noprint"><a class="button" id="bundle" href="#" data-testid="bundle">${esc(t("case.bundle"))}</a></p></div></div></div>
     <h2>${esc(t("case.timeline"))}</h2><ol class="timeline" id="timeline" data-testid="timeline"></ol>`);
+  // the link works from the start: a click while the panels still load is not a jump to "#"
+  $("#bundle").onclick = async (e) => {
+    e.preventDefault();
+    try {
+      const res = await api(`/hazards/${id}/bundle`, {}, { raw: true, asOf: false });
+      download(`case-${id}.bundle.json`, await res.text(), "application/json");
+    } catch (err) { alert(err.message); }
+  };
   let c;
   try { c = await api(`/hazards/${id}`); } catch (err) { view(failure(err)); return; }
   // the timeline names the people the case records by their login (its events' actors)
@@ -529,13 +537,6 @@ async function caseView(id) {
       `<div class="finding" data-testid="finding"><b>${esc((state.lang === "en" ? f.title_en : f.title_zh) || "")}</b> ${esc(text(f))}</div>`)
       .join("") || `<p class="muted">${esc(t("none"))}</p>`;
   } catch (err) { $("#findings").innerHTML = failure(err); }
-  $("#bundle").onclick = async (e) => {
-    e.preventDefault();
-    try {
-      const res = await api(`/hazards/${id}/bundle`, {}, { raw: true, asOf: false });
-      download(`case-${id}.bundle.json`, await res.text(), "application/json");
-    } catch (err) { alert(err.message); }
-  };
 }
 
 /* Report a hazard: location, description, the sector's own fields as real inputs with
