@@ -42,17 +42,18 @@ class Context:
                 "发生时间必须带时区",
                 "occurred_at must carry a time zone",
             )
-        if self.occurred_at > self.recorded_at + CLOCK_SKEW:
+        # One subtraction for both rules (moments of two zones cost about 1 us to
+        # compare): occurred_at > recorded_at + CLOCK_SKEW exactly when lag < -CLOCK_SKEW.
+        lag = self.recorded_at - self.occurred_at
+        if lag < -CLOCK_SKEW:
             raise refuse(
                 "OCCURRED_AT_IN_FUTURE",
                 "occurred_at",
                 f"发生时间{self.occurred_at:%Y-%m-%d %H:%M}晚于当前时间，不能预先登记",
                 f"occurred_at {self.occurred_at.isoformat()} is in the future",
             )
-        if self.recorded_at - self.occurred_at > LATE_ENTRY_THRESHOLD and not (
-            self.justification and self.justification.strip()
-        ):
-            days = (self.recorded_at - self.occurred_at).days
+        if lag > LATE_ENTRY_THRESHOLD and not (self.justification and self.justification.strip()):
+            days = lag.days
             raise refuse(
                 "LATE_ENTRY_NEEDS_JUSTIFICATION",
                 "justification",
