@@ -526,7 +526,7 @@ class WorkbookImporter:
     ) -> list[Callable[[], tuple[c.Command, Actor]]]:
         """The row's commands in order, each with the imported identity that gave it
         (built when its turn comes, so a step's own refusal names its row)."""
-        g = row.get
+        g: Callable[[str], Any] = row.values.get  # the dict's own: many look-ups a row
         why = self.justification
         found_at: datetime = g("found_at")
         finder = self._actor(g("found_by"), "发现人")
