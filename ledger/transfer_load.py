@@ -551,7 +551,8 @@ class Load:
         self._log_indexes = [
             (statement.split(" IF NOT EXISTS ")[1].split(" ")[0], statement)
             for statement in t.ddl()
-            if statement.startswith("CREATE UNIQUE INDEX") and f" ON {t.log} " in statement
+            if statement.startswith(("CREATE UNIQUE INDEX", "CREATE INDEX"))
+            and f" ON {t.log} " in statement
         ]
 
     def begin(self, origin: str) -> bool:

@@ -23,12 +23,18 @@ import orjson
 from ledger.application import HazardLedger
 from ledger.integrity.leaf import LeafHeader, payload_hash
 from ledger.integrity.log import stored_events_by_seq
+from ledger.integrity.tables import LEAF_KEY, LEAF_KEY_BYTES
 
 from .seal import LINK_PREFIX_HEX, Fetch, Seal, SealedEvent
 
 #: A short link's key: at least ``LINK_PREFIX_HEX`` hex digits of a leaf hash, at most all.
 PREFIX_PATTERN = f"^[0-9a-f]{{{LINK_PREFIX_HEX},64}}$"
 _PREFIX = re.compile(PREFIX_PATTERN)
+assert LINK_PREFIX_HEX >= 2 * LEAF_KEY_BYTES, "a short link must reach the indexed key"
+
+#: The log rows a prefix names: one probe of the leaf-key index (a short link is public,
+#: so its cost must not grow with the ledger), then the whole prefix compared.
+LEAF_PREFIX_WHERE = f"{LEAF_KEY} = ? AND leaf_hash >= ? AND leaf_hash <= ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,7 @@ def find_leaf(ledger: HazardLedger, prefix: str) -> LinkAnswer | None:
     low = bytes.fromhex(prefix.ljust(64, "0"))
     high = bytes.fromhex(prefix.ljust(64, "f"))
     log = ledger.integrity
-    rows = log._entry_rows("leaf_hash >= ? AND leaf_hash <= ?", (low, high))
+    rows = log._entry_rows(LEAF_PREFIX_WHERE, (low[:LEAF_KEY_BYTES], low, high))
     if len(rows) != 1:
         return None
     header, p_hash, l_hash = log._entry(rows[0])

@@ -64,7 +64,7 @@ async def short_link(services: ServicesDep, leaf_hash: LeafPrefix) -> Response:
     """A printed document's short link: the event's leaf header, stored payload and its
     inclusion proof under the latest signed checkpoint (public: the link is as hard to
     guess as a token, and the answer proves itself)."""
-    found = find_leaf(services.ledger, leaf_hash)
+    found = await run_in_threadpool(find_leaf, services.ledger, leaf_hash)
     if found is None:
         raise Problem(
             404, "not-found", "没有与该短链接对应的账本记录", "no ledger event has this short link"

@@ -32,6 +32,11 @@ from typing import Any
 from ledger.store import Store
 from ledger.write_turns import write_turn
 
+#: The indexed start of a leaf hash: a lookup by at least this many leading bytes of
+#: a leaf hash (``LEAF_KEY = ?`` with the bytes) is one index probe.
+LEAF_KEY_BYTES = 16
+LEAF_KEY = f"substr(leaf_hash, 1, {LEAF_KEY_BYTES})"
+
 _SAFE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -85,6 +90,9 @@ class Tables:
             "(originator_id, originator_version)",
             f"CREATE UNIQUE INDEX IF NOT EXISTS integrity_log_notification ON {self.log} "
             "(notification_id)",
+            # A leaf found by the start of its hash (a printed paper's short link) in an
+            # index lookup, not a scan of the whole log.
+            f"CREATE INDEX IF NOT EXISTS integrity_log_leaf_key ON {self.log} ({LEAF_KEY})",
             f"CREATE TABLE IF NOT EXISTS {self.tree} ("
             "id INTEGER PRIMARY KEY CHECK (id = 1), "
             "origin TEXT NOT NULL, "

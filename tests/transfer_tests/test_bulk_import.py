@@ -158,7 +158,11 @@ def test_the_copy_holds_the_originals_log_nodes_tree_and_redactions(
         assert copied == original
         assert len(copied["redactions"]) == 1
         assert target.integrity.verify().ok
-        assert _log_indexes(target) == {"integrity_log_event", "integrity_log_notification"}
+        assert _log_indexes(target) == {
+            "integrity_log_event",
+            "integrity_log_notification",
+            "integrity_log_leaf_key",
+        }
     finally:
         source.close()
         target.close()
@@ -200,7 +204,11 @@ def test_a_refused_import_leaves_the_store_empty_with_its_indexes(
         with pytest.raises(TransferError, match=f"sequence {late} does not reproduce"):
             import_ledger(target, _altered(path, late, tmp_path))
         assert _empty(target) and target.integrity.origin == origin
-        assert _log_indexes(target) == {"integrity_log_event", "integrity_log_notification"}
+        assert _log_indexes(target) == {
+            "integrity_log_event",
+            "integrity_log_notification",
+            "integrity_log_leaf_key",
+        }
 
         def interrupted(_: int) -> None:
             raise KeyboardInterrupt
@@ -265,7 +273,11 @@ def test_an_import_killed_midway_leaves_the_store_empty(
     try:
         assert _empty(target)
         assert target.integrity.verify().ok
-        assert _log_indexes(target) == {"integrity_log_event", "integrity_log_notification"}
+        assert _log_indexes(target) == {
+            "integrity_log_event",
+            "integrity_log_notification",
+            "integrity_log_leaf_key",
+        }
         assert import_ledger(target, path).proven
     finally:
         target.close()
