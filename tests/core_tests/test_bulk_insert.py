@@ -1,4 +1,5 @@
-"""``ledger.bulk_insert`` stores what the recorder stores: the same events under the same
+"""``ledger.bulk_insert`` stores what the recorder stores (on SQLite it is the recorder's own
+write; on PostgreSQL by COPY): the same events under the same
 notification ids, the same integrity-log rows, subtree nodes and tree state; and, like
 the recorder, nothing at all when a version is taken or a listener refuses."""
 
