@@ -303,7 +303,7 @@ def eventsourcing_env(store: Store) -> dict[str, str]:
             "POSTGRES_LOCK_TIMEOUT": "10",
         }
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "PERSISTENCE_MODULE": "ledger.sqlite_persistence:LedgerSQLiteFactory",
         "APPLICATION_RECORDER_TOPIC": "ledger.recorders:LedgerSQLiteRecorder",
         "SQLITE_DBNAME": store.sqlite_target,
         "SQLITE_LOCK_TIMEOUT": "30",
