@@ -20,9 +20,26 @@ import logging
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from projections.follower import Follower
+
+    from .composition import Ledger
 
 #: Seconds between catch-ups: short batches hold the write turn briefly.
 INTERVAL = 0.2
+#: Events written per transaction. Writing a batch holds the store's write turn, and the
+#: report POSTs' commits queue behind it: at 3,000 reports/s a catch-up's 600 events in
+#: one transaction held the turn 65-110 ms on a loaded machine, in transactions of 250
+#: 29-34 ms, for the same CPU per event within the noise. A catch-up still reaches the
+#: head of the log: it writes batch after batch.
+BATCH = 250
+
+
+def follower(composed: Ledger) -> Follower:
+    """The follower of ``composed``'s read models, in transactions of ``BATCH`` events."""
+    return composed.follower(batch_size=BATCH)
 
 
 def main(argv: list[str]) -> None:
@@ -38,16 +55,16 @@ def main(argv: list[str]) -> None:
             key_dir=settings.get("key_dir"),
         )
     )
-    follower = composed.follower()
+    folds = follower(composed)
     try:
         while os.getppid() == parent:
             try:
-                follower.catch_up()
+                folds.catch_up()
             except Exception:  # a store hiccup: try again on the next tick
                 logging.getLogger(__name__).exception("read-model follower failed; retrying")
             time.sleep(INTERVAL)
     finally:
-        follower.close()
+        folds.close()
         composed.close()
 
 

@@ -12,8 +12,13 @@ import textwrap
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from api import follow_process
 from api.composition import Config, open_ledger
+from projections.follower import Follower
 from tests.support import INSPECTOR, register_restaurant
 
 
@@ -86,3 +91,45 @@ def _alive(pid: int) -> bool:
     # A child that ended but was not reaped by its (dead) parent is reaped by init.
     status = Path(f"/proc/{pid}/stat")
     return status.exists() and status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_a_catch_up_reaches_the_head_in_transactions_of_at_most_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process writes the read models in transactions of ``BATCH`` events, so the
+    store's write turn is held briefly; one catch-up still applies everything."""
+    monkeypatch.setattr(follow_process, "BATCH", 3)
+    store = str(tmp_path / "ledger.db")
+    composed = open_ledger(Config(store=store))
+    at = datetime.now(tz=UTC)
+    code = register_restaurant(composed.ledger, at)
+    for n in range(7):
+        composed.ledger.report_hazard(
+            INSPECTOR,
+            at,
+            enterprise_code=code,
+            sector="city_gas",
+            location=f"后厨 {n}",
+            description="燃气软管穿墙敷设",
+            source="grid_patrol",
+            details={"premises": "restaurant", "leak_alarm_installed": False},
+        )
+    last = composed.ledger.recorder.max_notification_id()
+    assert last is not None and last > 2 * 3
+    written: list[int] = []
+    step = Follower._step
+
+    def counted(self: Follower, targets: list[Any]) -> tuple[int, bool]:
+        read, done = step(self, targets)
+        written.append(read)
+        return read, done
+
+    monkeypatch.setattr(Follower, "_step", counted)
+    folds = follow_process.follower(composed)
+    try:
+        assert folds.catch_up() == last
+    finally:
+        folds.close()
+        composed.close()
+    assert max(written) <= 3 and sum(written) == last
+    assert _position(store) == last
