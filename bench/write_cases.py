@@ -267,7 +267,15 @@ class BareWriter:
                 "POSTGRES_SCHEMA": store.schema,
             }
         else:
-            env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": store.path}
+            # The library as shipped; or (--bare-statement-cache) with the ledger's pool,
+            # whose connections keep their compiled statements, and the library's recorder.
+            cached = os.environ.get(BARE_CACHE_VAR) == "1"
+            module = (
+                "ledger.sqlite_persistence:LedgerSQLiteFactory"
+                if cached
+                else "eventsourcing.sqlite"
+            )
+            env = {"PERSISTENCE_MODULE": module, "SQLITE_DBNAME": store.path}
         self.app = BareLedger(env=env)
         if not register:
             return
@@ -499,6 +507,9 @@ def ab_trees(cases: int, store: str | None, rounds: int, trees: list[str]) -> No
         )
 
 
+BARE_CACHE_VAR = "LEDGER_BENCH_BARE_STATEMENT_CACHE"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=10_000)
@@ -513,7 +524,14 @@ def main() -> None:
     parser.add_argument(
         "--old-tree", action="append", default=[], help="--ab: also this checkout's ledger"
     )
+    parser.add_argument(
+        "--bare-statement-cache",
+        action="store_true",
+        help="SQLite: give the bare library the ledger's statement cache (default: as shipped)",
+    )
     args = parser.parse_args()
+    if args.bare_statement_cache:
+        os.environ[BARE_CACHE_VAR] = "1"  # inherited by the rounds' processes
     # Never sign checkpoints with whatever key the user keeps: the run is throw-away.
     os.environ.setdefault("LEDGER_KEY_DIR", tempfile.mkdtemp(prefix="ledger-bench-keys-"))
 
