@@ -126,20 +126,44 @@ _HEX = b"0123456789abcdef"
 _ID_PARTS = struct.Struct("8s4s4s4s12s")
 _ID_LENGTH = packed_length(36)
 _LENGTHS = tuple(packed_length(n) for n in range(256))
+_LEAF_START = b"\x00" + LEAF_PREFIX  # RFC 9162's leaf prefix, then the encoding's own
+# The leaf's start with lp()'s length of a sequence number of each count of digits.
+_HEADS = tuple(_LEAF_START + packed_length(n) for n in range(21))
 
 
-def _packed_id(stored: Any, postgres: bool) -> bytes | None:
-    """lp() of an aggregate id as the header writes it, from the fast query's column;
-    None for anything but a well-formed id (those rows take the full check)."""
+def _packed_id(stored: Any, postgres: bool) -> bytes:
+    """lp() of an aggregate id as the header writes it, from the fast query's column.
+
+    Raises ValueError for anything but a well-formed id: those rows take the full check.
+    """
     if type(stored) is not str:
-        return None
-    if postgres:
-        raw = stored.encode()
-        return packed_length(len(raw)) + raw
+        raise ValueError(stored)
     raw = stored.encode()
+    if postgres:
+        return packed_length(len(raw)) + raw
     if len(raw) != 32 or raw.translate(None, _HEX):  # not 32 lowercase hex digits
-        return None
+        raise ValueError(stored)
     return _ID_LENGTH + b"-".join(_ID_PARTS.unpack(raw))
+
+
+def _packed_version(version: Any) -> bytes:
+    """lp() of a version as the header writes it (decimal, as ``str`` gives it)."""
+    return packed_field(str(version))
+
+
+class _Packed(dict[Any, bytes]):
+    """Packed header fields by stored value, each packed the first time it is asked
+    for (a subscript costs less per row than ``get`` and a test for a miss)."""
+
+    __slots__ = ("pack",)
+
+    def __init__(self, pack: Callable[[Any], bytes]) -> None:
+        super().__init__()
+        self.pack = pack
+
+    def __missing__(self, key: Any) -> bytes:
+        value = self[key] = self.pack(key)
+        return value
 
 
 def _stored_header(tables: Tables, cur: Any, seq: int) -> str:
@@ -221,9 +245,6 @@ def _check_row(
     return recomputed
 
 
-_LEAF_START = b"\x00" + LEAF_PREFIX  # RFC 9162's leaf prefix, then the encoding's own
-
-
 def recompute_page(
     tables: Tables,
     conn: Any,
@@ -257,14 +278,13 @@ def recompute_page(
     loads = orjson.loads
     join = b"".join
     lengths = _LENGTHS  # a longer value raises IndexError: the full check packs it
-    packed = packed_field
-    leaf_start = _LEAF_START
+    heads = _HEADS
     # Packed header fields by their stored value: ids recur within a page (each case
     # has several events), versions, event types and actors across the whole log.
-    ids: dict[Any, bytes | None] = {}
-    versions: dict[int, bytes] = {}
-    types: dict[str, bytes] = {}
-    actors: dict[str, bytes] = {}
+    ids: dict[Any, bytes] = {}
+    versions = _Packed(_packed_version)
+    types = _Packed(packed_field)
+    actors = _Packed(packed_field)
     expected = start
     last_id = -1
     slow = None
@@ -273,39 +293,38 @@ def recompute_page(
     for row in chain((first,) if first is not None else (), cur):
         seq, oid, ver, topic, rec, actor, ph, leaf, state, same, event_id = row
         # The fast path: everything as committed (see the module docstring). Any
-        # doubt, including an exception, leaves the row to the full check.
+        # doubt, including an exception, leaves the row to the full check: so does a
+        # payload that is not an object with a timestamp and an actor with an id,
+        # where the subscripts below raise.
         try:
             if seq == expected and event_id > last_id and same and sha(state).digest() == ph:
                 data = loads(state)
-                who = data.get("actor")
-                if data.get("timestamp", "") == rec and (
-                    (who.get("id", "") if type(who) is dict else "") == actor
-                ):
-                    s = b"%d" % seq
-                    o = ids.get(oid, b"")
-                    if o == b"":
+                if data["timestamp"] == rec and data["actor"]["id"] == actor:
+                    o = ids.get(oid)
+                    if o is None:
                         o = ids[oid] = _packed_id(oid, postgres)
-                    if type(ver) is int:
-                        v = versions.get(ver)
-                        if v is None:
-                            v = versions[ver] = packed(str(ver))
-                    else:
-                        v = packed(str(ver))
-                    t = types.get(topic)
-                    if t is None:
-                        t = types[topic] = packed(topic)
-                    a = actors.get(actor)
-                    if a is None:
-                        a = actors[actor] = packed(actor)
+                    # Only int versions are cached: a float equal to an int would find
+                    # the int's entry, and its leaf reads "1.0" where the int's reads "1".
+                    v = versions[ver] if type(ver) is int else _packed_version(ver)
+                    s = b"%d" % seq
                     r = rec.encode()
-                    if o is not None:
-                        parts = (leaf_start, lengths[len(s)], s, o, v, t, lengths[len(r)], r, a, ph)
-                        mine = sha(join(parts)).digest()
-                        if mine == leaf:
-                            keep(mine)
-                            expected += 1
-                            last_id = event_id
-                            continue
+                    parts = (
+                        heads[len(s)],
+                        s,
+                        o,
+                        v,
+                        types[topic],
+                        lengths[len(r)],
+                        r,
+                        actors[actor],
+                        ph,
+                    )
+                    mine = sha(join(parts)).digest()
+                    if mine == leaf:
+                        keep(mine)
+                        expected += 1
+                        last_id = event_id
+                        continue
         except Exception:  # the full check below says what is wrong
             pass
         if not leaves:  # the page's first row: a gap before it is the caller's to report
