@@ -146,8 +146,6 @@ class IntegrityLog:
     # ---- setup --------------------------------------------------------------------------
 
     def _create_tables(self) -> None:
-        if self.tables.store.read_only:
-            return  # a read-only copy holds its tables already, or is not a ledger
         origin = os.environ.get(ORIGIN_ENV_VAR) or f"hazard-ledger.local/{uuid4().hex}"
         empty = merkle.Frontier()
         insert = self.tables.sql(

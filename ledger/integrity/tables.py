@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -143,9 +144,7 @@ class Tables:
             ) as conn:
                 yield conn
         else:
-            # Read-only if the store is: a copy on read-only media is verified without
-            # opening it for writing.
-            lite = self.store.connect_sqlite(timeout=30, isolation_level=None)
+            lite = sqlite3.connect(self.store.path, timeout=30, isolation_level=None)
             try:
                 lite.execute("PRAGMA synchronous=FULL")
                 yield lite
@@ -198,8 +197,8 @@ class Tables:
         if self.postgres:
             conn = self.store.connect_postgres()
         else:
-            conn = self.store.connect_sqlite(
-                timeout=30, isolation_level=None, check_same_thread=False
+            conn = sqlite3.connect(
+                self.store.path, timeout=30, isolation_level=None, check_same_thread=False
             )
         self._reader, self._reader_pid = conn, os.getpid()
         return conn

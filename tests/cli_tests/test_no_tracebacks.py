@@ -18,7 +18,6 @@ from typer.testing import CliRunner, Result
 
 from api.cli import app as cli
 from ledger.application import HazardLedger
-from ledger.integrity.tables import Tables
 from ledger.store import mask_password, read_only, resolve_store
 from tests.conftest import FakeClock, postgres_dsn
 from tests.support import register_restaurant, report_case
@@ -191,9 +190,6 @@ def test_verify_and_reads_work_on_a_read_only_copy(sqlite_ledger: Path, tmp_path
     with pytest.raises(Exception, match="readonly"):
         conn.execute("CREATE TABLE t (x)")
     conn.close()
-    # The integrity tables' own connections, too.
-    with Tables(store).connect() as lite, pytest.raises(Exception, match="readonly"):
-        lite.execute("CREATE TABLE t (x)")
 
 
 def test_main_turns_an_unexpected_error_into_one_line(tmp_path: Path) -> None:
