@@ -38,6 +38,7 @@ def refused(command: c.Command) -> list[tuple[str, str]]:
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(moment=NEAR_EDGE)
 def test_a_remembered_zone_judges_as_the_first_time(moment: datetime) -> None:
+    bounds._SPANS.clear()  # at most _MAX_SPANS zones are remembered: start each example empty
     in_range = bounds.EARLIEST <= moment <= bounds.LATEST
     assign = c.AssignRectification(
         occurred_at=NOW, case_id=UUID(int=1), department="县局", deadline=moment, requirements="r"
