@@ -44,9 +44,9 @@ def kind_of(error: BaseException) -> str | None:
     """``error``'s click class (``NoSuchOption``, ``BadParameter``, ``Abort`` …) if it
     is one of click's, else None."""
     names = [cls.__name__ for cls in type(error).__mro__]
-    if "ClickException" in names or "Abort" in names:
-        return names[0] if names[0] in _KINDS else next((n for n in names if n in _KINDS), None)
-    return None
+    if "ClickException" not in names and "Abort" not in names:
+        return None
+    return next((name for name in names if name in _KINDS), None)
 
 
 _KINDS = {
