@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ledger.application import HazardLedger
 from ledger.recorders import LedgerSQLiteRecorder
-from ledger.sqlite_persistence import STATEMENT_CACHE, StatementCachingPool
+from ledger.sqlite_persistence import StatementCachingPool
 from ledger.store import eventsourcing_env, resolve_store
 from tests.conftest import FakeClock
 from tests.support import register_restaurant, report_case
@@ -26,7 +26,6 @@ def test_the_ledger_uses_the_caching_pool_and_still_records(
         recorder = ledger.recorder
         assert isinstance(recorder, LedgerSQLiteRecorder)
         assert isinstance(recorder.datastore.pool, StatementCachingPool)
-        assert STATEMENT_CACHE > 1
         register_restaurant(ledger, clock.now)
         report_case(ledger, clock.now)
         assert ledger.integrity.verify().ok
