@@ -213,7 +213,7 @@ def _dataclass(value: Any, prefix: str, now: datetime, add: Add) -> None:
                 inside = span[0] <= element <= span[1]
             else:
                 inside = (
-                    element.tzinfo is not None
+                    tz is not None
                     and element.utcoffset() is not None
                     and EARLIEST <= element <= LATEST
                 )
