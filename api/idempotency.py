@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ledger.idempotency import DDL
+from ledger.idempotency import ddl
 from ledger.sqlstore import SqlStore
 
 LEASE_SECONDS = 120.0
@@ -71,7 +71,7 @@ def _owner_is_dead(owner: str | None) -> bool:
 class IdempotencyStore:
     def __init__(self, sql: SqlStore) -> None:
         self.sql = sql
-        self.sql.script([DDL])
+        self.sql.script([ddl(self.sql.dialect)])
         self._add_lease_columns()
 
     def _add_lease_columns(self) -> None:

@@ -58,8 +58,8 @@ from ledger.codes import make_credit_code  # noqa: E402
 from ledger.enterprise import Enterprise, Person, enterprise_id  # noqa: E402
 from ledger.events import Context  # noqa: E402
 from ledger.hazard import HazardCase  # noqa: E402
-from ledger.idempotency import DDL as IDEMPOTENCY_DDL  # noqa: E402
 from ledger.idempotency import IdempotencyRecord  # noqa: E402
+from ledger.idempotency import ddl as idempotency_ddl  # noqa: E402
 from ledger.identity import Actor, Role  # noqa: E402
 from ledger.scope import Scope  # noqa: E402
 from ledger.sqlstore import SqlStore  # noqa: E402
@@ -148,7 +148,8 @@ class ServedWriter(LedgerWriter):
     def __init__(self, url: str, integrity: bool = True, plugins: bool = True) -> None:
         super().__init__(url, integrity, plugins)
         # The keys' table, as the HTTP entry point makes it on its store.
-        SqlStore(self.app.recorder.datastore).script([IDEMPOTENCY_DDL])  # type: ignore[attr-defined]
+        store = SqlStore(self.app.recorder.datastore)  # type: ignore[attr-defined]
+        store.script([idempotency_ddl(store.dialect)])
 
     def _run(self, command: c.Command, actor: Actor) -> int:
         key = uuid4().hex

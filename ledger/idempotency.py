@@ -45,6 +45,18 @@ DDL = (
 )
 """The table, with ``{schema}.`` for ``ledger.sqlstore.SqlStore`` to qualify."""
 
+
+def ddl(dialect: str) -> str:
+    """``DDL`` for a store of ``dialect`` (``SqlStore.dialect``).
+
+    SQLite keeps the rows in their key's own B-tree (``WITHOUT ROWID``): answering a
+    command then writes one page of this table in the command's commit, not two (the
+    rows and the key's index), about a tenth of the pages a served command's commit
+    writes. A store made before keeps its table; both answer alike.
+    """
+    return DDL + " WITHOUT ROWID" if dialect == "sqlite" else DDL
+
+
 #: The keyword ``UnitOfWork.commit`` passes the pending answers to the recorder under:
 #: a sequence of ``(IdempotencyRecord, body)``, one per keyed command of the transaction
 #: (a group commit records many commands, each with its own key).

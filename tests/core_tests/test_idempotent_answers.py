@@ -20,7 +20,7 @@ from ledger import commands as c
 from ledger.application import HazardLedger
 from ledger.codes import make_credit_code
 from ledger.enterprise import Enterprise, Person
-from ledger.idempotency import DDL, IdempotencyRecord, KeyAlreadyAnswered
+from ledger.idempotency import DDL, IdempotencyRecord, KeyAlreadyAnswered, ddl
 from ledger.identity import Actor, Role
 from ledger.sqlstore import SqlStore
 
@@ -51,11 +51,23 @@ def register(n: int) -> c.RegisterEnterprise:
     )
 
 
-@pytest.fixture
-def keys(ledger: HazardLedger) -> Iterator[SqlStore]:
+@pytest.fixture(params=["as made now", "as made before"])
+def keys(ledger: HazardLedger, request: pytest.FixtureRequest) -> Iterator[SqlStore]:
+    """The keys' table as a new store makes it (on SQLite, rows kept in their key's
+    B-tree) and as stores made before have it (a rowid table with an index)."""
     sql = SqlStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
-    sql.script([DDL])
+    sql.script([ddl(sql.dialect) if request.param == "as made now" else DDL])
     yield sql
+
+
+def test_a_new_sqlite_store_keeps_the_keys_in_one_btree(ledger: HazardLedger) -> None:
+    """One page of this table per answer, not two (``ledger.idempotency.ddl``)."""
+    sql = SqlStore(ledger.recorder.datastore)  # type: ignore[attr-defined]
+    if sql.dialect != "sqlite":
+        pytest.skip("PostgreSQL tables have no rowid")
+    sql.script([ddl(sql.dialect)])
+    shape = sql.fetchone("SELECT wr FROM pragma_table_list WHERE name = 'api_idempotency'")
+    assert shape == {"wr": 1}
 
 
 def answer(keys: SqlStore, record: IdempotencyRecord) -> dict[str, Any] | None:
