@@ -213,6 +213,13 @@ def group_commit_target(figures: dict[str, Any], kind: str) -> Target:
         text = f"{n(post['rps'])}/s, p99 {n(post.get('p99'), 1)} ms, {workers} worker(s)" + (
             f", {clients} clients" if clients is not None else ", clients not recorded"
         )
+        runs = post.get("runs")
+        if isinstance(runs, list) and len(runs) > 1:
+            text += (
+                f" (the run of median rate of {len(runs)}: "
+                + ", ".join(f"{n(r['rps'])}/s" for r in runs if isinstance(r, dict) and "rps" in r)
+                + ")"
+            )
         if best is None or post["rps"] > best[0]:
             best = (post["rps"], text, ok)
     return Target(

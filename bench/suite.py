@@ -13,7 +13,8 @@
   eventsourcing application taking turns case by case, ``bench/baselines.py compare``,
   the median of ``--rounds`` rounds' ratios), ``bulk_compare`` (the generator's
   bulk saves, ledger and bare), ``http`` (``bench/http_bench.py``: trivial endpoint,
-  timeline GET and report POSTs, 1 and 2 workers; needs ``wrk``), ``timeline``
+  timeline GET and report POSTs, 1 and 2 workers, the POSTs' run of median rate among
+  ``--rounds`` runs per worker count; needs ``wrk``), ``timeline``
   (``bench/timeline_ratio.py``: the timeline GET and the trivial endpoint served side
   by side, wrk runs alternating, ``--rounds`` of them) and ``workbook``
   (``bench/workbook_import.py``: the officials' workbook import);
@@ -185,6 +186,8 @@ class Run:
                     kind,
                     "--dsn",
                     self.args.dsn,
+                    "--write-rounds",
+                    str(self.args.rounds),
                 )
             else:
                 print("  (http: wrk is not installed; apt-get install wrk)")
