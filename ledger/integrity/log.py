@@ -117,6 +117,11 @@ class IntegrityLog:
         # stores them as it goes, so once complete they stay complete.
         self._nodes_complete_to = 0
         self._local = threading.local()
+        # A read-only store (``file:PATH?mode=ro``) is never written: the checkpoints this
+        # log signs for it, and the witnesses' cosignatures of them, are held here instead.
+        self.read_only = store.read_only
+        self._unstored: dict[tuple[int, bytes, bytes], Checkpoint] = {}
+        self._unstored_cosignatures: dict[int, dict[bytes, NoteSignature]] = {}
         self._create_tables()
         self._insert_tree_sql = self.tables.sql(
             f"INSERT INTO {self.tables.log} (seq, notification_id, originator_id, "
@@ -146,6 +151,8 @@ class IntegrityLog:
     # ---- setup --------------------------------------------------------------------------
 
     def _create_tables(self) -> None:
+        if self.read_only:
+            return  # a read-only copy holds its tables already, or is not a ledger
         origin = os.environ.get(ORIGIN_ENV_VAR) or f"hazard-ledger.local/{uuid4().hex}"
         empty = merkle.Frontier()
         insert = self.tables.sql(
@@ -352,7 +359,10 @@ class IntegrityLog:
         Free once this log has seen them complete (proof builders call it every time),
         else one indexed count; when nodes are missing, one pass over the leaf hashes
         through the same ``Frontier`` the write path uses. Returns the number written.
+        A read-only store is left as it is (proofs compute the missing nodes).
         """
+        if self.read_only:
+            return 0
         whole = tree_size >> NODE_LEVEL
         if whole <= self._nodes_complete_to:
             return 0
@@ -467,7 +477,16 @@ class IntegrityLog:
         return load_verifier_key(self.key_directory)
 
     def issue_checkpoint(self) -> Checkpoint:
-        """Sign the current tree head and keep the checkpoint in the store."""
+        """Sign the current tree head, keep the checkpoint in the store and send it out
+        (``send_out``: witnesses, then the checkpoint directory).
+
+        A read-only store (a copy opened ``mode=ro``, which read commands get) is not
+        written: the checkpoint is signed and sent out all the same, so that a reviewer
+        exporting bundles from a copy signs them with their key and keeps the published
+        record, but it is held by this log, not stored. Asked again for the same tree head
+        and key, the log returns the checkpoint it holds (one signature, one publication,
+        for all the bundles of one export).
+        """
         key = self.signing_key()
         if key is None:
             raise NoSigningKey(
@@ -475,8 +494,16 @@ class IntegrityLog:
                 "run `ledger keys` first"
             )
         size, root = self.tree_head()
+        if self.read_only:
+            held = self._unstored.get((size, root, key.verifier.key_id))
+            if held is not None:
+                return held
         issued_at = self.clock().isoformat()
         checkpoint = sign_checkpoint(key, self.origin, size, root, issued_at)
+        if self.read_only:
+            self._unstored[(size, root, key.verifier.key_id)] = checkpoint
+            self.send_out(checkpoint)
+            return checkpoint
         upsert = "ON CONFLICT (tree_size, key_id) DO NOTHING"
         with self.tables.write() as cur:
             cur.execute(
@@ -510,7 +537,8 @@ class IntegrityLog:
 
     def send_out(self, checkpoint: Checkpoint) -> SignedNote:
         """Have ``checkpoint`` cosigned by the configured witnesses (cosignatures are
-        stored), then publish it with them to the checkpoint directory, if one is set."""
+        stored; on a read-only store, held by this log), then publish it with them to the
+        checkpoint directory."""
         note = SignedNote(
             checkpoint.origin,
             checkpoint.tree_size,
@@ -532,7 +560,10 @@ class IntegrityLog:
             )
             if cosignature is not None:
                 added.append(cosignature)
-        if added:
+        if added and self.read_only:
+            held = self._unstored_cosignatures.setdefault(checkpoint.tree_size, {})
+            held.update((c.key_id, c) for c in added)
+        elif added:
             with self.tables.write() as cur:
                 cur.executemany(
                     self.tables.sql(
@@ -557,13 +588,19 @@ class IntegrityLog:
         return int(rows[0][0] or 0)
 
     def cosignatures(self, tree_size: int) -> list[NoteSignature]:
-        """The witnesses' cosignature lines stored for the checkpoint of ``tree_size``."""
+        """The witnesses' cosignature lines stored for the checkpoint of ``tree_size``
+        (and, on a read-only store, those this log holds for it)."""
         rows = self.tables.fetchall(
             f"SELECT line FROM {self.tables.cosignatures} WHERE tree_size = ? ORDER BY key_id",
             (tree_size,),
         )
         found = [NoteSignature.from_line(str(r[0])) for r in rows]
-        return [s for s in found if s is not None]
+        stored = [s for s in found if s is not None]
+        held = self._unstored_cosignatures.get(tree_size)
+        if held:
+            have = {s.key_id for s in stored}
+            stored += [s for key_id, s in sorted(held.items()) if key_id not in have]
+        return stored
 
     def latest_note(self) -> SignedNote | None:
         """The latest checkpoint as a signed note with its stored cosignatures."""
