@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -144,7 +143,9 @@ class Tables:
             ) as conn:
                 yield conn
         else:
-            lite = sqlite3.connect(self.store.path, timeout=30, isolation_level=None)
+            # Read-only when the store is (``file:PATH?mode=ro``): a copy on read-only
+            # media, or one that must stay unchanged, is never opened for writing.
+            lite = self.store.connect_sqlite(timeout=30, isolation_level=None)
             try:
                 lite.execute("PRAGMA synchronous=FULL")
                 yield lite
@@ -197,8 +198,8 @@ class Tables:
         if self.postgres:
             conn = self.store.connect_postgres()
         else:
-            conn = sqlite3.connect(
-                self.store.path, timeout=30, isolation_level=None, check_same_thread=False
+            conn = self.store.connect_sqlite(
+                timeout=30, isolation_level=None, check_same_thread=False
             )
         self._reader, self._reader_pid = conn, os.getpid()
         return conn

@@ -21,6 +21,7 @@ from ledger.application import HazardLedger
 from ledger.store import mask_password, read_only, resolve_store
 from tests.conftest import FakeClock, postgres_dsn
 from tests.support import register_restaurant, report_case
+from tests.unwritable import unwritable
 
 runner = CliRunner()
 PLUGINS = ["--plugins", "city_gas,fire"]  # the built-in sectors: no installed extras
@@ -177,12 +178,13 @@ def test_verify_and_reads_work_on_a_read_only_copy(sqlite_ledger: Path, tmp_path
     copy = tmp_path / "copy" / "ledger.db"
     copy.parent.mkdir()
     shutil.copy(sqlite_ledger, copy)
-    copy.chmod(0o444)
     before = hashlib.sha256(copy.read_bytes()).hexdigest()
-    for command in (["verify"], ["register"], ["case", "history", str(case_id(copy))]):
-        result = invoke("--store", str(copy), *command)
-        assert result.exit_code in (0, 3), result.output  # 3: read model not built here
-        assert "Traceback" not in result.output
+    commands = (["verify"], ["register"], ["case", "history", str(case_id(copy))])
+    with unwritable(copy):  # 0444, and immutable for root (whom 0444 does not stop)
+        for command in commands:
+            result = invoke("--store", str(copy), *command)
+            assert result.exit_code in (0, 3), result.output  # 3: read model not built here
+            assert "Traceback" not in result.output
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
     # What makes it safe: the store a read command gets cannot be written through.
     store = read_only(resolve_store(str(copy)))

@@ -285,12 +285,26 @@ def test_extra_rules_join_the_review(ledger: HazardLedger, factory: FactoryFire)
     assert "FIRE-TEST-CLOSURE" in [r["code"] for r in report["rules"]]
 
 
+def store_files(store_url: str) -> dict[str, bytes]:
+    """A SQLite store's file and write-ahead log, as they are now (PostgreSQL: none)."""
+    if store_url.startswith("postgresql://"):
+        return {}
+    paths = (Path(store_url), Path(f"{store_url}-wal"))
+    return {p.name: p.read_bytes() for p in paths if p.exists()}
+
+
 def test_the_team_exports_the_review_and_checks_it_offline(
-    store_url: str, factory: FactoryFire, tmp_path: Path, key_directory: Path
+    store_url: str,
+    ledger: HazardLedger,
+    factory: FactoryFire,
+    tmp_path: Path,
+    key_directory: Path,
 ) -> None:
     from ledger.integrity.bundle import verify_bundle
+    from ledger.integrity.signing import parse_note
 
     create_keys(key_directory)
+    before = store_files(store_url)
     out = tmp_path / "review-bundle"
     result = runner.invoke(
         cli,
@@ -320,6 +334,15 @@ def test_the_team_exports_the_review_and_checks_it_offline(
     for path in bundles:
         outcome = verify_bundle(path.read_bytes())
         assert outcome.ok, (path.name, outcome.problems_en)
+    # One checkpoint signed for them all, published beside the key. A read command opens
+    # a SQLite store read-only, so there it is not stored: the file is as it was.
+    [note] = {json.loads(p.read_bytes())["checkpoint"] for p in bundles}
+    signed = parse_note(note)
+    published = key_directory / "checkpoints" / f"{signed.tree_size:012d}.checkpoint"
+    assert parse_note(published.read_text(encoding="utf-8")).root == signed.root
+    stored = [c.root for c in ledger.integrity.checkpoints()]
+    assert stored == ([] if before else [signed.root])
+    assert store_files(store_url) == before
     case_bundle = out / f"case-{factory.case_id}.bundle.json"
     data = json.loads(case_bundle.read_text(encoding="utf-8"))
     data["events"][9]["payload"] = data["events"][8]["payload"]  # swap the closure's content
