@@ -24,7 +24,7 @@ from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
 from ledger.permissions import ROLE_NAMES
 from ledger.public_report import REPORT_STATUS_ZH, Channel, ReportStatus
 from ledger.responsibility import DUTY_ZH, Duty
-from ledger.risk import RISK_COLOUR_ZH, RISK_LEVEL_ZH, RiskLevel
+from ledger.risk import HAZARD_SOURCE_LEVEL_ZH, RISK_COLOUR_ZH, RISK_LEVEL_ZH, RiskLevel
 
 Pair = tuple[str, str]
 """(Chinese, English)."""
@@ -37,6 +37,10 @@ def _pairs(zh: Mapping[E, str], en: Mapping[E, str]) -> dict[str, Pair]:
     return {code.value: (zh[code], en[code]) for code in zh}
 
 
+def _pairs_by_code(zh: Mapping[str, str], en: Mapping[str, str]) -> dict[str, Pair]:
+    return {code: (name, en[code]) for code, name in zh.items()}
+
+
 STATUS = _pairs(
     STATUS_ZH,
     {
@@ -45,8 +49,8 @@ STATUS = _pairs(
         Status.ASSIGNED: "under deadline rectification",
         Status.RECTIFICATION_REPORTED: "awaiting verification",
         Status.VERIFIED: "verified, awaiting closure",
-        Status.CLOSED: "closed",
-        Status.REOPENED: "reopened",
+        Status.CLOSED: "signed off and closed",
+        Status.REOPENED: "reopened after closure",
         Status.DISMISSED: "false alarm dismissed",
     },
 )
@@ -190,8 +194,19 @@ RISK_LEVEL = _pairs(
     },
 )
 
-#: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``).
-RISK_COLOUR: dict[str, Pair] = {colour: (zh, colour) for colour, zh in RISK_COLOUR_ZH.items()}
+#: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``). The codes
+#: happen to be the English words; the names are written here all the same, so a colour
+#: added to the map without an English name fails here instead of showing its code.
+RISK_COLOUR = _pairs_by_code(
+    RISK_COLOUR_ZH, {"red": "red", "orange": "orange", "yellow": "yellow", "blue": "blue"}
+)
+
+#: Classes of a major hazard source (重大危险源, GB 18218; 一级 the most dangerous),
+#: keyed by the class's number as text.
+HAZARD_SOURCE_LEVEL = _pairs_by_code(
+    {str(level): zh for level, zh in HAZARD_SOURCE_LEVEL_ZH.items()},
+    {"1": "class 1", "2": "class 2", "3": "class 3", "4": "class 4"},
+)
 
 CHANNEL = _pairs(
     {
@@ -213,7 +228,7 @@ CHANNEL = _pairs(
 REPORT_STATUS = _pairs(
     REPORT_STATUS_ZH,
     {
-        ReportStatus.RECEIVED: "received",
+        ReportStatus.RECEIVED: "accepted for handling",
         ReportStatus.VERIFIED: "checked",
         ReportStatus.FOUNDED: "found true",
         ReportStatus.UNFOUNDED: "found untrue",
