@@ -465,11 +465,14 @@ class RiskPointRow(Sent):
     location: str
     level: str
     level_zh: str
+    level_en: str
     level_rank: int
     colour: str
     colour_zh: str
+    colour_en: str
     hazard_source_level: int | None
     hazard_source_level_zh: str | None
+    hazard_source_level_en: str | None
     controls: list[ControlView]
     active_controls: int
     registered_at: datetime
@@ -503,8 +506,10 @@ class RiskPointView(Sent):
     location: str
     level: str
     level_zh: str
+    level_en: str
     colour: str
     colour_zh: str
+    colour_en: str
     controls: list[ControlView]
     hazard_source: HazardSourceView | None
     registered_at: datetime
@@ -525,6 +530,7 @@ class PublicReportRow(Sent):
     received_at: datetime
     status: str
     status_zh: str
+    status_en: str
     verified_at: datetime | None
     concluded_at: datetime | None
     reasons: str | None
@@ -549,6 +555,7 @@ class PublicReportView(Sent):
     received_at: datetime
     status: str
     status_zh: str
+    status_en: str
     findings: str | None
     reasons: str | None
     case_id: str | None
@@ -716,11 +723,13 @@ class ReviewEnterprise(Sent):
 
 
 class CaseAtIncident(CaseView):
-    """A case's state at the incident moment, with its status in Chinese."""
+    """A case's state at the incident moment, with its status named in Chinese and
+    English."""
 
     model_config = ConfigDict(extra="forbid")
 
     status_zh: str
+    status_en: str
 
 
 class Step(BaseModel):
@@ -767,6 +776,7 @@ class ReviewAction(Sent):
     id: str
     kind: str
     kind_zh: str
+    kind_en: str
     document_number: str
     department: str
     legal_basis: str
@@ -855,6 +865,7 @@ class AccidentSummary(Sent):
     direct_loss: str
     level: str
     level_zh: str
+    level_en: str
 
 
 class Review(Sent):
