@@ -125,10 +125,13 @@ def serve(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         PORT = probe.getsockname()[1]
+    # The product's own way of serving (``ledger serve``: a socket per worker), where
+    # the code served has it; an older tree is served by uvicorn itself.
+    server = "api.serving" if (cwd / "api" / "serving.py").exists() else "uvicorn"
     args = [
         sys.executable,
         "-m",
-        "uvicorn",
+        server,
         target,
         "--host",
         "127.0.0.1",

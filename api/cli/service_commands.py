@@ -141,7 +141,7 @@ def register(app: typer.Typer) -> None:
         Serve the HTTP API (and web interface) with uvicorn."""
         import os
 
-        import uvicorn
+        from api.serving import serve as serve_app
 
         opts = options(ctx)
         if opts.store:
@@ -151,11 +151,4 @@ def register(app: typer.Typer) -> None:
             os.environ["LEDGER_PLUGINS"] = ",".join(opts.plugins)
         where = resolve_store(opts.store).describe()  # never with the password
         typer.echo(f"http://{host}:{port}/  (API: /docs; store: {where})")
-        uvicorn.run(
-            "api.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-        )
+        serve_app("api.app:create_app", factory=True, host=host, port=port, workers=workers)
