@@ -286,7 +286,7 @@ class Lookups:
 
     def _connect(self) -> Any:
         """The SQLite connection (PostgreSQL is asked on ``_connect_async``'s)."""
-        conn = sqlite3.connect(self.store.path, isolation_level=None, check_same_thread=False)
+        conn = self.store.connect_sqlite(isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA query_only = 1")
         return conn
 

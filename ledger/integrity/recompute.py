@@ -432,7 +432,11 @@ def _start_worker(store: Store, events_table: str) -> None:
     else:
         import apsw
 
-        conn = apsw.Connection(store.path)  # the flags sqlite3.connect uses
+        if store.read_only:  # opened as Store.connect_sqlite opens it: never for writing
+            flags = apsw.SQLITE_OPEN_READONLY | apsw.SQLITE_OPEN_URI
+            conn = apsw.Connection(store.sqlite_target, flags=flags)
+        else:
+            conn = apsw.Connection(store.path)  # the flags sqlite3.connect uses
         conn.set_busy_timeout(30_000)  # sqlite3.connect(timeout=30), as Tables.connect
         _worker = (tables, None, conn)
 

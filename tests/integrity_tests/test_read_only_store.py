@@ -9,6 +9,7 @@ offline exactly as a stored one does.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
@@ -20,10 +21,13 @@ from ledger.application import HazardLedger
 from ledger.integrity.bundle import export_bundle, verify_bundle
 from ledger.integrity.cosignature import WitnessPolicy
 from ledger.integrity.log import IntegrityLog
+from ledger.integrity.recompute import PageReader, _worker_page
 from ledger.integrity.signing import SigningKey, parse_note
-from ledger.store import read_only
+from ledger.integrity.tables import Tables
+from ledger.store import read_only, resolve_store
 from tests.conftest import FakeClock
 from tests.support import assigned_case, report_case
+from tests.unwritable import unwritable
 
 from .conftest import raw
 from .test_subtree_nodes import fill
@@ -134,3 +138,43 @@ def test_a_witness_cosignature_is_held_and_carried_by_the_bundle(
     note = parse_note(export_bundle(reader, case_id)["checkpoint"])
     assert cosignature in note.signatures and len(note.signatures) == 2
     assert store_bytes(writer) == before
+
+
+def test_verify_workers_read_an_unwritable_copy(
+    writer: HazardLedger, tmp_path: Path, clock: FakeClock
+) -> None:
+    """Verify's worker processes open the copy read-only too: on read-only media, where
+    opening it for writing fails, they read their pages, and nothing is written."""
+    assigned_case(writer, clock.now)
+    for _ in range(3):
+        report_case(writer, clock.now)
+    writer.close()
+    media = tmp_path / "media"
+    media.mkdir()
+    copy = media / "ledger.db"
+    con = sqlite3.connect(writer.store.path)
+    con.execute(f"VACUUM INTO '{copy}'")  # one file, no write-ahead log beside it
+    con.close()
+    con = sqlite3.connect(copy)  # a ledger's file, in WAL mode: reading it needs a
+    con.execute("PRAGMA journal_mode=WAL")  # -shm beside it, unless opened immutable
+    con.close()
+    before = copy.read_bytes()
+    with unwritable(copy, media) as refused:
+        if not refused:
+            pytest.skip("this file system lets this user write whatever the mode")
+        store = read_only(resolve_store(str(copy)))
+        # A worker's own page: a worker that cannot open the copy hands it back to
+        # the caller (ReadInCaller), which verify would then read by itself.
+        with PageReader(Tables(store), "stored_events", workers=2) as reader:
+            assert reader._pool is not None
+            page = reader._pool.submit(_worker_page, (0, 4, {}, 0, ())).result(timeout=60)
+        assert page.count == 4 and not page.failures
+        log = IntegrityLog(store)
+        try:
+            report = log.verify(workers=2, page_size=4)
+        finally:
+            log.close()
+    assert report.ok, report.failures
+    assert report.events_checked > 4  # more than one page, read in the workers
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in media.iterdir()) == ["ledger.db"]
