@@ -58,6 +58,25 @@ KIND_ZH = {
     ActionKind.INSPECTION_NOTICE: "现场检查通知",
 }
 
+#: What people reading English call each kind; the label catalogue's ``kind`` group is
+#: this table and ``KIND_ZH``, so an audit finding and the page name an order alike.
+KIND_EN = {
+    ActionKind.PENALTY: "administrative penalty",
+    ActionKind.RECTIFICATION_ORDER: "order to rectify within a time limit",
+    ActionKind.STOP_WORK: "stop-work order",
+    ActionKind.DIRECTIVE: "inspection directive",
+    ActionKind.WARNING_LETTER: "warning letter",
+    ActionKind.SUMMONS: "summons talk",
+    ActionKind.CIRCULAR: "circulated notice",
+    ActionKind.EXPOSURE: "public exposure",
+    ActionKind.JOINT_PUNISHMENT: "joint disciplinary punishment",
+    ActionKind.CONFISCATION: "confiscation and destruction",
+    ActionKind.BAN: "ban of illegal operation",
+    ActionKind.SEAL_UP: "seal-up or power/water cut-off",
+    ActionKind.POLICE_TRANSFER: "transfer to the police",
+    ActionKind.INSPECTION_NOTICE: "on-site inspection notice",
+}
+
 #: Actions that take goods: the document states how much (158 箱, 2.5 吨).
 QUANTITY_KINDS = frozenset({ActionKind.CONFISCATION, ActionKind.SEAL_UP})
 #: Bounds of a stated quantity and its unit (the unit is a measure word, not a sentence).
@@ -73,6 +92,16 @@ class ActionStatus(StrEnum):
     EXECUTED = "executed"
     LIFTED = "lifted"
     REVOKED = "revoked"
+
+
+#: What people call each status of an action, (Chinese, English); the label catalogue's
+#: ``action_status`` group is this table, so a refusal and the page name a status alike.
+ACTION_STATUS_NAMES: dict[ActionStatus, tuple[str, str]] = {
+    ActionStatus.ISSUED: ("已下达", "issued"),
+    ActionStatus.EXECUTED: ("已执行", "executed"),
+    ActionStatus.LIFTED: ("已解除", "lifted"),
+    ActionStatus.REVOKED: ("已撤销", "revoked"),
+}
 
 
 class EnforcementAction(LedgerAggregate):
@@ -297,8 +326,8 @@ class EnforcementAction(LedgerAggregate):
             raise refuse(
                 "ACTION_NOT_PENDING",
                 "status",
-                "该执法文书不处于待执行状态",
-                f"cannot execute an action whose status is {self.status.value}",
+                f"该执法文书当前状态为“{ACTION_STATUS_NAMES[self.status][0]}”，不处于待执行状态",
+                f"cannot execute an action that is already '{ACTION_STATUS_NAMES[self.status][1]}'",
             )
         if self.kind is ActionKind.PENALTY and (
             amount_paid is None or not amount_paid.is_finite() or amount_paid <= 0

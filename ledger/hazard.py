@@ -102,6 +102,19 @@ STATUS_ZH = {
     Status.DISMISSED: "误报已核销",
 }
 
+#: What people reading English call each status; the label catalogue's ``status`` group
+#: is this table and ``STATUS_ZH``, so a refusal and the page name a status alike.
+STATUS_EN = {
+    Status.REPORTED: "awaiting grading",
+    Status.GRADED: "graded, awaiting action",
+    Status.ASSIGNED: "under deadline rectification",
+    Status.RECTIFICATION_REPORTED: "awaiting verification",
+    Status.VERIFIED: "verified, awaiting closure",
+    Status.CLOSED: "signed off and closed",
+    Status.REOPENED: "reopened after closure",
+    Status.DISMISSED: "false alarm dismissed",
+}
+
 #: Sources whose reports can be false alarms, dismissed without grading (误报核销). A
 #: public report that proves untrue is concluded by the public-report lifecycle
 #: (``ledger.public_report``), never by dismissing a case; a person's own finding is
@@ -128,6 +141,14 @@ class RectificationPlan:
         "time_limit_and_requirements": "治理的时限和要求",
         "safety_and_emergency": "安全措施和应急预案",
     }
+    PART_NAMES_EN: ClassVar[dict[str, str]] = {
+        "goal_and_tasks": "goals and tasks",
+        "methods_and_measures": "methods and measures",
+        "funds_and_materials": "funds and materials",
+        "organisation_and_people": "organisation and people in charge",
+        "time_limit_and_requirements": "time limit and requirements",
+        "safety_and_emergency": "safety measures and emergency plan",
+    }
 
     def missing_parts(self) -> list[Violation]:
         return [
@@ -135,7 +156,8 @@ class RectificationPlan:
                 "PLAN_PART_MISSING",
                 f"plan.{name}",
                 f"治理方案缺少“{zh}”（《安全生产事故隐患排查治理暂行规定》第十五条）",
-                f"the rectification plan lacks '{name}' (Order No. 16, Art. 15)",
+                f"the rectification plan lacks '{self.PART_NAMES_EN[name]}' "
+                "(Order No. 16, Art. 15)",
             )
             for name, zh in self.PART_NAMES_ZH.items()
             if not str(getattr(self, name)).strip()
@@ -151,7 +173,7 @@ def _status_refusal(action_zh: str, action_en: str, status: Status) -> RuleViola
         f"ILLEGAL_TRANSITION_{action_en.upper().replace(' ', '_')}",
         "status",
         f"隐患当前状态为“{STATUS_ZH[status]}”，不能{action_zh}",
-        f"cannot {action_en} a case whose status is {status.value}",
+        f"cannot {action_en} a case whose status is '{STATUS_EN[status]}'",
     )
 
 
@@ -912,7 +934,7 @@ class HazardCase(LedgerAggregate):
                 "CLOSE_WITHOUT_ACCEPTANCE",
                 "status",
                 f"隐患当前状态为“{STATUS_ZH[self.status]}”，须复查通过后方可销号",
-                f"cannot close a case whose status is {self.status.value}: "
+                f"cannot close a case whose status is '{STATUS_EN[self.status]}': "
                 "it needs an accepted verification",
             )
         violations = []
@@ -965,7 +987,7 @@ class HazardCase(LedgerAggregate):
                 "DISMISS_ONLY_UNGRADED",
                 "status",
                 f"隐患当前状态为“{STATUS_ZH[self.status]}”，只有尚未定级的误报可以核销",
-                f"cannot dismiss a case whose status is {self.status.value}: only an "
+                f"cannot dismiss a case whose status is '{STATUS_EN[self.status]}': only an "
                 "ungraded false alarm is dismissed",
             )
         if self.source not in FALSE_ALARM_SOURCES:

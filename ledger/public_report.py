@@ -65,6 +65,16 @@ REPORT_STATUS_ZH = {
     ReportStatus.REWARDED: "已奖励",
 }
 
+#: What people reading English call each status; the label catalogue's ``report_status``
+#: group is this table and ``REPORT_STATUS_ZH``, so a refusal and the page agree.
+REPORT_STATUS_EN = {
+    ReportStatus.RECEIVED: "accepted for handling",
+    ReportStatus.VERIFIED: "checked",
+    ReportStatus.FOUNDED: "found true",
+    ReportStatus.UNFOUNDED: "found untrue",
+    ReportStatus.REWARDED: "reporter rewarded",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ReporterIdentity:
@@ -96,7 +106,7 @@ def _status_refusal(action_zh: str, action_en: str, status: ReportStatus) -> Rul
         f"REPORT_ILLEGAL_TRANSITION_{action_en.upper().replace(' ', '_')}",
         "status",
         f"举报当前状态为“{REPORT_STATUS_ZH[status]}”，不能{action_zh}",
-        f"cannot {action_en} a public report whose status is {status.value}",
+        f"cannot {action_en} a public report whose status is '{REPORT_STATUS_EN[status]}'",
     )
 
 

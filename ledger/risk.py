@@ -43,6 +43,15 @@ RISK_LEVEL_ZH = {
     RiskLevel.LOW: "低风险",
 }
 
+#: What people reading English call each level; the label catalogue's ``risk_level``
+#: group is this table and ``RISK_LEVEL_ZH``, so a refusal and the page agree.
+RISK_LEVEL_EN = {
+    RiskLevel.MAJOR: "major risk",
+    RiskLevel.LARGER: "larger risk",
+    RiskLevel.GENERAL: "general risk",
+    RiskLevel.LOW: "low risk",
+}
+
 #: The colour each level is shown in on a four-colour risk map (四色图).
 RISK_COLOUR = {
     RiskLevel.MAJOR: "red",
@@ -268,7 +277,7 @@ class RiskPoint(LedgerAggregate):
                 "RISK_LEVEL_UNCHANGED",
                 "level",
                 f"风险等级已是“{RISK_LEVEL_ZH[self.level]}”",
-                f"the risk point is already at level {self.level.value}",
+                f"the risk point is already at '{RISK_LEVEL_EN[self.level]}'",
             )
         self._emit(
             self.Reassessed,

@@ -3,8 +3,9 @@
 Codes (``city_gas``, ``rectification_reported``, ``RectifiedOnSpot``) are recorded in
 events and never renamed; people never read them. Where the domain already names a
 code in Chinese (``STATUS_ZH``, ``KIND_ZH``, ``EVENT_ZH``, ``DUTY_ZH`` …) that name is
-taken from there, so a message the domain writes and a label the page shows agree; the
-English names and the Chinese names the domain never needed live here.
+taken from there, and so is the English name where the domain writes messages with it
+(``STATUS_EN``, ``KIND_EN``, ``EVENT_EN`` …), so a message the domain writes and a label
+the page shows agree; the names the domain never needed live here.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from typing import TypeVar
 from ledger.accident import LEVEL_ZH as ACCIDENT_LEVEL_ZH
 from ledger.accident import AccidentLevel
 from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity
-from ledger.enforcement import KIND_ZH, ActionKind, ActionStatus
-from ledger.hazard import STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source, Status
+from ledger.enforcement import ACTION_STATUS_NAMES, KIND_EN, KIND_ZH
+from ledger.hazard import STATUS_EN, STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source
 from ledger.inspection import InspectionType
 from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
 from ledger.permissions import ROLE_NAMES
-from ledger.public_report import REPORT_STATUS_ZH, Channel, ReportStatus
+from ledger.public_report import REPORT_STATUS_EN, REPORT_STATUS_ZH, Channel
 from ledger.responsibility import DUTY_ZH, Duty
-from ledger.risk import HAZARD_SOURCE_LEVEL_ZH, RISK_COLOUR_ZH, RISK_LEVEL_ZH, RiskLevel
+from ledger.risk import HAZARD_SOURCE_LEVEL_ZH, RISK_COLOUR_ZH, RISK_LEVEL_EN, RISK_LEVEL_ZH
 
 Pair = tuple[str, str]
 """(Chinese, English)."""
@@ -41,19 +42,7 @@ def _pairs_by_code(zh: Mapping[str, str], en: Mapping[str, str]) -> dict[str, Pa
     return {code: (name, en[code]) for code, name in zh.items()}
 
 
-STATUS = _pairs(
-    STATUS_ZH,
-    {
-        Status.REPORTED: "awaiting grading",
-        Status.GRADED: "graded, awaiting action",
-        Status.ASSIGNED: "under deadline rectification",
-        Status.RECTIFICATION_REPORTED: "awaiting verification",
-        Status.VERIFIED: "verified, awaiting closure",
-        Status.CLOSED: "signed off and closed",
-        Status.REOPENED: "reopened after closure",
-        Status.DISMISSED: "false alarm dismissed",
-    },
-)
+STATUS = _pairs(STATUS_ZH, STATUS_EN)
 
 GRADE = _pairs(
     {Grade.GENERAL: "一般", Grade.MAJOR: "重大"},
@@ -115,40 +104,11 @@ INSPECTION_TYPE = _pairs(
     },
 )
 
-KIND = _pairs(
-    KIND_ZH,
-    {
-        ActionKind.PENALTY: "administrative penalty",
-        ActionKind.RECTIFICATION_ORDER: "order to rectify within a time limit",
-        ActionKind.STOP_WORK: "stop-work order",
-        ActionKind.DIRECTIVE: "inspection directive",
-        ActionKind.WARNING_LETTER: "warning letter",
-        ActionKind.SUMMONS: "summons talk",
-        ActionKind.CIRCULAR: "circulated notice",
-        ActionKind.EXPOSURE: "public exposure",
-        ActionKind.JOINT_PUNISHMENT: "joint disciplinary punishment",
-        ActionKind.CONFISCATION: "confiscation and destruction",
-        ActionKind.BAN: "ban of illegal operation",
-        ActionKind.SEAL_UP: "seal-up or power/water cut-off",
-        ActionKind.POLICE_TRANSFER: "transfer to the police",
-        ActionKind.INSPECTION_NOTICE: "on-site inspection notice",
-    },
-)
+KIND = _pairs(KIND_ZH, KIND_EN)
 
-ACTION_STATUS = _pairs(
-    {
-        ActionStatus.ISSUED: "已下达",
-        ActionStatus.EXECUTED: "已执行",
-        ActionStatus.LIFTED: "已解除",
-        ActionStatus.REVOKED: "已撤销",
-    },
-    {
-        ActionStatus.ISSUED: "issued",
-        ActionStatus.EXECUTED: "executed",
-        ActionStatus.LIFTED: "lifted",
-        ActionStatus.REVOKED: "revoked",
-    },
-)
+ACTION_STATUS: dict[str, Pair] = {
+    status.value: pair for status, pair in ACTION_STATUS_NAMES.items()
+}
 
 DUTY = _pairs(
     DUTY_ZH,
@@ -184,15 +144,7 @@ SEVERITY = _pairs(
     {Severity.HIGH: "serious", Severity.MEDIUM: "significant", Severity.LOW: "minor"},
 )
 
-RISK_LEVEL = _pairs(
-    RISK_LEVEL_ZH,
-    {
-        RiskLevel.MAJOR: "major risk",
-        RiskLevel.LARGER: "larger risk",
-        RiskLevel.GENERAL: "general risk",
-        RiskLevel.LOW: "low risk",
-    },
-)
+RISK_LEVEL = _pairs(RISK_LEVEL_ZH, RISK_LEVEL_EN)
 
 #: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``). The codes
 #: happen to be the English words; the names are written here all the same, so a colour
@@ -225,16 +177,7 @@ CHANNEL = _pairs(
     },
 )
 
-REPORT_STATUS = _pairs(
-    REPORT_STATUS_ZH,
-    {
-        ReportStatus.RECEIVED: "accepted for handling",
-        ReportStatus.VERIFIED: "checked",
-        ReportStatus.FOUNDED: "found true",
-        ReportStatus.UNFOUNDED: "found untrue",
-        ReportStatus.REWARDED: "reporter rewarded",
-    },
-)
+REPORT_STATUS = _pairs(REPORT_STATUS_ZH, REPORT_STATUS_EN)
 
 ACCIDENT_LEVEL = _pairs(
     ACCIDENT_LEVEL_ZH,
@@ -252,7 +195,8 @@ MODE: dict[str, Pair] = {
 }
 
 PLAN_PART: dict[str, Pair] = {
-    name: (zh, name.replace("_", " ")) for name, zh in RectificationPlan.PART_NAMES_ZH.items()
+    name: (zh, RectificationPlan.PART_NAMES_EN[name])
+    for name, zh in RectificationPlan.PART_NAMES_ZH.items()
 }
 
 #: Events the domain names nowhere in Chinese (``EVENT_ZH`` covers the case's life).
