@@ -10,14 +10,13 @@ the page shows agree; the names the domain never needed live here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
 from ledger.accident import LEVEL_ZH as ACCIDENT_LEVEL_ZH
 from ledger.accident import AccidentLevel
-from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity
+from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity, event_name_en_of
 from ledger.enforcement import ACTION_STATUS_NAMES, KIND_EN, KIND_ZH
 from ledger.hazard import STATUS_EN, STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source
 from ledger.inspection import InspectionType
@@ -199,25 +198,6 @@ PLAN_PART: dict[str, Pair] = {
     for name, zh in RectificationPlan.PART_NAMES_ZH.items()
 }
 
-#: Events the domain names nowhere in Chinese (``EVENT_ZH`` covers the case's life).
-_EVENT_ZH_MORE = {
-    "Added": "新增措施",
-    "ProgressReported": "报告进展",
-    "Completed": "完成",
-    "Redacted": "依法遮蔽",
-    "ActivityObserved": "停工期间发现生产经营活动",
-    "Reassessed": "重新评定风险等级",
-    "ControlAdded": "新增管控措施",
-    "ControlRetired": "停用管控措施",
-    "FailedControlCited": "隐患涉及管控措施失效",
-    "Received": "受理举报",
-    "FoundFounded": "举报查证属实",
-    "FoundUnfounded": "举报查证不属实",
-    "Rewarded": "举报奖励",
-    "IdentityRevealed": "查阅举报人身份",
-    "IdentityErased": "删除举报人身份",
-}
-
 #: Events whose name means something else on another aggregate, by ``Aggregate.Event``
 #: (the timeline names an event alone; ``Labels.event`` takes the aggregate when known).
 _QUALIFIED: dict[str, Pair] = {
@@ -226,54 +206,6 @@ _QUALIFIED: dict[str, Pair] = {
     "RiskPoint.Registered": ("登记风险点", "risk point registered"),
 }
 
-_EVENT_EN = {
-    "Reported": "reported",
-    "Graded": "graded",
-    "RectifiedOnSpot": "rectified on the spot",
-    "Assigned": "assigned for deadline rectification",
-    "PlanFiled": "rectification plan filed",
-    "InterimControlsRecorded": "interim controls recorded",
-    "DeadlineExtended": "deadline extended",
-    "Listed": "listed for supervision",
-    "Delisted": "de-listed",
-    "Escalated": "escalated",
-    "RectificationReported": "rectification reported",
-    "AssessmentFiled": "assessment filed",
-    "Verified": "verified / accepted",
-    "Closed": "closed",
-    "Reopened": "reopened",
-    "Dismissed": "dismissed as a false alarm",
-    "Issued": "issued",
-    "Executed": "executed",
-    "Lifted": "lifted",
-    "Revoked": "revoked",
-    "Recorded": "inspection recorded",
-    "HazardFound": "hazard found in inspection",
-    "Registered": "registered",
-    "PrincipalChanged": "principal changed",
-    "DetailsChanged": "details changed",
-    "Established": "responsibility post established",
-    "HolderChanged": "post holder changed",
-    "Added": "measure added",
-    "ProgressReported": "progress reported",
-    "Completed": "completed",
-    "Redacted": "redacted",
-    "ActivityObserved": "activity observed during a stop-work order",
-    "Reassessed": "risk level reassessed",
-    "FailedControlCited": "failed control cited by a hazard",
-    "Received": "public report received",
-    "FoundFounded": "report found true",
-    "FoundUnfounded": "report found untrue",
-    "Rewarded": "reporter rewarded",
-    "IdentityRevealed": "reporter identity opened",
-    "IdentityErased": "reporter identity erased",
-}
-
-
-def _words(name: str) -> str:
-    """``PlanFiled`` → ``plan filed``: English for an event named nowhere else."""
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
-
 
 def event_pair(name: str) -> Pair | None:
     """The names of an event type, or None when the domain gives it no Chinese name.
@@ -281,15 +213,15 @@ def event_pair(name: str) -> Pair | None:
     Events added later get their Chinese name from the domain's ``EVENT_ZH`` (where the
     domain writes its messages) and an English one from their own name.
     """
-    zh = EVENT_ZH.get(name) or _EVENT_ZH_MORE.get(name)
+    zh = EVENT_ZH.get(name)
     if zh is None:
         return None
-    return zh, _EVENT_EN.get(name) or _words(name)
+    return zh, event_name_en_of(name)
 
 
 def events() -> dict[str, Pair]:
     """Every event type the domain names in Chinese."""
-    names = set(EVENT_ZH) | set(_EVENT_ZH_MORE)
+    names = set(EVENT_ZH)
     named = {name: pair for name in sorted(names) if (pair := event_pair(name)) is not None}
     return named | _QUALIFIED
 

@@ -12,6 +12,7 @@ clocks) that support it. Sector plugins add rules by returning objects that sati
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -151,7 +152,9 @@ class AuditRule(Protocol):
     def check(self, dossier: Dossier) -> Iterable[Finding]: ...
 
 
-#: Chinese names of the ledger's event types, for messages and documents.
+#: Chinese names of the ledger's event types, for messages and documents. The label
+#: catalogue's ``event`` group is this table and ``EVENT_EN``, so a finding and the page
+#: name an event alike.
 EVENT_ZH = {
     "Reported": "上报",
     "Graded": "定级",
@@ -180,7 +183,77 @@ EVENT_ZH = {
     "DetailsChanged": "信息变更",
     "Established": "设立责任岗位",
     "HolderChanged": "责任人变更",
+    "Added": "新增措施",
+    "ProgressReported": "报告进展",
+    "Completed": "完成",
+    "Redacted": "依法遮蔽",
+    "ActivityObserved": "停工期间发现生产经营活动",
+    "Reassessed": "重新评定风险等级",
+    "ControlAdded": "新增管控措施",
+    "ControlRetired": "停用管控措施",
+    "FailedControlCited": "隐患涉及管控措施失效",
+    "Received": "受理举报",
+    "FoundFounded": "举报查证属实",
+    "FoundUnfounded": "举报查证不属实",
+    "Rewarded": "举报奖励",
+    "IdentityRevealed": "查阅举报人身份",
+    "IdentityErased": "删除举报人身份",
 }
+
+#: English names of the ledger's event types; one not named here reads as its name in
+#: words (``PlanFiled`` → ``plan filed``), never as the type's name itself.
+EVENT_EN = {
+    "Reported": "reported",
+    "Graded": "graded",
+    "RectifiedOnSpot": "rectified on the spot",
+    "Assigned": "assigned for deadline rectification",
+    "PlanFiled": "rectification plan filed",
+    "InterimControlsRecorded": "interim controls recorded",
+    "DeadlineExtended": "deadline extended",
+    "Listed": "listed for supervision",
+    "Delisted": "de-listed",
+    "Escalated": "escalated",
+    "RectificationReported": "rectification reported",
+    "AssessmentFiled": "assessment filed",
+    "Verified": "verified / accepted",
+    "Closed": "closed",
+    "Reopened": "reopened",
+    "Dismissed": "dismissed as a false alarm",
+    "Issued": "issued",
+    "Executed": "executed",
+    "Lifted": "lifted",
+    "Revoked": "revoked",
+    "Recorded": "inspection recorded",
+    "HazardFound": "hazard found in inspection",
+    "Registered": "registered",
+    "PrincipalChanged": "principal changed",
+    "DetailsChanged": "details changed",
+    "Established": "responsibility post established",
+    "HolderChanged": "post holder changed",
+    "Added": "measure added",
+    "ProgressReported": "progress reported",
+    "Completed": "completed",
+    "Redacted": "redacted",
+    "ActivityObserved": "activity observed during a stop-work order",
+    "Reassessed": "risk level reassessed",
+    "FailedControlCited": "failed control cited by a hazard",
+    "Received": "public report received",
+    "FoundFounded": "report found true",
+    "FoundUnfounded": "report found untrue",
+    "Rewarded": "reporter rewarded",
+    "IdentityRevealed": "reporter identity opened",
+    "IdentityErased": "reporter identity erased",
+}
+
+
+def words(name: str) -> str:
+    """``PlanFiled`` → ``plan filed``: English for an event named nowhere else."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+
+
+def event_name_en_of(name: str) -> str:
+    """The English name of the event type called ``name``."""
+    return EVENT_EN.get(name) or words(name)
 
 
 def event_name(event: Event) -> str:
@@ -189,3 +262,7 @@ def event_name(event: Event) -> str:
 
 def event_name_zh(event: Event) -> str:
     return EVENT_ZH.get(event_name(event), event_name(event))
+
+
+def event_name_en(event: Event) -> str:
+    return event_name_en_of(event_name(event))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
-from ledger.enforcement import KIND_ZH, SUSPENDING_KINDS, ActionKind
+from ledger.enforcement import KIND_EN, KIND_ZH, SUSPENDING_KINDS, ActionKind
 from ledger.hazard import Grade
 
 from .model import (
@@ -28,6 +28,7 @@ from .model import (
     Parameter,
     Severity,
     event_name,
+    event_name_en,
     event_name_zh,
 )
 
@@ -432,7 +433,7 @@ class RecordedAfterIncident(_Rule):
                     Severity.HIGH,
                     f"{what}的业务日期为{_day(first.occurred_at)}，早于事故，"
                     f"却在事故后{_day(first.timestamp)}才录入",
-                    f"{kind_en} entries ({', '.join(event_name(e) for e in late)}) dated "
+                    f"{kind_en} entries ({', '.join(event_name_en(e) for e in late)}) dated "
                     f"{_day(first.occurred_at)}, before the incident, were recorded after it, "
                     f"on {_day(first.timestamp)}",
                     tuple(EventRef.of(e) for e in late),
@@ -650,14 +651,14 @@ class _Order:
         if self.device_code:
             return (
                 f"停止使用设备{self.device_code}的{KIND_ZH[kind]}（{number}）",
-                f"{kind.value} order {number} for device {self.device_code}",
+                f"{KIND_EN[kind]} {number} for device {self.device_code}",
             )
         if self.site_part:
             return (
                 f"针对“{self.site_part}”的{KIND_ZH[kind]}（{number}）",
-                f"{kind.value} order {number} for {self.site_part}",
+                f"{KIND_EN[kind]} {number} for {self.site_part}",
             )
-        return f"{KIND_ZH[kind]}（{number}）", f"{kind.value} order {number}"
+        return f"{KIND_ZH[kind]}（{number}）", f"{KIND_EN[kind]} {number}"
 
 
 @dataclass(frozen=True)
