@@ -111,10 +111,10 @@ class Accident(LedgerAggregate):
             if value < 0
         ]
         violations += [
-            Violation("FIELD_REQUIRED", name, f"{zh}为必填项", f"{name} is required")
-            for name, zh, value in (
-                ("place", "事故地点", place),
-                ("description", "事故经过", description),
+            Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
+            for name, zh, en, value in (
+                ("place", "事故地点", "place of the accident", place),
+                ("description", "事故经过", "account of the accident", description),
             )
             if not value.strip()
         ]

@@ -248,14 +248,14 @@ class EnforcementAction(LedgerAggregate):
                     f"unknown kind {kind!r}",
                 )
             )
-        for name, zh, value in (
-            ("document_number", "文书编号", document_number),
-            ("department", "执法部门", department),
-            ("legal_basis", "法律依据", legal_basis),
+        for name, zh, en, value in (
+            ("document_number", "文书编号", "document number", document_number),
+            ("department", "执法部门", "enforcing department", department),
+            ("legal_basis", "法律依据", "legal basis", legal_basis),
         ):
             if not value.strip():
                 violations.append(
-                    Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
+                    Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
                 )
         if kind == ActionKind.PENALTY:
             if fine_amount is None or not fine_amount.is_finite() or fine_amount <= 0:
@@ -352,7 +352,9 @@ class EnforcementAction(LedgerAggregate):
                 "only a standing stop-work, seal-up or ban can be lifted",
             )
         if not reason.strip():
-            raise refuse("FIELD_REQUIRED", "reason", "“解除理由”为必填项", "reason is required")
+            raise refuse(
+                "FIELD_REQUIRED", "reason", "“解除理由”为必填项", "'reason for lifting' is required"
+            )
         self._emit(self.Lifted, ctx, reason=reason.strip())
 
     def revoke(self, ctx: Context, *, reason: str) -> None:
@@ -364,7 +366,12 @@ class EnforcementAction(LedgerAggregate):
                 "the action already ended",
             )
         if not reason.strip():
-            raise refuse("FIELD_REQUIRED", "reason", "“撤销理由”为必填项", "reason is required")
+            raise refuse(
+                "FIELD_REQUIRED",
+                "reason",
+                "“撤销理由”为必填项",
+                "'reason for revoking' is required",
+            )
         self._emit(self.Revoked, ctx, reason=reason.strip())
 
     def observe_activity(
@@ -389,7 +396,7 @@ class EnforcementAction(LedgerAggregate):
                 "FIELD_REQUIRED",
                 "description",
                 "“发现的运行情况”为必填项",
-                "description of what was seen operating is required",
+                "'what was seen operating' is required",
             )
         self._emit(
             self.ActivityObserved,

@@ -37,8 +37,9 @@ MEASURE_STATUS_ZH = {
 }
 
 
-def _required(name: str, zh: str) -> Violation:
-    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
+def _required(name: str, zh: str, en: str) -> Violation:
+    """``name`` was left empty: named as the form names it, “{zh}” / '{en}'."""
+    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
 
 
 class Measure(LedgerAggregate):
@@ -104,11 +105,11 @@ class Measure(LedgerAggregate):
         measure_id: UUID | None = None,
     ) -> Measure:
         violations = [
-            _required(name, zh)
-            for name, zh, value in (
-                ("title", "措施名称", title),
-                ("owner_department", "责任部门", owner_department),
-                ("timetable", "时间表和路线图", timetable),
+            _required(name, zh, en)
+            for name, zh, en, value in (
+                ("title", "措施名称", "name of the measure", title),
+                ("owner_department", "责任部门", "department responsible", owner_department),
+                ("timetable", "时间表和路线图", "timetable and road map", timetable),
             )
             if not value.strip()
         ]
@@ -151,13 +152,13 @@ class Measure(LedgerAggregate):
     def report_progress(self, ctx: Context, *, note: str) -> None:
         self._refuse_if_completed("报告进展", "report progress on")
         if not note.strip():
-            raise RuleViolated([_required("note", "进展情况")])
+            raise RuleViolated([_required("note", "进展情况", "progress")])
         self._emit(self.ProgressReported, ctx, note=note.strip())
 
     def complete(self, ctx: Context, *, summary: str) -> None:
         self._refuse_if_completed("办结", "complete")
         if not summary.strip():
-            raise RuleViolated([_required("summary", "完成情况")])
+            raise RuleViolated([_required("summary", "完成情况", "what was done")])
         self._emit(self.Completed, ctx, summary=summary.strip())
 
     def _refuse_if_completed(self, zh: str, en: str) -> None:

@@ -97,8 +97,9 @@ class ReporterIdentity:
         return cls(**orjson.loads(data))
 
 
-def _required(name: str, zh: str) -> Violation:
-    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
+def _required(name: str, zh: str, en: str) -> Violation:
+    """``name`` was left empty: named as the form names it, “{zh}” / '{en}'."""
+    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
 
 
 def _status_refusal(action_zh: str, action_en: str, status: ReportStatus) -> RuleViolated:
@@ -229,7 +230,7 @@ class PublicReport(LedgerAggregate):
     ) -> PublicReport:
         violations: list[Violation] = list(region_code_violations(region_code))
         if not content.strip():
-            violations.append(_required("content", "举报内容"))
+            violations.append(_required("content", "举报内容", "report content"))
         try:
             Channel(channel)
         except ValueError:
@@ -262,7 +263,7 @@ class PublicReport(LedgerAggregate):
         if self.status is not ReportStatus.RECEIVED:
             raise _status_refusal("登记核查情况", "verify", self.status)
         if not findings.strip():
-            raise RuleViolated([_required("findings", "核查情况")])
+            raise RuleViolated([_required("findings", "核查情况", "what the check found")])
         self._emit(self.Verified, ctx, findings=findings.strip())
 
     def check_concludable(self, reasons: str) -> None:
@@ -270,7 +271,7 @@ class PublicReport(LedgerAggregate):
         if self.status is not ReportStatus.VERIFIED:
             raise _status_refusal("作出核查结论", "conclude", self.status)
         if not reasons.strip():
-            raise RuleViolated([_required("reasons", "认定理由")])
+            raise RuleViolated([_required("reasons", "认定理由", "reasons for the conclusion")])
 
     def find_founded(self, ctx: Context, *, reasons: str, case_id: UUID) -> None:
         self.check_concludable(reasons)
@@ -311,13 +312,13 @@ class PublicReport(LedgerAggregate):
     def reveal_identity(self, ctx: Context, *, purpose: str) -> None:
         self._check_identity_present()
         if not purpose.strip():
-            raise RuleViolated([_required("purpose", "查阅事由")])
+            raise RuleViolated([_required("purpose", "查阅事由", "purpose of reading it")])
         self._emit(self.IdentityRevealed, ctx, purpose=purpose.strip())
 
     def erase_identity(self, ctx: Context, *, reason: str) -> None:
         self._check_identity_present()
         if not reason.strip():
-            raise RuleViolated([_required("reason", "删除依据")])
+            raise RuleViolated([_required("reason", "删除依据", "grounds for erasing it")])
         self._emit(self.IdentityErased, ctx, reason=reason.strip())
 
 

@@ -100,8 +100,9 @@ def level_violation(level: str) -> Violation | None:
     return None
 
 
-def _required(name: str, zh: str) -> Violation:
-    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"{name} is required")
+def _required(name: str, zh: str, en: str) -> Violation:
+    """``name`` was left empty: named as the form names it, “{zh}” / '{en}'."""
+    return Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
 
 
 def hazard_source_violations(source: HazardSource | None) -> list[Violation]:
@@ -229,8 +230,11 @@ class RiskPoint(LedgerAggregate):
         risk_point_id: UUID | None = None,
     ) -> RiskPoint:
         violations = [
-            _required(field, zh)
-            for field, zh, value in (("name", "风险点名称", name), ("location", "位置", location))
+            _required(field, zh, en)
+            for field, zh, en, value in (
+                ("name", "风险点名称", "name of the risk point", name),
+                ("location", "位置", "location of the risk point", location),
+            )
             if not value.strip()
         ]
         violations += region_code_violations(region_code)
@@ -271,7 +275,7 @@ class RiskPoint(LedgerAggregate):
         if (bad := level_violation(level)) is not None:
             raise RuleViolated([bad])
         if not reason.strip():
-            raise RuleViolated([_required("reason", "评估理由")])
+            raise RuleViolated([_required("reason", "评估理由", "reason for the assessment")])
         if RiskLevel(level) is self.level:
             raise refuse(
                 "RISK_LEVEL_UNCHANGED",
@@ -290,7 +294,7 @@ class RiskPoint(LedgerAggregate):
     def add_control(self, ctx: Context, *, description: str) -> str:
         """Add a control; its id (the next C-number)."""
         if not description.strip():
-            raise RuleViolated([_required("description", "管控措施")])
+            raise RuleViolated([_required("description", "管控措施", "control")])
         control = Control(f"C{len(self.controls) + 1}", description.strip())
         self._emit(self.ControlAdded, ctx, control=control)
         return control.id
@@ -305,7 +309,7 @@ class RiskPoint(LedgerAggregate):
                 f"control {control_id} is already retired",
             )
         if not reason.strip():
-            raise RuleViolated([_required("reason", "停用理由")])
+            raise RuleViolated([_required("reason", "停用理由", "reason for retiring it")])
         if len(self.active_controls()) == 1:
             raise refuse(
                 "CONTROL_REQUIRED",
