@@ -48,7 +48,12 @@ class RuleViolated(LedgerError):
         )
 
     def messages(self, lang: str = "zh") -> list[str]:
-        return [f"{v.field}: {v.message(lang)}" for v in self.violations]
+        """What a person reads: each broken rule's message, which says in words what it
+        is about. The ``field`` is a path for programs (``as_dict``, the API's
+        ``violations``) and is not put before it: it is a code (``plan.goal_and_tasks``),
+        and a field's title in a register names it out of the refusal's context (a
+        public report's ``amount`` is a reward, the register's ``amount`` a fine)."""
+        return [v.message(lang) for v in self.violations]
 
 
 def refuse(rule: str, field: str, zh: str, en: str) -> RuleViolated:

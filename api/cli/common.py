@@ -165,9 +165,10 @@ def parse_moment(text: str | None, option: str) -> datetime | None:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone(timedelta(hours=8)))
+    name = option.lstrip("-").replace("-", "_")
     try:
-        return check_moment(option.lstrip("-").replace("-", "_"), moment)
+        return check_moment(name, moment)
     except RuleViolated as e:
-        raise typer.BadParameter(
-            " / ".join((e.messages("zh")[0], e.messages("en")[0])), param_hint=option
-        ) from None
+        # the limits quote the moment's field (``known_at``): here it is the option typed
+        said = (e.messages(lang)[0].replace(name, option) for lang in ("zh", "en"))
+        raise typer.BadParameter(" / ".join(said), param_hint=option) from None
