@@ -64,26 +64,18 @@ def serve(
     access_log: bool = True,
 ) -> None:
     """Serve the ASGI application at import path ``app`` (see the module docstring)."""
+    options: dict[str, Any] = {
+        "factory": factory,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": log_level,
+        "access_log": access_log,
+    }
     if workers <= 1 or not BALANCED:
-        uvicorn.run(
-            app,
-            factory=factory,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=log_level,
-            access_log=access_log,
-        )
+        uvicorn.run(app, **options)
         return
-    config = uvicorn.Config(
-        app,
-        factory=factory,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        access_log=access_log,
-    )
+    config = uvicorn.Config(app, **options)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = WorkerSocket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
