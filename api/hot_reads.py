@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
