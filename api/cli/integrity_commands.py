@@ -142,8 +142,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def checkpoint(ctx: typer.Context, key_dir_opt: KeyDir = None) -> None:
-        """立即签署当前树头并保存检查点 /
-        Sign the current tree head now and store the checkpoint."""
+        """立即签署当前树头并保存检查点（只读存储：签署并发布，不保存） /
+        Sign the current tree head now and store the checkpoint (a read-only store:
+        signed and published, not stored)."""
         opts = options(ctx)
         with open_ledger(ctx) as ledger:
             log = ledger.integrity
@@ -153,6 +154,14 @@ def register(app: typer.Typer) -> None:
             except NoSigningKey as e:
                 typer.echo(str(e), err=True)
                 raise typer.Exit(1) from None
+            if log.read_only:
+                typer.echo(
+                    "存储为只读：检查点已签署并发布，未存入存储"
+                    if opts.lang == "zh"
+                    else "The store is read-only: the checkpoint is signed and published, "
+                    "not stored",
+                    err=True,
+                )
         if opts.json:
             emit(signed.as_dict(), opts)
         else:

@@ -239,3 +239,22 @@ def test_a_read_only_copy_is_opened_read_only_by_every_connection(
     tables.close()
     assert os.access(path, os.W_OK)
     assert hashlib.sha256(path.read_bytes()).digest() == before
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_checkpoint_on_a_read_only_copy_says_it_was_not_stored(
+    source: Source, copy: Path, media: bool, lang: str
+) -> None:
+    """``ledger checkpoint`` signs and publishes on a read-only copy, exits 0, and says,
+    in the person's language, that the checkpoint was not stored."""
+    before = snapshot(copy.parent)
+    result = CliRunner().invoke(
+        cli, [*PLUGINS, "--lang", lang, "--store", f"file:{copy}?mode=ro", "checkpoint"]
+    )
+    assert_ran(result, ["checkpoint"])
+    said = "未存入存储" if lang == "zh" else "not stored"
+    assert said in result.output
+    after = snapshot(copy.parent)
+    assert after[copy.name] == before[copy.name]
+    if media:
+        assert after == before
