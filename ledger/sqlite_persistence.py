@@ -14,6 +14,7 @@ change: its pool's connections keep ``STATEMENT_CACHE`` compiled statements, as
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import parse_qs, urlsplit
 
 from eventsourcing.persistence import InterfaceError
 from eventsourcing.sqlite import (
@@ -44,7 +45,10 @@ class StatementCachingPool(SQLiteConnectionPool):
             )
         except (sqlite3.Error, TypeError) as e:
             raise InterfaceError(e) from e
-        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal:
+        # A read-only open (``Store.read_only``: a ``mode=ro`` URI) reads the file in
+        # whatever journal mode it was left in, and cannot switch it to WAL.
+        read_only = parse_qs(urlsplit(self.db_name).query).get("mode") == ["ro"]
+        if not self.is_sqlite_memory_mode and not self.is_journal_mode_wal and not read_only:
             mode = c.execute("PRAGMA journal_mode;").fetchone()[0]
             if mode.lower() != "wal":
                 c.execute("PRAGMA journal_mode=WAL;")

@@ -27,6 +27,8 @@ from .errors import LedgerError
 DEFAULT_STORE = "ledger.db"
 STORE_ENV_VAR = "LEDGER_STORE"
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: The table the events live in, on SQLite (the event-sourcing library's name for it).
+EVENTS_TABLE = "stored_events"
 CONNECT_TIMEOUT_SECONDS = 10
 
 
@@ -184,6 +186,29 @@ class Store:
                 f"此处没有台账：{path.resolve()} 是空文件",
                 f"no ledger here: {path.resolve()} is an empty file",
             )
+        if header and not create and not self._holds_events():
+            raise StoreUnusable(
+                "NO_LEDGER_HERE",
+                f"此处没有台账：{path.resolve()} 是 SQLite 数据库，但没有台账的事件表",
+                f"no ledger here: {path.resolve()} is a SQLite database without a "
+                "ledger's events table",
+            )
+
+    def _holds_events(self) -> bool:
+        """Whether the SQLite file has the events table (read-only; a file that cannot
+        be asked is left to the opening, which says what is wrong with it)."""
+        try:
+            conn = read_only(self).connect_sqlite()
+            try:
+                found = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    (EVENTS_TABLE,),
+                ).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return True
+        return found is not None
 
     def _check_postgres(self, *, create: bool) -> None:
         import psycopg

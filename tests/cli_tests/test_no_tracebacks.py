@@ -55,6 +55,10 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / "text.xlsx").write_text("hello")
     (tmp_path / "notdb.db").write_text("not a database")
     (tmp_path / "folder").mkdir()
+    other = sqlite3.connect(tmp_path / "other.db")  # some other program's database
+    other.execute("CREATE TABLE things (x)")
+    other.commit()
+    other.close()
     return tmp_path
 
 
@@ -90,6 +94,7 @@ def test_a_blank_workbook_is_refused_and_records_nothing(files: Path) -> None:
         ("folder", "是一个目录", "is a directory"),
         ("notdb.db", "不是 SQLite 数据库", "is not a SQLite database"),
         ("nothing.db", "此处没有台账", "no ledger here"),
+        ("other.db", "没有台账的事件表", "without a ledger's events table"),
     ],
 )
 @pytest.mark.parametrize(
@@ -99,8 +104,8 @@ def test_a_blank_workbook_is_refused_and_records_nothing(files: Path) -> None:
 def test_a_store_that_is_not_a_ledger_is_named(
     files: Path, store: str, zh: str, en: str, command: list[str]
 ) -> None:
-    if command == ["init"] and store == "nothing.db":
-        return  # init creates it: covered below
+    if command == ["init"] and store in ("nothing.db", "other.db"):
+        return  # init creates it (or its tables): covered below
     assert_refused(invoke("--store", str(files / store), *command), zh)
     assert_refused(invoke("--store", str(files / store), "--lang", "en", *command), en)
 
@@ -192,6 +197,25 @@ def test_verify_and_reads_work_on_a_read_only_copy(sqlite_ledger: Path, tmp_path
     with pytest.raises(Exception, match="readonly"):
         conn.execute("CREATE TABLE t (x)")
     conn.close()
+
+
+def test_reads_work_on_a_ledger_left_in_rollback_journal_mode(
+    sqlite_ledger: Path, tmp_path: Path
+) -> None:
+    """A copy in rollback-journal mode (as some backup tools leave a file) is read as it
+    is: a read command opens it read-only, which cannot switch it to WAL."""
+    copy = tmp_path / "copy.db"
+    shutil.copy(sqlite_ledger, copy)
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA journal_mode=DELETE").fetchone() == ("delete",)
+    conn.close()
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    for store in (str(copy), f"file:{copy}?mode=ro"):
+        for command in (["verify"], ["case", "history", str(case_id(copy))]):
+            result = invoke("--store", store, *command)
+            assert result.exit_code in (0, 3), (command, result.output)
+            assert "Traceback" not in result.output and "内部错误" not in result.output
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
 
 
 def test_main_turns_an_unexpected_error_into_one_line(tmp_path: Path) -> None:
