@@ -46,6 +46,14 @@ class Tenure:
     end: datetime | None
 
 
+_NAME_REQUIRED = Violation(
+    "FIELD_REQUIRED", "name", "“单位名称”为必填项", "'name of the enterprise' is required"
+)
+_SECTOR_REQUIRED = Violation(
+    "FIELD_REQUIRED", "sectors", "至少填写一个行业领域", "at least one sector"
+)
+
+
 class Enterprise(LedgerAggregate):
     """A production and business unit under supervision."""
 
@@ -109,15 +117,9 @@ class Enterprise(LedgerAggregate):
         violations: list[Violation] = list(credit_code_violations(credit_code))
         violations += region_code_violations(region_code)
         if not name.strip():
-            violations.append(
-                Violation("FIELD_REQUIRED", "name", "“单位名称”为必填项", "name is required")
-            )
+            violations.append(_NAME_REQUIRED)
         if not sectors:
-            violations.append(
-                Violation(
-                    "FIELD_REQUIRED", "sectors", "至少填写一个行业领域", "at least one sector"
-                )
-            )
+            violations.append(_SECTOR_REQUIRED)
         if not principal.name.strip() or not principal.id.strip():
             violations.append(
                 Violation(
@@ -152,20 +154,21 @@ class Enterprise(LedgerAggregate):
             )
         if not principal.name.strip():
             raise refuse(
-                "PRINCIPAL_REQUIRED", "principal", "主要负责人姓名为必填项", "name required"
+                "PRINCIPAL_REQUIRED",
+                "principal",
+                "“主要负责人姓名”为必填项",
+                "'name of the principal person in charge' is required",
             )
         self._emit(self.PrincipalChanged, ctx, principal=principal)
 
     def change_details(
         self, ctx: Context, *, name: str, sectors: tuple[str, ...], address: str
     ) -> None:
-        if not name.strip() or not sectors:
-            raise refuse(
-                "FIELD_REQUIRED",
-                "name",
-                "单位名称和行业领域为必填项",
-                "name and sectors are required",
-            )
+        violations = ([] if name.strip() else [_NAME_REQUIRED]) + (
+            [] if sectors else [_SECTOR_REQUIRED]
+        )
+        if violations:
+            raise RuleViolated(violations)
         self._emit(
             self.DetailsChanged, ctx, name=name.strip(), sectors=tuple(sectors), address=address
         )

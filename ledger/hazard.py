@@ -517,12 +517,12 @@ class HazardCase(LedgerAggregate):
                 "FIELD_REQUIRED",
                 name,
                 f"“{zh}”为必填项",
-                f"{name} is required",
+                f"'{en}' is required",
             )
-            for name, zh, value in (
-                ("location", "隐患部位", location),
-                ("description", "隐患描述", description),
-                ("sector", "行业领域", sector),
+            for name, zh, en, value in (
+                ("location", "隐患部位", "location of the hazard", location),
+                ("description", "隐患描述", "description of the hazard", description),
+                ("sector", "行业领域", "industry sector", sector),
             )
             if _blank(value)
         ]
@@ -678,7 +678,7 @@ class HazardCase(LedgerAggregate):
                     "FIELD_REQUIRED",
                     "requirements",
                     "“整改要求”为必填项",
-                    "requirements is required",
+                    "'rectification requirements' is required",
                 )
             )
         if deadline.tzinfo is None or deadline <= ctx.occurred_at:
@@ -721,7 +721,10 @@ class HazardCase(LedgerAggregate):
             raise _status_refusal("记录临时管控措施", "record interim controls on", self.status)
         if _blank(controls):
             raise refuse(
-                "FIELD_REQUIRED", "controls", "“监控防范措施”为必填项", "controls is required"
+                "FIELD_REQUIRED",
+                "controls",
+                "“监控防范措施”为必填项",
+                "'monitoring and preventive measures' is required",
             )
         self._emit(self.InterimControlsRecorded, ctx, controls=controls.strip())
 
@@ -731,10 +734,10 @@ class HazardCase(LedgerAggregate):
         if self.status is not Status.ASSIGNED or self.deadline is None:
             raise _status_refusal("延期", "extend the deadline of", self.status)
         violations = [
-            Violation("FIELD_REQUIRED", name, f"延期必须填写“{zh}”", f"an extension needs {name}")
-            for name, zh, value in (
-                ("reason", "延期理由", reason),
-                ("approver", "批准人", approver),
+            Violation("FIELD_REQUIRED", name, f"延期必须填写“{zh}”", f"an extension needs '{en}'")
+            for name, zh, en, value in (
+                ("reason", "延期理由", "reason for the extension", reason),
+                ("approver", "批准人", "person approving", approver),
             )
             if _blank(value)
         ]
@@ -797,7 +800,10 @@ class HazardCase(LedgerAggregate):
             )
         if _blank(authority):
             raise refuse(
-                "FIELD_REQUIRED", "authority", "“督办单位”为必填项", "authority is required"
+                "FIELD_REQUIRED",
+                "authority",
+                "“督办单位”为必填项",
+                "'supervising authority' is required",
             )
         self._emit(self.Listed, ctx, level=level, authority=authority.strip())
 
@@ -903,7 +909,12 @@ class HazardCase(LedgerAggregate):
                 "assessments are filed for hazards listed for supervision",
             )
         if _blank(summary):
-            raise refuse("FIELD_REQUIRED", "summary", "“评估结论”为必填项", "summary is required")
+            raise refuse(
+                "FIELD_REQUIRED",
+                "summary",
+                "“评估结论”为必填项",
+                "'conclusion of the assessment' is required",
+            )
         self._emit(self.AssessmentFiled, ctx, summary=summary.strip())
 
     def verify(self, ctx: Context, *, accepted: bool, opinion: str) -> None:
@@ -925,7 +936,12 @@ class HazardCase(LedgerAggregate):
                 "a listed hazard needs the enterprise's assessment before acceptance",
             )
         if _blank(opinion):
-            raise refuse("FIELD_REQUIRED", "opinion", "“复查意见”为必填项", "opinion is required")
+            raise refuse(
+                "FIELD_REQUIRED",
+                "opinion",
+                "“复查意见”为必填项",
+                "'verification opinion' is required",
+            )
         self._emit(self.Verified, ctx, accepted=bool(accepted), opinion=opinion.strip())
 
     def close(self, ctx: Context) -> None:
@@ -973,7 +989,12 @@ class HazardCase(LedgerAggregate):
         if self.status is not Status.CLOSED:
             raise _status_refusal("重新打开", "reopen", self.status)
         if _blank(reason):
-            raise refuse("FIELD_REQUIRED", "reason", "“重新打开原因”为必填项", "reason is required")
+            raise refuse(
+                "FIELD_REQUIRED",
+                "reason",
+                "“重新打开原因”为必填项",
+                "'reason for reopening' is required",
+            )
         self._emit(self.Reopened, ctx, reason=reason.strip())
 
     def dismiss(self, ctx: Context, *, reason: str) -> None:
@@ -1000,5 +1021,10 @@ class HazardCase(LedgerAggregate):
                 "an untrue public report is found unfounded in the public-report lifecycle",
             )
         if _blank(reason):
-            raise refuse("FIELD_REQUIRED", "reason", "“误报核销理由”为必填项", "reason is required")
+            raise refuse(
+                "FIELD_REQUIRED",
+                "reason",
+                "“误报核销理由”为必填项",
+                "'reason for dismissing as a false alarm' is required",
+            )
         self._emit(self.Dismissed, ctx, reason=reason.strip())

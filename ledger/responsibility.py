@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from .codes import region_code_violations
 from .enterprise import Person, Tenure
-from .errors import RuleViolated, refuse
+from .errors import RuleViolated, Violation, refuse
 from .events import Context, LedgerAggregate
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://hazard-ledger/responsibility")
@@ -107,13 +107,21 @@ class ResponsibilityPost(LedgerAggregate):
                 "行业主管部门的责任须对应行业领域",
                 "a department official's duty names the sector",
             )
-        if not holder.name.strip() or not organisation.strip():
-            raise refuse(
-                "FIELD_REQUIRED",
-                "holder",
-                "责任人姓名和所在单位为必填项",
-                "holder name and organisation are required",
+        violations = [
+            Violation("FIELD_REQUIRED", name, f"“{zh}”为必填项", f"'{en}' is required")
+            for name, zh, en, value in (
+                ("holder", "责任人姓名", "name of the person responsible", holder.name),
+                (
+                    "organisation",
+                    "所在单位",
+                    "organisation of the person responsible",
+                    organisation,
+                ),
             )
+            if not value.strip()
+        ]
+        if violations:
+            raise RuleViolated(violations)
         post: ResponsibilityPost = cls._create_with(
             cls.Established,
             ctx,

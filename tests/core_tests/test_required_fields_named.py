@@ -2,9 +2,10 @@
 English, never by its code (``owner_department``, ``legal_basis``): the two languages quote
 the form's name for it (“责任部门”为必填项 / 'department responsible' is required).
 
-Every command of a measure, an enforcement action, an accident, a public report and a
-risk point that requires a text is given blanks, the creating commands any set of them
-(hypothesis), and every field left blank is refused once, in words.
+Every command of a hazard case, an enterprise, a responsibility post, a measure, an
+enforcement action, an accident, a public report and a risk point that requires a text is
+given blanks, the creating commands any set of them (hypothesis), and every field left
+blank is refused once, in words.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from hypothesis import strategies as st
 
 from ledger.accident import Accident
 from ledger.enforcement import ActionKind, ActionStatus, EnforcementAction
+from ledger.enterprise import Enterprise, Person, Tenure
 from ledger.errors import RuleViolated, Violation
 from ledger.events import Context
+from ledger.hazard import Grade, HazardCase, ListingLevel, Source, Status
 from ledger.measure import Measure, MeasureCategory, MeasureStatus
 from ledger.public_report import PublicReport, ReportStatus
+from ledger.responsibility import Duty, ResponsibilityPost
 from ledger.risk import Control, RiskLevel, RiskPoint
 from tests.core_tests.test_no_codes_in_messages import _bare, codes_in
 from tests.support import DEPARTMENT, RESTAURANT_CODE
@@ -35,13 +39,21 @@ CTX = Context(DEPARTMENT, NOW, NOW)
 
 ZH_QUOTED = re.compile(r"^“([^”]+)”为必填项$")
 EN_QUOTED = re.compile(r"^'([^']+)' is required$")
+#: A deadline's extension says what it needs: 延期必须填写“延期理由” / an extension needs '…'.
+ZH_EXTENSION = re.compile(r"^延期必须填写“([^”]+)”$")
+EN_EXTENSION = re.compile(r"^an extension needs '([^']+)'$")
 
 
-def assert_named(violation: Violation) -> None:
+def assert_named(
+    violation: Violation,
+    rule: str = "FIELD_REQUIRED",
+    zh_form: re.Pattern[str] = ZH_QUOTED,
+    en_form: re.Pattern[str] = EN_QUOTED,
+) -> None:
     """A required-field refusal quotes a name in each language, and neither is a code."""
-    assert violation.rule == "FIELD_REQUIRED"
-    zh = ZH_QUOTED.match(violation.message_zh)
-    en = EN_QUOTED.match(violation.message_en)
+    assert violation.rule == rule
+    zh = zh_form.match(violation.message_zh)
+    en = en_form.match(violation.message_en)
     assert zh, violation.message_zh
     assert en, violation.message_en
     assert en.group(1) != violation.field, violation.message_en
@@ -142,6 +154,100 @@ def test_registering_a_risk_point_names_what_is_missing(blank: frozenset[str]) -
     check_blanks(violations, blank)
 
 
+@given(blanks(("location", "description", "sector")))
+def test_reporting_a_hazard_names_what_is_missing(blank: frozenset[str]) -> None:
+    violations = refused(
+        lambda: HazardCase.report(
+            CTX,
+            enterprise_code=RESTAURANT_CODE,
+            enterprise_name="静宁县某餐馆",
+            region_code="620826",
+            sector=text("sector", blank, "city_gas"),
+            location=text("location", blank),
+            description=text("description", blank),
+            source=Source.GRID_PATROL,
+        )
+    )
+    check_blanks(violations, blank)
+
+
+@given(blanks(("holder", "organisation")))
+def test_establishing_a_post_names_what_is_missing(blank: frozenset[str]) -> None:
+    violations = refused(
+        lambda: ResponsibilityPost.establish(
+            CTX,
+            duty=Duty.GOVERNMENT_LEADER,
+            region_code="620826",
+            sector="",
+            organisation=text("organisation", blank),
+            title="副县长",
+            holder=Person("gov-009", text("holder", blank, "赵六")),
+        )
+    )
+    check_blanks(violations, blank)
+
+
+def test_registering_an_enterprise_names_what_is_missing() -> None:
+    violations = refused(
+        lambda: Enterprise.register(
+            CTX,
+            credit_code=RESTAURANT_CODE,
+            name=" ",
+            region_code="620826",
+            sectors=("city_gas",),
+            address="城关镇",
+            principal=Person("p-001", "王五"),
+        )
+    )
+    check_blanks(violations, frozenset({"name"}))
+
+
+def test_changing_an_enterprise_s_name_names_what_is_missing() -> None:
+    violations = refused(
+        lambda: _bare(Enterprise).change_details(
+            CTX, name=" ", sectors=("city_gas",), address="城关镇"
+        )
+    )
+    check_blanks(violations, frozenset({"name"}))
+
+
+def test_changing_an_enterprise_s_details_refuses_each_part_left_out() -> None:
+    """The name and the sectors are refused each on its own, as registering refuses them."""
+    violations = refused(
+        lambda: _bare(Enterprise).change_details(CTX, name=" ", sectors=(), address="城关镇")
+    )
+    assert sorted(v.field for v in violations) == ["name", "sectors"]
+    for violation in violations:
+        for lang, text in (("zh", violation.message_zh), ("en", violation.message_en)):
+            assert not codes_in(text, lang), f"{violation.field} ({lang}): {text}"
+
+
+@given(st.frozensets(st.sampled_from(("reason", "approver")), min_size=1))
+def test_extending_a_deadline_names_what_is_missing(blank: frozenset[str]) -> None:
+    assigned = _bare(HazardCase, status=Status.ASSIGNED, deadline=NOW + timedelta(days=7))
+    violations = refused(
+        lambda: assigned.extend_deadline(
+            CTX,
+            new_deadline=NOW + timedelta(days=14),
+            reason=text("reason", blank),
+            approver=text("approver", blank),
+        )
+    )
+    assert sorted(v.field for v in violations) == sorted(blank)
+    for violation in violations:
+        assert_named(violation, zh_form=ZH_EXTENSION, en_form=EN_EXTENSION)
+
+
+def test_a_new_principal_without_a_name_is_named_so() -> None:
+    in_post = Tenure(Person("p-001", "王五"), NOW - timedelta(days=365), None)
+    (violation,) = refused(
+        lambda: _bare(Enterprise, principals=(in_post,)).change_principal(
+            CTX, principal=Person("p-002", " ")
+        )
+    )
+    assert_named(violation, rule="PRINCIPAL_REQUIRED")
+
+
 def test_receiving_a_public_report_names_what_is_missing() -> None:
     violations = refused(
         lambda: PublicReport.receive(
@@ -168,6 +274,29 @@ STANDING_ORDER: dict[str, Any] = {
 }
 
 COMMANDS: dict[str, Callable[[], Any]] = {
+    "hazard.assign": lambda: _bare(HazardCase, status=Status.GRADED).assign(
+        CTX, department="静宁县住房和城乡建设局", deadline=NOW + timedelta(days=7), requirements=""
+    ),
+    "hazard.record_interim_controls": lambda: _bare(
+        HazardCase, status=Status.ASSIGNED
+    ).record_interim_controls(CTX, controls=""),
+    "hazard.list_for_supervision": lambda: _bare(
+        HazardCase, status=Status.ASSIGNED, grade=Grade.MAJOR, listing_level=None
+    ).list_for_supervision(CTX, level=ListingLevel.COUNTY, authority=""),
+    "hazard.file_assessment": lambda: _bare(
+        HazardCase, status=Status.RECTIFICATION_REPORTED, listing_level=ListingLevel.COUNTY
+    ).file_assessment(CTX, summary=""),
+    "hazard.verify": lambda: _bare(
+        HazardCase,
+        status=Status.RECTIFICATION_REPORTED,
+        rectification_reporter="ent-001",
+        listing_level=None,
+        delisted_at=None,
+    ).verify(CTX, accepted=True, opinion=""),
+    "hazard.reopen": lambda: _bare(HazardCase, status=Status.CLOSED).reopen(CTX, reason=""),
+    "hazard.dismiss": lambda: _bare(
+        HazardCase, status=Status.REPORTED, source=Source.SENSOR
+    ).dismiss(CTX, reason=""),
     "measure.report_progress": lambda: _bare(
         Measure, status=MeasureStatus.IN_PROGRESS
     ).report_progress(CTX, note=""),
