@@ -33,6 +33,12 @@ LEVEL_ZH = {
     AccidentLevel.SERIOUS: "重大事故",
     AccidentLevel.PARTICULARLY_SERIOUS: "特别重大事故",
 }
+LEVEL_EN = {
+    AccidentLevel.GENERAL: "ordinary accident",
+    AccidentLevel.LARGER: "relatively large accident",
+    AccidentLevel.SERIOUS: "major accident",
+    AccidentLevel.PARTICULARLY_SERIOUS: "extraordinarily serious accident",
+}
 
 #: Art. 3 thresholds, gravest first: (level, deaths, serious injuries, loss in yuan).
 THRESHOLDS: tuple[tuple[AccidentLevel, int, int, Decimal], ...] = (

@@ -60,12 +60,16 @@ RISK_COLOUR = {
     RiskLevel.LOW: "blue",
 }
 RISK_COLOUR_ZH = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝"}
+#: The codes happen to be the English words; the names are written all the same, so a
+#: colour added to the map without an English name fails where it is named.
+RISK_COLOUR_EN = {"red": "red", "orange": "orange", "yellow": "yellow", "blue": "blue"}
 
 #: Order for listing, highest risk first.
 RISK_RANK = {level: rank for rank, level in enumerate(RiskLevel)}
 
 #: 重大危险源 levels (GB 18218): 一级 is the most dangerous.
 HAZARD_SOURCE_LEVEL_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+HAZARD_SOURCE_LEVEL_EN = {1: "class 1", 2: "class 2", 3: "class 3", 4: "class 4"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from ledger.application import HazardLedger
 from ledger.errors import NotFound
-from ledger.public_report import REPORT_STATUS_ZH, PublicReport, ReportStatus
+from ledger.public_report import REPORT_STATUS_EN, REPORT_STATUS_ZH, PublicReport, ReportStatus
 from ledger.scope import Scope
 
 from .base import Projection, Rows, Table, id_text, ts
@@ -128,7 +128,9 @@ def list_public_reports(
     )
     out = [dict(zip(cols, r, strict=True)) for r in rows]
     for report in out:
-        report["status_zh"] = REPORT_STATUS_ZH[ReportStatus(report["status"])]
+        status = ReportStatus(report["status"])
+        report["status_zh"] = REPORT_STATUS_ZH[status]
+        report["status_en"] = REPORT_STATUS_EN[status]
         report["anonymous"] = bool(report["anonymous"])
         report["identity_erased"] = bool(report["identity_erased"])
     return out
@@ -165,6 +167,7 @@ def public_report(
         "received_at": state.received_at.isoformat(),
         "status": state.status.value,
         "status_zh": REPORT_STATUS_ZH[state.status],
+        "status_en": REPORT_STATUS_EN[state.status],
         "findings": state.findings,
         "reasons": state.reasons,
         "case_id": str(state.case_id) if state.case_id else None,

@@ -23,9 +23,12 @@ from ledger.application import HazardLedger
 from ledger.errors import NotFound
 from ledger.hazard import OPEN_STATUSES
 from ledger.risk import (
+    HAZARD_SOURCE_LEVEL_EN,
     HAZARD_SOURCE_LEVEL_ZH,
     RISK_COLOUR,
+    RISK_COLOUR_EN,
     RISK_COLOUR_ZH,
+    RISK_LEVEL_EN,
     RISK_LEVEL_ZH,
     RISK_RANK,
     RiskLevel,
@@ -155,9 +158,16 @@ class RiskPointsList(Projection):
 
 
 def _labels(level: str) -> dict[str, str]:
+    """The level's and its colour's names, in Chinese and English."""
     risk = RiskLevel(level)
     colour = RISK_COLOUR[risk]
-    return {"level_zh": RISK_LEVEL_ZH[risk], "colour": colour, "colour_zh": RISK_COLOUR_ZH[colour]}
+    return {
+        "level_zh": RISK_LEVEL_ZH[risk],
+        "level_en": RISK_LEVEL_EN[risk],
+        "colour": colour,
+        "colour_zh": RISK_COLOUR_ZH[colour],
+        "colour_en": RISK_COLOUR_EN[colour],
+    }
 
 
 def list_risk_points(
@@ -221,9 +231,9 @@ def list_risk_points(
         point["controls"] = _controls(point)
         point.update(_labels(point["level"]))
         point["open_hazards"] = hazards.get(point["risk_point_id"], [])
-        point["hazard_source_level_zh"] = HAZARD_SOURCE_LEVEL_ZH.get(
-            point["hazard_source_level"] or 0
-        )
+        source_level = point["hazard_source_level"] or 0
+        point["hazard_source_level_zh"] = HAZARD_SOURCE_LEVEL_ZH.get(source_level)
+        point["hazard_source_level_en"] = HAZARD_SOURCE_LEVEL_EN.get(source_level)
     return out
 
 

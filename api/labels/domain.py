@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
+from ledger.accident import LEVEL_EN as ACCIDENT_LEVEL_EN
 from ledger.accident import LEVEL_ZH as ACCIDENT_LEVEL_ZH
-from ledger.accident import AccidentLevel
 from ledger.audit.model import EVENT_ZH, SEVERITY_ZH, Severity, event_name_en_of
 from ledger.enforcement import ACTION_STATUS_NAMES, KIND_EN, KIND_ZH
 from ledger.hazard import STATUS_EN, STATUS_ZH, Grade, ListingLevel, RectificationPlan, Source
@@ -24,7 +24,14 @@ from ledger.measure import MEASURE_STATUS_ZH, MeasureCategory, MeasureStatus
 from ledger.permissions import ROLE_NAMES
 from ledger.public_report import REPORT_STATUS_EN, REPORT_STATUS_ZH, Channel
 from ledger.responsibility import DUTY_ZH, Duty
-from ledger.risk import HAZARD_SOURCE_LEVEL_ZH, RISK_COLOUR_ZH, RISK_LEVEL_EN, RISK_LEVEL_ZH
+from ledger.risk import (
+    HAZARD_SOURCE_LEVEL_EN,
+    HAZARD_SOURCE_LEVEL_ZH,
+    RISK_COLOUR_EN,
+    RISK_COLOUR_ZH,
+    RISK_LEVEL_EN,
+    RISK_LEVEL_ZH,
+)
 
 Pair = tuple[str, str]
 """(Chinese, English)."""
@@ -145,19 +152,14 @@ SEVERITY = _pairs(
 
 RISK_LEVEL = _pairs(RISK_LEVEL_ZH, RISK_LEVEL_EN)
 
-#: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``). The codes
-#: happen to be the English words; the names are written here all the same, so a colour
-#: added to the map without an English name fails here instead of showing its code.
-RISK_COLOUR = _pairs_by_code(
-    RISK_COLOUR_ZH, {"red": "red", "orange": "orange", "yellow": "yellow", "blue": "blue"}
-)
+#: The colours of the four-colour risk map (``ledger.risk.RISK_COLOUR``).
+RISK_COLOUR = _pairs_by_code(RISK_COLOUR_ZH, RISK_COLOUR_EN)
 
 #: Classes of a major hazard source (重大危险源, GB 18218; 一级 the most dangerous),
 #: keyed by the class's number as text.
-HAZARD_SOURCE_LEVEL = _pairs_by_code(
-    {str(level): zh for level, zh in HAZARD_SOURCE_LEVEL_ZH.items()},
-    {"1": "class 1", "2": "class 2", "3": "class 3", "4": "class 4"},
-)
+HAZARD_SOURCE_LEVEL = {
+    str(level): (zh, HAZARD_SOURCE_LEVEL_EN[level]) for level, zh in HAZARD_SOURCE_LEVEL_ZH.items()
+}
 
 CHANNEL = _pairs(
     {
@@ -178,15 +180,7 @@ CHANNEL = _pairs(
 
 REPORT_STATUS = _pairs(REPORT_STATUS_ZH, REPORT_STATUS_EN)
 
-ACCIDENT_LEVEL = _pairs(
-    ACCIDENT_LEVEL_ZH,
-    {
-        AccidentLevel.GENERAL: "ordinary accident",
-        AccidentLevel.LARGER: "relatively large accident",
-        AccidentLevel.SERIOUS: "major accident",
-        AccidentLevel.PARTICULARLY_SERIOUS: "extraordinarily serious accident",
-    },
-)
+ACCIDENT_LEVEL = _pairs(ACCIDENT_LEVEL_ZH, ACCIDENT_LEVEL_EN)
 
 MODE: dict[str, Pair] = {
     "on_spot": ("当场整改", "rectified on the spot"),

@@ -25,7 +25,6 @@ from ledger.sealed import SealedUnavailable
 
 from ..commanding import run_command, to_command
 from ..deps import ServicesDep
-from ..labels import english
 from ..problems import Problem
 from ..response_models import PublicReportRow, PublicReportView, sends
 from ..schemas import CommandResult, Timed, Versioned
@@ -194,7 +193,7 @@ async def list_public_reports(
         body = reads.public_reports(
             region, scope=user.scope, status=status.value if status else None, known_at=known_at
         )
-    return json_response(english.each_beside(body, english.PUBLIC_REPORT))
+    return json_response(body)
 
 
 @router.get("/{report_id}", responses={**READ_ERRORS, **sends(PublicReportView)})
@@ -204,4 +203,4 @@ async def get_public_report(
     """One public report as recorded by ``known_at``, without its reporter."""
     with answering(known_at):
         body = reads.public_report(report_id, scope=user.scope, known_at=known_at)
-    return json_response(english.beside(body, english.PUBLIC_REPORT), etag=f'"{body["version"]}"')
+    return json_response(body, etag=f'"{body["version"]}"')

@@ -18,7 +18,6 @@ from starlette.responses import Response
 
 from api.review.render import to_html, to_markdown
 
-from ..labels import english
 from ..problems import Problem, language
 from ..response_models import Review
 from ..security import Reviewer
@@ -97,4 +96,4 @@ def _rendered(
         return Response(to_html(report, chosen), media_type="text/html; charset=utf-8")
     if format is ReviewFormat.MD:
         return Response(to_markdown(report, chosen), media_type="text/markdown; charset=utf-8")
-    return json_response(english.review(report))
+    return json_response(report)

@@ -13,7 +13,6 @@ from ledger.risk import RiskLevel
 
 from ..commanding import run_command
 from ..deps import ServicesDep
-from ..labels import english
 from ..response_models import RiskPointRow, RiskPointView, sends
 from ..schemas import CommandResult, PersonBody, Timed, Versioned
 from ..security import CurrentUser
@@ -138,7 +137,7 @@ async def list_risk_points(
             enterprise=enterprise,
             known_at=known_at,
         )
-    return json_response(english.each_beside(body, english.RISK_POINT_ROW))
+    return json_response(body)
 
 
 @router.get("/{risk_point_id}", responses={**READ_ERRORS, **sends(RiskPointView)})
@@ -148,4 +147,4 @@ async def get_risk_point(
     """One risk point as recorded by ``known_at``: controls, hazard source, citations."""
     with answering(known_at):
         body = reads.risk_point(risk_point_id, scope=user.scope, known_at=known_at)
-    return json_response(english.beside(body, english.RISK_POINT), etag=f'"{body["version"]}"')
+    return json_response(body, etag=f'"{body["version"]}"')

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from ledger.accident import LEVEL_ZH, Accident
+from ledger.accident import LEVEL_EN, LEVEL_ZH, Accident
 from ledger.application import HazardLedger
 from ledger.errors import NotFound
 from ledger.scope import Scope
@@ -48,6 +48,7 @@ def accident_summary(accident: Accident) -> dict[str, Any]:
         "direct_loss": str(accident.direct_loss),
         "level": accident.level.value,
         "level_zh": LEVEL_ZH[accident.level],
+        "level_en": LEVEL_EN[accident.level],
     }
 
 

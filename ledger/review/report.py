@@ -28,11 +28,11 @@ from uuid import UUID
 from ledger.application import HazardLedger
 from ledger.audit import AuditRule, Dossier, builtin_rules, check_registry, run_rules
 from ledger.codes import jurisdictions
-from ledger.enforcement import KIND_ZH, SUSPENDING_KINDS, ActionKind, EnforcementAction
+from ledger.enforcement import KIND_EN, KIND_ZH, SUSPENDING_KINDS, ActionKind, EnforcementAction
 from ledger.enterprise import Enterprise
 from ledger.errors import NotFound
 from ledger.events import LedgerAggregate
-from ledger.hazard import STATUS_ZH, HazardCase, Status
+from ledger.hazard import STATUS_EN, STATUS_ZH, HazardCase, Status
 from ledger.inspection import Inspection
 from ledger.responsibility import DUTY_ZH, Duty, ResponsibilityPost
 from ledger.scope import Scope
@@ -228,6 +228,7 @@ def _state(case: HazardCase | None, t: datetime) -> dict[str, Any] | None:
         return None
     summary = case_summary(case, at=t)
     summary["status_zh"] = STATUS_ZH[Status(case.status)]
+    summary["status_en"] = STATUS_EN[Status(case.status)]
     return summary
 
 
@@ -342,6 +343,7 @@ def _action(
         "id": str(action_id),
         "kind": kind.value,
         "kind_zh": KIND_ZH[kind],
+        "kind_en": KIND_EN[kind],
         "document_number": action.document_number,
         "department": action.department,
         "legal_basis": action.legal_basis,

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from api.labels import english, labels
+from api.labels import labels
 from projections.follower import Follower
 from projections.registry import builtin_projections
 
@@ -39,7 +39,7 @@ def chinese_names(body: Any, where: str = "") -> Iterator[tuple[str, dict[str, A
 
 
 #: Fields that name a code (messages and reasons quote what people typed, in Chinese).
-CODE_NAMES = {name for naming in english.NAMINGS for name in naming}
+CODE_NAMES = {"level", "colour", "hazard_source_level", "status", "kind"}
 
 
 def assert_named_in_english(body: Any) -> int:
