@@ -27,6 +27,8 @@ import pytest
 
 from api.serving import BALANCED, WorkerSocket
 
+from .test_idempotency_kill import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.skipif(not BALANCED, reason="SO_REUSEPORT balances only on Linux")
@@ -68,12 +70,6 @@ def test_each_worker_opens_its_own_socket_and_the_kernel_spreads_connections() -
         assert sum(accepted) == len(clients)
         # Hashed by address: all 64 on one socket would happen once in 2**63 runs.
         assert min(accepted) > 0, accepted
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -4,7 +4,6 @@ was wrong in words: no line shows a field's code (``enterprise_code: …``,
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -12,8 +11,8 @@ import orjson
 import pytest
 
 from api.cli import main
+from tests.core_tests.test_no_codes_in_messages import SNAKE
 
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 USAGE = ("用法：", "Usage:")
 NO_CASE = "00000000-0000-0000-0000-000000000000"
 
